@@ -1,0 +1,73 @@
+# Shared by the scripts: finds JDK 25 (FFM is final only since 22), installs the Debian packages a
+# step needs, and builds the project when its jars are missing or older than the sources.
+# shellcheck shell=bash
+
+SWRAP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+SWRAP_AGENT_JAR="$SWRAP_ROOT/swrap-agent/target/swrap-agent.jar"
+SWRAP_LIBSOCKET_WRAPPER=/usr/lib/x86_64-linux-gnu/libsocket_wrapper.so
+
+die() { echo "$(basename "$0"): $*" >&2; exit 1; }
+
+# The feature version of the JDK at $1 (from its release file), or nothing.
+jdk_feature() {
+  [ -x "$1/bin/java" ] && [ -f "$1/release" ] || return 0
+  sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release"
+}
+
+# Sets JAVA and JAVA_HOME: $JAVA_HOME if it is >= 22, else the newest JDK >= 22 in /usr/lib/jvm.
+find_jdk() {
+  local v best="" bestv=0 d
+  if [ -n "${JAVA_HOME:-}" ]; then
+    v=$(jdk_feature "$JAVA_HOME")
+    if [ -n "$v" ] && [ "$v" -ge 22 ]; then best=$JAVA_HOME; bestv=$v; fi
+  fi
+  if [ -z "$best" ]; then
+    for d in /usr/lib/jvm/*; do
+      v=$(jdk_feature "$d")
+      if [ -n "$v" ] && [ "$v" -ge 22 ] && [ "$v" -gt "$bestv" ]; then best=$d; bestv=$v; fi
+    done
+  fi
+  [ -n "$best" ] || die "no JDK >= 22 found (JAVA_HOME=${JAVA_HOME:-unset}, /usr/lib/jvm has: $(ls /usr/lib/jvm 2>/dev/null | tr '\n' ' ')); install JDK 25 and set JAVA_HOME"
+  export JAVA_HOME=$best
+  JAVA="$best/bin/java"
+}
+
+# Installs the named Debian packages that are missing (needs root; otherwise says what to run).
+ensure_packages() {
+  local missing=() p
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    die "missing Debian packages: ${missing[*]}; run: sudo apt-get install -y ${missing[*]}"
+  fi
+  echo "installing Debian packages: ${missing[*]}" >&2
+  if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >/tmp/swrap-apt.log 2>&1; then
+    apt-get update -q >>/tmp/swrap-apt.log 2>&1 || true
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}" >>/tmp/swrap-apt.log 2>&1 \
+      || die "apt-get install ${missing[*]} failed; see /tmp/swrap-apt.log"
+  fi
+}
+
+# Runs Maven on the found JDK, quietly about Maven's own use of sun.misc.Unsafe.
+mvn_run() {
+  command -v mvn >/dev/null || ensure_packages maven
+  MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -B -f "$SWRAP_ROOT/pom.xml" "$@"
+}
+
+# Builds the jars when missing or older than any source or pom.
+ensure_built() {
+  local stamp="$SWRAP_AGENT_JAR"
+  if [ -f "$stamp" ] && [ -z "$(find "$SWRAP_ROOT" -path '*/target' -prune -o \( -name '*.java' -o -name pom.xml \) -newer "$stamp" -print -quit)" ]; then
+    return 0
+  fi
+  echo "building swrap-java (mvn package)..." >&2
+  mvn_run -q package -DskipTests -Dmaven.test.skip=false >/tmp/swrap-build.log 2>&1 \
+    || { tail -40 /tmp/swrap-build.log >&2; die "build failed; full log in /tmp/swrap-build.log"; }
+}
+
+# The JVM flags every JVM under the agent needs.
+agent_jvm_flags() {
+  printf '%s\n' "-javaagent:$SWRAP_AGENT_JAR" "--enable-native-access=ALL-UNNAMED"
+}

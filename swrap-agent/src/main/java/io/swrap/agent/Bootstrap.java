@@ -1,0 +1,93 @@
+package io.swrap.agent;
+
+import io.swrap.agent.config.ConfigException;
+import io.swrap.agent.config.SwrapConfig;
+import io.swrap.agent.hooks.HookInstaller;
+import io.swrap.agent.net.FakeNetwork;
+import io.swrap.agent.net.UnixSockets;
+import java.io.IOException;
+import java.lang.instrument.Instrumentation;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The agent's start, running from the boot class path (the inlined advice in java.base can only
+ * call classes there). Any failure stops the JVM with a message: an agent that silently does
+ * nothing would let a test reach the real network.
+ */
+public final class Bootstrap {
+    private Bootstrap() {
+    }
+
+    public static void start(String agentArgs, Instrumentation inst) {
+        // The relocated ByteBuddy reads this (shading rewrites the name); it keeps ByteBuddy off
+        // sun.misc.Unsafe, whose use JDK 25 reports with a warning.
+        System.setProperty("net.bytebuddy.safe", "true");
+        SwrapConfig config;
+        try {
+            config = SwrapConfig.load(System.getenv(), agentArgs);
+        } catch (ConfigException e) {
+            throw fail("invalid configuration: " + e.getMessage(), e);
+        }
+        SwrapLog.setLevel(config.debugLevel());
+        if (!config.enabled()) {
+            SwrapLog.debug("swrap_init", "SOCKET_WRAPPER_DIR is not set: socket wrapping is off");
+            return;
+        }
+        if (config.pcapFile() != null) {
+            SwrapLog.error("swrap_init", "SOCKET_WRAPPER_PCAP_FILE=" + config.pcapFile()
+                    + " is set, but this agent does not write pcap captures yet: no capture will be written");
+        }
+        try {
+            openJavaBase(inst);
+            UnixSockets.init();
+            FakeNetwork network = new FakeNetwork(config);
+            HookInstaller.install(inst, network);
+            selfCheck(network);
+            Runtime.getRuntime().addShutdownHook(new Thread(network::unlinkAll, "swrap-unlink"));
+        } catch (RuntimeException | Error | IOException e) {
+            throw fail("cannot wrap sockets: " + e.getMessage(), e);
+        }
+        SwrapLog.debug("swrap_init", "socket wrapping on: " + config);
+    }
+
+    /** Lets the advice inlined into java.base call this module, and this module reach JDK internals. */
+    private static void openJavaBase(Instrumentation inst) {
+        Module base = Object.class.getModule();
+        Module self = Bootstrap.class.getModule();
+        Set<Module> to = Set.of(self);
+        inst.redefineModule(base, to, Map.of("sun.nio.ch", to),
+                Map.of("sun.nio.ch", to, "java.io", to, "java.net", to), Set.of(), Map.of());
+    }
+
+    /** Proves the hooks are live: a new channel must be a wrapped AF_UNIX socket, and close forgets it. */
+    private static void selfCheck(FakeNetwork network) throws IOException {
+        int before = network.table().size();
+        try (SocketChannel ch = SocketChannel.open()) {
+            if (network.table().size() != before + 1) {
+                throw new IllegalStateException("self-check: SocketChannel.open() did not create a wrapped socket");
+            }
+            InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
+            if (local != null) {
+                throw new IllegalStateException("self-check: a new channel reports local address " + local);
+            }
+        }
+        if (network.table().size() != before) {
+            throw new IllegalStateException("self-check: closing a wrapped channel did not release it");
+        }
+    }
+
+    private static IllegalStateException fail(String message, Throwable cause) {
+        System.err.println("swrap-agent: " + message);
+        System.err.println("swrap-agent: stopping the JVM (pid " + ProcessHandle.current().pid()
+                + ") rather than run without a working fake network");
+        if (SwrapLog.enabled(SwrapLog.DEBUG)) {
+            cause.printStackTrace();
+        }
+        System.err.flush();
+        Runtime.getRuntime().halt(1);
+        return new IllegalStateException(message, cause);
+    }
+}

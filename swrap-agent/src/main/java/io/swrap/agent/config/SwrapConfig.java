@@ -1,0 +1,217 @@
+package io.swrap.agent.config;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The agent's whole configuration, read once at start-up from the same environment variables as C
+ * socket_wrapper; agent arguments ({@code -javaagent:swrap-agent.jar=dir=/tmp/net,default_iface=11})
+ * override them. Every setting is listed here once with its default and range.
+ *
+ * <table>
+ * <tr><th>variable</th><th>agent argument</th><th>default</th><th>accepted</th></tr>
+ * <tr><td>SOCKET_WRAPPER_DIR</td><td>dir</td><td>unset: agent off</td><td>an existing directory,
+ *     path short enough for sun_path</td></tr>
+ * <tr><td>SOCKET_WRAPPER_DEFAULT_IFACE</td><td>default_iface</td><td>1</td><td>1..64</td></tr>
+ * <tr><td>SOCKET_WRAPPER_IPV4_NETWORK</td><td>ipv4_network</td><td>127.0.0.0</td><td>127.0.0.0, 10.53.57.0</td></tr>
+ * <tr><td>SOCKET_WRAPPER_MTU</td><td>mtu</td><td>1500</td><td>512..32768</td></tr>
+ * <tr><td>SOCKET_WRAPPER_MAX_SOCKETS</td><td>max_sockets</td><td>65535</td><td>1..262140</td></tr>
+ * <tr><td>SOCKET_WRAPPER_DEBUGLEVEL</td><td>debuglevel</td><td>0</td><td>0 (error)..3 (trace)</td></tr>
+ * <tr><td>SOCKET_WRAPPER_PCAP_FILE</td><td>pcap_file</td><td>unset</td><td>a file path</td></tr>
+ * </table>
+ *
+ * <p>Unlike C, which aborts or silently falls back to a default, an invalid value is a
+ * {@link ConfigException} naming the variable, the value and the accepted range.
+ */
+public final class SwrapConfig {
+    public static final int MAX_INTERFACES = 64;
+    public static final int MAX_SOCKETS_LIMIT = 262140;
+    /** {@code sizeof(((struct sockaddr_un) 0).sun_path)}, including the terminating NUL. */
+    static final int SUN_PATH_MAX = 108;
+    /** Length of a socket file name such as {@code T0B01BD}, plus the separating '/'. */
+    static final int NAME_LENGTH = 8;
+
+    private final Path dir;
+    private final int defaultIface;
+    private final Ipv4Network ipv4Network;
+    private final int mtu;
+    private final int maxSockets;
+    private final int debugLevel;
+    private final Path pcapFile;
+
+    private SwrapConfig(Path dir, int defaultIface, Ipv4Network ipv4Network, int mtu,
+                        int maxSockets, int debugLevel, Path pcapFile) {
+        this.dir = dir;
+        this.defaultIface = defaultIface;
+        this.ipv4Network = ipv4Network;
+        this.mtu = mtu;
+        this.maxSockets = maxSockets;
+        this.debugLevel = debugLevel;
+        this.pcapFile = pcapFile;
+    }
+
+    /** The two IPv4 networks C socket_wrapper knows; the interface number is the last octet. */
+    public enum Ipv4Network {
+        LOOPBACK(new byte[] {127, 0, 0, 0}, "127.0.0.0"),
+        SAMBA(new byte[] {10, 53, 57, 0}, "10.53.57.0");
+
+        private final byte[] prefix;
+        private final String text;
+
+        Ipv4Network(byte[] prefix, String text) {
+            this.prefix = prefix;
+            this.text = text;
+        }
+
+        /** The network's first three octets followed by zero. */
+        public byte[] prefix() {
+            return prefix.clone();
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
+    }
+
+    /** Whether wrapping is on: only when a socket directory is configured. */
+    public boolean enabled() {
+        return dir != null;
+    }
+
+    /** The socket directory (real path), or null when the agent is off. */
+    public Path dir() {
+        return dir;
+    }
+
+    public int defaultIface() {
+        return defaultIface;
+    }
+
+    public Ipv4Network ipv4Network() {
+        return ipv4Network;
+    }
+
+    /**
+     * The emulated MTU. C clamps every stream send/recv to it, which caps throughput at a fraction
+     * of plain loopback; the agent keeps the value for what depends on packet boundaries (pcap) and
+     * does not split stream I/O, so bulk transfers run at unix-socket speed.
+     */
+    public int mtu() {
+        return mtu;
+    }
+
+    public int maxSockets() {
+        return maxSockets;
+    }
+
+    public int debugLevel() {
+        return debugLevel;
+    }
+
+    /** The pcap capture file, or null. */
+    public Path pcapFile() {
+        return pcapFile;
+    }
+
+    /** Reads the configuration from the environment, with agent arguments taking precedence. */
+    public static SwrapConfig load(Map<String, String> env, String agentArgs) {
+        Settings s = new Settings(env, AgentArgs.parse(agentArgs));
+        int debugLevel = s.intValue("DEBUGLEVEL", 0, 0, 3);
+        String dirText = s.string("DIR");
+        if (dirText == null || dirText.isEmpty()) {
+            return new SwrapConfig(null, 1, Ipv4Network.LOOPBACK, 1500, 65535, debugLevel, null);
+        }
+        Path dir = checkDir(s.describe("DIR"), dirText);
+        int iface = s.intValue("DEFAULT_IFACE", 1, 1, MAX_INTERFACES);
+        Ipv4Network net = ipv4Network(s);
+        int mtu = s.intValue("MTU", 1500, 512, 32768);
+        int maxSockets = s.intValue("MAX_SOCKETS", 65535, 1, MAX_SOCKETS_LIMIT);
+        String pcap = s.string("PCAP_FILE");
+        Path pcapFile = pcap == null || pcap.isEmpty() ? null : Path.of(pcap).toAbsolutePath();
+        return new SwrapConfig(dir, iface, net, mtu, maxSockets, debugLevel, pcapFile);
+    }
+
+    private static Path checkDir(String name, String value) {
+        Path path = Path.of(value);
+        if (!Files.isDirectory(path)) {
+            throw new ConfigException(name + "=" + value
+                    + ": not an existing directory (create it first, e.g. mkdir -p " + value + ")");
+        }
+        Path real;
+        try {
+            real = path.toRealPath();
+        } catch (java.io.IOException e) {
+            throw new ConfigException(name + "=" + value + ": cannot resolve the real path: " + e, e);
+        }
+        int longest = real.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + NAME_LENGTH;
+        if (longest >= SUN_PATH_MAX) {
+            throw new ConfigException(name + "=" + value + ": the real path " + real + " is too long: socket"
+                    + " file names would need " + longest + " bytes (expected: at most " + (SUN_PATH_MAX - 1)
+                    + ", the sun_path limit); use a shorter directory");
+        }
+        return real;
+    }
+
+    private static Ipv4Network ipv4Network(Settings s) {
+        String value = s.string("IPV4_NETWORK");
+        if (value == null || value.isEmpty()) {
+            return Ipv4Network.LOOPBACK;
+        }
+        for (Ipv4Network n : Ipv4Network.values()) {
+            if (n.text.equals(value.trim())) {
+                return n;
+            }
+        }
+        throw new ConfigException(s.describe("IPV4_NETWORK") + "=" + value
+                + " is not supported (expected: 127.0.0.0 or 10.53.57.0)");
+    }
+
+    @Override
+    public String toString() {
+        return "SwrapConfig[dir=" + dir + ", defaultIface=" + defaultIface + ", ipv4Network=" + ipv4Network
+                + ", mtu=" + mtu + ", maxSockets=" + maxSockets + ", debugLevel=" + debugLevel
+                + ", pcapFile=" + pcapFile + "]";
+    }
+
+    /** Looks each setting up in the agent arguments first, then in the environment. */
+    private record Settings(Map<String, String> env, Map<String, String> args) {
+        private static final String PREFIX = "SOCKET_WRAPPER_";
+
+        Settings {
+            Objects.requireNonNull(env, "env");
+        }
+
+        String string(String key) {
+            String arg = args.get(key.toLowerCase(java.util.Locale.ROOT));
+            return arg != null ? arg : env.get(PREFIX + key);
+        }
+
+        /** How the setting is named in messages: the source it came from. */
+        String describe(String key) {
+            String argKey = key.toLowerCase(java.util.Locale.ROOT);
+            return args.containsKey(argKey) ? "agent argument " + argKey : PREFIX + key;
+        }
+
+        int intValue(String key, int dflt, int min, int max) {
+            String value = string(key);
+            if (value == null || value.isEmpty()) {
+                return dflt;
+            }
+            int n;
+            try {
+                n = Integer.parseInt(value.trim());
+            } catch (NumberFormatException e) {
+                throw new ConfigException(describe(key) + "=" + value + " is not a number (expected: "
+                        + min + ".." + max + ")", e);
+            }
+            if (n < min || n > max) {
+                throw new ConfigException(describe(key) + "=" + value + " is out of range (expected: "
+                        + min + ".." + max + ")");
+            }
+            return n;
+        }
+    }
+}

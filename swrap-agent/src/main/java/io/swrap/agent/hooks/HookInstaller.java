@@ -1,0 +1,148 @@
+package io.swrap.agent.hooks;
+
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.none;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
+
+import io.swrap.agent.SwrapLog;
+import io.swrap.agent.net.FakeNetwork;
+import java.io.FileDescriptor;
+import java.lang.instrument.Instrumentation;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.SocketAddress;
+import java.net.SocketImpl;
+import java.net.SocketOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import net.bytebuddy.agent.builder.AgentBuilder;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
+import net.bytebuddy.description.type.TypeDescription;
+import net.bytebuddy.dynamic.ClassFileLocator;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.utility.JavaModule;
+
+/** Installs the advices into java.base and proves that every one of them took. */
+public final class HookInstaller {
+    private static final String NET = "sun.nio.ch.Net";
+
+    /** Every hook of the agent. */
+    static final List<Hook> HOOKS = List.of(
+            new Hook(NET, "socket", new Class<?>[] {ProtocolFamily.class, boolean.class}, NetSocketAdvice.class),
+            new Hook(NET, "serverSocket", new Class<?>[] {ProtocolFamily.class}, NetServerSocketAdvice.class),
+            new Hook(NET, "bind", new Class<?>[] {ProtocolFamily.class, FileDescriptor.class, InetAddress.class,
+                int.class}, NetBindAdvice.class),
+            new Hook(NET, "connect", new Class<?>[] {ProtocolFamily.class, FileDescriptor.class,
+                InetAddress.class, int.class}, NetConnectAdvice.class),
+            new Hook(NET, "localAddress", new Class<?>[] {FileDescriptor.class}, NetLocalAddressAdvice.class),
+            new Hook(NET, "remoteAddress", new Class<?>[] {FileDescriptor.class}, NetRemoteAddressAdvice.class),
+            new Hook(NET, "setSocketOption", new Class<?>[] {FileDescriptor.class, ProtocolFamily.class,
+                SocketOption.class, Object.class}, NetSetOptionAdvice.class),
+            new Hook(NET, "getSocketOption", new Class<?>[] {FileDescriptor.class, ProtocolFamily.class,
+                SocketOption.class}, NetGetOptionAdvice.class),
+            new Hook("sun.nio.ch.ServerSocketChannelImpl", "finishAccept",
+                new Class<?>[] {FileDescriptor.class, SocketAddress.class}, FinishAcceptAdvice.class),
+            new Hook("sun.nio.ch.UnixAsynchronousServerSocketChannelImpl", "finishAccept",
+                new Class<?>[] {FileDescriptor.class, InetSocketAddress.class}, FinishAcceptAdvice.class),
+            new Hook("sun.nio.ch.NioSocketImpl", "accept", new Class<?>[] {SocketImpl.class},
+                NioSocketImplAcceptAdvice.class),
+            new Hook("sun.nio.ch.UnixDispatcher", "close", new Class<?>[] {FileDescriptor.class},
+                DispatcherCloseAdvice.class));
+
+    /**
+     * Where ByteBuddy reads the advice class files: this jar is on the boot class path, where
+     * {@code getResource} finds nothing, but the JVM also puts every agent jar on the system class path.
+     */
+    private static final ClassFileLocator ADVICE_LOCATOR = ClassFileLocator.ForClassLoader.ofSystemLoader();
+
+    private HookInstaller() {
+    }
+
+    /**
+     * Installs all hooks, or throws {@link IllegalStateException} listing every hook that failed: an
+     * agent that silently does nothing would let a test talk to the real network.
+     */
+    public static void install(Instrumentation inst, FakeNetwork network) {
+        List<String> problems = new ArrayList<>();
+        for (Hook h : HOOKS) {
+            String p = h.problem();
+            if (p != null) {
+                problems.add(p);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("the JDK's socket internals differ from what this agent knows"
+                    + " (Java " + Runtime.version() + "): " + String.join("; ", problems));
+        }
+        SocketHooks.install(network);
+
+        Map<String, List<Hook>> byClass = new LinkedHashMap<>();
+        for (Hook h : HOOKS) {
+            byClass.computeIfAbsent(h.className(), k -> new ArrayList<>()).add(h);
+        }
+        Set<String> transformed = ConcurrentHashMap.newKeySet();
+        Map<String, Throwable> errors = new ConcurrentHashMap<>();
+        AgentBuilder builder = new AgentBuilder.Default()
+                .disableClassFormatChanges()
+                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
+                .ignore(none())
+                .with(new AgentBuilder.Listener.Adapter() {
+                    @Override
+                    public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
+                                                 boolean loaded, DynamicType dynamicType) {
+                        transformed.add(type.getName());
+                    }
+
+                    @Override
+                    public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded,
+                                        Throwable throwable) {
+                        errors.put(typeName, throwable);
+                    }
+                });
+        for (Map.Entry<String, List<Hook>> e : byClass.entrySet()) {
+            List<Hook> hooks = e.getValue();
+            builder = builder.type(named(e.getKey())).transform((b, type, loader, module, domain) -> {
+                DynamicType.Builder<?> out = b;
+                for (Hook h : hooks) {
+                    AsmVisitorWrapper visitor = Advice.to(h.advice(), ADVICE_LOCATOR)
+                            .on(named(h.methodName()).and(takesArguments(h.parameters())));
+                    out = out.visit(visitor);
+                }
+                return out;
+            });
+        }
+        // Load every target now so that retransformation covers all of them before premain returns.
+        for (String className : byClass.keySet()) {
+            try {
+                Class.forName(className, false, null);
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("class " + className + " not found", e);
+            }
+        }
+        builder.installOn(inst);
+
+        for (String className : byClass.keySet()) {
+            Throwable t = errors.get(className);
+            if (t != null) {
+                problems.add(className + ": " + t);
+            } else if (!transformed.contains(className)) {
+                problems.add(className + " was not transformed");
+            }
+        }
+        if (!problems.isEmpty()) {
+            IllegalStateException ex = new IllegalStateException("hooks failed to install: "
+                    + String.join("; ", problems));
+            errors.values().forEach(ex::addSuppressed);
+            throw ex;
+        }
+        for (Hook h : HOOKS) {
+            SwrapLog.trace("swrap_init", "hook " + h);
+        }
+    }
+}

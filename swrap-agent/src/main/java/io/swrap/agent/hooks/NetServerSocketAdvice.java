@@ -1,0 +1,23 @@
+package io.swrap.agent.hooks;
+
+import java.io.FileDescriptor;
+import net.bytebuddy.asm.Advice;
+
+/** {@code sun.nio.ch.Net.serverSocket(ProtocolFamily)}: a wrapped fd for listeners. */
+public final class NetServerSocketAdvice {
+    private NetServerSocketAdvice() {
+    }
+
+    @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+    static FileDescriptor enter() throws Exception {
+        return SocketHooks.socket(true, true);
+    }
+
+    @Advice.OnMethodExit
+    static void exit(@Advice.Enter FileDescriptor wrapped,
+                     @Advice.Return(readOnly = false) FileDescriptor result) {
+        if (wrapped != null) {
+            result = wrapped;
+        }
+    }
+}

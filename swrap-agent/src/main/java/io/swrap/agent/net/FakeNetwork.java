@@ -1,0 +1,288 @@
+package io.swrap.agent.net;
+
+import io.swrap.agent.SwrapLog;
+import io.swrap.agent.config.SwrapConfig;
+import io.swrap.agent.table.SocketInfo;
+import io.swrap.agent.table.SocketTable;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+
+/**
+ * The semantics of wrapped stream sockets: every JDK inet stream socket is an AF_UNIX socket whose
+ * name in the socket directory encodes its fake address, exactly as C socket_wrapper names it, so
+ * Java and C processes meet in one network. Each method returns "not mine" (null, false, 0) for a
+ * descriptor the agent did not wrap, and the JDK then does what it always does.
+ */
+public final class FakeNetwork {
+    /** C's range for an explicit bind to port 0. */
+    static final int EPHEMERAL_FIRST = 5001;
+    static final int EPHEMERAL_LAST = 9999;
+    /** C's range for autobind before connect. */
+    static final int AUTOBIND_FIRST = 10000;
+    static final int AUTOBIND_WRAP = 60000;
+
+    private final AddressMap map;
+    private final SocketTable table;
+    private final Object autobindLock = new Object();
+    private int autobindNext;
+
+    public FakeNetwork(SwrapConfig config) {
+        this(new AddressMap(config), new SocketTable(config.maxSockets()));
+    }
+
+    FakeNetwork(AddressMap map, SocketTable table) {
+        this.map = map;
+        this.table = table;
+        this.autobindNext = (int) (ProcessHandle.current().pid() % 50000) + AUTOBIND_FIRST;
+    }
+
+    public SocketTable table() {
+        return table;
+    }
+
+    public AddressMap addressMap() {
+        return map;
+    }
+
+    /** A new wrapped stream socket: an AF_UNIX fd that the channel keeps under its INET family. */
+    public FileDescriptor socket(boolean server) throws IOException {
+        table.reserve();
+        FileDescriptor fd;
+        try {
+            fd = UnixSockets.socket();
+        } catch (IOException | RuntimeException e) {
+            table.unreserve();
+            throw e;
+        }
+        int fdv = UnixSockets.fdVal(fd);
+        table.put(fdv, new SocketInfo(server));
+        if (SwrapLog.enabled(SwrapLog.TRACE)) {
+            SwrapLog.trace("swrap_socket", "fd=" + fdv + (server ? " listener" : " stream"));
+        }
+        return fd;
+    }
+
+    /** Binds a wrapped socket to the name of {@code address:port}; false if not wrapped. */
+    public boolean bind(FileDescriptor fd, InetAddress address, int port) throws IOException {
+        int fdv = UnixSockets.fdVal(fd);
+        SocketInfo info = table.get(fdv);
+        if (info == null) {
+            return false;
+        }
+        SocketName name = port == 0
+                ? bindEphemeral(fd, address)
+                : bindNamed(fd, map.local(address, port, true), address, port);
+        InetSocketAddress local = address.isAnyLocalAddress()
+                ? new InetSocketAddress(address, name.port())
+                : map.inetAddress(name);
+        info.bound(name, local);
+        SwrapLog.debug("swrap_bind", "fd=" + fdv + " " + local + " path=" + map.path(name));
+        return true;
+    }
+
+    private SocketName bindNamed(FileDescriptor fd, SocketName name, InetAddress address, int port)
+            throws IOException {
+        Path path = map.path(name);
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            if (LiveSockets.isBound(path)) {
+                throw new BindException("Address already in use: " + address.getHostAddress() + ":" + port
+                        + " (" + path + " belongs to a live socket)");
+            }
+            Files.deleteIfExists(path);
+            SwrapLog.debug("swrap_bind", "reclaimed stale " + path);
+        }
+        UnixSockets.bind(fd, path);
+        return name;
+    }
+
+    private SocketName bindEphemeral(FileDescriptor fd, InetAddress address) throws IOException {
+        SocketName base = map.local(address, 1, true);
+        for (int port = EPHEMERAL_FIRST; port <= EPHEMERAL_LAST; port++) {
+            SocketName name = new SocketName(base.type(), base.iface(), port);
+            if (tryBindFree(fd, name)) {
+                return name;
+            }
+        }
+        throw new BindException("Address already in use: no free port in " + EPHEMERAL_FIRST + ".."
+                + EPHEMERAL_LAST + " on " + map.hostAddress(base.ipv6(), base.iface()).getHostAddress()
+                + " (the range C socket_wrapper uses for bind to port 0)");
+    }
+
+    /** Binds to a name no file holds yet; false if taken (also when another process won a race). */
+    private boolean tryBindFree(FileDescriptor fd, SocketName name) throws IOException {
+        Path path = map.path(name);
+        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        try {
+            UnixSockets.bind(fd, path);
+            return true;
+        } catch (BindException e) {
+            if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Connects a wrapped socket: autobinds it to a named file first (the peer learns our address by
+     * parsing that name), then connects to the destination's file. Returns 0 if not wrapped, else
+     * the JDK's connect status (1, or IOStatus.UNAVAILABLE while a non-blocking connect is pending).
+     */
+    public int connect(FileDescriptor fd, InetAddress address, int port) throws IOException {
+        int fdv = UnixSockets.fdVal(fd);
+        SocketInfo info = table.get(fdv);
+        if (info == null) {
+            return 0;
+        }
+        SocketName dest = map.remote(address, port, true);
+        if (info.boundName() == null) {
+            autobind(fd, info, dest.ipv6());
+        }
+        Path path = map.path(dest);
+        int n;
+        try {
+            n = UnixSockets.connect(fd, path);
+        } catch (ConnectException e) {
+            throw e;
+        } catch (SocketException e) {
+            if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
+                // C says EHOSTUNREACH here; a Java program expects what a real TCP stack says
+                throw new ConnectException("Connection refused");
+            }
+            throw e;
+        }
+        info.connected(map.inetAddress(dest));
+        SwrapLog.debug("swrap_connect", "fd=" + fdv + " " + info.localAddress() + " -> " + info.peerAddress());
+        return n;
+    }
+
+    private void autobind(FileDescriptor fd, SocketInfo info, boolean ipv6) throws IOException {
+        char type = AddressMap.type(ipv6, true);
+        int iface = map.defaultIface();
+        synchronized (autobindLock) {
+            int span = 0x10000 - AUTOBIND_FIRST;
+            if (autobindNext > AUTOBIND_WRAP) {
+                autobindNext = AUTOBIND_FIRST;
+            }
+            for (int i = 0; i < span; i++) {
+                int port = AUTOBIND_FIRST + (autobindNext - AUTOBIND_FIRST + i) % span;
+                SocketName name = new SocketName(type, iface, port);
+                if (tryBindFree(fd, name)) {
+                    autobindNext = port + 1;
+                    info.bound(name, map.inetAddress(name));
+                    SwrapLog.trace("swrap_auto_bind", "fd=" + UnixSockets.fdVal(fd) + " path=" + map.path(name));
+                    return;
+                }
+            }
+        }
+        throw new SocketException("Too many open files in system: no free autobind port on "
+                + map.hostAddress(ipv6, iface).getHostAddress() + " (ports " + AUTOBIND_FIRST + "..65535)");
+    }
+
+    /** The fake local address of a wrapped socket, adopting accepted ones; null if not wrapped. */
+    public InetSocketAddress localAddress(FileDescriptor fd) throws IOException {
+        SocketInfo info = infoOrAdopt(UnixSockets.fdVal(fd));
+        if (info == null) {
+            return null;
+        }
+        InetSocketAddress local = info.localAddress();
+        return local != null ? local : new InetSocketAddress(0);
+    }
+
+    /** The fake peer address of a wrapped socket; null if not wrapped. */
+    public InetSocketAddress remoteAddress(FileDescriptor fd) throws IOException {
+        SocketInfo info = infoOrAdopt(UnixSockets.fdVal(fd));
+        if (info == null) {
+            return null;
+        }
+        InetSocketAddress peer = info.peerAddress();
+        if (peer == null) {
+            throw new SocketException("Transport endpoint is not connected");
+        }
+        return peer;
+    }
+
+    /** The wrapped socket of {@code fd}; null if not wrapped. */
+    public SocketInfo info(FileDescriptor fd) {
+        return table.get(UnixSockets.fdVal(fd));
+    }
+
+    /**
+     * The record of {@code fd}, adopting a unix socket whose name lies in the socket directory (an
+     * accepted connection shares its listener's name; a socket inherited or received from another
+     * process is one of ours too).
+     */
+    public SocketInfo infoOrAdopt(int fdv) throws IOException {
+        SocketInfo info = table.get(fdv);
+        if (info != null) {
+            return info;
+        }
+        String localPath = UnixSockets.localPath(fdv);
+        if (localPath == null) {
+            return null;
+        }
+        Path local = Path.of(localPath);
+        SocketName localName = SocketName.parse(localPath);
+        if (localName == null || !map.dir().equals(local.getParent())) {
+            return null;
+        }
+        String peerPath = UnixSockets.peerPath(fdv);
+        SocketName peerName = SocketName.parse(peerPath);
+        InetSocketAddress peer;
+        if (peerName != null) {
+            peer = map.inetAddress(peerName);
+        } else {
+            // C fails accept() here; a server loop is better served by a visible, harmless address
+            peer = new InetSocketAddress(localName.ipv6() ? InetAddress.getByName("::") : InetAddress.getByName("0.0.0.0"), 0);
+            SwrapLog.error("swrap_accept", "fd=" + fdv + ": peer " + (peerPath == null ? "(unnamed)" : peerPath)
+                    + " is not a socket_wrapper name; reporting " + peer);
+        }
+        table.reserve();
+        info = SocketInfo.accepted(map.inetAddress(localName), peer);
+        table.put(fdv, info);
+        SwrapLog.debug("swrap_accept", "fd=" + fdv + " " + info.localAddress() + " <- " + peer);
+        return info;
+    }
+
+    /** Forgets a wrapped socket that is about to be closed, and unlinks the name it held. */
+    public void close(FileDescriptor fd) {
+        int fdv = UnixSockets.fdVal(fd);
+        if (fdv < 0) {
+            return;
+        }
+        SocketInfo info = table.remove(fdv);
+        if (info == null) {
+            return;
+        }
+        unlinkName(info);
+        SwrapLog.trace("swrap_close", "fd=" + fdv + " " + info);
+    }
+
+    /** Unlinks the names of all sockets still open: called when the JVM exits. */
+    public void unlinkAll() {
+        table.forEach((fd, info) -> unlinkName(info));
+    }
+
+    private void unlinkName(SocketInfo info) {
+        SocketName name = info.boundName();
+        if (name == null) {
+            return;
+        }
+        Path path = map.path(name);
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            SwrapLog.error("swrap_close", "cannot unlink " + path + ": " + e);
+        }
+    }
+}

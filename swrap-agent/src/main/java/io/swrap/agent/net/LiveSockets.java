@@ -1,0 +1,33 @@
+package io.swrap.agent.net;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Tells a live socket's file from a stale one left by a dead process, from the kernel's own list
+ * of unix sockets ({@code /proc/net/unix}). C socket_wrapper unlinks whatever is there and binds,
+ * so two servers can silently steal each other's address; the agent refuses with EADDRINUSE.
+ */
+final class LiveSockets {
+    private static final Path PROC_NET_UNIX = Path.of("/proc/net/unix");
+
+    private LiveSockets() {
+    }
+
+    /** Whether some open socket of any process is bound to {@code path}. */
+    static boolean isBound(Path path) throws IOException {
+        String wanted = " " + path;
+        try (BufferedReader r = Files.newBufferedReader(PROC_NET_UNIX, StandardCharsets.UTF_8)) {
+            String line;
+            while ((line = r.readLine()) != null) {
+                if (line.endsWith(wanted)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+}

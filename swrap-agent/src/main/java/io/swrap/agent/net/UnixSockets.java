@@ -1,0 +1,131 @@
+package io.swrap.agent.net;
+
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.VarHandle;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * The AF_UNIX operations behind every wrapped socket. Socket, bind and connect use the JDK's own
+ * {@code sun.nio.ch.UnixDomainSockets} (same errno-to-exception mapping as any JDK channel); the
+ * JDK has no getpeername for unix sockets, so the names of a socket come from libc through FFM.
+ */
+public final class UnixSockets {
+    private static final int AF_UNIX = 1;
+    private static final int SOCKADDR_UN_SIZE = 110;
+
+    private static final MethodHandle SOCKET;
+    private static final MethodHandle BIND;
+    private static final MethodHandle CONNECT;
+    private static final VarHandle FD;
+    private static final MethodHandle GETSOCKNAME;
+    private static final MethodHandle GETPEERNAME;
+
+    static {
+        try {
+            Class<?> uds = Class.forName("sun.nio.ch.UnixDomainSockets");
+            MethodHandles.Lookup l = MethodHandles.privateLookupIn(uds, MethodHandles.lookup());
+            SOCKET = l.findStatic(uds, "socket", MethodType.methodType(FileDescriptor.class));
+            BIND = l.findStatic(uds, "bind", MethodType.methodType(void.class, FileDescriptor.class, Path.class));
+            CONNECT = l.findStatic(uds, "connect",
+                    MethodType.methodType(int.class, FileDescriptor.class, Path.class));
+            FD = MethodHandles.privateLookupIn(FileDescriptor.class, MethodHandles.lookup())
+                    .findVarHandle(FileDescriptor.class, "fd", int.class);
+            Linker linker = Linker.nativeLinker();
+            FunctionDescriptor nameFn = FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
+            GETSOCKNAME = linker.downcallHandle(linker.defaultLookup().find("getsockname").orElseThrow(), nameFn);
+            GETPEERNAME = linker.downcallHandle(linker.defaultLookup().find("getpeername").orElseThrow(), nameFn);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError("swrap-agent cannot reach the JDK's unix socket support"
+                    + " (sun.nio.ch.UnixDomainSockets, java.io.FileDescriptor.fd) on Java "
+                    + Runtime.version() + ": " + e);
+        }
+    }
+
+    private UnixSockets() {
+    }
+
+    /** Loads the handles now, so that a JDK without them fails at start-up, not at first use. */
+    public static void init() {
+    }
+
+    public static int fdVal(FileDescriptor fd) {
+        return (int) FD.getVolatile(fd);
+    }
+
+    public static FileDescriptor socket() throws IOException {
+        try {
+            return (FileDescriptor) SOCKET.invokeExact();
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException(t);
+        }
+    }
+
+    public static void bind(FileDescriptor fd, Path path) throws IOException {
+        try {
+            BIND.invokeExact(fd, path);
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException(t);
+        }
+    }
+
+    /** Returns 1 when connected, or IOStatus.UNAVAILABLE (-2) for a non-blocking connect in progress. */
+    public static int connect(FileDescriptor fd, Path path) throws IOException {
+        try {
+            return (int) CONNECT.invokeExact(fd, path);
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException(t);
+        }
+    }
+
+    /** The path this unix socket is bound to; null if unnamed, not a unix socket or not a socket. */
+    public static String localPath(int fd) throws SocketException {
+        return name(GETSOCKNAME, "getsockname", fd);
+    }
+
+    /** The path the peer of this unix socket is bound to; null if unnamed, unconnected or not unix. */
+    public static String peerPath(int fd) throws SocketException {
+        return name(GETPEERNAME, "getpeername", fd);
+    }
+
+    private static String name(MethodHandle call, String what, int fd) throws SocketException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment addr = arena.allocate(SOCKADDR_UN_SIZE);
+            MemorySegment len = arena.allocate(ValueLayout.JAVA_INT);
+            len.set(ValueLayout.JAVA_INT, 0, SOCKADDR_UN_SIZE);
+            int rc = (int) call.invokeExact(fd, addr, len);
+            if (rc != 0) {
+                return null; // not a socket, or (getpeername) not connected: neither is a wrapped name
+            }
+            int n = Math.min(len.get(ValueLayout.JAVA_INT, 0), SOCKADDR_UN_SIZE);
+            if (n <= 2 || addr.get(ValueLayout.JAVA_SHORT, 0) != AF_UNIX) {
+                return null;
+            }
+            byte[] path = addr.asSlice(2, n - 2).toArray(ValueLayout.JAVA_BYTE);
+            int end = 0;
+            while (end < path.length && path[end] != 0) {
+                end++;
+            }
+            return end == 0 ? null : new String(path, 0, end, StandardCharsets.UTF_8);
+        } catch (Throwable t) {
+            throw new SocketException(what + "(fd " + fd + ") failed: " + t);
+        }
+    }
+}

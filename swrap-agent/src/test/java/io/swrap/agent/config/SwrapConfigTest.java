@@ -1,0 +1,73 @@
+package io.swrap.agent.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SwrapConfigTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void offWithoutDir() {
+        assertFalse(SwrapConfig.load(Map.of(), null).enabled());
+        assertFalse(SwrapConfig.load(Map.of("SOCKET_WRAPPER_DIR", ""), "").enabled());
+        // like C, the other settings are not even looked at while wrapping is off
+        assertFalse(SwrapConfig.load(Map.of("SOCKET_WRAPPER_DEFAULT_IFACE", "99"), null).enabled());
+    }
+
+    @Test
+    void defaultsAsC() throws Exception {
+        SwrapConfig c = SwrapConfig.load(Map.of("SOCKET_WRAPPER_DIR", dir.toString()), null);
+        assertTrue(c.enabled());
+        assertEquals(dir.toRealPath(), c.dir());
+        assertEquals(1, c.defaultIface());
+        assertEquals(SwrapConfig.Ipv4Network.LOOPBACK, c.ipv4Network());
+        assertEquals(1500, c.mtu());
+        assertEquals(65535, c.maxSockets());
+        assertEquals(0, c.debugLevel());
+        assertNull(c.pcapFile());
+    }
+
+    @Test
+    void agentArgumentsOverrideTheEnvironment() throws Exception {
+        Path other = Files.createDirectory(dir.resolve("other"));
+        SwrapConfig c = SwrapConfig.load(Map.of("SOCKET_WRAPPER_DIR", dir.toString(),
+                "SOCKET_WRAPPER_DEFAULT_IFACE", "11"), "dir=" + other + ",default_iface=21,ipv4_network=10.53.57.0");
+        assertEquals(other.toRealPath(), c.dir());
+        assertEquals(21, c.defaultIface());
+        assertEquals(SwrapConfig.Ipv4Network.SAMBA, c.ipv4Network());
+    }
+
+    @Test
+    void badValuesNameVariableValueAndRange() {
+        Map<String, String> env = Map.of("SOCKET_WRAPPER_DIR", dir.toString(), "SOCKET_WRAPPER_MTU", "100");
+        assertEquals("SOCKET_WRAPPER_MTU=100 is out of range (expected: 512..32768)",
+                assertThrows(ConfigException.class, () -> SwrapConfig.load(env, null)).getMessage());
+        Map<String, String> env2 = Map.of("SOCKET_WRAPPER_DIR", dir.toString(), "SOCKET_WRAPPER_MAX_SOCKETS", "lots");
+        assertEquals("SOCKET_WRAPPER_MAX_SOCKETS=lots is not a number (expected: 1..262140)",
+                assertThrows(ConfigException.class, () -> SwrapConfig.load(env2, null)).getMessage());
+        assertEquals("agent argument default_iface=0 is out of range (expected: 1..64)",
+                assertThrows(ConfigException.class,
+                        () -> SwrapConfig.load(Map.of("SOCKET_WRAPPER_DIR", dir.toString()), "default_iface=0"))
+                        .getMessage());
+        assertTrue(assertThrows(ConfigException.class, () -> SwrapConfig.load(Map.of(), "ifce=3")).getMessage()
+                .startsWith("unknown agent argument 'ifce' (expected keys: "));
+    }
+
+    @Test
+    void directoryTooLongForSunPath() throws Exception {
+        Path deep = Files.createDirectories(dir.resolve("d".repeat(100)));
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> SwrapConfig.load(Map.of("SOCKET_WRAPPER_DIR", deep.toString()), null));
+        assertTrue(e.getMessage().contains("is too long"), e.getMessage());
+    }
+}

@@ -1,0 +1,88 @@
+package io.swrap.agent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Java under the agent and C programs under {@code LD_PRELOAD=libsocket_wrapper.so} (Debian's
+ * libsocket-wrapper, driving CPython's socket module) share one fake network, both ways.
+ */
+class CInteropIT {
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void peersInstalled() {
+        // scripts/test installs both; missing peers must fail the run, never skip it.
+        assertTrue(Files.exists(Path.of(Proc.LIBSOCKET_WRAPPER)), Proc.LIBSOCKET_WRAPPER
+                + " missing: apt-get install -y libsocket-wrapper (scripts/test does this)");
+        assertTrue(Files.isExecutable(Path.of(Proc.PYTHON)), Proc.PYTHON + " missing: apt-get install -y python3");
+    }
+
+    @Test
+    void javaClientsConnectToACServer() throws Exception {
+        try (Proc c = Proc.cPeer("c-server", Proc.net(dir, 11), "echo_server.py", "127.0.0.11", "7100")) {
+            c.expect("LISTENING 127.0.0.11:7100");
+            assertTrue(Files.exists(dir.resolve("T0B1BBC")), "C socket_wrapper named the listener T0B1BBC");
+            for (String api : new String[] {"socket", "nio", "netty"}) {
+                try (Proc j = Proc.java("java-client-" + api, Proc.net(dir, 21), EchoClient.class.getName(), api,
+                        "127.0.0.11:7100")) {
+                    Matcher m = j.expect("CONNECTED local=/127\\.0\\.0\\.21:(\\d+) remote=/127\\.0\\.0\\.11:7100.*");
+                    j.expect("ECHO hello from \\d+");
+                    c.expect("ACCEPTED local=127\\.0\\.0\\.11:7100 peer=127\\.0\\.0\\.21:" + m.group(1));
+                    j.succeeds();
+                }
+            }
+        }
+    }
+
+    @Test
+    void cClientConnectsToAJavaServer() throws Exception {
+        for (String api : new String[] {"socket", "nio", "netty"}) {
+            try (Proc j = Proc.java("java-server-" + api, Proc.net(dir, 11), EchoServer.class.getName(), api,
+                    "127.0.0.12:7200")) {
+                j.expect("LISTENING /127.0.0.12:7200");
+                try (Proc c = Proc.cPeer("c-client", Proc.net(dir, 31), "echo_client.py", "127.0.0.12", "7200")) {
+                    Matcher m = c.expect("CONNECTED local=127\\.0\\.0\\.31:(\\d+) remote=127\\.0\\.0\\.12:7200");
+                    c.expect("ECHO hello from python");
+                    Matcher s = j.expect("ACCEPTED local=(\\S+) peer=(\\S+).*");
+                    assertEquals("/127.0.0.12:7200", s.group(1));
+                    assertEquals("/127.0.0.31:" + m.group(1), s.group(2), "Java sees the C client's fake address");
+                    c.succeeds();
+                }
+            }
+        }
+    }
+
+    @Test
+    void ipv6BothWays() throws Exception {
+        try (Proc c = Proc.cPeer("c-server6", Proc.net(dir, 11), "echo_server.py", "fd00::5357:5f0b", "7300", "v6")) {
+            c.expect("LISTENING fd00::5357:5f0b:7300");
+            try (Proc j = Proc.java("java-client6", Proc.net(dir, 21), EchoClient.class.getName(), "nio",
+                    "[fd00::5357:5f0b]:7300")) {
+                Matcher m = j.expect("CONNECTED local=/\\[fd00:0:0:0:0:0:5357:5f15\\]:(\\d+) .*");
+                j.expect("ECHO hello from \\d+");
+                c.expect("ACCEPTED local=fd00::5357:5f0b:7300 peer=fd00::5357:5f15:" + m.group(1));
+                j.succeeds();
+            }
+        }
+        try (Proc j = Proc.java("java-server6", Proc.net(dir, 12), EchoServer.class.getName(), "nio",
+                "[fd00::5357:5f0c]:7301")) {
+            j.expect("LISTENING .*");
+            try (Proc c = Proc.cPeer("c-client6", Proc.net(dir, 31), "echo_client.py", "fd00::5357:5f0c", "7301", "v6")) {
+                Matcher m = c.expect("CONNECTED local=fd00::5357:5f1f:(\\d+) remote=fd00::5357:5f0c:7301");
+                c.expect("ECHO hello from python");
+                j.expect("ACCEPTED local=/\\[fd00:0:0:0:0:0:5357:5f0c\\]:7301 peer=/\\[fd00:0:0:0:0:0:5357:5f1f\\]:"
+                        + m.group(1));
+                c.succeeds();
+            }
+        }
+    }
+}
