@@ -1,8 +1,11 @@
-package io.swrap.agent.it;
+package io.swrap.selftest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.swrap.selftest.env.ChildProcess;
+import io.swrap.selftest.peers.EchoClient;
+import io.swrap.selftest.peers.EchoServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -21,18 +24,18 @@ class CInteropIT {
     @BeforeAll
     static void peersInstalled() {
         // scripts/test installs both; missing peers must fail the run, never skip it.
-        assertTrue(Files.exists(Path.of(Proc.LIBSOCKET_WRAPPER)), Proc.LIBSOCKET_WRAPPER
+        assertTrue(Files.exists(Path.of(ChildProcess.LIBSOCKET_WRAPPER)), ChildProcess.LIBSOCKET_WRAPPER
                 + " missing: apt-get install -y libsocket-wrapper (scripts/test does this)");
-        assertTrue(Files.isExecutable(Path.of(Proc.PYTHON)), Proc.PYTHON + " missing: apt-get install -y python3");
+        assertTrue(Files.isExecutable(Path.of(ChildProcess.PYTHON)), ChildProcess.PYTHON + " missing: apt-get install -y python3");
     }
 
     @Test
     void javaClientsConnectToACServer() throws Exception {
-        try (Proc c = Proc.cPeer("c-server", Proc.net(dir, 11), "echo_server.py", "127.0.0.11", "7100")) {
+        try (ChildProcess c = ChildProcess.cPeer("c-server", ChildProcess.net(dir, 11), "echo_server.py", "127.0.0.11", "7100")) {
             c.expect("LISTENING 127.0.0.11:7100");
             assertTrue(Files.exists(dir.resolve("T0B1BBC")), "C socket_wrapper named the listener T0B1BBC");
             for (String api : new String[] {"socket", "nio", "netty"}) {
-                try (Proc j = Proc.java("java-client-" + api, Proc.net(dir, 21), EchoClient.class.getName(), api,
+                try (ChildProcess j = ChildProcess.java("java-client-" + api, ChildProcess.net(dir, 21), EchoClient.class.getName(), api,
                         "127.0.0.11:7100")) {
                     Matcher m = j.expect("CONNECTED local=/127\\.0\\.0\\.21:(\\d+) remote=/127\\.0\\.0\\.11:7100.*");
                     j.expect("ECHO hello from \\d+");
@@ -46,10 +49,10 @@ class CInteropIT {
     @Test
     void cClientConnectsToAJavaServer() throws Exception {
         for (String api : new String[] {"socket", "nio", "netty"}) {
-            try (Proc j = Proc.java("java-server-" + api, Proc.net(dir, 11), EchoServer.class.getName(), api,
+            try (ChildProcess j = ChildProcess.java("java-server-" + api, ChildProcess.net(dir, 11), EchoServer.class.getName(), api,
                     "127.0.0.12:7200")) {
                 j.expect("LISTENING /127.0.0.12:7200");
-                try (Proc c = Proc.cPeer("c-client", Proc.net(dir, 31), "echo_client.py", "127.0.0.12", "7200")) {
+                try (ChildProcess c = ChildProcess.cPeer("c-client", ChildProcess.net(dir, 31), "echo_client.py", "127.0.0.12", "7200")) {
                     Matcher m = c.expect("CONNECTED local=127\\.0\\.0\\.31:(\\d+) remote=127\\.0\\.0\\.12:7200");
                     c.expect("ECHO hello from python");
                     Matcher s = j.expect("ACCEPTED local=(\\S+) peer=(\\S+).*");
@@ -63,9 +66,9 @@ class CInteropIT {
 
     @Test
     void ipv6BothWays() throws Exception {
-        try (Proc c = Proc.cPeer("c-server6", Proc.net(dir, 11), "echo_server.py", "fd00::5357:5f0b", "7300", "v6")) {
+        try (ChildProcess c = ChildProcess.cPeer("c-server6", ChildProcess.net(dir, 11), "echo_server.py", "fd00::5357:5f0b", "7300", "v6")) {
             c.expect("LISTENING fd00::5357:5f0b:7300");
-            try (Proc j = Proc.java("java-client6", Proc.net(dir, 21), EchoClient.class.getName(), "nio",
+            try (ChildProcess j = ChildProcess.java("java-client6", ChildProcess.net(dir, 21), EchoClient.class.getName(), "nio",
                     "[fd00::5357:5f0b]:7300")) {
                 Matcher m = j.expect("CONNECTED local=/\\[fd00:0:0:0:0:0:5357:5f15\\]:(\\d+) .*");
                 j.expect("ECHO hello from \\d+");
@@ -73,10 +76,10 @@ class CInteropIT {
                 j.succeeds();
             }
         }
-        try (Proc j = Proc.java("java-server6", Proc.net(dir, 12), EchoServer.class.getName(), "nio",
+        try (ChildProcess j = ChildProcess.java("java-server6", ChildProcess.net(dir, 12), EchoServer.class.getName(), "nio",
                 "[fd00::5357:5f0c]:7301")) {
             j.expect("LISTENING .*");
-            try (Proc c = Proc.cPeer("c-client6", Proc.net(dir, 31), "echo_client.py", "fd00::5357:5f0c", "7301", "v6")) {
+            try (ChildProcess c = ChildProcess.cPeer("c-client6", ChildProcess.net(dir, 31), "echo_client.py", "fd00::5357:5f0c", "7301", "v6")) {
                 Matcher m = c.expect("CONNECTED local=fd00::5357:5f1f:(\\d+) remote=fd00::5357:5f0c:7301");
                 c.expect("ECHO hello from python");
                 j.expect("ACCEPTED local=/\\[fd00:0:0:0:0:0:5357:5f0c\\]:7301 peer=/\\[fd00:0:0:0:0:0:5357:5f1f\\]:"

@@ -1,4 +1,4 @@
-package io.swrap.agent.it;
+package io.swrap.selftest.peers;
 
 import com.sun.net.httpserver.HttpServer;
 import java.net.URI;

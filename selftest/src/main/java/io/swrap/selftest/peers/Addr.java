@@ -1,13 +1,13 @@
-package io.swrap.agent.it;
+package io.swrap.selftest.peers;
 
 import java.net.InetSocketAddress;
 
 /** Parses {@code 127.0.0.11:445} and {@code [fd00::5357:5f0b]:445}. */
-final class Addr {
+public final class Addr {
     private Addr() {
     }
 
-    static InetSocketAddress parse(String s) {
+    public static InetSocketAddress parse(String s) {
         int colon = s.lastIndexOf(':');
         String host = s.substring(0, colon);
         if (host.startsWith("[")) {

@@ -1,4 +1,4 @@
-package io.swrap.agent.it;
+package io.swrap.selftest.peers;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

@@ -1,8 +1,12 @@
-package io.swrap.agent.it;
+package io.swrap.selftest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.swrap.selftest.env.ChildProcess;
+import io.swrap.selftest.peers.EchoClient;
+import io.swrap.selftest.peers.EchoServer;
+import io.swrap.selftest.peers.HttpPeers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -22,7 +26,7 @@ class CrossProcessIT {
     @ParameterizedTest(name = "{0} server, every client API, two interfaces")
     @ValueSource(strings = {"socket", "nio", "netty"})
     void serverOnTwoInterfacesClientsOnAThird(String serverApi) throws Exception {
-        try (Proc server = Proc.java("server", Proc.net(dir, 11), EchoServer.class.getName(), serverApi,
+        try (ChildProcess server = ChildProcess.java("server", ChildProcess.net(dir, 11), EchoServer.class.getName(), serverApi,
                 "127.0.0.11:7000", "127.0.0.12:7000")) {
             server.expect("LISTENING /127.0.0.11:7000");
             server.expect("LISTENING /127.0.0.12:7000");
@@ -36,8 +40,8 @@ class CrossProcessIT {
         }
     }
 
-    private void echoRoundTrip(Proc server, String clientApi, String host, String serverAddr) throws Exception {
-        try (Proc client = Proc.java("client-" + clientApi, Proc.net(dir, 21), EchoClient.class.getName(),
+    private void echoRoundTrip(ChildProcess server, String clientApi, String host, String serverAddr) throws Exception {
+        try (ChildProcess client = ChildProcess.java("client-" + clientApi, ChildProcess.net(dir, 21), EchoClient.class.getName(),
                 clientApi, host + ":7000")) {
             Matcher c = client.expect("CONNECTED local=/127\\.0\\.0\\.21:(\\d+) remote=(\\S+).*");
             assertEquals(serverAddr, c.group(2), clientApi + " client's remote address");
@@ -54,9 +58,9 @@ class CrossProcessIT {
 
     @Test
     void plainSocketAcceptReportsFakePeerThroughEveryAccessor() throws Exception {
-        try (Proc server = Proc.java("server", Proc.net(dir, 11), EchoServer.class.getName(), "socket",
+        try (ChildProcess server = ChildProcess.java("server", ChildProcess.net(dir, 11), EchoServer.class.getName(), "socket",
                 "127.0.0.11:7001");
-             Proc client = startedClient(server, "socket", "127.0.0.11:7001")) {
+             ChildProcess client = startedClient(server, "socket", "127.0.0.11:7001")) {
             Matcher c = client.expect("CONNECTED local=/127\\.0\\.0\\.21:(\\d+) remote=/127\\.0\\.0\\.11:7001"
                     + " localaddr=/127\\.0\\.0\\.21 localport=(\\d+)");
             assertEquals(c.group(1), c.group(2));
@@ -67,19 +71,19 @@ class CrossProcessIT {
         }
     }
 
-    private Proc startedClient(Proc server, String api, String addr) throws Exception {
+    private ChildProcess startedClient(ChildProcess server, String api, String addr) throws Exception {
         server.expect("LISTENING .*");
-        return Proc.java("client", Proc.net(dir, 21), EchoClient.class.getName(), api, addr);
+        return ChildProcess.java("client", ChildProcess.net(dir, 21), EchoClient.class.getName(), api, addr);
     }
 
     @ParameterizedTest(name = "IPv6 {0}")
     @ValueSource(strings = {"socket", "nio", "netty"})
     void ipv6(String api) throws Exception {
-        try (Proc server = Proc.java("server6", Proc.net(dir, 11), EchoServer.class.getName(), api,
+        try (ChildProcess server = ChildProcess.java("server6", ChildProcess.net(dir, 11), EchoServer.class.getName(), api,
                 "[fd00::5357:5f0b]:7002")) {
             server.expect("LISTENING /\\[fd00:0:0:0:0:0:5357:5f0b\\]:7002");
             assertTrue(Files.exists(dir.resolve("X0B1B5A")), "IPv6 listener file X0B1B5A");
-            try (Proc client = Proc.java("client6", Proc.net(dir, 21), EchoClient.class.getName(), api,
+            try (ChildProcess client = ChildProcess.java("client6", ChildProcess.net(dir, 21), EchoClient.class.getName(), api,
                     "[fd00::5357:5f0b]:7002")) {
                 Matcher c = client.expect("CONNECTED local=/\\[fd00:0:0:0:0:0:5357:5f15\\]:(\\d+)"
                         + " remote=/\\[fd00:0:0:0:0:0:5357:5f0b\\]:7002.*");
@@ -93,10 +97,10 @@ class CrossProcessIT {
 
     @Test
     void httpClientToHttpServer() throws Exception {
-        try (Proc server = Proc.java("http-server", Proc.net(dir, 11), HttpPeers.class.getName(), "server",
+        try (ChildProcess server = ChildProcess.java("http-server", ChildProcess.net(dir, 11), HttpPeers.class.getName(), "server",
                 "127.0.0.11:8080")) {
             server.expect("LISTENING /127.0.0.11:8080");
-            try (Proc client = Proc.java("http-client", Proc.net(dir, 21), HttpPeers.class.getName(), "client",
+            try (ChildProcess client = ChildProcess.java("http-client", ChildProcess.net(dir, 21), HttpPeers.class.getName(), "client",
                     "http://127.0.0.11:8080/hello")) {
                 for (int i = 0; i < 3; i++) {
                     client.expect("HTTP 200 server=/127\\.0\\.0\\.11:8080 client=/127\\.0\\.0\\.21:\\d+");

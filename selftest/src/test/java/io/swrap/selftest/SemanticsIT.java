@@ -1,9 +1,13 @@
-package io.swrap.agent.it;
+package io.swrap.selftest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.swrap.selftest.env.ChildProcess;
+import io.swrap.selftest.peers.EchoClient;
+import io.swrap.selftest.peers.EchoServer;
+import io.swrap.selftest.peers.Probe;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
@@ -22,7 +26,7 @@ class SemanticsIT {
 
     @Test
     void validAddressWithoutListenerIsRefused() throws Exception {
-        try (Proc p = Proc.java("refused", Proc.net(dir, 21), Probe.class.getName(), "connect", "127.0.0.11:7999")) {
+        try (ChildProcess p = ChildProcess.java("refused", ChildProcess.net(dir, 21), Probe.class.getName(), "connect", "127.0.0.11:7999")) {
             p.expect("NIO java.net.ConnectException: Connection refused");
             p.expect("SOCKET java.net.ConnectException: Connection refused");
             p.succeeds();
@@ -32,7 +36,7 @@ class SemanticsIT {
     @Test
     void addressOutsideTheFakeNetworkIsUnreachable() throws Exception {
         // 127.1.2.3 is loopback but outside 127.0.0.0/24: even a broken agent could reach nothing remote.
-        try (Proc p = Proc.java("unreachable", Proc.net(dir, 21), Probe.class.getName(), "connect", "127.1.2.3:80")) {
+        try (ChildProcess p = ChildProcess.java("unreachable", ChildProcess.net(dir, 21), Probe.class.getName(), "connect", "127.1.2.3:80")) {
             p.expect("NIO java.net.SocketException: Network is unreachable: 127.1.2.3 is outside .*");
             p.expect("SOCKET java.net.SocketException: Network is unreachable: 127.1.2.3 is outside .*");
             p.succeeds();
@@ -41,17 +45,17 @@ class SemanticsIT {
 
     @Test
     void bindToALiveListenersAddressIsInUseAcrossProcesses() throws Exception {
-        try (Proc server = Proc.java("server", Proc.net(dir, 11), EchoServer.class.getName(), "nio", "127.0.0.11:7000")) {
+        try (ChildProcess server = ChildProcess.java("server", ChildProcess.net(dir, 11), EchoServer.class.getName(), "nio", "127.0.0.11:7000")) {
             server.expect("LISTENING /127.0.0.11:7000");
-            try (Proc second = Proc.java("second", Proc.net(dir, 11), Probe.class.getName(), "bind", "127.0.0.11:7000")) {
+            try (ChildProcess second = ChildProcess.java("second", ChildProcess.net(dir, 11), Probe.class.getName(), "bind", "127.0.0.11:7000")) {
                 second.expect("BIND java.net.BindException: Address already in use: 127.0.0.11:7000 .*");
                 second.succeeds();
             }
-            try (Proc wildcard = Proc.java("wildcard", Proc.net(dir, 11), Probe.class.getName(), "bind", "0.0.0.0:7000")) {
+            try (ChildProcess wildcard = ChildProcess.java("wildcard", ChildProcess.net(dir, 11), Probe.class.getName(), "bind", "0.0.0.0:7000")) {
                 wildcard.expect("BIND java.net.BindException: Address already in use: 0.0.0.0:7000 .*");
                 wildcard.succeeds();
             }
-            try (Proc other = Proc.java("other-iface", Proc.net(dir, 11), Probe.class.getName(), "bind", "127.0.0.12:7000")) {
+            try (ChildProcess other = ChildProcess.java("other-iface", ChildProcess.net(dir, 11), Probe.class.getName(), "bind", "127.0.0.12:7000")) {
                 other.expect("BOUND /127.0.0.12:7000");
                 other.succeeds();
             }
@@ -65,7 +69,7 @@ class SemanticsIT {
             unix.bind(UnixDomainSocketAddress.of(stale));
         }
         assertTrue(Files.exists(stale), "closing a unix listener leaves its file behind");
-        try (Proc p = Proc.java("reclaim", Proc.net(dir, 11), Probe.class.getName(), "bind", "127.0.0.11:7000")) {
+        try (ChildProcess p = ChildProcess.java("reclaim", ChildProcess.net(dir, 11), Probe.class.getName(), "bind", "127.0.0.11:7000")) {
             p.expect("BOUND /127.0.0.11:7000");
             p.succeeds();
         }
@@ -73,7 +77,7 @@ class SemanticsIT {
 
     @Test
     void bindOutsideTheFakeNetworkCannotAssign() throws Exception {
-        try (Proc p = Proc.java("badbind", Proc.net(dir, 11), Probe.class.getName(), "bind", "127.1.0.1:7000")) {
+        try (ChildProcess p = ChildProcess.java("badbind", ChildProcess.net(dir, 11), Probe.class.getName(), "bind", "127.1.0.1:7000")) {
             p.expect("BIND java.net.BindException: Cannot assign requested address: 127.1.0.1 .*");
             p.succeeds();
         }
@@ -81,7 +85,7 @@ class SemanticsIT {
 
     @Test
     void optionsAfUnixRejectsAreEmulated() throws Exception {
-        try (Proc p = Proc.java("options", Proc.net(dir, 11), Probe.class.getName(), "options")) {
+        try (ChildProcess p = ChildProcess.java("options", ChildProcess.net(dir, 11), Probe.class.getName(), "options")) {
             p.expect("SERVER SO_REUSEPORT=true SO_REUSEADDR=true");
             Matcher m = p.expect("CLIENT (.*)");
             String line = m.group(1);
@@ -97,7 +101,7 @@ class SemanticsIT {
 
     @Test
     void closeUnlinksListenerAndAutoboundNames() throws Exception {
-        try (Proc p = Proc.java("lifecycle", Proc.net(dir, 21), Probe.class.getName(), "lifecycle")) {
+        try (ChildProcess p = ChildProcess.java("lifecycle", ChildProcess.net(dir, 21), Probe.class.getName(), "lifecycle")) {
             Matcher open = p.expect("OPEN (\\S+) serversocket=0\\.0\\.0\\.0/0\\.0\\.0\\.0:(\\d+)");
             String[] names = open.group(1).split(",");
             assertEquals(3, names.length, "listener, ServerSocket and the client's autobound name: " + open.group(1));
@@ -116,9 +120,9 @@ class SemanticsIT {
 
     @Test
     void tableFullFailsWithTheLimitNamed() throws Exception {
-        Map<String, String> env = Proc.net(dir, 21);
+        Map<String, String> env = ChildProcess.net(dir, 21);
         env.put("SOCKET_WRAPPER_MAX_SOCKETS", "3");
-        try (Proc p = Proc.java("max", env, Probe.class.getName(), "max", "5")) {
+        try (ChildProcess p = ChildProcess.java("max", env, Probe.class.getName(), "max", "5")) {
             p.expect("OPENED 3");
             p.expect("FAILED java.net.SocketException: Too many open files in system: too many wrapped sockets"
                     + " \\(limit 3, SOCKET_WRAPPER_MAX_SOCKETS\\)");
@@ -129,7 +133,7 @@ class SemanticsIT {
 
     @Test
     void withoutSocketWrapperDirTheJvmUsesRealSockets() throws Exception {
-        try (Proc p = Proc.java("off", new HashMap<>(), Probe.class.getName(), "real")) {
+        try (ChildProcess p = ChildProcess.java("off", new HashMap<>(), Probe.class.getName(), "real")) {
             Matcher m = p.expect("REAL listener=(\\S+) kernel-tcp-listen=(\\w+) peer=(\\S+) client=(\\S+)");
             assertEquals("true", m.group(2), "a real TCP listener in /proc/net/tcp: " + m.group(0));
             p.succeeds();
@@ -139,21 +143,21 @@ class SemanticsIT {
 
     @Test
     void invalidSettingsStopTheJvmWithTheVariableNamed() throws Exception {
-        Map<String, String> env = Proc.net(dir, 99);
-        try (Proc p = Proc.java("bad-iface", env, Probe.class.getName(), "real")) {
+        Map<String, String> env = ChildProcess.net(dir, 99);
+        try (ChildProcess p = ChildProcess.java("bad-iface", env, Probe.class.getName(), "real")) {
             assertEquals(1, p.waitFor());
             assertTrue(p.stderr().contains("SOCKET_WRAPPER_DEFAULT_IFACE=99 is out of range (expected: 1..64)"),
                     p.stderr());
         }
-        env = Proc.net(dir.resolve("missing"), 11);
-        try (Proc p = Proc.java("bad-dir", env, Probe.class.getName(), "real")) {
+        env = ChildProcess.net(dir.resolve("missing"), 11);
+        try (ChildProcess p = ChildProcess.java("bad-dir", env, Probe.class.getName(), "real")) {
             assertEquals(1, p.waitFor());
             assertTrue(p.stderr().contains("SOCKET_WRAPPER_DIR=" + dir.resolve("missing")
                     + ": not an existing directory"), p.stderr());
         }
-        env = Proc.net(dir, 11);
+        env = ChildProcess.net(dir, 11);
         env.put("SOCKET_WRAPPER_IPV4_NETWORK", "192.168.0.0");
-        try (Proc p = Proc.java("bad-net", env, Probe.class.getName(), "real")) {
+        try (ChildProcess p = ChildProcess.java("bad-net", env, Probe.class.getName(), "real")) {
             assertEquals(1, p.waitFor());
             assertTrue(p.stderr().contains("SOCKET_WRAPPER_IPV4_NETWORK=192.168.0.0 is not supported"
                     + " (expected: 127.0.0.0 or 10.53.57.0)"), p.stderr());
@@ -162,14 +166,14 @@ class SemanticsIT {
 
     @Test
     void sambaNetwork10_53_57() throws Exception {
-        Map<String, String> server = Proc.net(dir, 11);
+        Map<String, String> server = ChildProcess.net(dir, 11);
         server.put("SOCKET_WRAPPER_IPV4_NETWORK", "10.53.57.0");
-        Map<String, String> client = Proc.net(dir, 21);
+        Map<String, String> client = ChildProcess.net(dir, 21);
         client.put("SOCKET_WRAPPER_IPV4_NETWORK", "10.53.57.0");
-        try (Proc s = Proc.java("server", server, EchoServer.class.getName(), "nio", "10.53.57.11:445")) {
+        try (ChildProcess s = ChildProcess.java("server", server, EchoServer.class.getName(), "nio", "10.53.57.11:445")) {
             s.expect("LISTENING /10.53.57.11:445");
             assertTrue(Files.exists(dir.resolve("T0B01BD")), "10.53.57.11:445 is T0B01BD, as in C");
-            try (Proc c = Proc.java("client", client, EchoClient.class.getName(), "nio", "10.53.57.11:445")) {
+            try (ChildProcess c = ChildProcess.java("client", client, EchoClient.class.getName(), "nio", "10.53.57.11:445")) {
                 Matcher m = c.expect("CONNECTED local=/10\\.53\\.57\\.21:(\\d+) remote=/10\\.53\\.57\\.11:445");
                 c.expect("ECHO hello from \\d+");
                 s.expect("ACCEPTED local=/10\\.53\\.57\\.11:445 peer=/10\\.53\\.57\\.21:" + m.group(1));

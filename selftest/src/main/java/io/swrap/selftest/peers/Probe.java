@@ -1,4 +1,4 @@
-package io.swrap.agent.it;
+package io.swrap.selftest.peers;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

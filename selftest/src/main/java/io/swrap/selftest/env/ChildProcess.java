@@ -1,0 +1,208 @@
+package io.swrap.selftest.env;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A real child process in a fake network — a JVM under the agent, or a C program under
+ * libsocket_wrapper — whose stdout is read line by line. A missed expectation is an
+ * {@link AssertionError} carrying everything the child printed.
+ */
+public final class ChildProcess implements AutoCloseable {
+    public static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    public static final String LIBSOCKET_WRAPPER = "/usr/lib/x86_64-linux-gnu/libsocket_wrapper.so";
+    public static final String PYTHON = "/usr/bin/python3";
+
+    private final String name;
+    private final Process process;
+    private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    private final StringBuffer stderr = new StringBuffer();
+
+    private ChildProcess(String name, List<String> command, Map<String, String> env) throws IOException {
+        this.name = name;
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.environment().keySet().removeIf(k -> k.startsWith("SOCKET_WRAPPER_") || k.equals("LD_PRELOAD"));
+        pb.environment().putAll(env);
+        this.process = pb.start();
+        pump(process.getInputStream(), line -> {
+            seen.add(line);
+            lines.add(line);
+        });
+        pump(process.getErrorStream(), line -> stderr.append(line).append('\n'));
+    }
+
+    /** The agent jar: {@code -Dswrap.agent.jar}, else the build output next to this module. */
+    public static Path agentJar() {
+        String prop = System.getProperty("swrap.agent.jar");
+        Path jar = prop != null ? Path.of(prop) : Path.of("..", "swrap-agent", "target", "swrap-agent.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("agent jar " + jar.toAbsolutePath() + " not found: build it with"
+                    + " mvn package, or pass -Dswrap.agent.jar=PATH");
+        }
+        return jar.toAbsolutePath();
+    }
+
+    /** The JVM flags of a JVM under the agent. */
+    public static List<String> agentFlags() {
+        return List.of("-javaagent:" + agentJar(), "--enable-native-access=ALL-UNNAMED",
+                "-Dio.netty.transport.noNative=true");
+    }
+
+    /** A JVM under the agent running {@code mainClass} from this JVM's class path. */
+    public static ChildProcess java(String name, Map<String, String> env, String mainClass, String... args)
+            throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(JAVA);
+        cmd.addAll(agentFlags());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        cmd.addAll(List.of(args));
+        return new ChildProcess(name, cmd, env);
+    }
+
+    /** A JVM without the agent (the baseline of benchmarks). */
+    public static ChildProcess plainJava(String name, Map<String, String> env, String mainClass, String... args)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(JAVA, "-cp", System.getProperty("java.class.path"), mainClass));
+        cmd.addAll(List.of(args));
+        return new ChildProcess(name, cmd, env);
+    }
+
+    /** A python3 program of this module's {@code cpeers/} resources under C libsocket_wrapper. */
+    public static ChildProcess cPeer(String name, Map<String, String> env, String script, String... args)
+            throws IOException {
+        Map<String, String> e = new HashMap<>(env);
+        e.put("LD_PRELOAD", LIBSOCKET_WRAPPER);
+        List<String> cmd = new ArrayList<>(List.of(PYTHON, "-u", resource(script).toString()));
+        cmd.addAll(List.of(args));
+        return new ChildProcess(name, cmd, e);
+    }
+
+    /** Any program under C libsocket_wrapper. */
+    public static ChildProcess cProgram(String name, Map<String, String> env, List<String> command)
+            throws IOException {
+        Map<String, String> e = new HashMap<>(env);
+        e.put("LD_PRELOAD", LIBSOCKET_WRAPPER);
+        return new ChildProcess(name, command, e);
+    }
+
+    /** A resource of {@code cpeers/} as a file (copied out when it lives in a jar). */
+    static Path resource(String name) throws IOException {
+        URL url = ChildProcess.class.getResource("/cpeers/" + name);
+        if (url == null) {
+            throw new IllegalStateException("resource /cpeers/" + name + " missing from the class path");
+        }
+        if (url.getProtocol().equals("file")) {
+            return Path.of(java.net.URI.create(url.toString()));
+        }
+        Path tmp = Files.createTempFile("swrap-" + name.replace(".py", ""), ".py");
+        tmp.toFile().deleteOnExit();
+        try (InputStream in = url.openStream()) {
+            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return tmp;
+    }
+
+    /** Environment of a process in the fake network {@code dir} on default interface {@code iface}. */
+    public static Map<String, String> net(Path dir, int iface) {
+        Map<String, String> env = new HashMap<>();
+        env.put("SOCKET_WRAPPER_DIR", dir.toString());
+        env.put("SOCKET_WRAPPER_DEFAULT_IFACE", Integer.toString(iface));
+        return env;
+    }
+
+    private static void pump(InputStream in, Consumer<String> sink) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    sink.accept(line);
+                }
+            } catch (IOException e) {
+                sink.accept("<<read error: " + e + ">>");
+            }
+        }, "child-output");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** Waits up to 30 s for the next stdout line matching {@code regex}; earlier lines are skipped. */
+    public Matcher expect(String regex) throws InterruptedException {
+        return expect(regex, Duration.ofSeconds(30));
+    }
+
+    public Matcher expect(String regex, Duration timeout) throws InterruptedException {
+        Pattern p = Pattern.compile(regex);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long left = deadline - System.nanoTime();
+            String line = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (line == null) {
+                throw new AssertionError(name + ": no line matching /" + regex + "/ within " + timeout
+                        + "; stdout so far: " + stdout() + "; alive=" + process.isAlive() + "; stderr:\n" + stderr);
+            }
+            Matcher m = p.matcher(line);
+            if (m.matches()) {
+                return m;
+            }
+        }
+    }
+
+    /** Waits (at most 60 s) for the exit code. */
+    public int waitFor() throws InterruptedException {
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            throw new AssertionError(name + " did not exit within 60 s; stdout: " + stdout() + "; stderr:\n" + stderr);
+        }
+        return process.exitValue();
+    }
+
+    /** Waits for a successful exit. */
+    public void succeeds() throws InterruptedException {
+        int rc = waitFor();
+        if (rc != 0) {
+            throw new AssertionError(name + " exited with " + rc + "; stdout: " + stdout() + "; stderr:\n" + stderr);
+        }
+    }
+
+    public String stderr() {
+        return stderr.toString();
+    }
+
+    public List<String> stdout() {
+        synchronized (seen) {
+            return List.copyOf(seen);
+        }
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            }
+        }
+    }
+}
