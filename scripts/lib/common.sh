@@ -56,15 +56,23 @@ mvn_run() {
   MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -B -f "$SWRAP_ROOT/pom.xml" "$@"
 }
 
-# Builds the jars when missing or older than any source or pom.
+SWRAP_SELFTEST_CP="$SWRAP_ROOT/selftest/target/classpath.txt"
+
+# Builds the agent and selftest jars when missing or older than any source or pom.
 ensure_built() {
-  local stamp="$SWRAP_AGENT_JAR"
-  if [ -f "$stamp" ] && [ -z "$(find "$SWRAP_ROOT" -path '*/target' -prune -o \( -name '*.java' -o -name pom.xml \) -newer "$stamp" -print -quit)" ]; then
+  local stamp="$SWRAP_SELFTEST_CP"
+  if [ -f "$SWRAP_AGENT_JAR" ] && [ -f "$stamp" ] && [ -z "$(find "$SWRAP_ROOT" -path '*/target' -prune -o \( -name '*.java' -o -name pom.xml -o -name '*.py' \) -newer "$stamp" -print -quit)" ]; then
     return 0
   fi
-  echo "building swrap-java (mvn package)..." >&2
-  mvn_run -q package -DskipTests -Dmaven.test.skip=false >/tmp/swrap-build.log 2>&1 \
+  echo "building swrap-java (mvn package -pl selftest -am)..." >&2
+  mvn_run -q package -DskipTests -pl selftest -am >/tmp/swrap-build.log 2>&1 \
     || { tail -40 /tmp/swrap-build.log >&2; die "build failed; full log in /tmp/swrap-build.log"; }
+  touch "$stamp"
+}
+
+# The class path of the selftest programs (peers, suites, benchmarks).
+selftest_classpath() {
+  echo "$SWRAP_ROOT/selftest/target/classes:$(cat "$SWRAP_SELFTEST_CP")"
 }
 
 # The JVM flags every JVM under the agent needs.

@@ -1,0 +1,218 @@
+package io.swrap.shm;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+
+/**
+ * A glibc {@code pthread_mutex_t} placed in shared memory: process-shared, robust and
+ * error-checking, called through FFM.
+ *
+ * <p>Robust: when the owner dies (even by SIGKILL) the kernel marks the mutex, and the next
+ * {@code pthread_mutex_lock} succeeds with {@code EOWNERDEAD}; the new owner must repair the
+ * guarded data and call {@code pthread_mutex_consistent} before unlocking, otherwise the mutex
+ * becomes {@code ENOTRECOVERABLE} for every process. Error-checking: relocking by the owner
+ * fails with {@code EDEADLK} and unlocking by another thread with {@code EPERM}, so a misuse is
+ * an exception rather than a hang.
+ *
+ * <p>Ownership belongs to the OS thread: lock and unlock on the same <em>platform</em> thread. A
+ * virtual thread may move to another carrier between the two calls, so it is refused.
+ */
+final class RobustMutex {
+    /** Bytes reserved for the mutex; glibc's pthread_mutex_t is 40 on x86_64, 48 on aarch64. */
+    static final long SIZE = 64;
+
+    // Linux generic errno values; x86_64 and aarch64 share them (checked in checkPlatform).
+    static final int EPERM = 1;
+    static final int EDEADLK = 35;
+    static final int EOWNERDEAD = 130;
+    static final int ENOTRECOVERABLE = 131;
+    private static final int PTHREAD_PROCESS_SHARED = 1;
+    private static final int PTHREAD_MUTEX_ROBUST = 1;
+    private static final int PTHREAD_MUTEX_ERRORCHECK = 2;
+
+    private static final MethodHandle ATTR_INIT;
+    private static final MethodHandle ATTR_SETPSHARED;
+    private static final MethodHandle ATTR_SETROBUST;
+    private static final MethodHandle ATTR_SETTYPE;
+    private static final MethodHandle ATTR_DESTROY;
+    private static final MethodHandle MUTEX_INIT;
+    private static final MethodHandle LOCK;
+    private static final MethodHandle UNLOCK;
+    private static final MethodHandle CONSISTENT;
+
+    static {
+        checkPlatform();
+        Linker linker = Linker.nativeLinker();
+        SymbolLookup libc = linker.defaultLookup();
+        FunctionDescriptor ptr = FunctionDescriptor.of(JAVA_INT, ADDRESS);
+        FunctionDescriptor ptrInt = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT);
+        FunctionDescriptor ptrPtr = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
+        ATTR_INIT = find(linker, libc, "pthread_mutexattr_init", ptr);
+        ATTR_SETPSHARED = find(linker, libc, "pthread_mutexattr_setpshared", ptrInt);
+        ATTR_SETROBUST = find(linker, libc, "pthread_mutexattr_setrobust", ptrInt);
+        ATTR_SETTYPE = find(linker, libc, "pthread_mutexattr_settype", ptrInt);
+        ATTR_DESTROY = find(linker, libc, "pthread_mutexattr_destroy", ptr);
+        MUTEX_INIT = find(linker, libc, "pthread_mutex_init", ptrPtr);
+        LOCK = find(linker, libc, "pthread_mutex_lock", ptr);
+        UNLOCK = find(linker, libc, "pthread_mutex_unlock", ptr);
+        CONSISTENT = find(linker, libc, "pthread_mutex_consistent", ptr);
+    }
+
+    private final MemorySegment mutex;
+    private final String name;
+
+    /**
+     * @param mutex {@link #SIZE} bytes inside a shared mapping, already {@link #initialize}d
+     * @param name what to call it in messages (the file's path)
+     */
+    RobustMutex(MemorySegment mutex, String name) {
+        this.mutex = mutex;
+        this.name = name;
+    }
+
+    /** Initialises a mutex in memory no other process can see yet (a file not yet linked). */
+    static void initialize(MemorySegment mutex, String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            // pthread_mutexattr_t is a 4-byte union on glibc; 8 leaves room and keeps alignment.
+            MemorySegment attr = arena.allocate(8, 8);
+            check(call(ATTR_INIT, attr), "pthread_mutexattr_init", name);
+            try {
+                check(call(ATTR_SETPSHARED, attr, PTHREAD_PROCESS_SHARED),
+                        "pthread_mutexattr_setpshared(PTHREAD_PROCESS_SHARED)", name);
+                check(call(ATTR_SETROBUST, attr, PTHREAD_MUTEX_ROBUST),
+                        "pthread_mutexattr_setrobust(PTHREAD_MUTEX_ROBUST)", name);
+                check(call(ATTR_SETTYPE, attr, PTHREAD_MUTEX_ERRORCHECK),
+                        "pthread_mutexattr_settype(PTHREAD_MUTEX_ERRORCHECK)", name);
+                check(call(MUTEX_INIT, mutex, attr), "pthread_mutex_init", name);
+            } finally {
+                check(call(ATTR_DESTROY, attr), "pthread_mutexattr_destroy", name);
+            }
+        }
+    }
+
+    /**
+     * Blocks until this platform thread owns the mutex.
+     *
+     * @return true if the previous owner died holding it: the caller owns it now and must
+     *     repair the guarded data, then call {@link #consistent()}, before {@link #unlock()}
+     * @throws IllegalStateException on a virtual thread, or when the mutex is not recoverable
+     */
+    boolean lock() {
+        refuseVirtualThread(name);
+        int rc = call(LOCK, mutex);
+        if (rc == 0) {
+            return false;
+        }
+        if (rc == EOWNERDEAD) {
+            return true;
+        }
+        if (rc == ENOTRECOVERABLE) {
+            throw new IllegalStateException(name + ": pthread_mutex_lock returned ENOTRECOVERABLE:"
+                    + " a process died holding the lock and its repair failed, so the table's"
+                    + " state is unknown. Stop every process using the file, delete it and"
+                    + " start again (it is recreated on the next open)");
+        }
+        throw new IllegalStateException(name + ": pthread_mutex_lock failed: " + errno(rc));
+    }
+
+    /** Marks the state repaired after {@link #lock()} returned true; then unlock as usual. */
+    void consistent() {
+        check(call(CONSISTENT, mutex), "pthread_mutex_consistent", name);
+    }
+
+    /** Releases the mutex; must run on the platform thread that locked it. */
+    void unlock() {
+        check(call(UNLOCK, mutex), "pthread_mutex_unlock", name);
+    }
+
+    static void refuseVirtualThread(String name) {
+        Thread t = Thread.currentThread();
+        if (t.isVirtual()) {
+            throw new IllegalStateException(name + ": the shared table lock was requested on a"
+                    + " virtual thread (" + t + "); a robust pthread mutex belongs to the OS"
+                    + " thread that locked it and a virtual thread may change carrier before"
+                    + " unlocking. Take the lock on a platform thread");
+        }
+    }
+
+    private static void checkPlatform() {
+        String os = System.getProperty("os.name");
+        String arch = System.getProperty("os.arch");
+        if (!"Linux".equals(os) || !("amd64".equals(arch) || "aarch64".equals(arch))) {
+            throw new UnsupportedOperationException("swrap-shm: os.name/os.arch: " + os + "/"
+                    + arch + " (expected: Linux/amd64 or Linux/aarch64 with glibc): the mutex"
+                    + " size and errno values are only known for those");
+        }
+    }
+
+    // Restricted: needs --enable-native-access (see README); the descriptors match glibc's.
+    @SuppressWarnings("restricted")
+    private static MethodHandle find(Linker linker, SymbolLookup lookup, String symbol,
+            FunctionDescriptor descriptor) {
+        MemorySegment address = lookup.find(symbol).orElseThrow(() ->
+                new UnsupportedOperationException("swrap-shm: " + symbol + " not found in the C"
+                        + " library (expected glibc >= 2.34, where libpthread is part of libc)"));
+        return linker.downcallHandle(address, descriptor);
+    }
+
+    private static void check(int rc, String what, String name) {
+        if (rc != 0) {
+            throw new IllegalStateException(name + ": " + what + " failed: " + errno(rc));
+        }
+    }
+
+    private static String errno(int rc) {
+        String symbol = switch (rc) {
+            case EPERM -> "EPERM (this thread does not own the mutex)";
+            case EDEADLK -> "EDEADLK (this thread already owns the mutex)";
+            case 16 -> "EBUSY";
+            case 22 -> "EINVAL (not an initialised mutex: is the file corrupted?)";
+            case EOWNERDEAD -> "EOWNERDEAD";
+            case ENOTRECOVERABLE -> "ENOTRECOVERABLE";
+            default -> "error";
+        };
+        return symbol + " (" + rc + ")";
+    }
+
+    private static int call(MethodHandle handle, MemorySegment a) {
+        try {
+            return (int) handle.invokeExact(a);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static int call(MethodHandle handle, MemorySegment a, int b) {
+        try {
+            return (int) handle.invokeExact(a, b);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    private static int call(MethodHandle handle, MemorySegment a, MemorySegment b) {
+        try {
+            return (int) handle.invokeExact(a, b);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** A downcall throws only what the JVM throws (errors, segment checks); pass them on. */
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException e) {
+            throw e;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException("unexpected checked exception from a downcall", t);
+    }
+}

@@ -1,0 +1,122 @@
+package io.swrap.shm;
+
+import static java.nio.file.StandardOpenOption.READ;
+import static java.nio.file.StandardOpenOption.WRITE;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Creates or attaches to a table file and maps it.
+ *
+ * <p>Creation is race-free without any lock: the creator builds the complete file under a
+ * temporary name in the same directory (header, free list, initialised mutex), then publishes
+ * it with {@code link(2)} ({@link Files#createLink}), which fails if the name exists. So a file
+ * at the path is always complete, and when several processes create at once exactly one link
+ * wins; the losers delete their temporary file and attach to the winner's. {@code rename(2)}
+ * would silently replace a file another process already uses, and {@link Files#move} without
+ * REPLACE_EXISTING checks-then-renames, which races; an flock during initialisation works only
+ * if every attacher takes it too and copes with a creator that died between creating the file
+ * and writing its header. A process killed during creation leaves only a
+ * {@code .<name>.*.init} file behind, never a half-made table.
+ *
+ * <p>The file channel is closed once mapped: the mapping keeps the file alive, and the agent
+ * should not hold an extra descriptor in the programs it wraps.
+ */
+final class TableFile {
+    /** Creation lost to a concurrent deleter this many times in a row: give up. */
+    private static final int MAX_ATTEMPTS = 5;
+
+    /** A mapping and the arena that unmaps it when closed. */
+    record Mapping(Arena arena, MemorySegment map) {
+    }
+
+    private TableFile() {
+    }
+
+    /** Maps the table at {@code path}, creating it first if it does not exist. */
+    static Mapping openOrCreate(Path path, Layout layout) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return attach(path, layout);
+            } catch (NoSuchFileException absent) {
+                // Expected on first use: fall through and create it.
+            }
+            Mapping created = tryCreate(path, layout);
+            if (created != null) {
+                return created;
+            }
+            if (attempt == MAX_ATTEMPTS) {
+                throw new FileSystemException(path.toString(), null, "another process created"
+                        + " the table and it vanished before it could be opened, " + attempt
+                        + " times: is something deleting it while it is in use?");
+            }
+        }
+    }
+
+    /** Maps an existing file after checking its header; writes nothing to the file. */
+    private static Mapping attach(Path path, Layout layout) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, READ, WRITE)) {
+            long size = channel.size();
+            ByteBuffer head = ByteBuffer.allocate((int) Math.min(size, Header.SIZE));
+            while (head.hasRemaining() && channel.read(head, head.position()) >= 0) {
+                // read(2) may return fewer bytes than asked: loop until the buffer is full.
+            }
+            String problem = Header.check(head.flip(), size, layout);
+            if (problem != null) {
+                throw new FileSystemException(path.toString(), null,
+                        "incompatible swrap-shm table: " + problem + ". Open it with the layout"
+                        + " it was created with, or delete it when no process uses it");
+            }
+            Arena arena = Arena.ofShared();
+            try {
+                return new Mapping(arena,
+                        channel.map(FileChannel.MapMode.READ_WRITE, 0, size, arena));
+            } catch (IOException | RuntimeException | Error e) {
+                arena.close();
+                throw e;
+            }
+        }
+    }
+
+    /** @return the mapping of the file this call created, or null if another process won */
+    private static Mapping tryCreate(Path path, Layout layout) throws IOException {
+        Path dir = path.toAbsolutePath().getParent();
+        Path temp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".init");
+        Arena arena = Arena.ofShared();
+        boolean published = false;
+        try {
+            MemorySegment map;
+            try (FileChannel channel = FileChannel.open(temp, READ, WRITE)) {
+                // Writing the last byte makes a sparse, zero-filled file: all slots FREE.
+                channel.write(ByteBuffer.allocate(1), layout.fileSize() - 1);
+                map = channel.map(FileChannel.MapMode.READ_WRITE, 0, layout.fileSize(), arena);
+            }
+            Header.write(map, layout);
+            new Slots(map, layout).format();
+            RobustMutex.initialize(map.asSlice(Header.MUTEX_OFFSET, RobustMutex.SIZE),
+                    path.toString());
+            try {
+                Files.createLink(path, temp);
+            } catch (FileAlreadyExistsException lost) {
+                // Another process published first: drop ours (finally) and attach to theirs.
+                return null;
+            }
+            published = true;
+            return new Mapping(arena, map);
+        } finally {
+            if (!published) {
+                arena.close();
+            }
+            Files.delete(temp);
+        }
+    }
+}
