@@ -48,7 +48,9 @@ public final class EmulatedOptions {
             }
         }
         info.options().put(name, value);
-        SwrapLog.trace("swrap_setsockopt", name.name() + "=" + value + " (emulated)");
+        if (SwrapLog.enabled(SwrapLog.TRACE)) {
+            SwrapLog.trace("swrap_setsockopt", name.name() + "=" + value + " (emulated)");
+        }
     }
 
     /** An emulated option's value: what was set, else the usual default; null to ask the kernel. */

@@ -84,7 +84,9 @@ public final class FakeNetwork {
                 ? new InetSocketAddress(address, name.port())
                 : map.inetAddress(name);
         info.bound(name, local);
-        SwrapLog.debug("swrap_bind", "fd=" + fdv + " " + local + " path=" + map.path(name));
+        if (SwrapLog.enabled(SwrapLog.DEBUG)) {
+            SwrapLog.debug("swrap_bind", "fd=" + fdv + " " + local + " path=" + map.path(name));
+        }
         return true;
     }
 
@@ -116,12 +118,12 @@ public final class FakeNetwork {
                 + " (the range C socket_wrapper uses for bind to port 0)");
     }
 
-    /** Binds to a name no file holds yet; false if taken (also when another process won a race). */
+    /**
+     * Binds to a name no file holds yet; false if taken. C stats the name first; bind(2) itself
+     * fails with EADDRINUSE on any existing file, live or stale, so one syscall does both.
+     */
     private boolean tryBindFree(FileDescriptor fd, SocketName name) throws IOException {
         Path path = map.path(name);
-        if (Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
-            return false;
-        }
         try {
             UnixSockets.bind(fd, path);
             return true;
@@ -162,7 +164,9 @@ public final class FakeNetwork {
             throw e;
         }
         info.connected(map.inetAddress(dest));
-        SwrapLog.debug("swrap_connect", "fd=" + fdv + " " + info.localAddress() + " -> " + info.peerAddress());
+        if (SwrapLog.enabled(SwrapLog.DEBUG)) {
+            SwrapLog.debug("swrap_connect", "fd=" + fdv + " " + info.localAddress() + " -> " + info.peerAddress());
+        }
         return n;
     }
 
@@ -180,7 +184,9 @@ public final class FakeNetwork {
                 if (tryBindFree(fd, name)) {
                     autobindNext = port + 1;
                     info.bound(name, map.inetAddress(name));
-                    SwrapLog.trace("swrap_auto_bind", "fd=" + UnixSockets.fdVal(fd) + " path=" + map.path(name));
+                    if (SwrapLog.enabled(SwrapLog.TRACE)) {
+                        SwrapLog.trace("swrap_auto_bind", "fd=" + UnixSockets.fdVal(fd) + " path=" + map.path(name));
+                    }
                     return;
                 }
             }
@@ -250,7 +256,9 @@ public final class FakeNetwork {
         table.reserve();
         info = SocketInfo.accepted(map.inetAddress(localName), peer);
         table.put(fdv, info);
-        SwrapLog.debug("swrap_accept", "fd=" + fdv + " " + info.localAddress() + " <- " + peer);
+        if (SwrapLog.enabled(SwrapLog.DEBUG)) {
+            SwrapLog.debug("swrap_accept", "fd=" + fdv + " " + info.localAddress() + " <- " + peer);
+        }
         return info;
     }
 
@@ -265,7 +273,9 @@ public final class FakeNetwork {
             return;
         }
         unlinkName(info);
-        SwrapLog.trace("swrap_close", "fd=" + fdv + " " + info);
+        if (SwrapLog.enabled(SwrapLog.TRACE)) {
+            SwrapLog.trace("swrap_close", "fd=" + fdv + " " + info);
+        }
     }
 
     /** Unlinks the names of all sockets still open: called when the JVM exits. */

@@ -1,7 +1,5 @@
 package io.swrap.agent.net;
 
-import java.util.Locale;
-
 /**
  * A socket's name in the socket directory, as C socket_wrapper writes it: {@code %c%02X%04X} —
  * type letter, interface, port. {@code T0B01BD} is TCP on interface 11, port 445.
@@ -39,10 +37,20 @@ public record SocketName(char type, int iface, int port) {
         return type == TCP_V4 || type == TCP_V6;
     }
 
-    /** The file name, e.g. {@code T0B01BD}. */
+    /** The file name, e.g. {@code T0B01BD}: C's {@code "%c%02X%04X"}, without a formatter on the connect path. */
     public String fileName() {
-        return String.format(Locale.ROOT, "%c%02X%04X", type, iface, port);
+        char[] c = new char[LENGTH];
+        c[0] = type;
+        c[1] = HEX[iface >> 4];
+        c[2] = HEX[iface & 0xF];
+        c[3] = HEX[port >> 12];
+        c[4] = HEX[(port >> 8) & 0xF];
+        c[5] = HEX[(port >> 4) & 0xF];
+        c[6] = HEX[port & 0xF];
+        return new String(c);
     }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     /**
      * Parses a file name (or a path ending in one), or returns null when it is not a socket_wrapper

@@ -105,10 +105,15 @@ public final class UnixSockets {
         return name(GETPEERNAME, "getpeername", fd);
     }
 
+    /** A sockaddr_un plus its length word per thread: no arena per accepted connection. */
+    private static final ThreadLocal<MemorySegment> BUFFER =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SOCKADDR_UN_SIZE + 4L, 8));
+
     private static String name(MethodHandle call, String what, int fd) throws SocketException {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment addr = arena.allocate(SOCKADDR_UN_SIZE);
-            MemorySegment len = arena.allocate(ValueLayout.JAVA_INT);
+        try {
+            MemorySegment buf = BUFFER.get();
+            MemorySegment len = buf.asSlice(0, 4);
+            MemorySegment addr = buf.asSlice(4, SOCKADDR_UN_SIZE);
             len.set(ValueLayout.JAVA_INT, 0, SOCKADDR_UN_SIZE);
             int rc = (int) call.invokeExact(fd, addr, len);
             if (rc != 0) {

@@ -1,0 +1,76 @@
+package io.swrap.selftest.bench;
+
+import io.swrap.selftest.env.ChildProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+
+/**
+ * Runs {@link SocketBench} side by side in fresh JVMs of the same build: plain loopback TCP
+ * (127.0.0.1, no agent) against the agent's fake network (127.0.0.11, unix sockets underneath),
+ * alternating the two so that machine noise hits both alike, and prints medians and ratios.
+ *
+ * <p>Usage: {@code BenchRunner [ROUNDS=5] [MIB=2048] [RR_COUNT=4000]}.
+ */
+public final class BenchRunner {
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int mib = args.length > 1 ? Integer.parseInt(args[1]) : 2048;
+        int rrCount = args.length > 2 ? Integer.parseInt(args[2]) : 4000;
+        Map<String, List<Double>> results = new HashMap<>();
+        int port = 20000;
+        for (int r = 0; r < rounds; r++) {
+            for (String mode : new String[] {"throughput", "rr"}) {
+                String n = mode.equals("throughput") ? Integer.toString(mib) : Integer.toString(rrCount);
+                port++;
+                results.computeIfAbsent("plain " + mode, k -> new ArrayList<>())
+                        .add(run(false, mode, "127.0.0.1", port, n));
+                results.computeIfAbsent("wrapped " + mode, k -> new ArrayList<>())
+                        .add(run(true, mode, "127.0.0.11", port, n));
+            }
+        }
+        double plainTp = median(results.get("plain throughput"));
+        double wrapTp = median(results.get("wrapped throughput"));
+        double plainRr = median(results.get("plain rr"));
+        double wrapRr = median(results.get("wrapped rr"));
+        System.out.printf(Locale.ROOT, "%-34s %14s %14s %8s%n", "benchmark (median of " + rounds + ")",
+                "plain loopback", "swrap agent", "ratio");
+        System.out.printf(Locale.ROOT, "%-34s %9.0f MiB/s %9.0f MiB/s %7.2fx%n",
+                "bulk throughput, " + mib + " MiB", plainTp, wrapTp, wrapTp / plainTp);
+        System.out.printf(Locale.ROOT, "%-34s %11.1f us %11.1f us %7.2fx%n",
+                "connect+64B echo+close", plainRr, wrapRr, wrapRr / plainRr);
+        System.out.println("all runs: " + results);
+    }
+
+    private static double run(boolean wrapped, String mode, String host, int port, String n) throws Exception {
+        Path dir = Files.createTempDirectory(Path.of(System.getProperty("swrap.bench.dir", "/tmp")), "swb");
+        Map<String, String> env = wrapped ? ChildProcess.net(dir, 11) : new HashMap<>();
+        String main = SocketBench.class.getName();
+        try (ChildProcess p = wrapped
+                ? ChildProcess.java("bench-wrapped", env, main, mode, host, Integer.toString(port), n)
+                : ChildProcess.plainJava("bench-plain", env, main, mode, host, Integer.toString(port), n)) {
+            Matcher m = p.expect("RESULT \\w+ ([0-9.]+) .*", java.time.Duration.ofMinutes(5));
+            p.succeeds();
+            return Double.parseDouble(m.group(1));
+        } finally {
+            try (var s = Files.list(dir)) {
+                for (Path f : s.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(dir);
+        }
+    }
+
+    private static double median(List<Double> xs) {
+        List<Double> s = new ArrayList<>(xs);
+        s.sort(null);
+        int n = s.size();
+        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
+    }
+}
