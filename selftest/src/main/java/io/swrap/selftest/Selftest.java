@@ -1,0 +1,223 @@
+package io.swrap.selftest;
+
+import io.swrap.selftest.env.ChildProcess;
+import io.swrap.selftest.peers.EchoClient;
+import io.swrap.selftest.peers.EchoServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.stream.Stream;
+
+/**
+ * The main job: brings up a fake 4-NIC network in a temp directory, starts Java servers under the
+ * agent and a C server under libsocket_wrapper, connects Java and C clients from other interfaces
+ * to each, and prints what talked to what. Exit status 0 only if every exchange worked and each
+ * server saw exactly the client's fake address.
+ */
+public final class Selftest {
+    /** The server's fake NICs: 127.0.0.11 .. 127.0.0.14. */
+    static final int[] SERVER_IFACES = {11, 12, 13, 14};
+    static final int C_SERVER_IFACE = 15;
+    static final int JAVA_CLIENT_IFACE = 21;
+    static final int C_CLIENT_IFACE = 31;
+    static final int PORT = 7;
+
+    private final Path dir;
+    private final PrintStream out;
+    private final List<Row> rows = new ArrayList<>();
+
+    /** One exchange: who connected from where to where, what the server saw, and the verdict. */
+    record Row(String client, String from, String to, String server, String serverSaw, String result) {
+        boolean ok() {
+            return result.equals("ok");
+        }
+    }
+
+    Selftest(Path dir, PrintStream out) {
+        this.dir = dir;
+        this.out = out;
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean keep = List.of(args).contains("--keep");
+        Path dir = Files.createTempDirectory(Path.of("/tmp"), "swrap-selftest.");
+        int failed;
+        try {
+            failed = new Selftest(dir, System.out).run();
+        } finally {
+            if (keep) {
+                System.out.println("kept " + dir);
+            } else {
+                deleteTree(dir);
+            }
+        }
+        System.exit(failed == 0 ? 0 : 1);
+    }
+
+    /** Runs everything, prints the table, returns the number of failed exchanges. */
+    int run() throws Exception {
+        out.println("swrap selftest: fake network in " + dir);
+        out.println("  server NICs 127.0.0.11-14 (Java, under the agent), 127.0.0.15 (C, libsocket_wrapper);"
+                + " Java clients on .21, C clients on .31");
+        List<String> addrs = new ArrayList<>();
+        for (int iface : SERVER_IFACES) {
+            addrs.add("127.0.0." + iface + ":" + PORT);
+        }
+        String[] serverArgs = Stream.concat(Stream.of("netty"), addrs.stream()).toArray(String[]::new);
+        try (ChildProcess javaServer = ChildProcess.java("java-server", ChildProcess.net(dir, SERVER_IFACES[0]),
+                EchoServer.class.getName(), serverArgs);
+             ChildProcess cServer = ChildProcess.cPeer("c-server", ChildProcess.net(dir, C_SERVER_IFACE),
+                     "echo_server.py", "127.0.0." + C_SERVER_IFACE, Integer.toString(PORT));
+             ChildProcess javaServer6 = ChildProcess.java("java-server-v6", ChildProcess.net(dir, SERVER_IFACES[0]),
+                     EchoServer.class.getName(), "nio", "[fd00::5357:5f0b]:" + PORT)) {
+            for (int i = 0; i < SERVER_IFACES.length; i++) {
+                javaServer.expect("LISTENING .*");
+            }
+            cServer.expect("LISTENING .*");
+            javaServer6.expect("LISTENING .*");
+            for (String target : addrs) {
+                for (String api : new String[] {"socket", "nio", "netty"}) {
+                    javaClient(api, target, "java-netty", javaServer);
+                }
+                cClient(target, false, "java-netty", javaServer);
+            }
+            javaClient("nio", "127.0.0." + C_SERVER_IFACE + ":" + PORT, "c-python", cServer);
+            javaClient("socket", "127.0.0." + C_SERVER_IFACE + ":" + PORT, "c-python", cServer);
+            javaClient("nio", "[fd00::5357:5f0b]:" + PORT, "java-nio", javaServer6);
+            cClient("fd00::5357:5f0b:" + PORT, true, "java-nio", javaServer6);
+        }
+        return report();
+    }
+
+    private void javaClient(String api, String target, String serverName, ChildProcess server) throws Exception {
+        String who = "java-" + api;
+        try (ChildProcess c = ChildProcess.java(who, ChildProcess.net(dir, JAVA_CLIENT_IFACE),
+                EchoClient.class.getName(), api, target)) {
+            Matcher m = c.expect("(CONNECTED local=(\\S+) remote=(\\S+).*|FAILED .*)");
+            if (m.group(2) == null) {
+                rows.add(new Row(who, "-", target, serverName, "-", m.group(1)));
+                return;
+            }
+            Matcher echo = c.expect("(ECHO|FAILED) .*");
+            String saw = serverSaw(server);
+            String from = canonical(m.group(2));
+            rows.add(new Row(who, from, canonical(m.group(3)), serverName, saw,
+                    verdict(echo.group(1).equals("ECHO"), from, saw)));
+            c.waitFor();
+        } catch (AssertionError e) {
+            rows.add(new Row(who, "-", target, serverName, "-", "FAILED: " + firstLine(e.getMessage())));
+        }
+    }
+
+    private void cClient(String target, boolean v6, String serverName, ChildProcess server) throws Exception {
+        int colon = target.lastIndexOf(':');
+        List<String> args = new ArrayList<>(List.of(target.substring(0, colon), target.substring(colon + 1)));
+        if (v6) {
+            args.add("v6");
+        }
+        try (ChildProcess c = ChildProcess.cPeer("c-python", ChildProcess.net(dir, C_CLIENT_IFACE),
+                "echo_client.py", args.toArray(String[]::new))) {
+            Matcher m = c.expect("CONNECTED local=(\\S+) remote=(\\S+)");
+            Matcher echo = c.expect("ECHO .*");
+            String saw = serverSaw(server);
+            String from = canonical(m.group(1));
+            rows.add(new Row("c-python", from, canonical(m.group(2)), serverName, saw,
+                    verdict(echo.group().equals("ECHO hello from python"), from, saw)));
+            c.waitFor();
+        } catch (AssertionError e) {
+            rows.add(new Row("c-python", "-", target, serverName, "-", "FAILED: " + firstLine(e.getMessage())));
+        }
+    }
+
+    /** The peer address the server reported for its latest connection. */
+    private static String serverSaw(ChildProcess server) throws InterruptedException {
+        return canonical(server.expect("ACCEPTED local=\\S+ peer=(\\S+).*").group(1));
+    }
+
+    /**
+     * One notation for Java's {@code /[fd00:0:0:0:0:0:5357:5f15]:1234} and Python's
+     * {@code fd00::5357:5f15:1234}: {@code [fd00::5357:5f15]:1234}; IPv4 stays {@code a.b.c.d:port}.
+     */
+    static String canonical(String hostPort) {
+        String s = hostPort.startsWith("/") ? hostPort.substring(1) : hostPort;
+        int colon = s.lastIndexOf(':');
+        String host = s.substring(0, colon).replace("[", "").replace("]", "");
+        if (!host.contains(":")) {
+            return s;
+        }
+        // the longest run of zero groups becomes "::", as inet_ntop writes it
+        String[] groups = host.replace("::", ":z:").split(":");
+        List<String> full = new ArrayList<>();
+        for (String g : groups) {
+            if (g.equals("z")) {
+                for (int i = 0; i < 8 - (groups.length - 1); i++) {
+                    full.add("0");
+                }
+            } else if (!g.isEmpty()) {
+                full.add(g.replaceFirst("^0+(?=.)", ""));
+            }
+        }
+        int bestStart = -1;
+        int bestLen = 1;
+        for (int i = 0; i < full.size(); i++) {
+            int j = i;
+            while (j < full.size() && full.get(j).equals("0")) {
+                j++;
+            }
+            if (j - i > bestLen) {
+                bestStart = i;
+                bestLen = j - i;
+            }
+        }
+        String text = bestStart < 0 ? String.join(":", full)
+                : String.join(":", full.subList(0, bestStart)) + "::"
+                        + String.join(":", full.subList(bestStart + bestLen, full.size()));
+        return "[" + text + "]" + s.substring(colon);
+    }
+
+    private static String verdict(boolean echoed, String from, String saw) {
+        if (!echoed) {
+            return "FAILED: no echo";
+        }
+        return from.equals(saw) ? "ok" : "FAILED: server saw " + saw + ", client is " + from;
+    }
+
+    private static String firstLine(String s) {
+        int nl = s == null ? -1 : s.indexOf('\n');
+        return nl < 0 ? String.valueOf(s) : s.substring(0, nl);
+    }
+
+    private int report() {
+        String fmt = "  %-12s %-26s %-22s %-12s %-26s %s%n";
+        out.println();
+        out.printf(Locale.ROOT, fmt, "client", "from (client's view)", "to", "server", "server saw", "result");
+        int failed = 0;
+        for (Row r : rows) {
+            out.printf(Locale.ROOT, fmt, r.client(), r.from(), r.to(), r.server(), r.serverSaw(), r.result());
+            if (!r.ok()) {
+                failed++;
+            }
+        }
+        out.println();
+        out.printf(Locale.ROOT, "selftest: %d passed, %d failed%n", rows.size() - failed, failed);
+        return failed;
+    }
+
+    List<Row> rows() {
+        return List.copyOf(rows);
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
