@@ -34,6 +34,19 @@ class SemanticsIT {
     }
 
     @Test
+    void debugLevelLogsOneLinePerEventWithPid() throws Exception {
+        Map<String, String> env = ChildProcess.net(dir, 21);
+        env.put("SOCKET_WRAPPER_DEBUGLEVEL", "2");
+        try (ChildProcess p = ChildProcess.java("debug", env, Probe.class.getName(), "bind", "127.0.0.11:7000")) {
+            p.expect("BOUND /127.0.0.11:7000");
+            p.succeeds();
+            String pid = Long.toString(p.pid());
+            assertTrue(p.stderr().contains("SWRAP_DEBUG[java:Probe (" + pid + ")] - swrap_bind: fd="), p.stderr());
+            assertTrue(p.stderr().contains(" /127.0.0.11:7000 path=" + dir.toRealPath().resolve("T0B1B58")), p.stderr());
+        }
+    }
+
+    @Test
     void addressOutsideTheFakeNetworkIsUnreachable() throws Exception {
         // 127.1.2.3 is loopback but outside 127.0.0.0/24: even a broken agent could reach nothing remote.
         try (ChildProcess p = ChildProcess.java("unreachable", ChildProcess.net(dir, 21), Probe.class.getName(), "connect", "127.1.2.3:80")) {

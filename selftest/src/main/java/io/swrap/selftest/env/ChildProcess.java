@@ -96,12 +96,10 @@ public final class ChildProcess implements AutoCloseable {
         return new ChildProcess(name, cmd, e);
     }
 
-    /** Any program under C libsocket_wrapper. */
-    public static ChildProcess cProgram(String name, Map<String, String> env, List<String> command)
+    /** Any command, with {@code env} added to this JVM's environment (scripts such as swrap-run). */
+    public static ChildProcess command(String name, Map<String, String> env, List<String> command)
             throws IOException {
-        Map<String, String> e = new HashMap<>(env);
-        e.put("LD_PRELOAD", LIBSOCKET_WRAPPER);
-        return new ChildProcess(name, command, e);
+        return new ChildProcess(name, command, env);
     }
 
     /** A resource of {@code cpeers/} as a file (copied out when it lives in a jar). */
