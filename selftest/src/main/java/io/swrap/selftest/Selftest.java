@@ -1,6 +1,7 @@
 package io.swrap.selftest;
 
 import io.swrap.selftest.env.ChildProcess;
+import io.swrap.selftest.env.SmbEnv;
 import io.swrap.selftest.peers.EchoClient;
 import io.swrap.selftest.peers.EchoServer;
 import java.io.IOException;
@@ -17,7 +18,8 @@ import java.util.stream.Stream;
 /**
  * The main job: brings up a fake 4-NIC network in a temp directory, starts Java servers under the
  * agent and a C server under libsocket_wrapper, connects Java and C clients from other interfaces
- * to each, and prints what talked to what. Exit status 0 only if every exchange worked and each
+ * to each, then runs the project's SMB server under the agent on the four NICs and Debian's
+ * smbclient against it (put/get with a content check per dialect), and prints what talked to what. Exit status 0 only if every exchange worked and each
  * server saw exactly the client's fake address.
  */
 public final class Selftest {
@@ -63,7 +65,7 @@ public final class Selftest {
     /** Runs everything, prints the table, returns the number of failed exchanges. */
     int run() throws Exception {
         out.println("swrap selftest: fake network in " + dir);
-        out.println("  server NICs 127.0.0.11-14 (Java, under the agent), 127.0.0.15 (C, libsocket_wrapper);"
+        out.println("  server NICs 127.0.0.11-14 (Java, under the agent; SMB on :445), 127.0.0.15 (C, libsocket_wrapper);"
                 + " Java clients on .21, C clients on .31");
         List<String> addrs = new ArrayList<>();
         for (int iface : SERVER_IFACES) {
@@ -92,7 +94,43 @@ public final class Selftest {
             javaClient("nio", "[fd00::5357:5f0b]:" + PORT, "java-nio", javaServer6);
             cClient("fd00::5357:5f0b:" + PORT, true, "java-nio", javaServer6);
         }
+        smb();
         return report();
+    }
+
+    /** The SMB server under the agent on the four NICs, smbclient (C) put/get per dialect. */
+    private void smb() throws Exception {
+        Path cwd = Files.createDirectories(dir.resolve("smbclient"));
+        byte[] data = new byte[4 * 1024 * 1024];
+        new java.util.Random(445).nextBytes(data);
+        Files.write(cwd.resolve("up.bin"), data);
+        String[][] runs = {{"SMB2_02", ""}, {"SMB2_10", "sign"}, {"SMB3_00", "encrypt"}, {"SMB3_11", ""},
+            {"SMB3_11", "sign"}, {"SMB3_11", "encrypt"}};
+        try (SmbEnv env = SmbEnv.start(dir.resolve("smb"), SERVER_IFACES, "")) {
+            for (int i = 0; i < runs.length; i++) {
+                String dialect = runs[i][0];
+                String protection = runs[i][1];
+                int nic = SERVER_IFACES[i % SERVER_IFACES.length];
+                String who = "smbclient " + dialect + (protection.isEmpty() ? "" : " " + protection);
+                Files.deleteIfExists(cwd.resolve("down.bin"));
+                List<String> options = new ArrayList<>(List.of("-m", dialect));
+                if (!protection.isEmpty()) {
+                    options.add("--client-protection=" + protection);
+                }
+                SmbEnv.Result r = env.smbclient(C_CLIENT_IFACE, nic, SmbEnv.PASSWORD, cwd,
+                        "put up.bin f" + i + "; get f" + i + " down.bin; del f" + i, options.toArray(String[]::new));
+                boolean same = r.exit() == 0 && Files.exists(cwd.resolve("down.bin"))
+                        && java.util.Arrays.equals(data, Files.readAllBytes(cwd.resolve("down.bin")));
+                rows.add(new Row(who, "127.0.0." + C_CLIENT_IFACE, "127.0.0." + nic + ":" + SmbEnv.PORT,
+                        "java-smb", "-", same ? "ok" : "FAILED: exit " + r.exit() + ": " + lastLine(r.output())));
+            }
+        }
+    }
+
+    private static String lastLine(String s) {
+        String t = s.strip();
+        int nl = t.lastIndexOf('\n');
+        return nl < 0 ? t : t.substring(nl + 1);
     }
 
     private void javaClient(String api, String target, String serverName, ChildProcess server) throws Exception {
@@ -194,7 +232,7 @@ public final class Selftest {
     }
 
     private int report() {
-        String fmt = "  %-12s %-26s %-22s %-12s %-26s %s%n";
+        String fmt = "  %-25s %-26s %-22s %-10s %-26s %s%n";
         out.println();
         out.printf(Locale.ROOT, fmt, "client", "from (client's view)", "to", "server", "server saw", "result");
         int failed = 0;

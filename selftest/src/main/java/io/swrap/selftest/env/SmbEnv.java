@@ -1,0 +1,131 @@
+package io.swrap.selftest.env;
+
+import io.swrap.smb.smb2.auth.SmbPasswdFile;
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The project's SMB server in its own JVM under the agent, listening on port 445 of several fake
+ * NICs, with user {@link #USER} and a writable share {@code [share]}; and Debian's smbclient under
+ * C libsocket_wrapper as its client. Layout under {@code base}: {@code swrap/} (the network),
+ * {@code share/}, {@code smb.conf}, {@code smbpasswd}.
+ */
+public final class SmbEnv implements AutoCloseable {
+    public static final String USER = "tester";
+    public static final String PASSWORD = "pass";
+    public static final int PORT = 445;
+    public static final Path SMBCLIENT = Path.of("/usr/bin/smbclient");
+    private static final long SMBCLIENT_TIMEOUT_SECONDS = 180;
+
+    private final Path base;
+    private final Path swrap;
+    private final int[] ifaces;
+    private final ChildProcess server;
+
+    private SmbEnv(Path base, Path swrap, int[] ifaces, ChildProcess server) {
+        this.base = base;
+        this.swrap = swrap;
+        this.ifaces = ifaces.clone();
+        this.server = server;
+    }
+
+    /** What one smbclient run printed, and how it ended. */
+    public record Result(int exit, String output) {
+    }
+
+    /**
+     * Starts the server on 127.0.0.{ifaces}:445 and waits until every listener exists.
+     *
+     * @param extraGlobals more {@code [global]} lines, e.g. {@code "server signing = mandatory"}
+     */
+    public static SmbEnv start(Path base, int[] ifaces, String extraGlobals) throws IOException, InterruptedException {
+        Path swrap = Files.createDirectories(base.resolve("swrap"));
+        Files.createDirectories(base.resolve("share"));
+        Path passwd = base.resolve("smbpasswd");
+        new SmbPasswdFile(passwd).addUser(USER, 1000, PASSWORD, System.currentTimeMillis() / 1000);
+        StringBuilder conf = new StringBuilder("[global]\n  interfaces =");
+        for (int iface : ifaces) {
+            conf.append(" 127.0.0.").append(iface).append(";speed=10000000000,capability=RSS");
+        }
+        conf.append("\n  smb ports = ").append(PORT)
+                .append("\n  smb passwd file = ").append(passwd)
+                .append("\n  ").append(extraGlobals)
+                .append("\n[share]\n  path = ").append(base.resolve("share"))
+                .append("\n  read only = no\n");
+        Path confFile = base.resolve("smb.conf");
+        Files.writeString(confFile, conf, StandardCharsets.UTF_8);
+        ChildProcess server = ChildProcess.java("smbserver", ChildProcess.net(swrap, ifaces[0]),
+                "io.swrap.smb.SmbServerMain", "-s", confFile.toString());
+        SmbEnv env = new SmbEnv(base, swrap, ifaces, server);
+        env.awaitListeners();
+        return env;
+    }
+
+    private void awaitListeners() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        for (int iface : ifaces) {
+            Path listener = swrap.resolve(String.format(Locale.ROOT, "T%02X%04X", iface, PORT));
+            while (!Files.exists(listener)) {
+                if (System.nanoTime() > deadline || !server.alive()) {
+                    throw new AssertionError("smbserver did not listen on 127.0.0." + iface + ":" + PORT + " (no "
+                            + listener + "); alive=" + server.alive() + "; stderr:\n" + server.stderr());
+                }
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    public Path share() {
+        return base.resolve("share");
+    }
+
+    public Path swrapDir() {
+        return swrap;
+    }
+
+    public String serverStderr() {
+        return server.stderr();
+    }
+
+    /**
+     * Runs smbclient under C libsocket_wrapper from interface {@code clientIface} against
+     * {@code //127.0.0.serverIface/share}, in {@code cwd}, bounded in time.
+     */
+    public Result smbclient(int clientIface, int serverIface, String password, Path cwd, String commands,
+                            String... options) throws IOException, InterruptedException {
+        if (!Files.isExecutable(SMBCLIENT)) {
+            throw new AssertionError(SMBCLIENT + " is missing: apt-get install -y smbclient (scripts/test does this)");
+        }
+        List<String> cmd = new ArrayList<>(List.of(SMBCLIENT.toString(), "--configfile=/dev/null",
+                "//127.0.0." + serverIface + "/share", "-U", USER + "%" + password, "--use-kerberos=off"));
+        cmd.addAll(List.of(options));
+        cmd.addAll(List.of("-c", commands));
+        Path out = Files.createTempFile(base, "smbclient", ".out");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().putAll(ChildProcess.net(swrap, clientIface));
+        pb.environment().putAll(Map.of("LD_PRELOAD", ChildProcess.LIBSOCKET_WRAPPER));
+        Process p = pb.start();
+        if (!p.waitFor(SMBCLIENT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+            throw new AssertionError("smbclient did not finish within " + SMBCLIENT_TIMEOUT_SECONDS + " s: " + cmd
+                    + "\n" + Files.readString(out, StandardCharsets.UTF_8));
+        }
+        String output = Files.readString(out, StandardCharsets.UTF_8);
+        Files.delete(out);
+        return new Result(p.exitValue(), output);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        server.close();
+    }
+}

@@ -1,0 +1,117 @@
+package io.swrap.smb;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.handler.codec.LengthFieldPrepender;
+import io.swrap.smb.config.InterfaceSpec;
+import io.swrap.smb.config.SmbConfig;
+import io.swrap.smb.smb2.codec.Smb2CompoundDecoder;
+import io.swrap.smb.smb2.codec.Smb2MessageEncoder;
+import io.swrap.smb.smb2.crypto.Smb2TransformCodec;
+import io.swrap.smb.smb2.handler.Smb2CreditHandler;
+import io.swrap.smb.smb2.handler.Smb2Dispatcher;
+import io.swrap.smb.smb2.handler.Smb2SignatureVerifier;
+import io.swrap.smb.state.Connection;
+import io.swrap.smb.state.ServerState;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Logger;
+
+/**
+ * The SMB2/3 server: binds every configured interface address on every port with Netty's NIO
+ * transport (NIO rather than epoll so that a -javaagent wrapping JDK sockets sees it) and builds each
+ * connection's pipeline, in order:
+ * <pre>
+ * frame (direct TCP, [MS-SMB2] 2.1) → transform (decrypt/encrypt) → compound (split) → encoder (out)
+ *   → signature (verify) → credits → dispatch → one handler per command
+ * </pre>
+ */
+public final class SmbServer implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(SmbServer.class.getName());
+    /** Direct TCP: "the length of the SMB2 message ... 3 bytes" after a zero byte; at most 0xFFFFFF. */
+    static final int MAX_FRAME = 0x00FFFFFF;
+
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final List<Channel> listeners = new ArrayList<>();
+
+    private SmbServer(EventLoopGroup boss, EventLoopGroup workers) {
+        this.boss = boss;
+        this.workers = workers;
+    }
+
+    /** Starts listening; {@code state} carries the config. Port 0 in the config means "any free port". */
+    public static SmbServer start(ServerState state) throws IOException, InterruptedException {
+        SmbConfig cfg = state.config();
+        SmbServer s = new SmbServer(new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()),
+                new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory()));
+        ServerBootstrap b = new ServerBootstrap()
+                .group(s.boss, s.workers)
+                .channel(NioServerSocketChannel.class)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        pipeline(ch.pipeline(), new Connection(state, ch));
+                    }
+                });
+        List<InetAddress> addrs = new ArrayList<>();
+        for (InterfaceSpec i : cfg.interfaces()) {
+            addrs.add(i.address());
+        }
+        if (addrs.isEmpty()) {
+            addrs.add(InetAddress.getByName("127.0.0.1"));
+        }
+        try {
+            for (InetAddress a : addrs) {
+                for (int port : cfg.ports()) {
+                    Channel ch = b.bind(new InetSocketAddress(a, port)).sync().channel();
+                    s.listeners.add(ch);
+                    LOG.info("listening on " + ch.localAddress());
+                }
+            }
+        } catch (Exception e) {
+            s.close();
+            throw new IOException("cannot listen on " + addrs + " ports " + cfg.ports() + ": " + e, e);
+        }
+        return s;
+    }
+
+    static void pipeline(ChannelPipeline p, Connection conn) {
+        p.addLast("frame", new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4));
+        p.addLast("framePrepender", new LengthFieldPrepender(4));
+        p.addLast("transform", new Smb2TransformCodec(conn::cipher));
+        p.addLast("compound", new Smb2CompoundDecoder());
+        p.addLast("encoder", new Smb2MessageEncoder());
+        p.addLast("signature", new Smb2SignatureVerifier(conn));
+        p.addLast("credits", new Smb2CreditHandler(conn));
+        p.addLast("dispatch", new Smb2Dispatcher(conn));
+    }
+
+    /** The addresses actually bound (with the real port when the config said 0). */
+    public List<InetSocketAddress> addresses() {
+        return listeners.stream().map(c -> (InetSocketAddress) c.localAddress()).toList();
+    }
+
+    @Override
+    public void close() {
+        for (Channel c : listeners) {
+            c.close().syncUninterruptibly();
+        }
+        boss.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,17 @@
+package io.swrap.smb.config;
+
+import java.nio.file.Path;
+
+/**
+ * One {@code [share]} section.
+ *
+ * @param name share name as clients spell it (matched case-insensitively)
+ * @param path the directory exported; null only for the built-in IPC$
+ * @param readOnly {@code read only = yes} (Samba's default)
+ * @param encrypt the share's {@code smb encrypt}, or the global one when not set
+ */
+public record ShareConfig(String name, Path path, boolean readOnly, EncryptSetting encrypt) {
+    public boolean isIpc() {
+        return path == null;
+    }
+}

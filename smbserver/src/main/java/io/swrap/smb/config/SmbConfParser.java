@@ -1,0 +1,279 @@
+package io.swrap.smb.config;
+
+import io.swrap.smb.smb2.codec.Smb2Dialect;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads the smb.conf subset documented on {@link SmbConfig}, in Samba's syntax: {@code [section]},
+ * {@code key = value}, comments starting with {@code #} or {@code ;}, lines continued with a trailing
+ * backslash. Keys are case-insensitive and their inner spaces do not matter ("smb ports" = "smbports").
+ * Anything unknown or invalid fails with the file, the line and the accepted values: unlike Samba,
+ * nothing is silently replaced by a default.
+ */
+public final class SmbConfParser {
+    private final String fileName;
+    private final Map<String, Integer> globalLines = new LinkedHashMap<>();
+    private final Map<String, String> global = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> shareValues = new LinkedHashMap<>();
+    private final Map<String, Map<String, Integer>> shareLines = new LinkedHashMap<>();
+    private final Map<String, Integer> shareSectionLines = new LinkedHashMap<>();
+
+    private SmbConfParser(String fileName) {
+        this.fileName = fileName;
+    }
+
+    /** Parses {@code file}; relative share paths and {@code smb passwd file} resolve against its directory. */
+    public static SmbConfig parse(Path file) throws IOException, ConfigException {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        Path base = file.toAbsolutePath().getParent();
+        return parse(file.toString(), text, base);
+    }
+
+    /** Parses {@code text} as if read from {@code fileName}. */
+    public static SmbConfig parse(String fileName, String text, Path baseDir) throws ConfigException {
+        SmbConfParser p = new SmbConfParser(fileName);
+        p.read(text);
+        return p.build(baseDir);
+    }
+
+    private void read(String text) throws ConfigException {
+        String[] lines = text.split("\r?\n", -1);
+        String section = "global";
+        for (int i = 0; i < lines.length; i++) {
+            int lineNo = i + 1;
+            StringBuilder sb = new StringBuilder(lines[i].strip());
+            while (sb.length() > 0 && sb.charAt(sb.length() - 1) == '\\' && i + 1 < lines.length) {
+                sb.setLength(sb.length() - 1);
+                sb.append(lines[++i].strip());
+            }
+            String line = sb.toString().strip();
+            if (line.isEmpty() || line.startsWith("#") || line.startsWith(";")) {
+                continue;
+            }
+            if (line.startsWith("[")) {
+                if (!line.endsWith("]") || line.length() < 3) {
+                    throw new ConfigException(fileName, lineNo, "bad section header: " + line + " (expected: [name])");
+                }
+                section = line.substring(1, line.length() - 1).strip().toLowerCase(Locale.ROOT);
+                if (!section.equals("global")) {
+                    if (shareValues.containsKey(section)) {
+                        throw new ConfigException(fileName, lineNo, "share [" + section + "] defined twice");
+                    }
+                    shareValues.put(section, new LinkedHashMap<>());
+                    shareLines.put(section, new LinkedHashMap<>());
+                    shareSectionLines.put(section, lineNo);
+                }
+                continue;
+            }
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException(fileName, lineNo, "expected 'key = value', got: " + line);
+            }
+            String key = normalizeKey(line.substring(0, eq));
+            String value = line.substring(eq + 1).strip();
+            if (section.equals("global")) {
+                checkKey(key, lineNo, GLOBAL_KEYS);
+                global.put(key, value);
+                globalLines.put(key, lineNo);
+            } else {
+                checkKey(key, lineNo, SHARE_KEYS);
+                shareValues.get(section).put(key, value);
+                shareLines.get(section).put(key, lineNo);
+            }
+        }
+    }
+
+    private static final List<String> GLOBAL_KEYS = List.of("interfaces", "smbports", "serversigning", "smbencrypt",
+            "serverminprotocol", "servermaxprotocol", "smbpasswdfile", "netbiosname", "workgroup");
+    private static final List<String> SHARE_KEYS = List.of("path", "readonly", "writeable", "writable", "smbencrypt");
+
+    private static String normalizeKey(String key) {
+        return key.replaceAll("\\s+", "").toLowerCase(Locale.ROOT);
+    }
+
+    private void checkKey(String key, int lineNo, List<String> accepted) throws ConfigException {
+        if (!accepted.contains(key)) {
+            throw new ConfigException(fileName, lineNo, "unknown setting '" + key + "' (accepted here: "
+                    + String.join(", ", accepted) + "; spaces in names do not matter)");
+        }
+    }
+
+    private SmbConfig build(Path baseDir) throws ConfigException {
+        List<InterfaceSpec> ifaces = parseInterfaces(global.getOrDefault("interfaces", ""), line("interfaces"));
+        List<Integer> ports = parsePorts(global.getOrDefault("smbports", "445"), line("smbports"));
+        SigningSetting signing = parseSigning(global.getOrDefault("serversigning", "auto"), line("serversigning"));
+        EncryptSetting encrypt = parseEncrypt(global.getOrDefault("smbencrypt", "off"), line("smbencrypt"));
+        int min = parseProtocol(global.getOrDefault("serverminprotocol", "SMB2_02"), line("serverminprotocol"));
+        int max = parseProtocol(global.getOrDefault("servermaxprotocol", "SMB3_11"), line("servermaxprotocol"));
+        if (min > max) {
+            throw new ConfigException(fileName, line("servermaxprotocol"), "server max protocol "
+                    + Smb2Dialect.name(max) + " is below server min protocol " + Smb2Dialect.name(min));
+        }
+        String passwd = global.get("smbpasswdfile");
+        if (passwd == null || passwd.isEmpty()) {
+            throw new ConfigException(fileName, 0, "missing 'smb passwd file = PATH' in [global] (guest access is off)");
+        }
+        Map<String, ShareConfig> shares = new LinkedHashMap<>();
+        shares.put("ipc$", new ShareConfig("IPC$", null, true, encrypt));
+        for (var e : shareValues.entrySet()) {
+            shares.put(e.getKey(), buildShare(e.getKey(), e.getValue(), shareLines.get(e.getKey()), encrypt, baseDir));
+        }
+        return new SmbConfig(ifaces, ports, signing, encrypt, min, max, baseDir.resolve(passwd),
+                global.getOrDefault("netbiosname", "SWRAP").toUpperCase(Locale.ROOT),
+                global.getOrDefault("workgroup", "WORKGROUP").toUpperCase(Locale.ROOT), shares);
+    }
+
+    private int line(String key) {
+        return globalLines.getOrDefault(key, 0);
+    }
+
+    private ShareConfig buildShare(String name, Map<String, String> values, Map<String, Integer> lines,
+            EncryptSetting globalEncrypt, Path baseDir) throws ConfigException {
+        if (name.equals("ipc$") || name.equals("homes") || name.equals("printers")) {
+            throw new ConfigException(fileName, shareSectionLines.get(name), "share name [" + name + "] is reserved");
+        }
+        String path = values.get("path");
+        if (path == null || path.isEmpty()) {
+            throw new ConfigException(fileName, shareSectionLines.get(name), "share [" + name + "] has no 'path = DIR'");
+        }
+        boolean readOnly = true;
+        if (values.containsKey("readonly")) {
+            readOnly = parseBool(values.get("readonly"), lines.get("readonly"), "read only");
+        }
+        for (String w : List.of("writeable", "writable")) {
+            if (values.containsKey(w)) {
+                readOnly = !parseBool(values.get(w), lines.get(w), w);
+            }
+        }
+        EncryptSetting enc = values.containsKey("smbencrypt")
+                ? parseEncrypt(values.get("smbencrypt"), lines.get("smbencrypt")) : globalEncrypt;
+        return new ShareConfig(name, baseDir.resolve(path).normalize(), readOnly, enc);
+    }
+
+    private boolean parseBool(String v, int lineNo, String key) throws ConfigException {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "yes", "true", "1", "on" -> true;
+            case "no", "false", "0", "off" -> false;
+            default -> throw new ConfigException(fileName, lineNo, key + ": " + v + " (expected: yes | no)");
+        };
+    }
+
+    private List<InterfaceSpec> parseInterfaces(String v, int lineNo) throws ConfigException {
+        List<InterfaceSpec> out = new ArrayList<>();
+        // Items are separated by white space; an item's options after ';' are separated by commas,
+        // so commas cannot separate items here (Samba quotes such items: "addr;speed=N,capability=RSS").
+        for (String quoted : v.split("\\s+")) {
+            String item = quoted.replace("\"", "");
+            if (item.isBlank()) {
+                continue;
+            }
+            String[] parts = item.split(";", 2);
+            long speed = 0;
+            boolean rss = false;
+            boolean rdma = false;
+            if (parts.length == 2) {
+                for (String opt : parts[1].split(",")) {
+                    String[] kv = opt.split("=", 2);
+                    String k = kv[0].strip().toLowerCase(Locale.ROOT);
+                    String val = kv.length == 2 ? kv[1].strip() : "";
+                    switch (k) {
+                        case "speed" -> speed = parseLong(val, lineNo, "interfaces speed");
+                        case "capability" -> {
+                            switch (val.toUpperCase(Locale.ROOT)) {
+                                case "RSS" -> rss = true;
+                                case "RDMA" -> rdma = true;
+                                default -> throw new ConfigException(fileName, lineNo,
+                                        "interfaces capability: " + val + " (expected: RSS | RDMA)");
+                            }
+                        }
+                        default -> throw new ConfigException(fileName, lineNo,
+                                "interfaces option: " + opt + " (expected: speed=BITS_PER_SECOND, capability=RSS|RDMA)");
+                    }
+                }
+            }
+            String host = parts[0].strip();
+            if (!host.matches("[0-9.]+|[0-9A-Fa-f:]+")) {
+                throw new ConfigException(fileName, lineNo, "interfaces: " + host
+                        + " (expected: a numeric IPv4 or IPv6 address; names and netmasks are not supported)");
+            }
+            try {
+                out.add(new InterfaceSpec(InetAddress.getByName(host), speed, rss, rdma));
+            } catch (UnknownHostException e) {
+                throw new ConfigException(fileName, lineNo, "interfaces: " + host + " is not an address: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private long parseLong(String v, int lineNo, String what) throws ConfigException {
+        try {
+            long l = Long.parseLong(v);
+            if (l < 0) {
+                throw new NumberFormatException("negative");
+            }
+            return l;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(fileName, lineNo, what + ": " + v + " (expected: a number >= 0)");
+        }
+    }
+
+    private List<Integer> parsePorts(String v, int lineNo) throws ConfigException {
+        List<Integer> out = new ArrayList<>();
+        for (String p : v.split("[\\s,]+")) {
+            if (p.isEmpty()) {
+                continue;
+            }
+            long port = parseLong(p, lineNo, "smb ports");
+            if (port < 1 || port > 65535) {
+                throw new ConfigException(fileName, lineNo, "smb ports: " + p + " (expected: 1..65535)");
+            }
+            out.add((int) port);
+        }
+        if (out.isEmpty()) {
+            throw new ConfigException(fileName, lineNo, "smb ports is empty (expected: one or more of 1..65535)");
+        }
+        return out;
+    }
+
+    private SigningSetting parseSigning(String v, int lineNo) throws ConfigException {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "auto", "default", "if_required", "desired", "yes", "on", "enabled" -> SigningSetting.AUTO;
+            case "mandatory", "required", "force" -> SigningSetting.MANDATORY;
+            case "disabled", "no", "off", "false" -> SigningSetting.DISABLED;
+            default -> throw new ConfigException(fileName, lineNo,
+                    "server signing: " + v + " (expected: auto | mandatory | disabled)");
+        };
+    }
+
+    private EncryptSetting parseEncrypt(String v, int lineNo) throws ConfigException {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "off", "no", "false", "disabled", "default", "if_required" -> EncryptSetting.OFF;
+            case "desired", "auto", "yes", "on", "enabled" -> EncryptSetting.DESIRED;
+            case "required", "mandatory", "force" -> EncryptSetting.REQUIRED;
+            default -> throw new ConfigException(fileName, lineNo,
+                    "smb encrypt: " + v + " (expected: off | desired | required)");
+        };
+    }
+
+    private int parseProtocol(String v, int lineNo) throws ConfigException {
+        return switch (v.toUpperCase(Locale.ROOT)) {
+            case "SMB2_02" -> Smb2Dialect.SMB2_02;
+            case "SMB2_10", "SMB2" -> Smb2Dialect.SMB2_10;
+            case "SMB3_00" -> Smb2Dialect.SMB3_00;
+            case "SMB3_02" -> Smb2Dialect.SMB3_02;
+            case "SMB3_11", "SMB3" -> Smb2Dialect.SMB3_11;
+            default -> throw new ConfigException(fileName, lineNo,
+                    "protocol: " + v + " (expected: SMB2_02 | SMB2_10 | SMB3_00 | SMB3_02 | SMB3_11)");
+        };
+    }
+}

@@ -1,0 +1,46 @@
+package io.swrap.smb.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The server's whole configuration, immutable, built only by {@link SmbConfParser}.
+ *
+ * <p>Settings (Samba names), their defaults and accepted values:
+ * <ul>
+ *   <li>{@code interfaces}: list of addresses, each optionally {@code ;speed=N,capability=RSS|RDMA}; default 127.0.0.1</li>
+ *   <li>{@code smb ports}: list of ports 1..65535; default 445</li>
+ *   <li>{@code server signing}: auto | mandatory | disabled (also default, if_required, required...); default auto</li>
+ *   <li>{@code smb encrypt}: off | desired | required (also auto, default, mandatory...); default off</li>
+ *   <li>{@code server min protocol} / {@code server max protocol}: SMB2_02, SMB2_10, SMB3_00, SMB3_02, SMB3_11
+ *       (SMB2 = SMB2_10, SMB3 = SMB3_11); defaults SMB2_02 / SMB3_11</li>
+ *   <li>{@code smb passwd file}: smbpasswd(5) file; required</li>
+ *   <li>{@code netbios name}: default SWRAP; {@code workgroup}: default WORKGROUP</li>
+ *   <li>per share: {@code path} (required), {@code read only} (default yes), {@code smb encrypt}</li>
+ * </ul>
+ */
+public record SmbConfig(
+        List<InterfaceSpec> interfaces,
+        List<Integer> ports,
+        SigningSetting signing,
+        EncryptSetting encrypt,
+        int minDialect,
+        int maxDialect,
+        Path passwdFile,
+        String netbiosName,
+        String workgroup,
+        Map<String, ShareConfig> shares) {
+
+    public SmbConfig {
+        interfaces = List.copyOf(interfaces);
+        ports = List.copyOf(ports);
+        shares = Map.copyOf(shares);
+    }
+
+    /** The share named {@code name} (case-insensitive), or null. */
+    public ShareConfig share(String name) {
+        return shares.get(name.toLowerCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,196 @@
+package io.swrap.smb.smb2.handler;
+
+import io.swrap.smb.smb2.codec.NtStatus;
+import io.swrap.smb.smb2.codec.Smb2CreateContext;
+import io.swrap.smb.smb2.codec.Smb2CreateRequest;
+import io.swrap.smb.smb2.codec.Smb2CreateResponse;
+import io.swrap.smb.smb2.codec.Smb2Exception;
+import io.swrap.smb.smb2.codec.Smb2FileId;
+import io.swrap.smb.state.Open;
+import io.swrap.smb.vfs.ChangeNotify;
+import io.swrap.smb.vfs.FileInfo;
+import io.swrap.smb.vfs.Share;
+import io.swrap.smb.vfs.ShareModes;
+import io.swrap.smb.vfs.Vfs;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * [MS-SMB2] 3.3.5.9 Receiving an SMB2 CREATE Request, with [MS-FSA] 2.1.5.1 semantics for the six
+ * CreateDispositions, FILE_DIRECTORY_FILE / FILE_NON_DIRECTORY_FILE / FILE_DELETE_ON_CLOSE, and share
+ * access checked against the other opens of the file. Create contexts: MxAc and QFid are answered;
+ * DHnQ and others are accepted and ignored (no durable handles and no oplocks are granted).
+ */
+final class CreateHandler implements Smb2CommandHandler {
+    @Override
+    public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
+        Smb2CreateRequest req = Smb2CreateRequest.decode(rc.request);
+        Share share = rc.tree.share();
+        if (share.isIpc()) {
+            throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, "named pipe '" + req.name()
+                    + "': no RPC services are offered on IPC$");
+        }
+        if (Integer.compareUnsigned(req.impersonationLevel(), 3) > 0) {
+            throw new Smb2Exception(NtStatus.BAD_IMPERSONATION_LEVEL, "ImpersonationLevel " + req.impersonationLevel()
+                    + " (expected: 0..3, Anonymous..Delegate)");
+        }
+        if (req.name().startsWith("\\")) {
+            // 3.3.5.9: the name is relative to the share; Windows and Samba refuse a leading backslash.
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "name '" + req.name() + "' starts with a backslash");
+        }
+        int disp = req.createDisposition();
+        int opts = req.createOptions();
+        if (disp < Smb2CreateRequest.FILE_SUPERSEDE || disp > Smb2CreateRequest.FILE_OVERWRITE_IF
+                || (opts & Smb2CreateRequest.FILE_DIRECTORY_FILE) != 0 && (opts & Smb2CreateRequest.FILE_NON_DIRECTORY_FILE) != 0) {
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "CreateDisposition " + disp + ", CreateOptions 0x"
+                    + Integer.toHexString(opts) + " (expected: disposition 0..5, not both DIRECTORY and NON_DIRECTORY)");
+        }
+        int maximal = rc.tree.maximalAccess();
+        int access = AccessMask.map(req.desiredAccess(), maximal);
+        boolean wantsDir = (opts & Smb2CreateRequest.FILE_DIRECTORY_FILE) != 0;
+        boolean deleteOnClose = (opts & Smb2CreateRequest.FILE_DELETE_ON_CLOSE) != 0;
+        boolean modifies = disp != Smb2CreateRequest.FILE_OPEN;
+        if ((access & ~maximal) != 0 || (share.config().readOnly() && (modifies || deleteOnClose))) {
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "'" + req.name() + "': access 0x"
+                    + Integer.toHexString(access) + ", disposition " + disp + " on "
+                    + (share.config().readOnly() ? "read-only " : "") + "share [" + share.name() + "]");
+        }
+        if (deleteOnClose && (access & AccessMask.DELETE) == 0) {
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "FILE_DELETE_ON_CLOSE without DELETE access");
+        }
+        Share.Resolved r = share.resolve(req.name());
+        Path path = r.path();
+        if (!r.parentExists()) {
+            throw new Smb2Exception(NtStatus.OBJECT_PATH_NOT_FOUND, "a directory in '" + req.name() + "' does not exist");
+        }
+        ShareModes modes = rc.conn.server().shareModes();
+        ShareModes.Entry entry = new ShareModes.Entry(access, req.shareAccess());
+        int action;
+        boolean isDir;
+        if (r.exists()) {
+            isDir = Files.isDirectory(path);
+            checkExisting(req, disp, opts, isDir);
+            if (deleteOnClose && isDir && !isEmpty(path)) {
+                throw new Smb2Exception(NtStatus.DIRECTORY_NOT_EMPTY, "'" + req.name()
+                        + "' opened with FILE_DELETE_ON_CLOSE is not empty");
+            }
+            modes.acquire(path, entry);
+            try {
+                action = overwrite(path, disp, isDir);
+            } catch (IOException | RuntimeException e) {
+                modes.release(path, entry);
+                throw e;
+            }
+        } else {
+            if (disp == Smb2CreateRequest.FILE_OPEN || disp == Smb2CreateRequest.FILE_OVERWRITE) {
+                throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, "'" + req.name() + "' does not exist");
+            }
+            isDir = wantsDir;
+            try {
+                if (isDir) {
+                    Files.createDirectory(path);
+                } else {
+                    Files.createFile(path);
+                }
+            } catch (IOException e) {
+                throw Vfs.toSmb(e, "creating '" + req.name() + "'");
+            }
+            modes.acquire(path, entry);
+            action = Smb2CreateResponse.FILE_CREATED;
+        }
+        Open open;
+        try {
+            open = newOpen(rc, path, isDir, access, entry);
+        } catch (IOException e) {
+            modes.release(path, entry);
+            throw Vfs.toSmb(e, "opening '" + req.name() + "'");
+        }
+        open.deleteOnClose = deleteOnClose;
+        rc.session.addOpen(open);
+        rc.conn.compoundFileIdPersistent = open.persistentId();
+        rc.conn.compoundFileIdVolatile = open.volatileId();
+        ChangeNotify notify = rc.conn.server().changeNotify();
+        if (action == Smb2CreateResponse.FILE_CREATED) {
+            notify.report(path, ChangeNotify.FILE_ACTION_ADDED, ChangeNotify.nameBit(isDir));
+        } else if (action != Smb2CreateResponse.FILE_OPENED) {
+            notify.report(path, ChangeNotify.FILE_ACTION_MODIFIED,
+                    ChangeNotify.FILE_NOTIFY_CHANGE_SIZE | ChangeNotify.FILE_NOTIFY_CHANGE_LAST_WRITE);
+        }
+        FileInfo f = FileInfo.of(path);
+        return Reply.ok(new Smb2CreateResponse(action, f.creationTime(), f.lastAccessTime(), f.lastWriteTime(),
+                f.changeTime(), f.allocationSize(), f.endOfFile(), f.attributes(),
+                new Smb2FileId(open.persistentId(), open.volatileId()), responseContexts(req, f, maximal)));
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (var entries = Files.newDirectoryStream(dir)) {
+            return !entries.iterator().hasNext();
+        }
+    }
+
+    private static void checkExisting(Smb2CreateRequest req, int disp, int opts, boolean isDir) throws Smb2Exception {
+        if (disp == Smb2CreateRequest.FILE_CREATE) {
+            throw new Smb2Exception(NtStatus.OBJECT_NAME_COLLISION, "'" + req.name() + "' exists (FILE_CREATE)");
+        }
+        if (isDir && (opts & Smb2CreateRequest.FILE_NON_DIRECTORY_FILE) != 0) {
+            throw new Smb2Exception(NtStatus.FILE_IS_A_DIRECTORY, "'" + req.name() + "' is a directory");
+        }
+        if (!isDir && (opts & Smb2CreateRequest.FILE_DIRECTORY_FILE) != 0) {
+            throw new Smb2Exception(NtStatus.NOT_A_DIRECTORY, "'" + req.name() + "' is not a directory");
+        }
+        if (isDir && disp != Smb2CreateRequest.FILE_OPEN && disp != Smb2CreateRequest.FILE_OPEN_IF) {
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "'" + req.name()
+                    + "' is a directory; disposition " + disp + " would overwrite it");
+        }
+    }
+
+    /** Truncates for OVERWRITE, OVERWRITE_IF and SUPERSEDE, and returns the CreateAction. */
+    private static int overwrite(Path path, int disp, boolean isDir) throws IOException {
+        if (isDir || disp == Smb2CreateRequest.FILE_OPEN || disp == Smb2CreateRequest.FILE_OPEN_IF) {
+            return Smb2CreateResponse.FILE_OPENED;
+        }
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+        }
+        return disp == Smb2CreateRequest.FILE_SUPERSEDE ? Smb2CreateResponse.FILE_SUPERSEDED
+                : Smb2CreateResponse.FILE_OVERWRITTEN;
+    }
+
+    private static Open newOpen(RequestContext rc, Path path, boolean isDir, int access, ShareModes.Entry entry)
+            throws IOException {
+        FileChannel ch = null;
+        if (!isDir && (access & AccessMask.DATA_RIGHTS) != 0) {
+            Set<StandardOpenOption> o = EnumSet.of(StandardOpenOption.READ);
+            if ((access & (AccessMask.FILE_WRITE_DATA | AccessMask.FILE_APPEND_DATA)) != 0) {
+                o.add(StandardOpenOption.WRITE);
+            }
+            ch = FileChannel.open(path, o);
+        }
+        long id = rc.conn.server().newFileId();
+        return new Open(id, id, rc.tree, isDir, access, entry, ch);
+    }
+
+    private static List<Smb2CreateContext> responseContexts(Smb2CreateRequest req, FileInfo f, int maximal) {
+        List<Smb2CreateContext> out = new ArrayList<>();
+        if (req.context(Smb2CreateContext.MAXIMAL_ACCESS) != null) {
+            // 2.2.14.2.5: QueryStatus (4), MaximalAccess (4).
+            out.add(new Smb2CreateContext(Smb2CreateContext.MAXIMAL_ACCESS, ByteBuffer.allocate(8)
+                    .order(ByteOrder.LITTLE_ENDIAN).putInt(NtStatus.SUCCESS).putInt(maximal).array()));
+        }
+        if (req.context(Smb2CreateContext.QUERY_ON_DISK_ID) != null) {
+            // 2.2.14.2.9: DiskFileId (8), VolumeId (8), Reserved (16).
+            out.add(new Smb2CreateContext(Smb2CreateContext.QUERY_ON_DISK_ID, ByteBuffer.allocate(32)
+                    .order(ByteOrder.LITTLE_ENDIAN).putLong(f.fileId()).putLong(0).array()));
+        }
+        return out;
+    }
+}

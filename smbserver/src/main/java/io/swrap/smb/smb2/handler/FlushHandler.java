@@ -1,0 +1,24 @@
+package io.swrap.smb.smb2.handler;
+
+import io.swrap.smb.smb2.codec.NtStatus;
+import io.swrap.smb.smb2.codec.Smb2EmptyBody;
+import io.swrap.smb.smb2.codec.Smb2Exception;
+import io.swrap.smb.smb2.codec.Smb2FlushRequest;
+import io.swrap.smb.state.Open;
+import java.io.IOException;
+
+/** [MS-SMB2] 3.3.5.11 Receiving an SMB2 FLUSH Request: fsync the file's data. */
+final class FlushHandler implements Smb2CommandHandler {
+    @Override
+    public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
+        Open open = rc.open(Smb2FlushRequest.decode(rc.request).fileId());
+        if (!open.has(AccessMask.FILE_WRITE_DATA | AccessMask.FILE_APPEND_DATA)) {
+            // 3.3.5.11: "If Open.GrantedAccess does not include FILE_WRITE_DATA or FILE_APPEND_DATA ... ACCESS_DENIED".
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "FLUSH on a handle without write access");
+        }
+        if (open.channel() != null) {
+            open.channel().force(false);
+        }
+        return Reply.ok(new Smb2EmptyBody());
+    }
+}

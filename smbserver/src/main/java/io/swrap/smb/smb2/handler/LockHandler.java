@@ -1,0 +1,98 @@
+package io.swrap.smb.smb2.handler;
+
+import io.swrap.smb.smb2.codec.NtStatus;
+import io.swrap.smb.smb2.codec.Smb2EmptyBody;
+import io.swrap.smb.smb2.codec.Smb2Exception;
+import io.swrap.smb.smb2.codec.Smb2LockRequest;
+import io.swrap.smb.state.AsyncRequest;
+import io.swrap.smb.state.Open;
+import io.swrap.smb.vfs.ByteRangeLocks;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * [MS-SMB2] 3.3.5.14 Receiving an SMB2 LOCK Request. A request either unlocks or locks (never both); all
+ * its locks are granted or none. A single lock without SMB2_LOCKFLAG_FAIL_IMMEDIATELY that conflicts
+ * goes async and is retried whenever the file is unlocked, until granted or canceled.
+ */
+final class LockHandler implements Smb2CommandHandler {
+    @Override
+    public Reply handle(RequestContext rc) throws Smb2Exception {
+        Smb2LockRequest req = Smb2LockRequest.decode(rc.request);
+        Open open = rc.open(req.fileId());
+        List<Smb2LockRequest.Element> els = req.locks();
+        boolean unlock = (els.get(0).flags() & Smb2LockRequest.UNLOCK) != 0;
+        for (Smb2LockRequest.Element e : els) {
+            check(e, unlock, els.size());
+        }
+        ByteRangeLocks locks = rc.conn.server().locks();
+        Path path = open.path();
+        if (unlock) {
+            for (Smb2LockRequest.Element e : els) {
+                if (!locks.unlock(path, open, e.offset(), e.length())) {
+                    throw new Smb2Exception(NtStatus.RANGE_NOT_LOCKED, "no lock at " + Long.toUnsignedString(e.offset())
+                            + "+" + Long.toUnsignedString(e.length()) + " on this handle");
+                }
+            }
+            return Reply.ok(new Smb2EmptyBody());
+        }
+        List<ByteRangeLocks.Lock> granted = new ArrayList<>();
+        for (Smb2LockRequest.Element e : els) {
+            ByteRangeLocks.Lock l = lock(open, e);
+            if (!locks.tryLock(path, l)) {
+                granted.forEach(g -> locks.unlock(path, open, g.offset(), g.length()));
+                if ((e.flags() & Smb2LockRequest.FAIL_IMMEDIATELY) == 0) {
+                    return waitFor(rc, open, locks, l);
+                }
+                throw new Smb2Exception(NtStatus.LOCK_NOT_GRANTED, "range " + Long.toUnsignedString(e.offset()) + "+"
+                        + Long.toUnsignedString(e.length()) + " is locked");
+            }
+            granted.add(l);
+        }
+        return Reply.ok(new Smb2EmptyBody());
+    }
+
+    /** 3.3.5.14: flag combinations and ranges that are refused before any lock is taken. */
+    private static void check(Smb2LockRequest.Element e, boolean unlock, int count) throws Smb2Exception {
+        int f = e.flags();
+        boolean valid = unlock ? f == Smb2LockRequest.UNLOCK
+                : (f & ~(Smb2LockRequest.SHARED_LOCK | Smb2LockRequest.EXCLUSIVE_LOCK | Smb2LockRequest.FAIL_IMMEDIATELY)) == 0
+                        && Integer.bitCount(f & (Smb2LockRequest.SHARED_LOCK | Smb2LockRequest.EXCLUSIVE_LOCK)) == 1
+                        && (count == 1 || (f & Smb2LockRequest.FAIL_IMMEDIATELY) != 0);
+        if (!valid) {
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "lock element flags 0x" + Integer.toHexString(f)
+                    + (unlock ? " in an unlock request" : "") + " (expected: one of SHARED/EXCLUSIVE, FAIL_IMMEDIATELY"
+                    + " on every element of a multi-lock request; or UNLOCK alone)");
+        }
+        if (e.length() != 0 && Long.compareUnsigned(e.offset() + e.length() - 1, e.offset()) < 0) {
+            throw new Smb2Exception(NtStatus.INVALID_LOCK_RANGE, "lock range " + Long.toUnsignedString(e.offset())
+                    + "+" + Long.toUnsignedString(e.length()) + " wraps past 2^64");
+        }
+    }
+
+    private static ByteRangeLocks.Lock lock(Open open, Smb2LockRequest.Element e) {
+        return new ByteRangeLocks.Lock(open, e.offset(), e.length(), (e.flags() & Smb2LockRequest.EXCLUSIVE_LOCK) != 0);
+    }
+
+    /** Goes async: the lock is retried after each unlock of the file; CANCEL or close ends the wait. */
+    private static Reply waitFor(RequestContext rc, Open open, ByteRangeLocks locks, ByteRangeLocks.Lock l) {
+        Path path = open.path();
+        Runnable[] retry = new Runnable[1];
+        AsyncRequest a = new AsyncRequest(rc.conn, rc.request.messageId(), () -> locks.removeWaiter(path, retry[0]));
+        retry[0] = () -> {
+            if (open.isClosed()) {
+                return;
+            }
+            if (locks.tryLock(path, l)) {
+                open.pendingLock = null;
+                a.complete(NtStatus.SUCCESS, new Smb2EmptyBody());
+            } else {
+                locks.addWaiter(path, retry[0]);
+            }
+        };
+        locks.addWaiter(path, retry[0]);
+        open.pendingLock = a;
+        return Reply.pending(a);
+    }
+}

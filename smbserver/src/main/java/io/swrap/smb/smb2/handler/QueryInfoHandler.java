@@ -1,0 +1,75 @@
+package io.swrap.smb.smb2.handler;
+
+import io.netty.buffer.ByteBuf;
+import io.swrap.smb.smb2.codec.NtStatus;
+import io.swrap.smb.smb2.codec.Smb2Exception;
+import io.swrap.smb.smb2.codec.Smb2OutputBufferResponse;
+import io.swrap.smb.smb2.codec.Smb2QueryInfoRequest;
+import io.swrap.smb.smb2.fscc.FileInformation;
+import io.swrap.smb.smb2.fscc.FsInformation;
+import io.swrap.smb.smb2.fscc.InfoBuffer;
+import io.swrap.smb.smb2.fscc.SecurityDescriptor;
+import java.nio.file.Files;
+import io.swrap.smb.state.Open;
+import io.swrap.smb.vfs.FileInfo;
+import io.swrap.smb.vfs.Share;
+import java.io.IOException;
+
+/**
+ * [MS-SMB2] 3.3.5.20 Receiving an SMB2 QUERY_INFO Request for SMB2_0_INFO_FILE and
+ * SMB2_0_INFO_FILESYSTEM. A result longer than OutputBufferLength is truncated with
+ * STATUS_BUFFER_OVERFLOW for variable-size classes and refused with STATUS_INFO_LENGTH_MISMATCH otherwise.
+ * Security descriptors are synthesized ({@link SecurityDescriptor}); quotas are not supported.
+ */
+final class QueryInfoHandler implements Smb2CommandHandler {
+    private static InfoBuffer securityDescriptor(RequestContext rc, Smb2QueryInfoRequest req, Open open)
+            throws IOException {
+        int uid = (Integer) Files.getAttribute(open.path(), "unix:uid");
+        int gid = (Integer) Files.getAttribute(open.path(), "unix:gid");
+        byte[] sd = SecurityDescriptor.encode(req.additionalInformation(), uid, gid, rc.tree.maximalAccess());
+        return new InfoBuffer(rc.ctx.alloc().buffer(sd.length).writeBytes(sd), sd.length);
+    }
+
+    @Override
+    public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
+        Smb2QueryInfoRequest req = Smb2QueryInfoRequest.decode(rc.request);
+        Open open = rc.open(req.fileId());
+        Share share = rc.tree.share();
+        InfoBuffer info = switch (req.infoType()) {
+            case Smb2QueryInfoRequest.INFO_FILE -> {
+                FileInfo f = FileInfo.of(open.path());
+                boolean pending = open.deleteOnClose
+                        || rc.conn.server().shareModes().isDeletePending(open.path());
+                yield FileInformation.encode(rc.ctx.alloc(), req.infoClass(), f,
+                        new FileInformation.Handle(share.relativeName(open.path()), open.access(), open.position, pending));
+            }
+            case Smb2QueryInfoRequest.INFO_FILESYSTEM -> FsInformation.encode(rc.ctx.alloc(), req.infoClass(),
+                    share.root(), share.name(), rc.conn.server().startTime());
+            case Smb2QueryInfoRequest.INFO_SECURITY -> securityDescriptor(rc, req, open);
+            default -> throw new Smb2Exception(NtStatus.NOT_SUPPORTED, "QUERY_INFO InfoType " + req.infoType()
+                    + " (quota) is not supported");
+        };
+        ByteBuf data = info.data();
+        if (req.infoType() == Smb2QueryInfoRequest.INFO_SECURITY && data.readableBytes() > req.outputBufferLength()) {
+            // 3.3.5.20.3: "STATUS_BUFFER_TOO_SMALL ... with the required length in ErrorData".
+            int size = data.readableBytes();
+            data.release();
+            throw new Smb2Exception(NtStatus.BUFFER_TOO_SMALL, "security descriptor of " + size
+                    + " bytes, OutputBufferLength " + req.outputBufferLength(), new byte[] {(byte) size,
+                        (byte) (size >>> 8), (byte) (size >>> 16), (byte) (size >>> 24)});
+        }
+        int status = NtStatus.SUCCESS;
+        if (data.readableBytes() > req.outputBufferLength()) {
+            if (req.outputBufferLength() < info.fixedSize()) {
+                int size = data.readableBytes();
+                data.release();
+                throw new Smb2Exception(NtStatus.INFO_LENGTH_MISMATCH, "information class " + req.infoClass()
+                        + " needs " + size + " bytes (" + info.fixedSize() + " fixed), OutputBufferLength is "
+                        + req.outputBufferLength());
+            }
+            data.writerIndex(data.readerIndex() + req.outputBufferLength());
+            status = NtStatus.BUFFER_OVERFLOW;
+        }
+        return new Reply(status, new Smb2OutputBufferResponse(data));
+    }
+}

@@ -1,0 +1,54 @@
+package io.swrap.smb.smb2.handler;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.swrap.smb.smb2.codec.NtStatus;
+import io.swrap.smb.smb2.codec.Smb2Exception;
+import io.swrap.smb.smb2.codec.Smb2FileId;
+import io.swrap.smb.smb2.codec.Smb2Request;
+import io.swrap.smb.state.Connection;
+import io.swrap.smb.state.Open;
+import io.swrap.smb.state.Session;
+import io.swrap.smb.state.TreeConnect;
+
+/** One request being handled, with the state the dispatcher resolved for it ([MS-SMB2] 3.3.5.2.9, 3.3.5.2.11). */
+final class RequestContext {
+    final Smb2Request request;
+    final Connection conn;
+    final ChannelHandlerContext ctx;
+    Session session;
+    TreeConnect tree;
+    /** Called with the encoded response, for the preauth integrity hash. */
+    java.util.function.Consumer<io.netty.buffer.ByteBuf> onEncoded;
+
+    RequestContext(Smb2Request request, Connection conn, ChannelHandlerContext ctx) {
+        this.request = request;
+        this.conn = conn;
+        this.ctx = ctx;
+    }
+
+    /** Closes the connection without a response, as the spec requires for some protocol violations. */
+    void disconnect(String reason) {
+        java.util.logging.Logger.getLogger(RequestContext.class.getName()).warning(
+                "disconnecting " + conn.channel().remoteAddress() + ": " + reason);
+        ctx.close();
+    }
+
+    /**
+     * The open named by {@code id} in this session and tree; in a related compound the all-ones FileId
+     * means the previous operation's ([MS-SMB2] 3.3.5.2.7.2).
+     */
+    Open open(Smb2FileId id) throws Smb2Exception {
+        Smb2FileId fid = id;
+        if (id.equals(Smb2FileId.COMPOUND) && request.header().isRelated()) {
+            fid = new Smb2FileId(conn.compoundFileIdPersistent, conn.compoundFileIdVolatile);
+        }
+        Open o = session.open(fid.volatileId());
+        if (o == null || o.persistentId() != fid.persistent() || o.tree() != tree) {
+            throw new Smb2Exception(NtStatus.FILE_CLOSED, "FileId " + Long.toHexString(fid.persistent()) + ":"
+                    + Long.toHexString(fid.volatileId()) + " is not open on tree " + request.treeId());
+        }
+        conn.compoundFileIdPersistent = o.persistentId();
+        conn.compoundFileIdVolatile = o.volatileId();
+        return o;
+    }
+}

@@ -1,0 +1,90 @@
+package io.swrap.smb.smb2.handler;
+
+import io.swrap.smb.config.EncryptSetting;
+import io.swrap.smb.config.SigningSetting;
+import io.swrap.smb.config.SmbConfig;
+import io.swrap.smb.smb2.auth.AuthException;
+import io.swrap.smb.smb2.auth.SpnegoServer;
+import io.swrap.smb.smb2.codec.NtStatus;
+import io.swrap.smb.smb2.codec.Smb2Dialect;
+import io.swrap.smb.smb2.codec.Smb2Exception;
+import io.swrap.smb.smb2.codec.Smb2SessionSetupRequest;
+import io.swrap.smb.smb2.codec.Smb2SessionSetupResponse;
+import io.swrap.smb.smb2.crypto.PreauthIntegrity;
+import io.swrap.smb.state.Connection;
+import io.swrap.smb.state.Session;
+import io.swrap.smb.vfs.FileTimes;
+import java.io.IOException;
+import java.util.logging.Logger;
+
+/**
+ * [MS-SMB2] 3.3.5.5 Receiving an SMB2 SESSION_SETUP Request: SPNEGO/NTLMSSP rounds, the 3.1.1
+ * preauth hash over each request and each MORE_PROCESSING_REQUIRED response (3.3.5.5.3), then key
+ * derivation, Session.SigningRequired and Session.EncryptData. Binding (multichannel) and
+ * re-authentication are not implemented yet and get STATUS_REQUEST_NOT_ACCEPTED.
+ */
+final class SessionSetupHandler implements Smb2CommandHandler {
+    private static final Logger LOG = Logger.getLogger(SessionSetupHandler.class.getName());
+
+    @Override
+    public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
+        Connection conn = rc.conn;
+        SmbConfig cfg = conn.server().config();
+        Smb2SessionSetupRequest req = Smb2SessionSetupRequest.decode(rc.request);
+        if ((req.flags() & Smb2SessionSetupRequest.FLAG_BINDING) != 0) {
+            throw new Smb2Exception(NtStatus.REQUEST_NOT_ACCEPTED, "session binding (multichannel) is not implemented");
+        }
+        long sid = rc.request.sessionId();
+        Session s;
+        if (sid == 0) {
+            s = new Session(conn.server().newSessionId(), conn,
+                    new SpnegoServer(conn.server().users(), cfg.netbiosName(), cfg.workgroup()));
+            conn.addSession(s);
+        } else {
+            s = conn.session(sid);
+            if (s == null) {
+                throw new Smb2Exception(NtStatus.USER_SESSION_DELETED, "SessionId 0x" + Long.toHexString(sid)
+                        + " is unknown");
+            }
+            if (s.valid()) {
+                throw new Smb2Exception(NtStatus.REQUEST_NOT_ACCEPTED, "re-authentication of session 0x"
+                        + Long.toHexString(sid) + " is not implemented");
+            }
+        }
+        rc.session = s;
+        boolean preauth = conn.dialect == Smb2Dialect.SMB3_11;
+        if (preauth) {
+            s.preauthHash = PreauthIntegrity.update(s.preauthHash, rc.request.content());
+        }
+        SpnegoServer.Step step;
+        try {
+            step = s.auth().accept(req.securityBuffer(), FileTimes.now());
+        } catch (AuthException e) {
+            conn.removeSession(s.id());
+            LOG.info("logon refused from " + conn.channel().remoteAddress() + ": " + e.getMessage());
+            throw new Smb2Exception(NtStatus.LOGON_FAILURE, e.getMessage(), e);
+        }
+        if (!step.complete()) {
+            if (preauth) {
+                rc.onEncoded = buf -> s.preauthHash = PreauthIntegrity.update(s.preauthHash, buf);
+            }
+            return new Reply(NtStatus.MORE_PROCESSING_REQUIRED, new Smb2SessionSetupResponse(0, step.outputToken()));
+        }
+        int flags = 0;
+        EncryptSetting enc = cfg.encrypt();
+        if (enc != EncryptSetting.OFF && conn.cipherId != 0) {
+            s.encryptData = true;
+            flags |= Smb2SessionSetupResponse.SESSION_FLAG_ENCRYPT_DATA;
+        } else if (enc == EncryptSetting.REQUIRED) {
+            conn.removeSession(s.id());
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "smb encrypt = required, but the client negotiated "
+                    + Smb2Dialect.name(conn.dialect) + " without a cipher");
+        }
+        s.signingRequired = !s.encryptData && (cfg.signing() == SigningSetting.MANDATORY
+                || (req.securityMode() & io.swrap.smb.state.Connection.SECURITY_SIGNING_REQUIRED) != 0);
+        s.establish(step.user(), step.sessionKey());
+        LOG.fine(() -> "session 0x" + Long.toHexString(s.id()) + " for " + step.user() + " on "
+                + Smb2Dialect.name(conn.dialect));
+        return Reply.ok(new Smb2SessionSetupResponse(flags, step.outputToken()));
+    }
+}

@@ -1,0 +1,207 @@
+package io.swrap.smb.smb2.handler;
+
+import io.netty.buffer.ByteBuf;
+import io.swrap.smb.smb2.codec.NtStatus;
+import io.swrap.smb.smb2.codec.Smb2Exception;
+import io.swrap.smb.smb2.codec.Smb2SetInfoRequest;
+import io.swrap.smb.smb2.codec.Smb2SetInfoResponse;
+import io.swrap.smb.smb2.fscc.FileInformation;
+import io.swrap.smb.state.Open;
+import io.swrap.smb.vfs.ChangeNotify;
+import io.swrap.smb.vfs.FileTimes;
+import io.swrap.smb.vfs.Share;
+import io.swrap.smb.vfs.ShareModes;
+import io.swrap.smb.vfs.Vfs;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+
+/**
+ * [MS-SMB2] 3.3.5.21 Receiving an SMB2 SET_INFO Request, for SMB2_0_INFO_FILE classes Basic (4),
+ * Rename (10, [MS-FSCC] 2.4.37.2 SMB2 form), Disposition (13), Position (14), Allocation (19) and
+ * EndOfFile (20), with the access checks of [MS-FSA] 2.1.5.14.
+ */
+final class SetInfoHandler implements Smb2CommandHandler {
+    private static final int FILE_ATTRIBUTE_TEMPORARY = 0x100;
+
+    @Override
+    public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
+        Smb2SetInfoRequest req = Smb2SetInfoRequest.decode(rc.request);
+        Open open = rc.open(req.fileId());
+        if (req.infoType() != 1) {
+            throw new Smb2Exception(NtStatus.NOT_SUPPORTED, "SET_INFO InfoType " + req.infoType()
+                    + " (file system, security, quota) is not supported");
+        }
+        ByteBuf b = req.buffer();
+        switch (req.infoClass()) {
+            case FileInformation.BASIC -> basic(open, b);
+            case FileInformation.RENAME -> rename(rc, open, b);
+            case FileInformation.DISPOSITION -> disposition(rc, open, b);
+            case FileInformation.POSITION -> {
+                need(b, 8);
+                open.position = b.getLongLE(b.readerIndex());
+            }
+            case FileInformation.ALLOCATION -> allocation(open, b);
+            case FileInformation.END_OF_FILE -> endOfFile(open, b);
+            default -> throw new Smb2Exception(NtStatus.INVALID_INFO_CLASS, "SET_INFO file information class "
+                    + req.infoClass() + " is not supported");
+        }
+        int changed = switch (req.infoClass()) {
+            case FileInformation.BASIC -> ChangeNotify.FILE_NOTIFY_CHANGE_ATTRIBUTES
+                    | ChangeNotify.FILE_NOTIFY_CHANGE_LAST_WRITE | ChangeNotify.FILE_NOTIFY_CHANGE_CREATION;
+            case FileInformation.ALLOCATION, FileInformation.END_OF_FILE -> ChangeNotify.FILE_NOTIFY_CHANGE_SIZE;
+            default -> 0;
+        };
+        if (changed != 0) {
+            rc.conn.server().changeNotify().report(open.path(), ChangeNotify.FILE_ACTION_MODIFIED, changed);
+        }
+        return Reply.ok(new Smb2SetInfoResponse());
+    }
+
+    private static void need(ByteBuf b, int n) throws Smb2Exception {
+        if (b.readableBytes() < n) {
+            throw new Smb2Exception(NtStatus.INFO_LENGTH_MISMATCH, "SET_INFO buffer of " + b.readableBytes()
+                    + " bytes (expected: >= " + n + ")");
+        }
+    }
+
+    private static void requireAccess(Open open, int right, String what) throws Smb2Exception {
+        if (!open.has(right)) {
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, what + " needs access 0x" + Integer.toHexString(right)
+                    + "; the handle has 0x" + Integer.toHexString(open.access()));
+        }
+    }
+
+    /** FileBasicInformation: four times (0 and -1 mean "leave unchanged") and FileAttributes (ignored). */
+    private static void basic(Open open, ByteBuf b) throws Smb2Exception, IOException {
+        need(b, 36);
+        requireAccess(open, AccessMask.FILE_WRITE_ATTRIBUTES, "setting basic information");
+        int i = b.readerIndex();
+        if (open.isDirectory() && (b.getIntLE(i + 32) & FILE_ATTRIBUTE_TEMPORARY) != 0) {
+            // [MS-FSA] 2.1.5.14.2: "FILE_ATTRIBUTE_TEMPORARY ... on a directory: STATUS_INVALID_PARAMETER".
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "FILE_ATTRIBUTE_TEMPORARY on a directory");
+        }
+        FileTime created = time(b.getLongLE(i));
+        FileTime accessed = time(b.getLongLE(i + 8));
+        FileTime written = time(b.getLongLE(i + 16));
+        Files.getFileAttributeView(open.path(), BasicFileAttributeView.class).setTimes(written, accessed, created);
+    }
+
+    private static FileTime time(long ft) {
+        return ft == 0 || ft == -1 || ft == -2 ? null : FileTimes.fromFiletime(ft);
+    }
+
+    /** FileRenameInformation: ReplaceIfExists (1), Reserved (7), RootDirectory (8), FileNameLength (4), FileName. */
+    private static void rename(RequestContext rc, Open open, ByteBuf b) throws Smb2Exception, IOException {
+        need(b, 20);
+        requireAccess(open, AccessMask.DELETE, "rename");
+        int i = b.readerIndex();
+        boolean replace = b.getByte(i) != 0;
+        long nameLen = b.getUnsignedIntLE(i + 16);
+        if (nameLen == 0 || 20 + nameLen > b.readableBytes()) {
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "rename FileNameLength " + nameLen + " in a "
+                    + b.readableBytes() + "-byte buffer");
+        }
+        String name = b.toString(i + 20, (int) nameLen, StandardCharsets.UTF_16LE);
+        Share share = open.tree().share();
+        Share.Resolved target = share.resolve(name);
+        if (!target.parentExists()) {
+            throw new Smb2Exception(NtStatus.OBJECT_PATH_NOT_FOUND, "rename target directory of '" + name + "' does not exist");
+        }
+        // Keep the client's spelling of the last component (a case-only rename must change the name).
+        String last = target.name().substring(target.name().lastIndexOf('\\') + 1);
+        Path dest = target.path().resolveSibling(last);
+        Path src = open.path();
+        boolean sameFile = target.exists() && Files.isSameFile(src, target.path());
+        if (target.exists() && !sameFile) {
+            if (!replace) {
+                throw new Smb2Exception(NtStatus.OBJECT_NAME_COLLISION, "rename target '" + name + "' exists");
+            }
+            if (Files.isDirectory(target.path())) {
+                throw new Smb2Exception(NtStatus.ACCESS_DENIED, "rename target '" + name + "' is a directory");
+            }
+            dest = target.path();
+        }
+        ShareModes modes = rc.conn.server().shareModes();
+        if (open.isDirectory() && hasOpenChildren(modes, src)) {
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "directory " + share.relativeName(src)
+                    + " has open files below it");
+        }
+        try {
+            Files.move(src, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw Vfs.toSmb(e, "renaming " + share.relativeName(src) + " to '" + name + "'");
+        }
+        modes.renamed(src, dest);
+        rc.conn.server().locks().renamed(src, dest);
+        int bit = ChangeNotify.nameBit(open.isDirectory());
+        boolean sameDir = src.getParent().equals(dest.getParent());
+        rc.conn.server().changeNotify().report(List.of(
+                new ChangeNotify.Change(src, sameDir ? ChangeNotify.FILE_ACTION_RENAMED_OLD_NAME
+                        : ChangeNotify.FILE_ACTION_REMOVED, bit),
+                new ChangeNotify.Change(dest, sameDir ? ChangeNotify.FILE_ACTION_RENAMED_NEW_NAME
+                        : ChangeNotify.FILE_ACTION_ADDED, bit)));
+    }
+
+    private static boolean hasOpenChildren(ShareModes modes, Path dir) throws IOException {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                if (modes.hasOtherOpens(p, null)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** FileDispositionInformation: DeletePending (1); a non-empty directory cannot be deleted. */
+    private static void disposition(RequestContext rc, Open open, ByteBuf b) throws Smb2Exception, IOException {
+        need(b, 1);
+        requireAccess(open, AccessMask.DELETE, "delete");
+        boolean delete = b.getByte(b.readerIndex()) != 0;
+        if (delete && open.isDirectory()) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(open.path())) {
+                if (ds.iterator().hasNext()) {
+                    throw new Smb2Exception(NtStatus.DIRECTORY_NOT_EMPTY, open.tree().share().relativeName(open.path())
+                            + " is not empty");
+                }
+            }
+        }
+        open.deleteOnClose = delete;
+        rc.conn.server().shareModes().setDeletePending(open.path(), delete);
+    }
+
+    /** FileAllocationInformation: an allocation below the end of file truncates ([MS-FSA] 2.1.5.14.3). */
+    private static void allocation(Open open, ByteBuf b) throws Smb2Exception, IOException {
+        need(b, 8);
+        requireAccess(open, AccessMask.FILE_WRITE_DATA, "setting the allocation size");
+        long size = b.getLongLE(b.readerIndex());
+        if (open.channel() != null && size < open.channel().size()) {
+            open.channel().truncate(size);
+        }
+    }
+
+    /** FileEndOfFileInformation: truncate or extend with zeros. */
+    private static void endOfFile(Open open, ByteBuf b) throws Smb2Exception, IOException {
+        need(b, 8);
+        requireAccess(open, AccessMask.FILE_WRITE_DATA, "setting the end of file");
+        long size = b.getLongLE(b.readerIndex());
+        if (size < 0 || open.channel() == null) {
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "EndOfFile " + size + " on "
+                    + (open.channel() == null ? "a handle without data access" : "this file"));
+        }
+        long current = open.channel().size();
+        if (size < current) {
+            open.channel().truncate(size);
+        } else if (size > current) {
+            open.channel().write(ByteBuffer.wrap(new byte[1]), size - 1);
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package io.swrap.smb.smb2.handler;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.swrap.smb.smb2.codec.NtStatus;
+import io.swrap.smb.smb2.codec.Smb1NegotiateRequest;
+import io.swrap.smb.smb2.codec.Smb2Command;
+import io.swrap.smb.smb2.codec.Smb2ErrorResponse;
+import io.swrap.smb.smb2.codec.Smb2Exception;
+import io.swrap.smb.smb2.codec.Smb2Request;
+import io.swrap.smb.smb2.codec.Smb2Response;
+import io.swrap.smb.smb2.codec.Smb2ResponseBody;
+import io.swrap.smb.state.Connection;
+import io.swrap.smb.state.Session;
+import io.swrap.smb.state.TreeConnect;
+import io.swrap.smb.vfs.Vfs;
+import java.io.IOException;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The dispatch step ([MS-SMB2] 3.3.5.2): resolves session and tree, enforces per-session and per-share
+ * encryption (3.3.5.2.9, 3.3.5.2.11), calls the command's handler, and turns its reply or failure into
+ * an {@link Smb2Response}, deciding signing (3.3.4.1.1) and encryption (3.3.4.1.4).
+ */
+public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
+    private static final Logger LOG = Logger.getLogger(Smb2Dispatcher.class.getName());
+
+    private final Connection conn;
+    private final Map<Integer, Smb2CommandHandler> handlers;
+    private final NegotiateHandler negotiate;
+
+    public Smb2Dispatcher(Connection conn) {
+        this.conn = conn;
+        this.negotiate = new NegotiateHandler();
+        this.handlers = Map.ofEntries(
+                Map.entry(Smb2Command.NEGOTIATE, negotiate),
+                Map.entry(Smb2Command.SESSION_SETUP, new SessionSetupHandler()),
+                Map.entry(Smb2Command.LOGOFF, new LogoffHandler()),
+                Map.entry(Smb2Command.TREE_CONNECT, new TreeConnectHandler()),
+                Map.entry(Smb2Command.TREE_DISCONNECT, new TreeDisconnectHandler()),
+                Map.entry(Smb2Command.CREATE, new CreateHandler()),
+                Map.entry(Smb2Command.CLOSE, new CloseHandler()),
+                Map.entry(Smb2Command.FLUSH, new FlushHandler()),
+                Map.entry(Smb2Command.READ, new ReadHandler()),
+                Map.entry(Smb2Command.WRITE, new WriteHandler()),
+                Map.entry(Smb2Command.LOCK, new LockHandler()),
+                Map.entry(Smb2Command.IOCTL, new IoctlHandler()),
+                Map.entry(Smb2Command.CANCEL, new CancelHandler()),
+                Map.entry(Smb2Command.ECHO, new EchoHandler()),
+                Map.entry(Smb2Command.QUERY_DIRECTORY, new QueryDirectoryHandler()),
+                Map.entry(Smb2Command.CHANGE_NOTIFY, new ChangeNotifyHandler()),
+                Map.entry(Smb2Command.QUERY_INFO, new QueryInfoHandler()),
+                Map.entry(Smb2Command.SET_INFO, new SetInfoHandler()));
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Smb1NegotiateRequest smb1) {
+            ctx.writeAndFlush(negotiate.handleSmb1(smb1, conn, ctx));
+        } else if (msg instanceof Smb2Request req) {
+            Smb2Response resp = dispatch(new RequestContext(req, conn, ctx));
+            if (resp != null) {
+                ctx.write(resp);
+            }
+            if (req.lastInChain()) {
+                ctx.flush();
+            }
+        }
+    }
+
+    private Smb2Response dispatch(RequestContext rc) {
+        Smb2Request req = rc.request;
+        if (!req.header().isRelated()) {
+            conn.compoundFileIdPersistent = -1;
+            conn.compoundFileIdVolatile = -1;
+            conn.compoundStatus = NtStatus.SUCCESS;
+        }
+        Reply reply;
+        try {
+            reply = process(rc);
+        } catch (Smb2Exception e) {
+            reply = failure(rc, e.status(), e);
+            if (e.errorData().length > 0) {
+                reply = new Reply(reply.status(), new Smb2ErrorResponse(e.errorData()));
+            }
+        } catch (IOException e) {
+            Smb2Exception se = Vfs.toSmb(e, req.toString());
+            reply = failure(rc, se.status(), se);
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "internal error handling " + req + " from " + conn.channel().remoteAddress(), e);
+            reply = failure(rc, NtStatus.INTERNAL_ERROR, e);
+        }
+        if (reply == null) {
+            return null;
+        }
+        if (req.command() == Smb2Command.CREATE) {
+            conn.compoundStatus = reply.status();
+        }
+        if (reply.pending() != null) {
+            long asyncId = reply.pending().asyncId();
+            reply.pending().responder((status, body) -> rc.ctx.writeAndFlush(response(rc, new Reply(status, body),
+                    asyncId)));
+            return response(rc, reply, asyncId);
+        }
+        return response(rc, reply, 0);
+    }
+
+    private Reply process(RequestContext rc) throws Smb2Exception, IOException {
+        Smb2Request req = rc.request;
+        if (!req.decoderResult().isSuccess()) {
+            Throwable cause = req.decoderResult().cause();
+            throw cause instanceof Smb2Exception se ? se
+                    : new Smb2Exception(req.failStatus(), "malformed " + req + ": " + cause, cause);
+        }
+        int cmd = req.command();
+        if (req.header().isRelated() && conn.compoundStatus != NtStatus.SUCCESS) {
+            // Samba and Windows fail the rest of a related chain with the failed CREATE's status.
+            throw new Smb2Exception(conn.compoundStatus, "previous CREATE of the related chain failed");
+        }
+        if (!conn.negotiated() && cmd != Smb2Command.NEGOTIATE) {
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, Smb2Command.name(cmd) + " before NEGOTIATE");
+        }
+        Smb2CommandHandler h = handlers.get(cmd);
+        if (h == null) {
+            throw new Smb2Exception(cmd > Smb2Command.OPLOCK_BREAK ? NtStatus.INVALID_PARAMETER : NtStatus.NOT_SUPPORTED,
+                    "command " + Smb2Command.name(cmd) + " is not implemented");
+        }
+        if (cmd != Smb2Command.NEGOTIATE && cmd != Smb2Command.SESSION_SETUP && cmd != Smb2Command.CANCEL
+                && !(cmd == Smb2Command.ECHO && req.sessionId() == 0)) {
+            rc.session = validSession(req);
+            if (rc.session.encryptData && !req.encrypted()) {
+                throw new Smb2Exception(NtStatus.ACCESS_DENIED, "session 0x" + Long.toHexString(rc.session.id())
+                        + " requires encryption; " + req + " arrived unencrypted");
+            }
+            if (cmd >= Smb2Command.TREE_DISCONNECT && cmd != Smb2Command.CANCEL && cmd != Smb2Command.ECHO) {
+                rc.tree = rc.session.tree(req.treeId());
+                if (rc.tree == null) {
+                    throw new Smb2Exception(req.header().isRelated() ? NtStatus.INVALID_PARAMETER
+                            : NtStatus.NETWORK_NAME_DELETED, "TreeId " + req.treeId()
+                            + " is not connected in session 0x" + Long.toHexString(rc.session.id()));
+                }
+                if (rc.tree.encryptData() && !req.encrypted()) {
+                    throw new Smb2Exception(NtStatus.ACCESS_DENIED, "share [" + rc.tree.share().name()
+                            + "] requires encryption; " + req + " arrived unencrypted");
+                }
+            }
+        }
+        return h.handle(rc);
+    }
+
+    private Session validSession(Smb2Request req) throws Smb2Exception {
+        Session s = conn.session(req.sessionId());
+        if (s == null || !s.valid()) {
+            // A related request inherits its SessionId: an invalid one is a malformed chain (as in Samba).
+            throw new Smb2Exception(req.header().isRelated() ? NtStatus.INVALID_PARAMETER : NtStatus.USER_SESSION_DELETED,
+                    "SessionId 0x" + Long.toHexString(req.sessionId())
+                    + (s == null ? " is unknown" : " has not completed authentication"));
+        }
+        return s;
+    }
+
+    private Reply failure(RequestContext rc, int status, Exception e) {
+        Level level = status == NtStatus.OBJECT_NAME_NOT_FOUND || status == NtStatus.NO_MORE_FILES
+                || status == NtStatus.END_OF_FILE ? Level.FINE : Level.INFO;
+        LOG.log(level, () -> conn.channel().remoteAddress() + " " + rc.request + ": " + e.getMessage());
+        if (rc.session == null && rc.request.sessionId() != 0) {
+            rc.session = conn.session(rc.request.sessionId());
+        }
+        return new Reply(status, new Smb2ErrorResponse());
+    }
+
+    /** Builds the response; runs again for the final response of an async request (the request is released then). */
+    private Smb2Response response(RequestContext rc, Reply reply, long asyncId) {
+        Smb2Request req = rc.request;
+        ByteBuf body = rc.ctx.alloc().buffer();
+        Smb2ResponseBody b = reply.body();
+        b.encode(body);
+        Session s = rc.session;
+        long sessionId = s != null ? s.id() : req.sessionId();
+        int treeId = rc.tree != null ? rc.tree.id() : req.treeId();
+        Smb2Response resp = new Smb2Response(req, reply.status(), body, sessionId, treeId, asyncId);
+        resp.related(req.header().isRelated());
+        resp.onEncoded(rc.onEncoded);
+        int cmd = req.command();
+        boolean keysReady = s != null && s.signer() != null;
+        boolean finalSetup = cmd == Smb2Command.SESSION_SETUP && reply.status() == NtStatus.SUCCESS;
+        TreeConnect t = rc.tree;
+        // 3.3.4.1.4: encrypt when the request was, or the session or tree requires it; the TREE_CONNECT
+        // response that announces SHAREFLAG_ENCRYPT_DATA itself goes out like its request (clients refuse
+        // an encrypted answer to an unencrypted TREE_CONNECT).
+        boolean encrypt = keysReady && s.cipher() != null && cmd != Smb2Command.NEGOTIATE
+                && (req.encrypted() || (cmd != Smb2Command.SESSION_SETUP
+                        && (s.encryptData || (t != null && t.encryptData() && cmd != Smb2Command.TREE_CONNECT))));
+        if (encrypt) {
+            resp.encryptWith(s.cipher());
+        } else if (keysReady && cmd != Smb2Command.NEGOTIATE
+                && (finalSetup || req.header().isSigned() || s.signingRequired)) {
+            // Windows and Samba always sign the final SESSION_SETUP response when there is a session key.
+            resp.signWith(s.signer());
+        }
+        return resp;
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        conn.closeAll();
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            // The transport failed (e.g. the client reset the connection): nothing about the protocol to report.
+            LOG.info("connection from " + ctx.channel().remoteAddress() + " lost: " + cause);
+        } else if (cause instanceof io.netty.handler.codec.DecoderException) {
+            // The client sent bytes that cannot be answered (no SMB2 header, failed decryption): say what, no trace.
+            LOG.warning("closing connection from " + ctx.channel().remoteAddress() + ": "
+                    + (cause.getCause() != null ? cause.getCause() : cause).getMessage());
+        } else {
+            LOG.log(Level.WARNING, "closing connection from " + ctx.channel().remoteAddress() + ": " + cause, cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,50 @@
+package io.swrap.smb.smb2.handler;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.swrap.smb.smb2.codec.NtStatus;
+import io.swrap.smb.smb2.codec.Smb2Command;
+import io.swrap.smb.smb2.codec.Smb2Request;
+import io.swrap.smb.state.Connection;
+import io.swrap.smb.state.Session;
+
+/**
+ * The verify-signature step ([MS-SMB2] 3.3.5.2.4): a signed request of a session with keys must carry a
+ * valid signature, and a session with SigningRequired accepts only signed (or encrypted) requests.
+ * Failures mark the request with STATUS_ACCESS_DENIED ("the server MUST fail the request"); the
+ * dispatcher answers it.
+ */
+public final class Smb2SignatureVerifier extends ChannelInboundHandlerAdapter {
+    private final Connection conn;
+
+    public Smb2SignatureVerifier(Connection conn) {
+        this.conn = conn;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Smb2Request req && req.decoderResult().isSuccess()) {
+            check(req);
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    private void check(Smb2Request req) {
+        if (req.command() == Smb2Command.NEGOTIATE || req.sessionId() == 0 || req.encrypted()) {
+            return; // encrypted requests are authenticated by the AEAD tag instead
+        }
+        Session s = conn.session(req.sessionId());
+        if (s == null || s.signer() == null) {
+            return; // unknown sessions are refused by the dispatcher; sessions being set up have no key yet
+        }
+        if (req.header().isSigned()) {
+            if (!s.signer().verify(req.content())) {
+                req.fail(NtStatus.ACCESS_DENIED, "bad signature on " + req + " of session 0x"
+                        + Long.toHexString(s.id()));
+            }
+        } else if (s.signingRequired && req.command() != Smb2Command.SESSION_SETUP) {
+            req.fail(NtStatus.ACCESS_DENIED, "unsigned " + req + " on session 0x" + Long.toHexString(s.id())
+                    + ", which requires signing");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.swrap.smb.smb2.handler;
+
+import io.swrap.smb.smb2.codec.Smb2EmptyBody;
+
+/** [MS-SMB2] 3.3.5.8 Receiving an SMB2 TREE_DISCONNECT Request: close the tree's opens and forget it. */
+final class TreeDisconnectHandler implements Smb2CommandHandler {
+    @Override
+    public Reply handle(RequestContext rc) throws io.swrap.smb.smb2.codec.Smb2Exception {
+        rc.request.checkBody(4, 4); // StructureSize 4, Reserved 2
+        rc.session.removeTree(rc.tree);
+        return Reply.ok(new Smb2EmptyBody());
+    }
+}

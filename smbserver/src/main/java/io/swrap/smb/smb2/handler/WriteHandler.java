@@ -1,0 +1,51 @@
+package io.swrap.smb.smb2.handler;
+
+import io.netty.buffer.ByteBuf;
+import io.swrap.smb.smb2.codec.NtStatus;
+import io.swrap.smb.smb2.codec.Smb2Exception;
+import io.swrap.smb.smb2.codec.Smb2WriteRequest;
+import io.swrap.smb.smb2.codec.Smb2WriteResponse;
+import io.swrap.smb.state.Open;
+import io.swrap.smb.vfs.ChangeNotify;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * [MS-SMB2] 3.3.5.13 Receiving an SMB2 WRITE Request: Length up to Connection.MaxWriteSize; an Offset
+ * of 0xFFFFFFFFFFFFFFFF means "append" (FILE_APPEND_DATA handles).
+ */
+final class WriteHandler implements Smb2CommandHandler {
+    @Override
+    public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
+        Smb2WriteRequest req = Smb2WriteRequest.decode(rc.request);
+        Open open = rc.open(req.fileId());
+        if (open.isDirectory()) {
+            throw new Smb2Exception(NtStatus.INVALID_DEVICE_REQUEST, "WRITE on a directory handle");
+        }
+        if (open.channel() == null || !open.has(AccessMask.FILE_WRITE_DATA | AccessMask.FILE_APPEND_DATA)) {
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "WRITE on a handle without FILE_WRITE_DATA");
+        }
+        ByteBuf data = req.data();
+        if (data.readableBytes() > rc.conn.maxWriteSize) {
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "WRITE of " + data.readableBytes()
+                    + " bytes (expected: <= MaxWriteSize " + rc.conn.maxWriteSize + ")");
+        }
+        long offset = req.offset() == -1 ? open.channel().size() : req.offset();
+        if (offset < 0) {
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "WRITE Offset " + Long.toUnsignedString(req.offset()));
+        }
+        if (rc.conn.server().locks().conflicts(open.path(), open, offset, data.readableBytes(), true)) {
+            throw new Smb2Exception(NtStatus.FILE_LOCK_CONFLICT, "WRITE at " + offset + "+" + data.readableBytes()
+                    + " overlaps a lock");
+        }
+        ByteBuffer nio = data.nioBuffer();
+        int total = 0;
+        while (nio.hasRemaining()) {
+            total += open.channel().write(nio, offset + total);
+        }
+        open.position = offset + total;
+        rc.conn.server().changeNotify().report(open.path(), ChangeNotify.FILE_ACTION_MODIFIED,
+                ChangeNotify.FILE_NOTIFY_CHANGE_SIZE | ChangeNotify.FILE_NOTIFY_CHANGE_LAST_WRITE);
+        return Reply.ok(new Smb2WriteResponse(total));
+    }
+}

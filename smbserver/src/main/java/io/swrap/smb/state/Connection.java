@@ -1,0 +1,118 @@
+package io.swrap.smb.state;
+
+import io.netty.channel.Channel;
+import io.swrap.smb.smb2.crypto.PreauthIntegrity;
+import io.swrap.smb.smb2.crypto.Smb2TransformCipher;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * [MS-SMB2] 3.3.1.7 Per Transport Connection: the negotiated dialect and algorithms, the client's
+ * NEGOTIATE parameters (kept for FSCTL_VALIDATE_NEGOTIATE_INFO), credits and the session table.
+ * Touched only from the connection's event loop.
+ */
+public final class Connection {
+    public static final int CAP_DFS = 0x01;
+    public static final int CAP_LEASING = 0x02;
+    public static final int CAP_LARGE_MTU = 0x04;
+    public static final int CAP_MULTI_CHANNEL = 0x08;
+    public static final int CAP_ENCRYPTION = 0x40;
+    public static final int SECURITY_SIGNING_ENABLED = 0x01;
+    public static final int SECURITY_SIGNING_REQUIRED = 0x02;
+
+    private final ServerState server;
+    private final Channel channel;
+    private final CreditWindow credits = new CreditWindow();
+    private final Map<Long, Session> sessions = new HashMap<>();
+    private final Map<Long, AsyncRequest> asyncRequests = new HashMap<>();
+    private long nextAsyncId = 1;
+
+    /** 0 until NEGOTIATE completes; 0x02FF after an SMB1 negotiate answered with the wildcard. */
+    public int dialect;
+    public int clientCapabilities;
+    public int clientSecurityMode;
+    public byte[] clientGuid = new byte[16];
+    public int[] clientDialects = new int[0];
+    public int serverCapabilities;
+    public int serverSecurityMode;
+    /** Connection.CipherId: 0 when no encryption was negotiated. */
+    public int cipherId;
+    /** Connection.SigningAlgorithmId (3.1.1), AES-CMAC by default for 3.x. */
+    public int signingAlgorithm;
+    public byte[] preauthHash = new byte[PreauthIntegrity.HASH_SIZE];
+    public int maxTransactSize;
+    public int maxReadSize;
+    public int maxWriteSize;
+    /** The FileId of the last CREATE (or operation) in a related compound chain, [MS-SMB2] 3.3.5.2.7.2. */
+    public long compoundFileIdPersistent = -1;
+    public long compoundFileIdVolatile = -1;
+    /** The status of the previous member in the current chain, so that related members can inherit failures. */
+    public int compoundStatus;
+
+    public Connection(ServerState server, Channel channel) {
+        this.server = server;
+        this.channel = channel;
+    }
+
+    public ServerState server() {
+        return server;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public CreditWindow credits() {
+        return credits;
+    }
+
+    public boolean negotiated() {
+        return dialect != 0 && dialect != io.swrap.smb.smb2.codec.Smb2Dialect.SMB2_WILDCARD;
+    }
+
+    public Session session(long id) {
+        return sessions.get(id);
+    }
+
+    public void addSession(Session s) {
+        sessions.put(s.id(), s);
+    }
+
+    public void removeSession(long id) {
+        sessions.remove(id);
+    }
+
+    long newAsyncId() {
+        return nextAsyncId++;
+    }
+
+    void addAsync(AsyncRequest a) {
+        asyncRequests.put(a.asyncId(), a);
+    }
+
+    void removeAsync(long asyncId) {
+        asyncRequests.remove(asyncId);
+    }
+
+    /** The pending request with {@code asyncId}, or (when asyncId is 0) with {@code messageId}; or null. */
+    public AsyncRequest findAsync(long asyncId, long messageId) {
+        if (asyncId != 0) {
+            return asyncRequests.get(asyncId);
+        }
+        return asyncRequests.values().stream().filter(a -> a.messageId() == messageId).findFirst().orElse(null);
+    }
+
+    /** The decryption/encryption state of SessionId {@code id}, for the transform step. */
+    public Smb2TransformCipher cipher(long id) {
+        Session s = sessions.get(id);
+        return s == null ? null : s.cipher();
+    }
+
+    /** Closes every session's opens when the transport goes away ([MS-SMB2] 3.3.7.1). */
+    public void closeAll() {
+        for (Session s : sessions.values()) {
+            s.close();
+        }
+        sessions.clear();
+    }
+}

@@ -1,0 +1,147 @@
+package io.swrap.smb.state;
+
+import io.swrap.smb.vfs.ChangeNotify;
+import io.swrap.smb.vfs.ShareModes;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * [MS-SMB2] 3.3.1.10 Per Open: one handle on a file or directory of a tree connect. Holds the
+ * file's channel for data access, the directory listing of QUERY_DIRECTORY, and the share-mode entry.
+ */
+public final class Open {
+    private static final Logger LOG = Logger.getLogger(Open.class.getName());
+
+    private final long persistentId;
+    private final long volatileId;
+    private final TreeConnect tree;
+    private final boolean directory;
+    private final int access;
+    private final ShareModes.Entry shareEntry;
+    private final FileChannel channel;
+    /** Open.DeleteOnClose / the file's delete disposition as set through this handle. */
+    public boolean deleteOnClose;
+    /** FilePositionInformation: set by SET_INFO and by each READ and WRITE ([MS-FSA] 2.1.5.2, 2.1.5.3). */
+    public long position;
+    /** QUERY_DIRECTORY state: the entries of the last scan, the next index, the pattern it used. */
+    public List<String> listing;
+    public int listingIndex;
+    public String listingPattern;
+    /** CHANGE_NOTIFY state of a directory handle, and the request waiting on it. */
+    public io.swrap.smb.vfs.ChangeNotify.Watch watch;
+    public AsyncRequest pendingNotify;
+    /** A blocking LOCK waiting on this handle; canceled when the handle closes. */
+    public AsyncRequest pendingLock;
+    private boolean closed;
+
+    /** @param shareEntry the acquired share-mode entry, which knows the file's current path */
+    public Open(long persistentId, long volatileId, TreeConnect tree, boolean directory, int access,
+            ShareModes.Entry shareEntry, FileChannel channel) {
+        this.persistentId = persistentId;
+        this.volatileId = volatileId;
+        this.tree = tree;
+        this.directory = directory;
+        this.access = access;
+        this.shareEntry = shareEntry;
+        this.channel = channel;
+    }
+
+    public long persistentId() {
+        return persistentId;
+    }
+
+    public long volatileId() {
+        return volatileId;
+    }
+
+    public TreeConnect tree() {
+        return tree;
+    }
+
+    /** The file's current path: renames through any handle of the file move it. */
+    public Path path() {
+        return shareEntry.path();
+    }
+
+    public boolean isDirectory() {
+        return directory;
+    }
+
+    /** The GrantedAccess mask. */
+    public int access() {
+        return access;
+    }
+
+    public boolean has(int right) {
+        return (access & right) != 0;
+    }
+
+    /** The data channel, or null for directories and attribute-only opens. */
+    public FileChannel channel() {
+        return channel;
+    }
+
+    public ShareModes.Entry shareEntry() {
+        return shareEntry;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Releases the handle; the last close of a delete-pending file deletes it ([MS-FSA] 2.1.5.4).
+     * A failing delete is logged, not thrown: CLOSE has already succeeded for the client.
+     */
+    void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Path path = path();
+        ServerState server = tree.session().connection().server();
+        if (watch != null) {
+            server.changeNotify().remove(watch);
+            if (watch.cancelWait() != null && pendingNotify != null) {
+                // [MS-FSA] 2.1.5.4: closing the handle completes its notify with NOTIFY_CLEANUP.
+                pendingNotify.complete(io.swrap.smb.smb2.codec.NtStatus.NOTIFY_CLEANUP,
+                        new io.swrap.smb.smb2.codec.Smb2OutputBufferResponse(io.netty.buffer.Unpooled.EMPTY_BUFFER));
+            }
+        }
+        if (pendingLock != null) {
+            pendingLock.cancel();
+        }
+        server.locks().releaseAll(path, this);
+        ShareModes modes = server.shareModes();
+        if (deleteOnClose) {
+            modes.setDeletePending(path, true);
+        }
+        try {
+            if (channel != null) {
+                channel.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("closing " + path, e);
+        } finally {
+            if (modes.release(path, shareEntry)) {
+                try {
+                    if (Files.deleteIfExists(path)) {
+                        server.changeNotify().report(path, ChangeNotify.FILE_ACTION_REMOVED,
+                                ChangeNotify.nameBit(directory));
+                    }
+                } catch (java.nio.file.DirectoryNotEmptyException e) {
+                    // Files were created in it after the delete was requested: Windows keeps it too.
+                    LOG.info("delete-on-close of " + path + " skipped: the directory is not empty");
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "delete-on-close of " + path + " failed", e);
+                }
+            }
+        }
+    }
+}

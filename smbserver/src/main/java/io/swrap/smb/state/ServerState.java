@@ -1,0 +1,85 @@
+package io.swrap.smb.state;
+
+import io.swrap.smb.config.ShareConfig;
+import io.swrap.smb.config.SmbConfig;
+import io.swrap.smb.smb2.auth.SmbPasswdFile;
+import io.swrap.smb.vfs.FileTimes;
+import io.swrap.smb.vfs.Share;
+import io.swrap.smb.vfs.ShareModes;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** [MS-SMB2] 3.3.1.5 Global server state: ServerGuid, ServerStartTime, the share list and id sources. */
+public final class ServerState {
+    private final SmbConfig config;
+    private final SmbPasswdFile users;
+    private final byte[] serverGuid = new byte[16];
+    private final long startTime = FileTimes.now();
+    private final Map<String, Share> shares = new LinkedHashMap<>();
+    private final ShareModes shareModes = new ShareModes();
+    private final io.swrap.smb.vfs.ChangeNotify changeNotify = new io.swrap.smb.vfs.ChangeNotify();
+    private final io.swrap.smb.vfs.ByteRangeLocks locks = new io.swrap.smb.vfs.ByteRangeLocks();
+    private final AtomicLong nextSessionId = new AtomicLong(1);
+    private final AtomicLong nextFileId = new AtomicLong(1);
+
+    /** @throws IOException if a share's path is not a directory */
+    public ServerState(SmbConfig config) throws IOException {
+        this.config = config;
+        this.users = new SmbPasswdFile(config.passwdFile());
+        UUID g = UUID.randomUUID();
+        for (int i = 0; i < 8; i++) {
+            serverGuid[i] = (byte) (g.getMostSignificantBits() >>> (8 * i));
+            serverGuid[8 + i] = (byte) (g.getLeastSignificantBits() >>> (8 * i));
+        }
+        for (ShareConfig s : config.shares().values()) {
+            shares.put(s.name().toLowerCase(Locale.ROOT), new Share(s));
+        }
+    }
+
+    public SmbConfig config() {
+        return config;
+    }
+
+    public SmbPasswdFile users() {
+        return users;
+    }
+
+    public byte[] serverGuid() {
+        return serverGuid.clone();
+    }
+
+    public long startTime() {
+        return startTime;
+    }
+
+    /** The share named {@code name} (case-insensitive), or null. */
+    public Share share(String name) {
+        return shares.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    public ShareModes shareModes() {
+        return shareModes;
+    }
+
+    public io.swrap.smb.vfs.ChangeNotify changeNotify() {
+        return changeNotify;
+    }
+
+    public io.swrap.smb.vfs.ByteRangeLocks locks() {
+        return locks;
+    }
+
+    /** A new SessionId: unique in this process, never 0 or -1. */
+    public long newSessionId() {
+        // Spread the ids so that a stale id from an earlier session is unlikely to hit a new one.
+        return (nextSessionId.getAndIncrement() << 16) | 0x1;
+    }
+
+    public long newFileId() {
+        return nextFileId.getAndIncrement();
+    }
+}

@@ -1,0 +1,146 @@
+package io.swrap.smb.state;
+
+import io.swrap.smb.smb2.auth.SpnegoServer;
+import io.swrap.smb.smb2.codec.Smb2Dialect;
+import io.swrap.smb.smb2.crypto.Smb2Kdf;
+import io.swrap.smb.smb2.crypto.Smb2Signer;
+import io.swrap.smb.smb2.crypto.Smb2TransformCipher;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * [MS-SMB2] 3.3.1.8 Per Session: authentication state, keys derived per 3.3.5.5.3, the tree connect
+ * and open tables.
+ */
+public final class Session {
+    private final long id;
+    private final Connection connection;
+    private final Map<Integer, TreeConnect> trees = new HashMap<>();
+    private final Map<Long, Open> opens = new HashMap<>();
+    private int nextTreeId = 1;
+    private SpnegoServer auth;
+    private boolean valid;
+    private String user;
+    private Smb2Signer signer;
+    private Smb2TransformCipher cipher;
+    /** Session.PreauthIntegrityHashValue (3.1.1), seeded from the connection's. */
+    public byte[] preauthHash;
+    public boolean signingRequired;
+    public boolean encryptData;
+
+    public Session(long id, Connection connection, SpnegoServer auth) {
+        this.id = id;
+        this.connection = connection;
+        this.auth = auth;
+        this.preauthHash = connection.preauthHash.clone();
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    /** The SPNEGO exchange in progress, or null once the session is valid. */
+    public SpnegoServer auth() {
+        return auth;
+    }
+
+    public boolean valid() {
+        return valid;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public Smb2Signer signer() {
+        return signer;
+    }
+
+    public Smb2TransformCipher cipher() {
+        return cipher;
+    }
+
+    /**
+     * Derives Session.SigningKey, EncryptionKey and DecryptionKey from the authentication's session key
+     * ([MS-SMB2] 3.3.5.5.3) and marks the session valid. The 3.1.1 keys use the preauth hash as it is
+     * now: after the last SESSION_SETUP request, before its response.
+     */
+    public void establish(String userName, byte[] sessionKey) {
+        Connection c = connection;
+        byte[] key = Arrays.copyOf(sessionKey, 16);
+        int dialect = c.dialect;
+        if (!Smb2Dialect.isSmb3(dialect)) {
+            signer = Smb2Signer.create(Smb2Signer.HMAC_SHA256, key);
+        } else if (dialect < Smb2Dialect.SMB3_11) {
+            signer = Smb2Signer.create(Smb2Signer.AES_CMAC,
+                    Smb2Kdf.derive(key, Smb2Kdf.LABEL_30_SIGN, Smb2Kdf.CONTEXT_30_SIGN, 128));
+            if (c.cipherId != 0) {
+                cipher = new Smb2TransformCipher(c.cipherId,
+                        Smb2Kdf.derive(key, Smb2Kdf.LABEL_30_CIPHER, Smb2Kdf.CONTEXT_30_SERVER_OUT, 128),
+                        Smb2Kdf.derive(key, Smb2Kdf.LABEL_30_CIPHER, Smb2Kdf.CONTEXT_30_SERVER_IN, 128));
+            }
+        } else {
+            signer = Smb2Signer.create(c.signingAlgorithm,
+                    Smb2Kdf.derive(key, Smb2Kdf.LABEL_311_SIGN, preauthHash, 128));
+            if (c.cipherId != 0) {
+                int bits = Smb2TransformCipher.keyBits(c.cipherId);
+                // "If Connection.CipherId is AES-256-*, ... the full session key" is the KDF input.
+                byte[] ki = bits == 256 ? sessionKey : key;
+                cipher = new Smb2TransformCipher(c.cipherId,
+                        Smb2Kdf.derive(ki, Smb2Kdf.LABEL_311_S2C, preauthHash, bits),
+                        Smb2Kdf.derive(ki, Smb2Kdf.LABEL_311_C2S, preauthHash, bits));
+            }
+        }
+        this.user = userName;
+        this.valid = true;
+        this.auth = null;
+    }
+
+    public TreeConnect tree(int treeId) {
+        return trees.get(treeId);
+    }
+
+    public TreeConnect addTree(io.swrap.smb.vfs.Share share, boolean encrypt) {
+        TreeConnect t = new TreeConnect(nextTreeId++, this, share, encrypt);
+        trees.put(t.id(), t);
+        return t;
+    }
+
+    /** Closes the tree's opens and forgets it. */
+    public void removeTree(TreeConnect t) {
+        for (Open o : new ArrayList<>(opens.values())) {
+            if (o.tree() == t) {
+                closeOpen(o);
+            }
+        }
+        trees.remove(t.id());
+    }
+
+    public Open open(long volatileId) {
+        return opens.get(volatileId);
+    }
+
+    public void addOpen(Open o) {
+        opens.put(o.volatileId(), o);
+    }
+
+    public void closeOpen(Open o) {
+        opens.remove(o.volatileId());
+        o.close();
+    }
+
+    /** Logoff or disconnect: every open of the session is closed. */
+    public void close() {
+        for (Open o : new ArrayList<>(opens.values())) {
+            closeOpen(o);
+        }
+        trees.clear();
+        valid = false;
+    }
+}

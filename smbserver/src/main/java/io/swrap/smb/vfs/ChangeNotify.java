@@ -1,0 +1,134 @@
+package io.swrap.smb.vfs;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Server-wide change notification ([MS-FSA] 2.1.5.10, [MS-SMB2] 3.3.5.19 CHANGE_NOTIFY): handlers report
+ * the changes they make, and each watched directory handle gets the ones below it that match its filter.
+ * Changes made outside this server (directly on the disk) are not seen.
+ * Events arrive while no CHANGE_NOTIFY is pending are queued per handle, up to {@link Watch#MAX_QUEUED},
+ * after which the handle reports STATUS_NOTIFY_ENUM_DIR ("too many changes, enumerate the directory").
+ */
+public final class ChangeNotify {
+    public static final int FILE_NOTIFY_CHANGE_FILE_NAME = 0x001;
+    public static final int FILE_NOTIFY_CHANGE_DIR_NAME = 0x002;
+    public static final int FILE_NOTIFY_CHANGE_ATTRIBUTES = 0x004;
+    public static final int FILE_NOTIFY_CHANGE_SIZE = 0x008;
+    public static final int FILE_NOTIFY_CHANGE_LAST_WRITE = 0x010;
+    public static final int FILE_NOTIFY_CHANGE_CREATION = 0x040;
+    public static final int FILE_ACTION_ADDED = 1;
+    public static final int FILE_ACTION_REMOVED = 2;
+    public static final int FILE_ACTION_MODIFIED = 3;
+    public static final int FILE_ACTION_RENAMED_OLD_NAME = 4;
+    public static final int FILE_ACTION_RENAMED_NEW_NAME = 5;
+
+    /** One change: what happened to {@code path}, and which completion-filter bits it matches. */
+    public record Change(Path path, int action, int filterBits) {
+    }
+
+    /** One FILE_NOTIFY_INFORMATION to deliver: action and name relative to the watched directory. */
+    public record Event(int action, String name) {
+    }
+
+    private final List<Watch> watches = new ArrayList<>();
+
+    /** A directory handle's registration: its filter, its queue, and the CHANGE_NOTIFY waiting on it. */
+    public static final class Watch {
+        public static final int MAX_QUEUED = 1000;
+        private final Path dir;
+        private final boolean recursive;
+        private final int filter;
+        private final List<Event> queue = new ArrayList<>();
+        private boolean overflow;
+        private Consumer<List<Event>> waiter;
+
+        public Watch(Path dir, boolean recursive, int filter) {
+            this.dir = dir;
+            this.recursive = recursive;
+            this.filter = filter;
+        }
+
+        /**
+         * Returns the queued events (empty with {@code overflowed()} true after an overflow), or, when none are
+         * queued, registers {@code w} for the next batch and returns null.
+         */
+        public synchronized List<Event> takeOrWait(Consumer<List<Event>> w) {
+            if (queue.isEmpty() && !overflow) {
+                waiter = w;
+                return null;
+            }
+            List<Event> out = overflow ? List.of() : List.copyOf(queue);
+            queue.clear();
+            overflow = false;
+            return out;
+        }
+
+        /** Forgets the waiting request (cancel or close); returns it, or null. */
+        public synchronized Consumer<List<Event>> cancelWait() {
+            Consumer<List<Event>> w = waiter;
+            waiter = null;
+            return w;
+        }
+
+        private void deliver(List<Event> events) {
+            Consumer<List<Event>> w;
+            synchronized (this) {
+                w = waiter;
+                waiter = null;
+                if (w == null) {
+                    if (queue.size() + events.size() > MAX_QUEUED) {
+                        overflow = true;
+                        queue.clear();
+                    } else if (!overflow) {
+                        queue.addAll(events);
+                    }
+                    return;
+                }
+            }
+            w.accept(events);
+        }
+    }
+
+    public synchronized void add(Watch w) {
+        watches.add(w);
+    }
+
+    public synchronized void remove(Watch w) {
+        watches.remove(w);
+    }
+
+    /** Reports {@code changes} (one operation, e.g. both names of a rename) to every matching watch. */
+    public void report(List<Change> changes) {
+        List<Watch> targets;
+        synchronized (this) {
+            targets = List.copyOf(watches);
+        }
+        for (Watch w : targets) {
+            List<Event> events = new ArrayList<>();
+            for (Change c : changes) {
+                Path parent = c.path().getParent();
+                boolean below = parent != null && (parent.equals(w.dir) || (w.recursive && c.path().startsWith(w.dir)
+                        && !c.path().equals(w.dir)));
+                if (below && (w.filter & c.filterBits()) != 0) {
+                    events.add(new Event(c.action(), w.dir.relativize(c.path()).toString().replace('/', '\\')));
+                }
+            }
+            if (!events.isEmpty()) {
+                w.deliver(events);
+            }
+        }
+    }
+
+    /** Convenience for one change. */
+    public void report(Path path, int action, int filterBits) {
+        report(List.of(new Change(path, action, filterBits)));
+    }
+
+    /** The name-change filter bit for a file or a directory. */
+    public static int nameBit(boolean directory) {
+        return directory ? FILE_NOTIFY_CHANGE_DIR_NAME : FILE_NOTIFY_CHANGE_FILE_NAME;
+    }
+}

@@ -1,0 +1,99 @@
+package io.swrap.smb.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.swrap.smb.smb2.codec.Smb2Dialect;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SmbConfParserTest {
+    private static final Path BASE = Path.of("/srv");
+
+    private static SmbConfig parse(String text) throws ConfigException {
+        return SmbConfParser.parse("test.conf", text, BASE);
+    }
+
+    @Test
+    void readsTheDocumentedSettings() throws Exception {
+        SmbConfig c = parse("""
+                # comment
+                [global]
+                   interfaces = 127.0.0.11;speed=10000000000,capability=RSS 127.0.0.12
+                   smb ports = 445 4455
+                   Server Signing = mandatory
+                   smb encrypt = desired
+                   server min protocol = SMB2_10
+                   server max protocol = SMB3_02
+                   smb passwd file = private/smbpasswd
+                ; another comment
+                [Share]
+                   path = data
+                   read only = no
+                [secret]
+                   path = /abs/secret
+                   smb encrypt = required
+                """);
+        assertEquals(2, c.interfaces().size());
+        assertEquals(10_000_000_000L, c.interfaces().get(0).linkSpeed());
+        assertTrue(c.interfaces().get(0).rss());
+        assertFalse(c.interfaces().get(1).rss());
+        assertEquals("127.0.0.12", c.interfaces().get(1).address().getHostAddress());
+        assertEquals(List.of(445, 4455), c.ports());
+        assertEquals(SigningSetting.MANDATORY, c.signing());
+        assertEquals(EncryptSetting.DESIRED, c.encrypt());
+        assertEquals(Smb2Dialect.SMB2_10, c.minDialect());
+        assertEquals(Smb2Dialect.SMB3_02, c.maxDialect());
+        assertEquals(Path.of("/srv/private/smbpasswd"), c.passwdFile());
+        assertEquals(Path.of("/srv/data"), c.share("SHARE").path());
+        assertFalse(c.share("share").readOnly());
+        assertEquals(EncryptSetting.DESIRED, c.share("share").encrypt());
+        assertEquals(EncryptSetting.REQUIRED, c.share("secret").encrypt());
+        assertTrue(c.share("secret").readOnly());
+        assertTrue(c.share("IPC$").isIpc());
+    }
+
+    @Test
+    void defaults() throws Exception {
+        SmbConfig c = parse("[global]\nsmb passwd file = p\n");
+        assertTrue(c.interfaces().isEmpty());
+        assertEquals(List.of(445), c.ports());
+        assertEquals(SigningSetting.AUTO, c.signing());
+        assertEquals(EncryptSetting.OFF, c.encrypt());
+        assertEquals(Smb2Dialect.SMB2_02, c.minDialect());
+        assertEquals(Smb2Dialect.SMB3_11, c.maxDialect());
+    }
+
+    @Test
+    void unknownSettingNamesFileLineAndAcceptedKeys() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> parse("[global]\nsmb passwd file = p\nserver sigining = auto\n"));
+        assertTrue(e.getMessage().startsWith("test.conf:3: unknown setting 'serversigining'"), e.getMessage());
+        assertTrue(e.getMessage().contains("serversigning"), e.getMessage());
+    }
+
+    @Test
+    void badValuesNameTheAcceptedOnes() {
+        assertMessage("[global]\nsmb passwd file = p\nserver signing = maybe\n",
+                "test.conf:3: server signing: maybe (expected: auto | mandatory | disabled)");
+        assertMessage("[global]\nsmb passwd file = p\nsmb ports = 70000\n",
+                "test.conf:3: smb ports: 70000 (expected: 1..65535)");
+        assertMessage("[global]\nsmb passwd file = p\nserver max protocol = NT1\n",
+                "test.conf:3: protocol: NT1 (expected: SMB2_02 | SMB2_10 | SMB3_00 | SMB3_02 | SMB3_11)");
+        assertMessage("[global]\nsmb passwd file = p\n[s]\npath = d\nread only = perhaps\n",
+                "test.conf:5: read only: perhaps (expected: yes | no)");
+        assertMessage("[global]\nsmb passwd file = p\ninterfaces = eth0\n",
+                "test.conf:3: interfaces: eth0 (expected: a numeric IPv4 or IPv6 address; names and netmasks are not supported)");
+        assertMessage("[global]\nsmb passwd file = p\n[s]\nread only = no\n",
+                "test.conf:3: share [s] has no 'path = DIR'");
+        assertMessage("[global]\nsmb passwd file = p\nthis is not a setting\n",
+                "test.conf:3: expected 'key = value', got: this is not a setting");
+    }
+
+    private static void assertMessage(String conf, String message) {
+        assertEquals(message, assertThrows(ConfigException.class, () -> parse(conf)).getMessage());
+    }
+}

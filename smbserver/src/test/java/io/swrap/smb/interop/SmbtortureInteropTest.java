@@ -1,0 +1,62 @@
+package io.swrap.smb.interop;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Samba's own conformance tests (smbtorture from Debian's samba-testsuite, 4.17) that this server passes,
+ * kept as a regression net: compounds (related, invalid, interim/async), byte-range locks (blocking,
+ * cancel, zero-length), change notify, buffer-size checks of QUERY_INFO, directory enumeration, share modes.
+ * Tests the server does not pass yet are listed in README.md, not here. smb2.notify.mask is left out
+ * only because it takes 80 s (it waits for notifications the server does not generate).
+ */
+class SmbtortureInteropTest {
+    private static final Path SMBTORTURE = Path.of("/usr/bin/smbtorture");
+    private static final List<String> TESTS = List.of(
+            "smb2.connect", "smb2.tcon",
+            "smb2.create.brlocked", "smb2.create.multi", "smb2.create.delete", "smb2.create.leading-slash",
+            "smb2.create.impersonation", "smb2.create.mkdir-dup", "smb2.create.dir-alloc-size",
+            "smb2.create.dosattr_tmp_dir",
+            "smb2.read.eof", "smb2.read.position", "smb2.read.dir", "smb2.read.access",
+            "smb2.dir.find", "smb2.dir.fixed", "smb2.dir.many", "smb2.dir.sorted",
+            "smb2.compound.related1", "smb2.compound.related2", "smb2.compound.related3", "smb2.compound.related5",
+            "smb2.compound.related6", "smb2.compound.related8", "smb2.compound.unrelated1",
+            "smb2.compound.invalid1", "smb2.compound.invalid2", "smb2.compound.invalid3", "smb2.compound.invalid4",
+            "smb2.compound.interim1", "smb2.compound.interim2", "smb2.compound.compound-break",
+            "smb2.compound.create-write-close",
+            "smb2.lock.rw-shared", "smb2.lock.rw-exclusive", "smb2.lock.auto-unlock", "smb2.lock.lock",
+            "smb2.lock.async", "smb2.lock.cancel-tdis", "smb2.lock.errorcode", "smb2.lock.zerobytelength",
+            "smb2.lock.zerobyteread", "smb2.lock.unlock", "smb2.lock.stacking", "smb2.lock.contend",
+            "smb2.lock.context", "smb2.lock.range", "smb2.lock.overlap", "smb2.lock.truncate",
+            "smb2.notify.tcon", "smb2.notify.dir", "smb2.notify.tdis", "smb2.notify.tdis1",
+            "smb2.getinfo.fsinfo", "smb2.getinfo.qfs_buffercheck", "smb2.getinfo.qfile_buffercheck",
+            "smb2.getinfo.qsec_buffercheck", "smb2.getinfo.granted",
+            "smb2.sharemode.sharemode-access", "smb2.sharemode.access-sharemode", "smb2.sharemode.bug14375");
+
+    @Test
+    void passesTheListedSmb2Suites(@TempDir Path tmp) throws Exception {
+        assertTrue(Files.isExecutable(SMBTORTURE),
+                SMBTORTURE + " is missing: install it with 'apt-get install -y samba-testsuite'");
+        try (SmbTestServer s = SmbTestServer.start(tmp.resolve("srv"), "")) {
+            List<String> cmd = new ArrayList<>(List.of(SMBTORTURE.toString(), "--configfile=/dev/null",
+                    "//127.0.0.1/share", "-p", Integer.toString(s.port),
+                    "-U", SmbTestServer.USER + "%" + SmbTestServer.PASSWORD));
+            cmd.addAll(TESTS);
+            SmbClient.Result r = SmbClient.runBounded(cmd, tmp, 90);
+            String output = r.output();
+            for (String t : TESTS) {
+                String name = t.substring(t.lastIndexOf('.') + 1);
+                assertTrue(output.contains("\nsuccess: " + name + "\n") || output.startsWith("success: " + name + "\n"),
+                        t + " did not succeed:\n" + output);
+            }
+            assertEquals(0, r.exit(), output);
+        }
+    }
+}
