@@ -2,6 +2,7 @@ package io.swrap.selftest;
 
 import io.swrap.selftest.env.ChildProcess;
 import io.swrap.selftest.env.SmbEnv;
+import io.swrap.selftest.env.Smbclient;
 import io.swrap.selftest.peers.EchoClient;
 import io.swrap.selftest.peers.EchoServer;
 import java.io.IOException;
@@ -117,7 +118,7 @@ public final class Selftest {
                 if (!protection.isEmpty()) {
                     options.add("--client-protection=" + protection);
                 }
-                SmbEnv.Result r = env.smbclient(C_CLIENT_IFACE, nic, SmbEnv.PASSWORD, cwd,
+                Smbclient.Result r = env.smbclient(C_CLIENT_IFACE, nic, SmbEnv.PASSWORD, cwd,
                         "put up.bin f" + i + "; get f" + i + " down.bin; del f" + i, options.toArray(String[]::new));
                 boolean same = r.exit() == 0 && Files.exists(cwd.resolve("down.bin"))
                         && java.util.Arrays.equals(data, Files.readAllBytes(cwd.resolve("down.bin")));

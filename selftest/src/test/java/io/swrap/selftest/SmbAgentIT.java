@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.swrap.selftest.env.SmbEnv;
+import io.swrap.selftest.env.Smbclient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -53,7 +54,7 @@ class SmbAgentIT {
         Files.write(cwd.resolve("up.bin"), data);
         String commands = "put up.bin " + tag + ".bin; get " + tag + ".bin down.bin; mkdir d" + tag
                 + "; rename " + tag + ".bin d" + tag + "\\moved.bin; allinfo d" + tag + "\\moved.bin; ls d" + tag + "\\*";
-        SmbEnv.Result r = protection == null
+        Smbclient.Result r = protection == null
                 ? env.smbclient(CLIENT, 11, SmbEnv.PASSWORD, cwd, commands, "-m", dialect)
                 : env.smbclient(CLIENT, 11, SmbEnv.PASSWORD, cwd, commands, "-m", dialect,
                         "--client-protection=" + protection);
@@ -73,7 +74,7 @@ class SmbAgentIT {
     void everyNicServes() throws Exception {
         Path cwd = Files.createDirectories(base.resolve("client-nics"));
         for (int nic : NICS) {
-            SmbEnv.Result r = env.smbclient(CLIENT, nic, SmbEnv.PASSWORD, cwd, "ls", "-m", "SMB3");
+            Smbclient.Result r = env.smbclient(CLIENT, nic, SmbEnv.PASSWORD, cwd, "ls", "-m", "SMB3");
             assertEquals(0, r.exit(), "127.0.0." + nic + ": " + r.output());
             assertTrue(r.output().contains("blocks of size"), r.output());
         }
@@ -82,7 +83,7 @@ class SmbAgentIT {
     @Test
     void wrongPasswordIsRefused() throws Exception {
         Path cwd = Files.createDirectories(base.resolve("client-badpw"));
-        SmbEnv.Result r = env.smbclient(CLIENT, 11, "wrong", cwd, "ls", "-m", "SMB3");
+        Smbclient.Result r = env.smbclient(CLIENT, 11, "wrong", cwd, "ls", "-m", "SMB3");
         assertNotEquals(0, r.exit(), r.output());
         assertTrue(r.output().contains("NT_STATUS_LOGON_FAILURE"), r.output());
     }

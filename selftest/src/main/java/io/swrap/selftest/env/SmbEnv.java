@@ -1,15 +1,11 @@
 package io.swrap.selftest.env;
 
 import io.swrap.smb.smb2.auth.SmbPasswdFile;
-import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -22,7 +18,6 @@ public final class SmbEnv implements AutoCloseable {
     public static final String USER = "tester";
     public static final String PASSWORD = "pass";
     public static final int PORT = 445;
-    public static final Path SMBCLIENT = Path.of("/usr/bin/smbclient");
     private static final long SMBCLIENT_TIMEOUT_SECONDS = 180;
 
     private final Path base;
@@ -35,10 +30,6 @@ public final class SmbEnv implements AutoCloseable {
         this.swrap = swrap;
         this.ifaces = ifaces.clone();
         this.server = server;
-    }
-
-    /** What one smbclient run printed, and how it ended. */
-    public record Result(int exit, String output) {
     }
 
     /**
@@ -99,29 +90,10 @@ public final class SmbEnv implements AutoCloseable {
      * Runs smbclient under C libsocket_wrapper from interface {@code clientIface} against
      * {@code //127.0.0.serverIface/share}, in {@code cwd}, bounded in time.
      */
-    public Result smbclient(int clientIface, int serverIface, String password, Path cwd, String commands,
-                            String... options) throws IOException, InterruptedException {
-        if (!Files.isExecutable(SMBCLIENT)) {
-            throw new AssertionError(SMBCLIENT + " is missing: apt-get install -y smbclient (scripts/test does this)");
-        }
-        List<String> cmd = new ArrayList<>(List.of(SMBCLIENT.toString(), "--configfile=/dev/null",
-                "//127.0.0." + serverIface + "/share", "-U", USER + "%" + password, "--use-kerberos=off"));
-        cmd.addAll(List.of(options));
-        cmd.addAll(List.of("-c", commands));
-        Path out = Files.createTempFile(base, "smbclient", ".out");
-        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().putAll(ChildProcess.net(swrap, clientIface));
-        pb.environment().putAll(Map.of("LD_PRELOAD", ChildProcess.LIBSOCKET_WRAPPER));
-        Process p = pb.start();
-        if (!p.waitFor(SMBCLIENT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor();
-            throw new AssertionError("smbclient did not finish within " + SMBCLIENT_TIMEOUT_SECONDS + " s: " + cmd
-                    + "\n" + Files.readString(out, StandardCharsets.UTF_8));
-        }
-        String output = Files.readString(out, StandardCharsets.UTF_8);
-        Files.delete(out);
-        return new Result(p.exitValue(), output);
+    public Smbclient.Result smbclient(int clientIface, int serverIface, String password, Path cwd, String commands,
+                                      String... options) throws IOException, InterruptedException {
+        return Smbclient.run(swrap, clientIface, "//127.0.0." + serverIface + "/share", USER, password, cwd,
+                SMBCLIENT_TIMEOUT_SECONDS, commands, options);
     }
 
     @Override
