@@ -1,6 +1,7 @@
 package io.swrap.smb;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
@@ -10,6 +11,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.swrap.smb.config.InterfaceSpec;
@@ -62,6 +64,8 @@ public final class SmbServer implements AutoCloseable {
                 .channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // WRITE frames are up to 8 MiB: read in large steps instead of Netty's 64 KiB cap
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 64 * 1024, 1 << 20))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -91,7 +95,11 @@ public final class SmbServer implements AutoCloseable {
     }
 
     static void pipeline(ChannelPipeline p, Connection conn) {
-        p.addLast("frame", new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4));
+        LengthFieldBasedFrameDecoder frames = new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4);
+        // a large frame arrives in many reads: keep them as components instead of copying into
+        // ever larger buffers; WRITE hands the components to the file as they are
+        frames.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+        p.addLast("frame", frames);
         p.addLast("framePrepender", new LengthFieldPrepender(4));
         p.addLast("transform", new Smb2TransformCodec(conn::cipher));
         p.addLast("compound", new Smb2CompoundDecoder());

@@ -38,10 +38,12 @@ final class WriteHandler implements Smb2CommandHandler {
             throw new Smb2Exception(NtStatus.FILE_LOCK_CONFLICT, "WRITE at " + offset + "+" + data.readableBytes()
                     + " overlaps a lock");
         }
-        ByteBuffer nio = data.nioBuffer();
+        // one positional write per buffer component: a frame cumulated from many reads is not merged first
         int total = 0;
-        while (nio.hasRemaining()) {
-            total += open.channel().write(nio, offset + total);
+        for (ByteBuffer nio : data.nioBuffers()) {
+            while (nio.hasRemaining()) {
+                total += open.channel().write(nio, offset + total);
+            }
         }
         open.position = offset + total;
         rc.conn.server().changeNotify().report(open.path(), ChangeNotify.FILE_ACTION_MODIFIED,
