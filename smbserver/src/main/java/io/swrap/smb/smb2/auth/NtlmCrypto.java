@@ -8,12 +8,12 @@ import org.bouncycastle.crypto.macs.HMac;
 import org.bouncycastle.crypto.params.KeyParameter;
 
 /** The [MS-NLMP] 6 primitives (MD4, MD5, HMAC_MD5, RC4) on Bouncy Castle, and NTOWFv1/NTOWFv2 (3.3.1, 3.3.2). */
-final class NtlmCrypto {
+public final class NtlmCrypto {
     private NtlmCrypto() {
     }
 
     /** NTOWFv1: MD4(UNICODE(Passwd)), the NT hash stored in smbpasswd. */
-    static byte[] ntHash(String password) {
+    public static byte[] ntHash(String password) {
         byte[] pw = password.getBytes(StandardCharsets.UTF_16LE);
         MD4Digest md4 = new MD4Digest();
         md4.update(pw, 0, pw.length);
@@ -23,11 +23,11 @@ final class NtlmCrypto {
     }
 
     /** NTOWFv2: HMAC_MD5(NTOWFv1, UNICODE(Uppercase(User) + UserDom)). */
-    static byte[] ntowfv2(byte[] ntHash, String user, String domain) {
+    public static byte[] ntowfv2(byte[] ntHash, String user, String domain) {
         return hmacMd5(ntHash, (user.toUpperCase(java.util.Locale.ROOT) + domain).getBytes(StandardCharsets.UTF_16LE));
     }
 
-    static byte[] hmacMd5(byte[] key, byte[]... parts) {
+    public static byte[] hmacMd5(byte[] key, byte[]... parts) {
         HMac mac = new HMac(new MD5Digest());
         mac.init(new KeyParameter(key));
         for (byte[] p : parts) {
@@ -38,7 +38,7 @@ final class NtlmCrypto {
         return out;
     }
 
-    static byte[] md5(byte[]... parts) {
+    public static byte[] md5(byte[]... parts) {
         MD5Digest d = new MD5Digest();
         for (byte[] p : parts) {
             d.update(p, 0, p.length);
@@ -49,13 +49,13 @@ final class NtlmCrypto {
     }
 
     /** An RC4 key stream ("sealing handle"), kept across calls as [MS-NLMP] 3.4.4.2 requires. */
-    static RC4Engine rc4(byte[] key) {
+    public static RC4Engine rc4(byte[] key) {
         RC4Engine rc4 = new RC4Engine();
         rc4.init(true, new KeyParameter(key));
         return rc4;
     }
 
-    static byte[] rc4(RC4Engine rc4, byte[] data) {
+    public static byte[] rc4(RC4Engine rc4, byte[] data) {
         byte[] out = new byte[data.length];
         rc4.processBytes(data, 0, data.length, out, 0);
         return out;
