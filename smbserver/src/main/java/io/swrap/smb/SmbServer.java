@@ -19,6 +19,7 @@ import io.swrap.smb.config.SmbConfig;
 import io.swrap.smb.smb2.codec.Smb2CompoundDecoder;
 import io.swrap.smb.smb2.codec.Smb2MessageEncoder;
 import io.swrap.smb.smb2.crypto.Smb2TransformCodec;
+import io.swrap.smb.smb2.handler.ClientAffinity;
 import io.swrap.smb.smb2.handler.Smb2CreditHandler;
 import io.swrap.smb.smb2.handler.Smb2Dispatcher;
 import io.swrap.smb.smb2.handler.Smb2SignatureVerifier;
@@ -37,7 +38,8 @@ import java.util.logging.Logger;
  * connection's pipeline, in order:
  * <pre>
  * frame (direct TCP, [MS-SMB2] 2.1) → transform (decrypt/encrypt) → compound (split) → encoder (out)
- *   → signature (verify) → credits → dispatch → one handler per command
+ *   → signature (verify) → credits → client (at NEGOTIATE: join the ClientGuid's event loop) → dispatch
+ *   → one handler per command
  * </pre>
  */
 public final class SmbServer implements AutoCloseable {
@@ -106,6 +108,7 @@ public final class SmbServer implements AutoCloseable {
         p.addLast("encoder", new Smb2MessageEncoder());
         p.addLast("signature", new Smb2SignatureVerifier(conn));
         p.addLast("credits", new Smb2CreditHandler(conn));
+        p.addLast("client", new ClientAffinity(conn));
         p.addLast("dispatch", new Smb2Dispatcher(conn));
     }
 

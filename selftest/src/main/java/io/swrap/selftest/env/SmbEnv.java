@@ -96,6 +96,17 @@ public final class SmbEnv implements AutoCloseable {
                 SMBCLIENT_TIMEOUT_SECONDS, commands, options);
     }
 
+    /**
+     * Runs smbtorture {@code tests} under C libsocket_wrapper from interface {@code clientIface} against
+     * {@code //127.0.0.serverIface/share} as {@link #USER}, in {@code cwd}, bounded by {@code timeoutSeconds}.
+     */
+    public Smbtorture.Result smbtorture(int clientIface, int serverIface, Path cwd, long timeoutSeconds,
+                                        java.util.List<String> options, java.util.List<String> tests)
+            throws IOException, InterruptedException {
+        return Smbtorture.run(swrap, clientIface, "//127.0.0." + serverIface + "/share", USER, PASSWORD, cwd,
+                timeoutSeconds, options, tests);
+    }
+
     @Override
     public void close() throws InterruptedException {
         server.close();

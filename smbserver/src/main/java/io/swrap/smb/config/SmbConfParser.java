@@ -94,7 +94,8 @@ public final class SmbConfParser {
     }
 
     private static final List<String> GLOBAL_KEYS = List.of("interfaces", "smbports", "serversigning", "smbencrypt",
-            "serverminprotocol", "servermaxprotocol", "smbpasswdfile", "netbiosname", "workgroup");
+            "serverminprotocol", "servermaxprotocol", "smbpasswdfile", "netbiosname", "workgroup",
+            "servermultichannelsupport");
     private static final List<String> SHARE_KEYS = List.of("path", "readonly", "writeable", "writable", "smbencrypt");
 
     private static String normalizeKey(String key) {
@@ -123,6 +124,8 @@ public final class SmbConfParser {
         if (passwd == null || passwd.isEmpty()) {
             throw new ConfigException(fileName, 0, "missing 'smb passwd file = PATH' in [global] (guest access is off)");
         }
+        boolean multiChannel = !global.containsKey("servermultichannelsupport") || parseBool(
+                global.get("servermultichannelsupport"), line("servermultichannelsupport"), "server multi channel support");
         Map<String, ShareConfig> shares = new LinkedHashMap<>();
         shares.put("ipc$", new ShareConfig("IPC$", null, true, encrypt));
         for (var e : shareValues.entrySet()) {
@@ -130,7 +133,7 @@ public final class SmbConfParser {
         }
         return new SmbConfig(ifaces, ports, signing, encrypt, min, max, baseDir.resolve(passwd),
                 global.getOrDefault("netbiosname", "SWRAP").toUpperCase(Locale.ROOT),
-                global.getOrDefault("workgroup", "WORKGROUP").toUpperCase(Locale.ROOT), shares);
+                global.getOrDefault("workgroup", "WORKGROUP").toUpperCase(Locale.ROOT), multiChannel, shares);
     }
 
     private int line(String key) {

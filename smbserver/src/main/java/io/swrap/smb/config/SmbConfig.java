@@ -18,6 +18,7 @@ import java.util.Map;
  *       (SMB2 = SMB2_10, SMB3 = SMB3_11); defaults SMB2_02 / SMB3_11</li>
  *   <li>{@code smb passwd file}: smbpasswd(5) file; required</li>
  *   <li>{@code netbios name}: default SWRAP; {@code workgroup}: default WORKGROUP</li>
+ *   <li>{@code server multi channel support}: yes | no; default yes (Samba's default since 4.15, also in 4.17)</li>
  *   <li>per share: {@code path} (required), {@code read only} (default yes), {@code smb encrypt}</li>
  * </ul>
  */
@@ -31,6 +32,7 @@ public record SmbConfig(
         Path passwdFile,
         String netbiosName,
         String workgroup,
+        boolean multiChannel,
         Map<String, ShareConfig> shares) {
 
     public SmbConfig {

@@ -1,15 +1,18 @@
 package io.swrap.smb.state;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 import io.swrap.smb.smb2.crypto.PreauthIntegrity;
 import io.swrap.smb.smb2.crypto.Smb2TransformCipher;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * [MS-SMB2] 3.3.1.7 Per Transport Connection: the negotiated dialect and algorithms, the client's
- * NEGOTIATE parameters (kept for FSCTL_VALIDATE_NEGOTIATE_INFO), credits and the session table.
- * Touched only from the connection's event loop.
+ * NEGOTIATE parameters (kept for FSCTL_VALIDATE_NEGOTIATE_INFO), credits and Connection.SessionTable
+ * (the sessions it created and those bound to it). Touched only from the connection's event loop, which
+ * from NEGOTIATE on is its {@link Client}'s.
  */
 public final class Connection {
     public static final int CAP_DFS = 0x01;
@@ -26,6 +29,7 @@ public final class Connection {
     private final Map<Long, Session> sessions = new HashMap<>();
     private final Map<Long, AsyncRequest> asyncRequests = new HashMap<>();
     private long nextAsyncId = 1;
+    private Client client;
 
     /** 0 until NEGOTIATE completes; 0x02FF after an SMB1 negotiate answered with the wildcard. */
     public int dialect;
@@ -60,6 +64,30 @@ public final class Connection {
 
     public Channel channel() {
         return channel;
+    }
+
+    /** The connections of this ClientGuid, once a 2.1+ NEGOTIATE joined it; null before and for 2.0.2. */
+    public Client client() {
+        return client;
+    }
+
+    /**
+     * Joins the client of this connection's ClientGuid when it lives on the current event loop, else
+     * answers the loop this connection must move to first (then call again from there). {@code guid} is
+     * the hex ClientGuid.
+     */
+    public EventLoop joinClient(String guid) {
+        while (true) {
+            Client c = server.clients().computeIfAbsent(guid, g -> new Client(g, channel.eventLoop()));
+            if (!c.loop().inEventLoop()) {
+                return c.loop();
+            }
+            if (c.add(this)) {
+                client = c;
+                return null;
+            }
+            // that client was closing on this very loop: it is gone from the table now; look again
+        }
     }
 
     public CreditWindow credits() {
@@ -108,11 +136,20 @@ public final class Connection {
         return s == null ? null : s.cipher();
     }
 
-    /** Closes every session's opens when the transport goes away ([MS-SMB2] 3.3.7.1). */
+    /**
+     * The transport went away ([MS-SMB2] 3.3.7.1): this connection's channel leaves every session of the
+     * client (bound, or with a bind in progress); a session without channels left is closed with its opens.
+     */
     public void closeAll() {
-        for (Session s : sessions.values()) {
-            s.close();
+        for (Session s : new ArrayList<>(sessions.values())) {
+            s.removeChannel(this);
         }
         sessions.clear();
+        if (client != null) {
+            for (Session s : client.sessionsWithChannel(this)) { // binds in progress
+                s.removeChannel(this);
+            }
+            client.remove(this, server.clients());
+        }
     }
 }

@@ -23,6 +23,8 @@ public final class ServerState {
     private final ShareModes shareModes = new ShareModes();
     private final io.swrap.smb.vfs.ChangeNotify changeNotify = new io.swrap.smb.vfs.ChangeNotify();
     private final io.swrap.smb.vfs.ByteRangeLocks locks = new io.swrap.smb.vfs.ByteRangeLocks();
+    private final java.util.concurrent.ConcurrentHashMap<String, Client> clients =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong nextSessionId = new AtomicLong(1);
     private final AtomicLong nextFileId = new AtomicLong(1);
 
@@ -59,6 +61,14 @@ public final class ServerState {
     /** The share named {@code name} (case-insensitive), or null. */
     public Share share(String name) {
         return shares.get(name.toLowerCase(Locale.ROOT));
+    }
+
+    /**
+     * ClientGuid (hex) → {@link Client}: the one table shared by all event loops; each client in it is
+     * otherwise touched only from its own loop.
+     */
+    java.util.concurrent.ConcurrentHashMap<String, Client> clients() {
+        return clients;
     }
 
     public ShareModes shareModes() {

@@ -8,17 +8,21 @@ import io.swrap.smb.smb2.crypto.Smb2TransformCipher;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * [MS-SMB2] 3.3.1.8 Per Session: authentication state, keys derived per 3.3.5.5.3, the tree connect
- * and open tables.
+ * and open tables, and Session.ChannelList: the session lives while any of its channels does
+ * (3.3.7.1), and dies with the last one or a LOGOFF on any.
  */
 public final class Session {
     private final long id;
     private final Connection connection;
     private final Map<Integer, TreeConnect> trees = new HashMap<>();
     private final Map<Long, Open> opens = new HashMap<>();
+    /** Session.ChannelList in creation order, the session's first connection first. */
+    private final Map<Connection, SessionChannel> channels = new LinkedHashMap<>();
     private int nextTreeId = 1;
     private SpnegoServer auth;
     private boolean valid;
@@ -35,6 +39,10 @@ public final class Session {
         this.connection = connection;
         this.auth = auth;
         this.preauthHash = connection.preauthHash.clone();
+        channels.put(connection, new SessionChannel(connection, null));
+        if (connection.client() != null) {
+            connection.client().addSession(this);
+        }
     }
 
     public long id() {
@@ -58,8 +66,46 @@ public final class Session {
         return user;
     }
 
+    /** Session.SigningKey's signer (null until established): what a binding request is signed with. */
     public Smb2Signer signer() {
         return signer;
+    }
+
+    /**
+     * The signer of requests and responses on {@code conn}: its Channel.SigningKey ([MS-SMB2] 3.3.5.2.4,
+     * 3.3.4.1.1), or Session.SigningKey while a bind on {@code conn} is in progress (as Samba does).
+     */
+    public Smb2Signer signer(Connection conn) {
+        SessionChannel c = channels.get(conn);
+        return c != null && c.signer() != null ? c.signer() : signer;
+    }
+
+    /** The channel on {@code conn}, or null. */
+    public SessionChannel channel(Connection conn) {
+        return channels.get(conn);
+    }
+
+    public int channelCount() {
+        return channels.size();
+    }
+
+    /** Starts a bind of {@code conn} ([MS-SMB2] 3.3.5.5.2): a channel without a key yet. */
+    public SessionChannel addChannel(Connection conn, SpnegoServer bindAuth) {
+        SessionChannel c = new SessionChannel(conn, bindAuth);
+        channels.put(conn, c);
+        return c;
+    }
+
+    /**
+     * Forgets the channel on {@code conn} (its transport went away, or its bind failed); the session is
+     * closed with its last channel.
+     */
+    public void removeChannel(Connection conn) {
+        channels.remove(conn);
+        conn.removeSession(id);
+        if (channels.isEmpty()) {
+            close();
+        }
     }
 
     public Smb2TransformCipher cipher() {
@@ -100,6 +146,7 @@ public final class Session {
         this.user = userName;
         this.valid = true;
         this.auth = null;
+        channels.get(c).signer(signer); // 3.3.5.5.3: the first channel signs with Session.SigningKey
     }
 
     public TreeConnect tree(int treeId) {
@@ -135,12 +182,22 @@ public final class Session {
         o.close();
     }
 
-    /** Logoff or disconnect: every open of the session is closed. */
+    /**
+     * Logoff, or the loss of the last channel: every open of the session is closed and every channel's
+     * connection forgets the session.
+     */
     public void close() {
         for (Open o : new ArrayList<>(opens.values())) {
             closeOpen(o);
         }
         trees.clear();
         valid = false;
+        for (Connection c : channels.keySet()) {
+            c.removeSession(id);
+        }
+        channels.clear();
+        if (connection.client() != null) {
+            connection.client().removeSession(this);
+        }
     }
 }

@@ -96,4 +96,13 @@ class SmbConfParserTest {
     private static void assertMessage(String conf, String message) {
         assertEquals(message, assertThrows(ConfigException.class, () -> parse(conf)).getMessage());
     }
+
+    @Test
+    void serverMultiChannelSupportDefaultsToYes() throws Exception {
+        assertTrue(parse("[global]\nsmb passwd file = p\n").multiChannel(), "Samba's default since 4.15");
+        assertFalse(parse("[global]\nsmb passwd file = p\nserver multi channel support = no\n").multiChannel());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> parse("[global]\nsmb passwd file = p\nserver multi channel support = maybe\n"));
+        assertTrue(e.getMessage().contains("server multi channel support: maybe (expected: yes | no)"), e.getMessage());
+    }
 }

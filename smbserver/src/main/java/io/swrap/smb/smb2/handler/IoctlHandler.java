@@ -27,6 +27,14 @@ final class IoctlHandler implements Smb2CommandHandler {
             return validateNegotiate(rc, req);
         }
         if (req.ctlCode() == Smb2IoctlRequest.FSCTL_QUERY_NETWORK_INTERFACE_INFO) {
+            if (!Smb2Dialect.isSmb3(rc.conn.dialect) || (rc.conn.serverCapabilities & Connection.CAP_MULTI_CHANNEL) == 0) {
+                // 3.3.5.15.11: "If Connection.Dialect does not belong to the SMB 3.x dialect family or
+                // Connection.ServerCapabilities does not include SMB2_GLOBAL_CAP_MULTI_CHANNEL, the server MAY
+                // fail the request with STATUS_NOT_SUPPORTED" (Samba 4.17 answers INVALID_DEVICE_REQUEST)
+                throw new Smb2Exception(NtStatus.NOT_SUPPORTED, "FSCTL_QUERY_NETWORK_INTERFACE_INFO on a "
+                        + Smb2Dialect.name(rc.conn.dialect) + " connection without multichannel"
+                        + (rc.conn.server().config().multiChannel() ? "" : " (server multi channel support = no)"));
+            }
             return Reply.ok(new Smb2IoctlResponse(req.ctlCode(), req.fileId(),
                     NetworkInterfaceInfo.encode(rc.conn.server().config())));
         }

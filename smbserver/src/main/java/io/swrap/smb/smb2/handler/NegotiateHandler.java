@@ -51,13 +51,7 @@ final class NegotiateHandler implements Smb2CommandHandler {
         }
         Smb2NegotiateRequest req = Smb2NegotiateRequest.decode(rc.request);
         SmbConfig cfg = conn.server().config();
-        int dialect = 0;
-        for (int d : req.dialects()) {
-            if (d >= cfg.minDialect() && d <= cfg.maxDialect() && d > dialect
-                    && java.util.Arrays.stream(Smb2Dialect.SUPPORTED).anyMatch(s -> s == d)) {
-                dialect = d;
-            }
-        }
+        int dialect = dialect(cfg, req);
         if (dialect == 0) {
             throw new Smb2Exception(NtStatus.NOT_SUPPORTED, "no common dialect: client offers "
                     + java.util.Arrays.stream(req.dialects()).mapToObj(Smb2Dialect::name).toList() + ", server allows "
@@ -82,6 +76,11 @@ final class NegotiateHandler implements Smb2CommandHandler {
         } else if (dialect == Smb2Dialect.SMB3_11) {
             contexts = negotiateContexts(conn, req);
         }
+        if (Smb2Dialect.isSmb3(dialect) && cfg.multiChannel()
+                && (req.capabilities() & Connection.CAP_MULTI_CHANNEL) != 0) {
+            // 3.3.5.4: with IsMultiChannelCapable, the server sets MULTI_CHANNEL when the client asks for it
+            caps |= Connection.CAP_MULTI_CHANNEL;
+        }
         conn.serverCapabilities = caps;
         conn.serverSecurityMode = Connection.SECURITY_SIGNING_ENABLED
                 | (cfg.signing() == SigningSetting.MANDATORY ? Connection.SECURITY_SIGNING_REQUIRED : 0);
@@ -94,6 +93,18 @@ final class NegotiateHandler implements Smb2CommandHandler {
             rc.onEncoded = buf -> conn.preauthHash = PreauthIntegrity.update(conn.preauthHash, buf);
         }
         return Reply.ok(response(conn, dialect, contexts));
+    }
+
+    /** The highest dialect both the client and the configured range allow; 0 when there is none. */
+    static int dialect(SmbConfig cfg, Smb2NegotiateRequest req) {
+        int dialect = 0;
+        for (int d : req.dialects()) {
+            if (d >= cfg.minDialect() && d <= cfg.maxDialect() && d > dialect
+                    && java.util.Arrays.stream(Smb2Dialect.SUPPORTED).anyMatch(s -> s == d)) {
+                dialect = d;
+            }
+        }
+        return dialect;
     }
 
     private static Smb2NegotiateResponse response(Connection conn, int dialect, List<Smb2NegotiateContext> contexts) {

@@ -17,6 +17,8 @@ final class RequestContext {
     final ChannelHandlerContext ctx;
     Session session;
     TreeConnect tree;
+    /** {@link #session} is a session of this connection's client that is not bound to this connection. */
+    boolean unboundSession;
     /** Called with the encoded response, for the preauth integrity hash. */
     java.util.function.Consumer<io.netty.buffer.ByteBuf> onEncoded;
 

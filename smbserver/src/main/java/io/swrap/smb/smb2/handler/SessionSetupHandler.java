@@ -20,8 +20,8 @@ import java.util.logging.Logger;
 /**
  * [MS-SMB2] 3.3.5.5 Receiving an SMB2 SESSION_SETUP Request: SPNEGO/NTLMSSP rounds, the 3.1.1
  * preauth hash over each request and each MORE_PROCESSING_REQUIRED response (3.3.5.5.3), then key
- * derivation, Session.SigningRequired and Session.EncryptData. Binding (multichannel) and
- * re-authentication are not implemented yet and get STATUS_REQUEST_NOT_ACCEPTED.
+ * derivation, Session.SigningRequired and Session.EncryptData. Binding (multichannel) is
+ * {@link SessionBinding}'s; re-authentication is not implemented yet and gets STATUS_REQUEST_NOT_ACCEPTED.
  */
 final class SessionSetupHandler implements Smb2CommandHandler {
     private static final Logger LOG = Logger.getLogger(SessionSetupHandler.class.getName());
@@ -31,10 +31,11 @@ final class SessionSetupHandler implements Smb2CommandHandler {
         Connection conn = rc.conn;
         SmbConfig cfg = conn.server().config();
         Smb2SessionSetupRequest req = Smb2SessionSetupRequest.decode(rc.request);
-        if ((req.flags() & Smb2SessionSetupRequest.FLAG_BINDING) != 0) {
-            throw new Smb2Exception(NtStatus.REQUEST_NOT_ACCEPTED, "session binding (multichannel) is not implemented");
-        }
         long sid = rc.request.sessionId();
+        if ((req.flags() & Smb2SessionSetupRequest.FLAG_BINDING) != 0 && sid != 0) {
+            // 3.3.5.5: step 3 (SessionId 0: a new authentication) comes before step 4 (binding)
+            return SessionBinding.handle(rc, req);
+        }
         Session s;
         if (sid == 0) {
             s = new Session(conn.server().newSessionId(), conn,
@@ -60,7 +61,7 @@ final class SessionSetupHandler implements Smb2CommandHandler {
         try {
             step = s.auth().accept(req.securityBuffer(), FileTimes.now());
         } catch (AuthException e) {
-            conn.removeSession(s.id());
+            s.close();
             LOG.info("logon refused from " + conn.channel().remoteAddress() + ": " + e.getMessage());
             throw new Smb2Exception(NtStatus.LOGON_FAILURE, e.getMessage(), e);
         }
@@ -76,7 +77,7 @@ final class SessionSetupHandler implements Smb2CommandHandler {
             s.encryptData = true;
             flags |= Smb2SessionSetupResponse.SESSION_FLAG_ENCRYPT_DATA;
         } else if (enc == EncryptSetting.REQUIRED) {
-            conn.removeSession(s.id());
+            s.close();
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "smb encrypt = required, but the client negotiated "
                     + Smb2Dialect.name(conn.dialect) + " without a cipher");
         }

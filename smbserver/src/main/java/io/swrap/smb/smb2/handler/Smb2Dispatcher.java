@@ -168,6 +168,12 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
         LOG.log(level, () -> conn.channel().remoteAddress() + " " + rc.request + ": " + e.getMessage());
         if (rc.session == null && rc.request.sessionId() != 0) {
             rc.session = conn.session(rc.request.sessionId());
+            if (rc.session == null && conn.client() != null && !rc.request.encrypted()) {
+                // A session of this client not bound here: the error (USER_SESSION_DELETED) is signed with
+                // Session.SigningKey, as Samba does; clients that require signing refuse it unsigned.
+                rc.session = conn.client().session(rc.request.sessionId());
+                rc.unboundSession = rc.session != null;
+            }
         }
         return new Reply(status, new Smb2ErrorResponse());
     }
@@ -191,7 +197,7 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
         // 3.3.4.1.4: encrypt when the request was, or the session or tree requires it; the TREE_CONNECT
         // response that announces SHAREFLAG_ENCRYPT_DATA itself goes out like its request (clients refuse
         // an encrypted answer to an unencrypted TREE_CONNECT).
-        boolean encrypt = keysReady && s.cipher() != null && cmd != Smb2Command.NEGOTIATE
+        boolean encrypt = keysReady && s.cipher() != null && cmd != Smb2Command.NEGOTIATE && !rc.unboundSession
                 && (req.encrypted() || (cmd != Smb2Command.SESSION_SETUP
                         && (s.encryptData || (t != null && t.encryptData() && cmd != Smb2Command.TREE_CONNECT))));
         if (encrypt) {
@@ -199,7 +205,9 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
         } else if (keysReady && cmd != Smb2Command.NEGOTIATE
                 && (finalSetup || req.header().isSigned() || s.signingRequired)) {
             // Windows and Samba always sign the final SESSION_SETUP response when there is a session key.
-            resp.signWith(s.signer());
+            // 3.3.4.1.1: with the channel's key (Session.SigningKey while a bind is in progress); the final
+            // SESSION_SETUP response of a bind is thus signed with the new channel key
+            resp.signWith(s.signer(conn));
         }
         return resp;
     }

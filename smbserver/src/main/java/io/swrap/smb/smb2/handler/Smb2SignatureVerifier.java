@@ -4,7 +4,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2Command;
+import io.swrap.smb.smb2.codec.Smb2Header;
 import io.swrap.smb.smb2.codec.Smb2Request;
+import io.swrap.smb.smb2.codec.Smb2SessionSetupRequest;
+import io.swrap.smb.smb2.crypto.Smb2Signer;
 import io.swrap.smb.state.Connection;
 import io.swrap.smb.state.Session;
 
@@ -29,16 +32,32 @@ public final class Smb2SignatureVerifier extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(msg);
     }
 
+    /** SESSION_SETUP with SMB2_SESSION_FLAG_BINDING ([MS-SMB2] 2.2.5 Flags, the body's third byte). */
+    private static boolean isBind(Smb2Request req) {
+        int flags = Smb2Header.SIZE + 2;
+        return req.command() == Smb2Command.SESSION_SETUP && req.content().readableBytes() > flags
+                && (req.content().getUnsignedByte(req.content().readerIndex() + flags)
+                        & Smb2SessionSetupRequest.FLAG_BINDING) != 0;
+    }
+
+    /** The session a bind names, among the ClientGuid's (where {@link SessionBinding} looks it up too). */
+    private Session boundSession(Smb2Request req) {
+        return conn.client() == null ? null : conn.client().session(req.sessionId());
+    }
+
     private void check(Smb2Request req) {
         if (req.command() == Smb2Command.NEGOTIATE || req.sessionId() == 0 || req.encrypted()) {
             return; // encrypted requests are authenticated by the AEAD tag instead
         }
-        Session s = conn.session(req.sessionId());
+        boolean bind = isBind(req);
+        Session s = bind ? boundSession(req) : conn.session(req.sessionId());
         if (s == null || s.signer() == null) {
             return; // unknown sessions are refused by the dispatcher; sessions being set up have no key yet
         }
+        // 3.3.5.2.4: a binding request is verified with Session.SigningKey, others with their channel's key
+        Smb2Signer signer = bind ? s.signer() : s.signer(conn);
         if (req.header().isSigned()) {
-            if (!s.signer().verify(req.content())) {
+            if (!signer.verify(req.content())) {
                 req.fail(NtStatus.ACCESS_DENIED, "bad signature on " + req + " of session 0x"
                         + Long.toHexString(s.id()));
             }
