@@ -187,11 +187,19 @@ public final class Session implements AutoCloseable {
 
     /** 3.2.4.2.4 TREE_CONNECT to {@code \\server\share}. */
     public Tree treeConnect(String share) throws IOException {
+        return treeConnect(share, true);
+    }
+
+    /**
+     * @param sign311 false only to test a server: breaks the 3.2.4.1.1 rule that a 3.1.1 TREE_CONNECT is
+     *     signed, which a server must answer by disconnecting (3.3.5.7)
+     */
+    Tree treeConnect(String share, boolean sign311) throws IOException {
         String path = "\\\\" + connection.server.getAddress().getHostAddress() + "\\" + share;
         byte[] name = path.getBytes(StandardCharsets.UTF_16LE);
         Request req = protect(new Request(Smb2Command.TREE_CONNECT), false);
         // 3.2.4.1.1: with 3.1.1 a TREE_CONNECT is signed even when the session does not require signing.
-        req.sign |= !req.encrypt && dialect() == Smb2Dialect.SMB3_11;
+        req.sign |= sign311 && !req.encrypt && dialect() == Smb2Dialect.SMB3_11;
         ByteBuf b = req.body;
         b.writeShortLE(9); // StructureSize
         b.writeShortLE(0); // Flags/Reserved

@@ -2,6 +2,7 @@ package io.swrap.smb.smb2.handler;
 
 import io.swrap.smb.config.EncryptSetting;
 import io.swrap.smb.smb2.codec.NtStatus;
+import io.swrap.smb.smb2.codec.Smb2Dialect;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2TreeConnectRequest;
 import io.swrap.smb.smb2.codec.Smb2TreeConnectResponse;
@@ -16,6 +17,13 @@ import io.swrap.smb.vfs.Share;
 final class TreeConnectHandler implements Smb2CommandHandler {
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception {
+        // 3.3.5.7: "If Connection.Dialect is 3.1.1 and Session.IsAnonymous and Session.IsGuest are set to
+        // FALSE and the request is not signed or not encrypted, then the server MUST disconnect". This
+        // server has neither anonymous nor guest sessions.
+        if (rc.conn.dialect == Smb2Dialect.SMB3_11 && !rc.request.header().isSigned() && !rc.request.encrypted()) {
+            rc.disconnect("3.1.1 TREE_CONNECT neither signed nor encrypted");
+            return null;
+        }
         Smb2TreeConnectRequest req = Smb2TreeConnectRequest.decode(rc.request);
         Share share = rc.conn.server().share(req.shareName());
         if (share == null) {
