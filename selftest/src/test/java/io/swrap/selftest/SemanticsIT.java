@@ -127,7 +127,8 @@ class SemanticsIT {
             p.succeeds();
         }
         try (var s = Files.list(dir)) {
-            assertEquals(0, s.count(), "no file left in the socket directory");
+            assertEquals(0, s.filter(f -> !f.getFileName().toString().equals("swrap.table")).count(),
+                    "no socket file left in the socket directory");
         }
     }
 

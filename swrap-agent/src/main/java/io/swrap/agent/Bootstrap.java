@@ -5,6 +5,7 @@ import io.swrap.agent.config.SwrapConfig;
 import io.swrap.agent.hooks.HookInstaller;
 import io.swrap.agent.net.FakeNetwork;
 import io.swrap.agent.net.UnixSockets;
+import io.swrap.agent.table.SocketTable;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
 import java.net.InetSocketAddress;
@@ -44,8 +45,16 @@ public final class Bootstrap {
             openJavaBase(inst);
             UnixSockets.init();
             FakeNetwork network = new FakeNetwork(config);
+            int reclaimed = network.table().reclaim();
+            if (reclaimed > 0) {
+                SwrapLog.debug("swrap_init", "reclaimed " + reclaimed + " sockets of processes that are gone");
+            }
             HookInstaller.install(inst, network);
             selfCheck(network);
+            String hold = System.getProperty(SocketTable.HOLD_LOCK_PROPERTY);
+            if (hold != null) {
+                network.table().armHoldLockTestHook(Integer.parseInt(hold));
+            }
             Runtime.getRuntime().addShutdownHook(new Thread(network::unlinkAll, "swrap-unlink"));
         } catch (RuntimeException | Error | IOException e) {
             throw fail("cannot wrap sockets: " + e.getMessage(), e);

@@ -36,6 +36,7 @@ public final class ChildProcess implements AutoCloseable {
     private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final List<String> seen = Collections.synchronizedList(new ArrayList<>());
     private final StringBuffer stderr = new StringBuffer();
+    private final List<Thread> pumps = new ArrayList<>();
 
     private ChildProcess(String name, List<String> command, Map<String, String> env) throws IOException {
         this.name = name;
@@ -43,11 +44,11 @@ public final class ChildProcess implements AutoCloseable {
         pb.environment().keySet().removeIf(k -> k.startsWith("SOCKET_WRAPPER_") || k.equals("LD_PRELOAD"));
         pb.environment().putAll(env);
         this.process = pb.start();
-        pump(process.getInputStream(), line -> {
+        pumps.add(pump(process.getInputStream(), line -> {
             seen.add(line);
             lines.add(line);
-        });
-        pump(process.getErrorStream(), line -> stderr.append(line).append('\n'));
+        }));
+        pumps.add(pump(process.getErrorStream(), line -> stderr.append(line).append('\n')));
     }
 
     /** The agent jar: {@code -Dswrap.agent.jar}, else the build output next to this module. */
@@ -127,7 +128,7 @@ public final class ChildProcess implements AutoCloseable {
         return env;
     }
 
-    private static void pump(InputStream in, Consumer<String> sink) {
+    private static Thread pump(InputStream in, Consumer<String> sink) {
         Thread t = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                 String line;
@@ -140,6 +141,7 @@ public final class ChildProcess implements AutoCloseable {
         }, "child-output");
         t.setDaemon(true);
         t.start();
+        return t;
     }
 
     /** Waits up to 30 s for the next stdout line matching {@code regex}; earlier lines are skipped. */
@@ -168,6 +170,10 @@ public final class ChildProcess implements AutoCloseable {
     public int waitFor() throws InterruptedException {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             throw new AssertionError(name + " did not exit within 60 s; stdout: " + stdout() + "; stderr:\n" + stderr);
+        }
+        // the exit code is known before the readers have seen the end of the output: wait for them too
+        for (Thread t : pumps) {
+            t.join(TimeUnit.SECONDS.toMillis(10));
         }
         return process.exitValue();
     }

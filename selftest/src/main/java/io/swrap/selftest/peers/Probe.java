@@ -97,9 +97,11 @@ public final class Probe {
         System.out.println("ALL-CLOSED " + files(dir));
     }
 
+    /** The socket files (C's %c%02X%04X names), not the agent's shared table beside them. */
     private static String files(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
-            return String.join(",", s.map(p -> p.getFileName().toString()).sorted().toList());
+            return String.join(",", s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.matches("[TUXY][0-9A-F]{6}")).sorted().toList());
         }
     }
 

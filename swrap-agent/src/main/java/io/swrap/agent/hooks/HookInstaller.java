@@ -5,6 +5,8 @@ import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.swrap.agent.SwrapLog;
+import io.swrap.agent.fdpass.FdPassing;
+import io.swrap.agent.fdpass.JunixHooks;
 import io.swrap.agent.net.FakeNetwork;
 import java.io.FileDescriptor;
 import java.lang.instrument.Instrumentation;
@@ -31,6 +33,8 @@ import net.bytebuddy.utility.JavaModule;
 /** Installs the advices into java.base and proves that every one of them took. */
 public final class HookInstaller {
     private static final String NET = "sun.nio.ch.Net";
+    /** Every read and write of a JDK stream socket (channels and java.net.Socket) goes through it. */
+    private static final String DISPATCHER = "sun.nio.ch.SocketDispatcher";
 
     /** Every hook of the agent. */
     static final List<Hook> HOOKS = List.of(
@@ -53,7 +57,32 @@ public final class HookInstaller {
             new Hook("sun.nio.ch.NioSocketImpl", "accept", new Class<?>[] {SocketImpl.class},
                 NioSocketImplAcceptAdvice.class),
             new Hook("sun.nio.ch.UnixDispatcher", "close", new Class<?>[] {FileDescriptor.class},
-                DispatcherCloseAdvice.class));
+                DispatcherCloseAdvice.class),
+            new Hook(DISPATCHER, "read", new Class<?>[] {FileDescriptor.class, long.class, int.class},
+                SocketReadAdvice.class),
+            new Hook(DISPATCHER, "readv", new Class<?>[] {FileDescriptor.class, long.class, int.class},
+                SocketReadAdvice.class),
+            new Hook(DISPATCHER, "write", new Class<?>[] {FileDescriptor.class, long.class, int.class},
+                SocketWriteAdvice.class),
+            new Hook(DISPATCHER, "writev", new Class<?>[] {FileDescriptor.class, long.class, int.class},
+                SocketWriteAdvice.class));
+
+    private static final String JUNIX = "org.newsclub.net.unix.";
+    private static final String ANCILLARY = JUNIX + "AncillaryDataSupport";
+
+    /** fd-passing through junixsocket (2.11.x): advised when the application loads these classes. */
+    static final List<LateHook> JUNIX_HOOKS = List.of(
+            new LateHook(ANCILLARY, "setOutboundFileDescriptors", List.of("int[]"), JunixOutboundAdvice.class),
+            new LateHook(ANCILLARY, "receiveFileDescriptors", List.of("int[]"), JunixReceiveAdvice.class),
+            new LateHook(ANCILLARY, "close", List.of(), JunixCloseAdvice.class),
+            new LateHook(JUNIX + "AFCore", "write", List.of("java.nio.ByteBuffer", JUNIX + "AFSupplier",
+                "java.net.SocketAddress", "int"), JunixSentAdvice.class),
+            new LateHook(JUNIX + "AFDatagramSocketImpl", "send", List.of("java.net.DatagramPacket"),
+                JunixSentAdvice.class),
+            new LateHook(JUNIX + "AFSocketImpl$AFOutputStreamImpl", "write", List.of("int"),
+                JunixStreamSentAdvice.class),
+            new LateHook(JUNIX + "AFSocketImpl$AFOutputStreamImpl", "write", List.of("byte[]", "int", "int"),
+                JunixStreamSentAdvice.class));
 
     /**
      * Where ByteBuddy reads the advice class files: this jar is on the boot class path, where
@@ -81,11 +110,17 @@ public final class HookInstaller {
                     + " (Java " + Runtime.version() + "): " + String.join("; ", problems));
         }
         SocketHooks.install(network);
+        FdPassing.install(network);
 
         Map<String, List<Hook>> byClass = new LinkedHashMap<>();
         for (Hook h : HOOKS) {
             byClass.computeIfAbsent(h.className(), k -> new ArrayList<>()).add(h);
         }
+        Map<String, List<LateHook>> lateByClass = new LinkedHashMap<>();
+        for (LateHook h : JUNIX_HOOKS) {
+            lateByClass.computeIfAbsent(h.className(), k -> new ArrayList<>()).add(h);
+        }
+        JunixHooks.expect(List.copyOf(lateByClass.keySet()));
         Set<String> transformed = ConcurrentHashMap.newKeySet();
         Map<String, Throwable> errors = new ConcurrentHashMap<>();
         AgentBuilder builder = new AgentBuilder.Default()
@@ -97,12 +132,18 @@ public final class HookInstaller {
                     public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
                                                  boolean loaded, DynamicType dynamicType) {
                         transformed.add(type.getName());
+                        if (lateByClass.containsKey(type.getName())) {
+                            JunixHooks.transformed(type.getName());
+                        }
                     }
 
                     @Override
                     public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded,
                                         Throwable throwable) {
                         errors.put(typeName, throwable);
+                        if (lateByClass.containsKey(typeName)) {
+                            JunixHooks.problem(typeName, "advice failed: " + throwable);
+                        }
                     }
                 });
         for (Map.Entry<String, List<Hook>> e : byClass.entrySet()) {
@@ -113,6 +154,19 @@ public final class HookInstaller {
                     AsmVisitorWrapper visitor = Advice.to(h.advice(), ADVICE_LOCATOR)
                             .on(named(h.methodName()).and(takesArguments(h.parameters())));
                     out = out.visit(visitor);
+                }
+                return out;
+            });
+        }
+        for (Map.Entry<String, List<LateHook>> e : lateByClass.entrySet()) {
+            List<LateHook> hooks = e.getValue();
+            builder = builder.type(named(e.getKey())).transform((b, type, loader, module, domain) -> {
+                DynamicType.Builder<?> out = b;
+                for (LateHook h : hooks) {
+                    if (type.getDeclaredMethods().filter(h.matcher()).isEmpty()) {
+                        JunixHooks.problem(type.getName(), "method " + h + " not found");
+                    }
+                    out = out.visit(Advice.to(h.advice(), ADVICE_LOCATOR).on(h.matcher()));
                 }
                 return out;
             });
@@ -143,6 +197,9 @@ public final class HookInstaller {
         }
         for (Hook h : HOOKS) {
             SwrapLog.trace("swrap_init", "hook " + h);
+        }
+        for (LateHook h : JUNIX_HOOKS) {
+            SwrapLog.trace("swrap_init", "hook, when junixsocket loads: " + h);
         }
     }
 }

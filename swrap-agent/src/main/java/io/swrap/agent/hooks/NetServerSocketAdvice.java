@@ -1,6 +1,7 @@
 package io.swrap.agent.hooks;
 
 import java.io.FileDescriptor;
+import java.net.ProtocolFamily;
 import net.bytebuddy.asm.Advice;
 
 /** {@code sun.nio.ch.Net.serverSocket(ProtocolFamily)}: a wrapped fd for listeners. */
@@ -9,8 +10,8 @@ public final class NetServerSocketAdvice {
     }
 
     @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
-    static FileDescriptor enter() throws Exception {
-        return SocketHooks.socket(true, true);
+    static FileDescriptor enter(@Advice.Argument(0) ProtocolFamily family) throws Exception {
+        return SocketHooks.socket(true, true, family);
     }
 
     @Advice.OnMethodExit

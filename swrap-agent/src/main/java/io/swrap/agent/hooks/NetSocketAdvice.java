@@ -12,7 +12,7 @@ public final class NetSocketAdvice {
     @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
     static FileDescriptor enter(@Advice.Argument(0) ProtocolFamily family, @Advice.Argument(1) boolean stream)
             throws Exception {
-        return SocketHooks.socket(stream, false);
+        return SocketHooks.socket(stream, false, family);
     }
 
     @Advice.OnMethodExit

@@ -3,13 +3,16 @@ package io.swrap.agent.hooks;
 import io.swrap.agent.net.EmulatedOptions;
 import io.swrap.agent.net.FakeNetwork;
 import io.swrap.agent.net.UnixSockets;
-import io.swrap.agent.table.SocketInfo;
+import io.swrap.agent.table.Handle;
+import io.swrap.agent.table.SocketTable;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.StandardProtocolFamily;
 import java.net.SocketAddress;
 import java.net.SocketImpl;
 import java.net.SocketOption;
@@ -20,6 +23,8 @@ import java.net.SocketOption;
  */
 public final class SocketHooks {
     private static volatile FakeNetwork network;
+    /** The network's table, read on every read and write. */
+    private static volatile SocketTable table;
 
     private static final VarHandle SOCKET_IMPL_FD;
     private static final VarHandle SOCKET_IMPL_ADDRESS;
@@ -42,6 +47,7 @@ public final class SocketHooks {
 
     static void install(FakeNetwork net) {
         network = net;
+        table = net.table();
     }
 
     public static FakeNetwork network() {
@@ -49,8 +55,8 @@ public final class SocketHooks {
     }
 
     /** Net.socket / Net.serverSocket: an AF_UNIX fd instead of an inet one (stream sockets only). */
-    public static FileDescriptor socket(boolean stream, boolean server) throws IOException {
-        return stream ? network.socket(server) : null;
+    public static FileDescriptor socket(boolean stream, boolean server, ProtocolFamily family) throws IOException {
+        return stream ? network.socket(server, family == StandardProtocolFamily.INET6) : null;
     }
 
     public static boolean bind(FileDescriptor fd, InetAddress address, int port) throws IOException {
@@ -74,11 +80,11 @@ public final class SocketHooks {
         if (!EmulatedOptions.emulated(name)) {
             return false;
         }
-        SocketInfo info = network.info(fd);
-        if (info == null) {
+        Handle h = network.handle(fd);
+        if (h == null) {
             return false;
         }
-        EmulatedOptions.set(info, name, value);
+        EmulatedOptions.set(h, name, value);
         return true;
     }
 
@@ -87,14 +93,14 @@ public final class SocketHooks {
         if (!EmulatedOptions.emulated(name)) {
             return null;
         }
-        SocketInfo info = network.info(fd);
-        return info == null ? null : EmulatedOptions.get(info, name);
+        Handle h = network.handle(fd);
+        return h == null ? null : EmulatedOptions.get(h, name);
     }
 
     /** finishAccept of the channel listeners: the fake peer address replaces the garbage one. */
     public static SocketAddress acceptedPeer(FileDescriptor newfd, SocketAddress reported) throws IOException {
-        SocketInfo info = network.infoOrAdopt(UnixSockets.fdVal(newfd));
-        return info == null ? reported : info.peerAddress();
+        Handle h = network.handleOrAdopt(UnixSockets.fdVal(newfd));
+        return h == null ? reported : network.table().peerAddress(h);
     }
 
     /** NioSocketImpl.accept (java.net.ServerSocket): fixes the accepted socket's peer fields. */
@@ -103,11 +109,22 @@ public final class SocketHooks {
         if (fd == null) {
             return;
         }
-        SocketInfo info = network.infoOrAdopt(UnixSockets.fdVal(fd));
-        if (info != null && info.peerAddress() != null) {
-            SOCKET_IMPL_ADDRESS.setVolatile(si, info.peerAddress().getAddress());
-            SOCKET_IMPL_PORT.setVolatile(si, info.peerAddress().getPort());
+        Handle h = network.handleOrAdopt(UnixSockets.fdVal(fd));
+        InetSocketAddress peer = h == null ? null : network.table().peerAddress(h);
+        if (peer != null) {
+            SOCKET_IMPL_ADDRESS.setVolatile(si, peer.getAddress());
+            SOCKET_IMPL_PORT.setVolatile(si, peer.getPort());
         }
+    }
+
+    /** SocketDispatcher.read/readv: counts the bytes read from a wrapped socket (no lock). */
+    public static void read(FileDescriptor fd, long n) {
+        table.countRead(UnixSockets.fdVal(fd), n);
+    }
+
+    /** SocketDispatcher.write/writev: counts the bytes written to a wrapped socket (no lock). */
+    public static void written(FileDescriptor fd, long n) {
+        table.countWrite(UnixSockets.fdVal(fd), n);
     }
 
     /** UnixDispatcher.close: runs before close(2), so a reused fd number never meets a stale entry. */

@@ -1,7 +1,7 @@
 package io.swrap.agent.net;
 
 import io.swrap.agent.SwrapLog;
-import io.swrap.agent.table.SocketInfo;
+import io.swrap.agent.table.Handle;
 import java.net.SocketOption;
 import java.net.StandardSocketOptions;
 import java.util.Map;
@@ -33,7 +33,7 @@ public final class EmulatedOptions {
     }
 
     /** Stores an emulated option's value, with the checks the JDK would have made. */
-    public static void set(SocketInfo info, SocketOption<?> name, Object value) {
+    public static void set(Handle info, SocketOption<?> name, Object value) {
         if (value == null) {
             throw new IllegalArgumentException("Invalid option value");
         }
@@ -54,7 +54,7 @@ public final class EmulatedOptions {
     }
 
     /** An emulated option's value: what was set, else the usual default; null to ask the kernel. */
-    public static Object get(SocketInfo info, SocketOption<?> name) {
+    public static Object get(Handle info, SocketOption<?> name) {
         Object v = info.options().get(name);
         if (v != null) {
             return v;

@@ -2,7 +2,7 @@ package io.swrap.agent.net;
 
 import io.swrap.agent.SwrapLog;
 import io.swrap.agent.config.SwrapConfig;
-import io.swrap.agent.table.SocketInfo;
+import io.swrap.agent.table.Handle;
 import io.swrap.agent.table.SocketTable;
 import java.io.FileDescriptor;
 import java.io.IOException;
@@ -34,8 +34,8 @@ public final class FakeNetwork {
     private final Object autobindLock = new Object();
     private int autobindNext;
 
-    public FakeNetwork(SwrapConfig config) {
-        this(new AddressMap(config), new SocketTable(config.maxSockets()));
+    public FakeNetwork(SwrapConfig config) throws IOException {
+        this(new AddressMap(config), SocketTable.open(config.dir(), config.maxSockets()));
     }
 
     FakeNetwork(AddressMap map, SocketTable table) {
@@ -53,19 +53,22 @@ public final class FakeNetwork {
     }
 
     /** A new wrapped stream socket: an AF_UNIX fd that the channel keeps under its INET family. */
-    public FileDescriptor socket(boolean server) throws IOException {
-        table.reserve();
-        FileDescriptor fd;
+    public FileDescriptor socket(boolean server, boolean ipv6) throws IOException {
+        FileDescriptor fd = UnixSockets.socket();
+        int fdv = UnixSockets.fdVal(fd);
+        Handle h;
         try {
-            fd = UnixSockets.socket();
+            h = table.create(fdv, server, ipv6);
         } catch (IOException | RuntimeException e) {
-            table.unreserve();
+            try {
+                UnixSockets.close(fdv);
+            } catch (IOException closeFailure) {
+                e.addSuppressed(closeFailure);
+            }
             throw e;
         }
-        int fdv = UnixSockets.fdVal(fd);
-        table.put(fdv, new SocketInfo(server));
         if (SwrapLog.enabled(SwrapLog.TRACE)) {
-            SwrapLog.trace("swrap_socket", "fd=" + fdv + (server ? " listener" : " stream"));
+            SwrapLog.trace("swrap_socket", "fd=" + fdv + " " + h + (server ? " listener" : " stream"));
         }
         return fd;
     }
@@ -73,8 +76,8 @@ public final class FakeNetwork {
     /** Binds a wrapped socket to the name of {@code address:port}; false if not wrapped. */
     public boolean bind(FileDescriptor fd, InetAddress address, int port) throws IOException {
         int fdv = UnixSockets.fdVal(fd);
-        SocketInfo info = table.get(fdv);
-        if (info == null) {
+        Handle h = table.get(fdv);
+        if (h == null) {
             return false;
         }
         SocketName name = port == 0
@@ -83,7 +86,7 @@ public final class FakeNetwork {
         InetSocketAddress local = address.isAnyLocalAddress()
                 ? new InetSocketAddress(address, name.port())
                 : map.inetAddress(name);
-        info.bound(name, local);
+        table.bound(h, name, local, false);
         if (SwrapLog.enabled(SwrapLog.DEBUG)) {
             SwrapLog.debug("swrap_bind", "fd=" + fdv + " " + local + " path=" + map.path(name));
         }
@@ -142,13 +145,13 @@ public final class FakeNetwork {
      */
     public int connect(FileDescriptor fd, InetAddress address, int port) throws IOException {
         int fdv = UnixSockets.fdVal(fd);
-        SocketInfo info = table.get(fdv);
-        if (info == null) {
+        Handle h = table.get(fdv);
+        if (h == null) {
             return 0;
         }
         SocketName dest = map.remote(address, port, true);
-        if (info.boundName() == null) {
-            autobind(fd, info, dest.ipv6());
+        if (table.boundName(h) == null) {
+            autobind(fd, h, dest.ipv6());
         }
         Path path = map.path(dest);
         int n;
@@ -163,14 +166,15 @@ public final class FakeNetwork {
             }
             throw e;
         }
-        info.connected(map.inetAddress(dest));
+        InetSocketAddress peer = map.inetAddress(dest);
+        table.connected(h, peer);
         if (SwrapLog.enabled(SwrapLog.DEBUG)) {
-            SwrapLog.debug("swrap_connect", "fd=" + fdv + " " + info.localAddress() + " -> " + info.peerAddress());
+            SwrapLog.debug("swrap_connect", "fd=" + fdv + " " + table.localAddress(h) + " -> " + peer);
         }
         return n;
     }
 
-    private void autobind(FileDescriptor fd, SocketInfo info, boolean ipv6) throws IOException {
+    private void autobind(FileDescriptor fd, Handle h, boolean ipv6) throws IOException {
         char type = AddressMap.type(ipv6, true);
         int iface = map.defaultIface();
         synchronized (autobindLock) {
@@ -183,7 +187,7 @@ public final class FakeNetwork {
                 SocketName name = new SocketName(type, iface, port);
                 if (tryBindFree(fd, name)) {
                     autobindNext = port + 1;
-                    info.bound(name, map.inetAddress(name));
+                    table.bound(h, name, map.inetAddress(name), true);
                     if (SwrapLog.enabled(SwrapLog.TRACE)) {
                         SwrapLog.trace("swrap_auto_bind", "fd=" + UnixSockets.fdVal(fd) + " path=" + map.path(name));
                     }
@@ -197,21 +201,21 @@ public final class FakeNetwork {
 
     /** The fake local address of a wrapped socket, adopting accepted ones; null if not wrapped. */
     public InetSocketAddress localAddress(FileDescriptor fd) throws IOException {
-        SocketInfo info = infoOrAdopt(UnixSockets.fdVal(fd));
-        if (info == null) {
+        Handle h = handleOrAdopt(UnixSockets.fdVal(fd));
+        if (h == null) {
             return null;
         }
-        InetSocketAddress local = info.localAddress();
+        InetSocketAddress local = table.localAddress(h);
         return local != null ? local : new InetSocketAddress(0);
     }
 
     /** The fake peer address of a wrapped socket; null if not wrapped. */
     public InetSocketAddress remoteAddress(FileDescriptor fd) throws IOException {
-        SocketInfo info = infoOrAdopt(UnixSockets.fdVal(fd));
-        if (info == null) {
+        Handle h = handleOrAdopt(UnixSockets.fdVal(fd));
+        if (h == null) {
             return null;
         }
-        InetSocketAddress peer = info.peerAddress();
+        InetSocketAddress peer = table.peerAddress(h);
         if (peer == null) {
             throw new SocketException("Transport endpoint is not connected");
         }
@@ -219,7 +223,7 @@ public final class FakeNetwork {
     }
 
     /** The wrapped socket of {@code fd}; null if not wrapped. */
-    public SocketInfo info(FileDescriptor fd) {
+    public Handle handle(FileDescriptor fd) {
         return table.get(UnixSockets.fdVal(fd));
     }
 
@@ -228,18 +232,17 @@ public final class FakeNetwork {
      * accepted connection shares its listener's name; a socket inherited or received from another
      * process is one of ours too).
      */
-    public SocketInfo infoOrAdopt(int fdv) throws IOException {
-        SocketInfo info = table.get(fdv);
-        if (info != null) {
-            return info;
+    public Handle handleOrAdopt(int fdv) throws IOException {
+        Handle h = table.get(fdv);
+        if (h != null) {
+            return h;
         }
         String localPath = UnixSockets.localPath(fdv);
         if (localPath == null) {
             return null;
         }
-        Path local = Path.of(localPath);
         SocketName localName = SocketName.parse(localPath);
-        if (localName == null || !map.dir().equals(local.getParent())) {
+        if (localName == null || !map.dir().equals(Path.of(localPath).getParent())) {
             return null;
         }
         String peerPath = UnixSockets.peerPath(fdv);
@@ -253,46 +256,31 @@ public final class FakeNetwork {
             SwrapLog.error("swrap_accept", "fd=" + fdv + ": peer " + (peerPath == null ? "(unnamed)" : peerPath)
                     + " is not a socket_wrapper name; reporting " + peer);
         }
-        table.reserve();
-        info = SocketInfo.accepted(map.inetAddress(localName), peer);
-        table.put(fdv, info);
+        InetSocketAddress local = map.inetAddress(localName);
+        h = table.adopt(fdv, local, peer);
         if (SwrapLog.enabled(SwrapLog.DEBUG)) {
-            SwrapLog.debug("swrap_accept", "fd=" + fdv + " " + info.localAddress() + " <- " + peer);
+            SwrapLog.debug("swrap_accept", "fd=" + fdv + " " + local + " <- " + peer);
         }
-        return info;
+        return h;
     }
 
-    /** Forgets a wrapped socket that is about to be closed, and unlinks the name it held. */
+    /**
+     * Forgets a wrapped socket that is about to be closed; the last reference in the network
+     * unlinks the name it held.
+     */
     public void close(FileDescriptor fd) {
         int fdv = UnixSockets.fdVal(fd);
         if (fdv < 0) {
             return;
         }
-        SocketInfo info = table.remove(fdv);
-        if (info == null) {
-            return;
-        }
-        unlinkName(info);
-        if (SwrapLog.enabled(SwrapLog.TRACE)) {
-            SwrapLog.trace("swrap_close", "fd=" + fdv + " " + info);
+        Handle h = table.release(fdv);
+        if (h != null && SwrapLog.enabled(SwrapLog.TRACE)) {
+            SwrapLog.trace("swrap_close", "fd=" + fdv + " " + h);
         }
     }
 
-    /** Unlinks the names of all sockets still open: called when the JVM exits. */
+    /** Drops this process's references (unlinking names no other process holds): the JVM exits. */
     public void unlinkAll() {
-        table.forEach((fd, info) -> unlinkName(info));
-    }
-
-    private void unlinkName(SocketInfo info) {
-        SocketName name = info.boundName();
-        if (name == null) {
-            return;
-        }
-        Path path = map.path(name);
-        try {
-            Files.deleteIfExists(path);
-        } catch (IOException e) {
-            SwrapLog.error("swrap_close", "cannot unlink " + path + ": " + e);
-        }
+        table.releaseAll();
     }
 }

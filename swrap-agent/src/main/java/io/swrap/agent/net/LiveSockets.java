@@ -11,14 +11,14 @@ import java.nio.file.Path;
  * of unix sockets ({@code /proc/net/unix}). C socket_wrapper unlinks whatever is there and binds,
  * so two servers can silently steal each other's address; the agent refuses with EADDRINUSE.
  */
-final class LiveSockets {
+public final class LiveSockets {
     private static final Path PROC_NET_UNIX = Path.of("/proc/net/unix");
 
     private LiveSockets() {
     }
 
     /** Whether some open socket of any process is bound to {@code path}. */
-    static boolean isBound(Path path) throws IOException {
+    public static boolean isBound(Path path) throws IOException {
         String wanted = " " + path;
         try (BufferedReader r = Files.newBufferedReader(PROC_NET_UNIX, StandardCharsets.UTF_8)) {
             String line;

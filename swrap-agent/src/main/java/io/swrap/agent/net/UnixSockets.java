@@ -30,6 +30,14 @@ public final class UnixSockets {
     private static final VarHandle FD;
     private static final MethodHandle GETSOCKNAME;
     private static final MethodHandle GETPEERNAME;
+    private static final MethodHandle CLOSE;
+    private static final MethodHandle FSTAT;
+    /** struct stat: 144 bytes on x86_64, 128 on aarch64; st_ino at 8 on both, st_mode at 24 or 16. */
+    private static final long STAT_SIZE = 256;
+    private static final long ST_INO_OFFSET = 8;
+    private static final long ST_MODE_OFFSET = "aarch64".equals(System.getProperty("os.arch")) ? 16 : 24;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
 
     static {
         try {
@@ -46,6 +54,10 @@ public final class UnixSockets {
                     ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
             GETSOCKNAME = linker.downcallHandle(linker.defaultLookup().find("getsockname").orElseThrow(), nameFn);
             GETPEERNAME = linker.downcallHandle(linker.defaultLookup().find("getpeername").orElseThrow(), nameFn);
+            CLOSE = linker.downcallHandle(linker.defaultLookup().find("close").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+            FSTAT = linker.downcallHandle(linker.defaultLookup().find("fstat").orElseThrow(),
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError("swrap-agent cannot reach the JDK's unix socket support"
                     + " (sun.nio.ch.UnixDomainSockets, java.io.FileDescriptor.fd) on Java "
@@ -62,6 +74,50 @@ public final class UnixSockets {
 
     public static int fdVal(FileDescriptor fd) {
         return (int) FD.getVolatile(fd);
+    }
+
+    /** A new FileDescriptor object for descriptor number {@code fd}. */
+    public static FileDescriptor newFd(int fd) {
+        FileDescriptor d = new FileDescriptor();
+        FD.setVolatile(d, fd);
+        return d;
+    }
+
+    /** Makes {@code fd} invalid without closing the descriptor: another object owns it now. */
+    public static void invalidate(FileDescriptor fd) {
+        FD.setVolatile(fd, -1);
+    }
+
+    /**
+     * The inode of the socket behind descriptor {@code fd} (what {@code /proc/PID/fd/N -> socket:[N]}
+     * shows), which identifies one socket across processes; -1 if it is not a socket. fstat(2)
+     * rather than readlink: it is on the path of every socket creation.
+     */
+    public static long inode(int fd) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment st = arena.allocate(STAT_SIZE, 8);
+            int rc = (int) FSTAT.invokeExact(fd, st);
+            if (rc != 0) {
+                return -1;
+            }
+            int mode = st.get(ValueLayout.JAVA_INT, ST_MODE_OFFSET);
+            return (mode & S_IFMT) == S_IFSOCK ? st.get(ValueLayout.JAVA_LONG, ST_INO_OFFSET) : -1;
+        } catch (Throwable t) {
+            throw new IOException("fstat(" + fd + ") failed: " + t, t);
+        }
+    }
+
+    /** close(2) of a descriptor no JDK object owns. */
+    public static void close(int fd) throws IOException {
+        int rc;
+        try {
+            rc = (int) CLOSE.invokeExact(fd);
+        } catch (Throwable t) {
+            throw new IOException("close(" + fd + ") failed: " + t, t);
+        }
+        if (rc != 0) {
+            throw new IOException("close(" + fd + ") failed (not an open descriptor?)");
+        }
     }
 
     public static FileDescriptor socket() throws IOException {

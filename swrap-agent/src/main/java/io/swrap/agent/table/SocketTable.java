@@ -1,72 +1,355 @@
 package io.swrap.agent.table;
 
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
 import io.swrap.agent.SwrapLog;
+import io.swrap.agent.net.SocketName;
+import io.swrap.shm.Layout;
+import io.swrap.shm.SharedTable;
+import io.swrap.shm.TableFullException;
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.Inet6Address;
+import java.net.InetSocketAddress;
 import java.net.SocketException;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BiConsumer;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * This process's wrapped sockets, by file descriptor number. Only sockets are kept here, and each
- * entry is removed before its descriptor is closed, so a number the kernel reuses never finds a
- * stale entry.
+ * Every wrapped socket of the network, in one swrap-shm table ({@value #FILE_NAME} in the socket
+ * directory) that all processes map; this process keeps only its descriptor → index map. A
+ * socket passed to another process is the same record there, with one reference per holder.
+ *
+ * <p>Creation, close and fd-passing take the table lock; bind and connect publish their fields
+ * atomically, and reading addresses and counting each read and write take no lock at all.
  */
 public final class SocketTable {
-    private final Map<Integer, SocketInfo> byFd = new ConcurrentHashMap<>();
-    private final AtomicInteger count = new AtomicInteger();
-    private final int limit;
+    /** The table's file name in the socket directory (C socket_wrapper only reads %c%02X%04X names). */
+    public static final String FILE_NAME = "swrap.table";
+    /**
+     * Test hook, honoured only when set: {@code -Dswrap.test.holdTableLock=N} lets N sockets be
+     * created after start-up, then the next one holds the table lock forever (to be killed there).
+     */
+    public static final String HOLD_LOCK_PROPERTY = "swrap.test.holdTableLock";
 
-    public SocketTable(int limit) {
-        this.limit = limit;
+    private final SharedTable shared;
+    private final TableLock lock;
+    private final FdMap fds = new FdMap();
+    private final Path dir;
+    private final int pid;
+    private final String fullMessage;
+    /** Sockets still to create before the test hook holds the lock; -1 when off. Read under the lock. */
+    private volatile int holdAfter = -1;
+
+    private SocketTable(SharedTable shared, Path dir, int pid) {
+        this.shared = shared;
+        this.lock = new TableLock(shared);
+        this.dir = dir;
+        this.pid = pid;
+        this.fullMessage = "too many wrapped sockets (limit " + shared.capacity() + ", SOCKET_WRAPPER_MAX_SOCKETS)";
     }
 
-    /** Reserves room for one more socket; fails like C (ENFILE) but says which limit was hit. */
-    public void reserve() throws SocketException {
+    /** Opens (or creates) the network's table in {@code dir}, sized {@code capacity} records. */
+    public static SocketTable open(Path dir, int capacity) throws IOException {
+        int pid = (int) ProcessHandle.current().pid();
+        SharedTable shared;
+        try {
+            shared = SharedTable.open(dir.resolve(FILE_NAME), layout(capacity), new DeadOwners(dir, pid));
+        } catch (FileSystemException e) {
+            throw new IOException(e.getMessage() + ". Every process of one network must run the same agent"
+                    + " version with the same SOCKET_WRAPPER_MAX_SOCKETS (this one: " + capacity + ")", e);
+        }
+        return new SocketTable(shared, dir, pid);
+    }
+
+    static Layout layout(int capacity) {
+        return new Layout(capacity, Records.SIZE, Records.SCHEMA_ID, Records.SCHEMA_VERSION);
+    }
+
+    /** Frees the records of processes that died without releasing them; returns how many. */
+    public int reclaim() {
+        return lock.call(shared::reclaim);
+    }
+
+    /** Makes the socket created after the next {@code after} hold the table lock forever ({@link #HOLD_LOCK_PROPERTY}). */
+    public void armHoldLockTestHook(int after) {
+        holdAfter = after;
+    }
+
+    /** Records a new socket of this process; fails like C (ENFILE) when the table is full. */
+    public Handle create(int fd, boolean listener, boolean ipv6) throws SocketException {
+        int flags = (listener ? Records.LISTENER : 0) | (ipv6 ? Records.IPV6 : 0);
+        return map(fd, allocate(flags, null, null));
+    }
+
+    /** Records an accepted connection (or one received whose record is gone) with the addresses given. */
+    public Handle adopt(int fd, InetSocketAddress local, InetSocketAddress peer) throws SocketException {
+        int flags = Records.ACCEPTED | Records.CONNECTED
+                | (local.getAddress() instanceof Inet6Address ? Records.IPV6 : 0);
+        return map(fd, allocate(flags, local, peer));
+    }
+
+    private int allocate(int flags, InetSocketAddress local, InetSocketAddress peer)
+            throws SocketException {
+        int index = lock.call(() -> {
+            int i = allocateOrReclaim();
+            if (i >= 0) {
+                MemorySegment rec = shared.record(i);
+                Records.addRefs(rec, pid, 1);
+                rec.set(JAVA_INT, Records.TYPE, Records.SOCK_STREAM);
+                Records.addFlags(rec, flags);
+                if (local != null) {
+                    Records.setLocal(rec, local);
+                }
+                if (peer != null) {
+                    Records.setPeer(rec, peer);
+                }
+                if (holdAfter >= 0 && holdAfter-- == 0) {
+                    holdForever(i);
+                }
+            }
+            return i;
+        });
+        if (index < 0) {
+            SwrapLog.error("swrap_socket", fullMessage);
+            throw new SocketException("Too many open files in system: " + fullMessage);
+        }
+        return index;
+    }
+
+    /** Under the lock: a free record, after reclaiming dead processes' records if full; -1 if none. */
+    private int allocateOrReclaim() {
+        try {
+            return shared.allocate(fullMessage);
+        } catch (TableFullException full) {
+            return shared.reclaim() > 0 ? shared.allocate(fullMessage) : -1;
+        }
+    }
+
+    private void holdForever(int index) {
+        System.out.println("SWRAP-TEST holding the table lock: pid " + pid + ", socket#" + index);
+        System.out.flush();
         while (true) {
-            int n = count.get();
-            if (n >= limit) {
-                SwrapLog.error("swrap_socket", "too many wrapped sockets (limit " + limit + ")");
-                throw new SocketException("Too many open files in system: too many wrapped sockets (limit "
-                        + limit + ", SOCKET_WRAPPER_MAX_SOCKETS)");
-            }
-            if (count.compareAndSet(n, n + 1)) {
-                return;
-            }
+            LockSupport.park(this);
         }
     }
 
-    /** Gives back a reservation that did not become a socket. */
-    public void unreserve() {
-        count.decrementAndGet();
-    }
-
-    /** Records a socket whose room was reserved. */
-    public void put(int fd, SocketInfo info) {
-        SocketInfo old = byFd.put(fd, info);
-        if (old != null) {
-            // the descriptor was closed behind the agent's back (e.g. by a Cleaner): its room is free again
-            count.decrementAndGet();
+    private Handle map(int fd, int index) {
+        Handle h = new Handle(index);
+        Handle stale = fds.put(fd, h);
+        if (stale != null) {
+            // the descriptor number was closed behind the agent's back (e.g. by native code) and reused
+            unref(stale.index);
         }
+        return h;
     }
 
-    public SocketInfo get(int fd) {
-        return byFd.get(fd);
+    /** The socket behind descriptor {@code fd}; null if it is not a wrapped socket of this process. */
+    public Handle get(int fd) {
+        return fds.get(fd);
     }
 
-    public SocketInfo remove(int fd) {
-        SocketInfo info = byFd.remove(fd);
-        if (info != null) {
-            count.decrementAndGet();
-        }
-        return info;
-    }
-
+    /** Sockets this process holds. */
     public int size() {
-        return count.get();
+        return fds.size();
     }
 
-    public void forEach(BiConsumer<Integer, SocketInfo> action) {
-        byFd.forEach(action);
+    /** Records the name and address a socket was bound to (no lock: see {@link Records#addFlags}). */
+    public void bound(Handle h, SocketName name, InetSocketAddress local, boolean auto) {
+        MemorySegment rec = shared.record(h.index);
+        Records.setBoundName(rec, name);
+        Records.setLocal(rec, local);
+        Records.addFlags(rec, Records.BOUND | (auto ? Records.AUTOBOUND : 0));
+    }
+
+    /** Records the peer a socket connected to (no lock: see {@link Records#addFlags}). */
+    public void connected(Handle h, InetSocketAddress peer) {
+        MemorySegment rec = shared.record(h.index);
+        Records.setPeer(rec, peer);
+        Records.addFlags(rec, Records.CONNECTED);
+    }
+
+    /** The fake local address; null before bind/connect. */
+    public InetSocketAddress localAddress(Handle h) {
+        return Records.local(shared.record(h.index));
+    }
+
+    /** The fake peer address; null when not connected. */
+    public InetSocketAddress peerAddress(Handle h) {
+        return Records.peer(shared.record(h.index));
+    }
+
+    /** The file name the socket holds; null if none (unbound, or accepted: the listener holds it). */
+    public SocketName boundName(Handle h) {
+        return Records.boundName(shared.record(h.index));
+    }
+
+    public boolean listener(Handle h) {
+        return (shared.getIntVolatile(h.index, Records.FLAGS) & Records.LISTENER) != 0;
+    }
+
+    public boolean ipv6(Handle h) {
+        return (shared.getIntVolatile(h.index, Records.FLAGS) & Records.IPV6) != 0;
+    }
+
+    /**
+     * Whether {@code inode} (of the descriptor about to be passed) is this record's socket. The
+     * first pass records it — learnt then rather than on the path of every socket creation — and
+     * the receiver checks what it got against it. A mismatch means the descriptor number was
+     * closed natively behind the agent and reused for another socket.
+     */
+    public boolean sameSocket(Handle h, long inode) {
+        return inode > 0 && (shared.compareAndSetLong(h.index, Records.INODE, 0, inode)
+                || shared.getLongVolatile(h.index, Records.INODE) == inode);
+    }
+
+    /** Counts a successful read; atomic adds only, no lock. */
+    public void countRead(int fd, long bytes) {
+        Handle h = fds.get(fd);
+        if (h != null && bytes > 0) {
+            shared.getAndAddLong(h.index, Records.RX_BYTES, bytes);
+            shared.getAndAddLong(h.index, Records.RX_CALLS, 1);
+        }
+    }
+
+    /** Counts a successful write; atomic adds only, no lock. */
+    public void countWrite(int fd, long bytes) {
+        Handle h = fds.get(fd);
+        if (h != null && bytes > 0) {
+            shared.getAndAddLong(h.index, Records.TX_BYTES, bytes);
+            shared.getAndAddLong(h.index, Records.TX_CALLS, 1);
+        }
+    }
+
+    /**
+     * Forgets {@code fd}, which is about to be closed, and drops its reference; the last
+     * reference in the network frees the record and unlinks the name it held.
+     */
+    public Handle release(int fd) {
+        Handle h = fds.remove(fd);
+        if (h != null) {
+            unref(h.index);
+        }
+        return h;
+    }
+
+    private void unref(int index) {
+        SocketName name = lock.call(() -> {
+            MemorySegment rec = shared.record(index);
+            Records.addRefs(rec, pid, -1);
+            return freeIfUnused(index, rec);
+        });
+        unlink(name);
+    }
+
+    /** Under the lock: frees the record if nothing holds it any more; returns the name to unlink. */
+    private SocketName freeIfUnused(int index, MemorySegment rec) {
+        if (Records.inUse(rec)) {
+            return null;
+        }
+        SocketName name = Records.boundName(rec);
+        rec.fill((byte) 0);
+        shared.free(index);
+        return name;
+    }
+
+    /**
+     * At exit: drops every reference of this process (descriptors and messages it sent). Records
+     * still travelling to a receiver stay for it to take over.
+     */
+    public void releaseAll() {
+        fds.clear();
+        List<SocketName> names = lock.call(() -> {
+            List<SocketName> out = new ArrayList<>();
+            for (int i = 0; i < shared.capacity(); i++) {
+                MemorySegment rec = shared.record(i);
+                if (Records.refs(rec, pid) > 0) {
+                    Records.dropOwner(rec, pid);
+                    SocketName name = freeIfUnused(i, rec);
+                    if (name != null) {
+                        out.add(name);
+                    }
+                }
+            }
+            return out;
+        });
+        names.forEach(this::unlink);
+    }
+
+    /**
+     * fd-passing, sender side: {@code delta} references of {@code handles} set off in (+1) or
+     * came back from (-1, the send failed) a message. The sender holds them until the receiver
+     * takes them over, so a sender closing its copy right after sending frees nothing.
+     */
+    public void inFlight(List<Handle> handles, int delta) {
+        List<SocketName> names = lock.call(() -> {
+            List<SocketName> out = new ArrayList<>();
+            for (Handle h : handles) {
+                MemorySegment rec = shared.record(h.index);
+                Records.addRefs(rec, pid, delta);
+                rec.set(JAVA_INT, Records.INFLIGHT, Math.max(0, rec.get(JAVA_INT, Records.INFLIGHT) + delta));
+                SocketName name = delta < 0 ? freeIfUnused(h.index, rec) : null;
+                if (name != null) {
+                    out.add(name);
+                }
+            }
+            return out;
+        });
+        names.forEach(this::unlink);
+    }
+
+    /**
+     * fd-passing, receiver side: attaches received descriptor {@code fd} to record {@code index},
+     * taking over the reference {@code sender} sent with it.
+     *
+     * @return false if that record no longer describes this socket (the sender died and its
+     *     records were reclaimed before the message arrived)
+     * @throws SocketException if {@value Records#OWNER_SLOTS} processes hold the record already
+     */
+    public boolean attach(int fd, int index, long inode, int sender) throws SocketException {
+        if (index < 0 || index >= shared.capacity()) {
+            return false;
+        }
+        Boolean attached = lock.call(() -> {
+            MemorySegment rec = shared.record(index);
+            if (!Records.inUse(rec) || rec.get(JAVA_LONG, Records.INODE) != inode) {
+                return false;
+            }
+            if (!Records.addRefs(rec, pid, 1)) {
+                return null;
+            }
+            int inflight = rec.get(JAVA_INT, Records.INFLIGHT);
+            if (inflight > 0) {
+                rec.set(JAVA_INT, Records.INFLIGHT, inflight - 1);
+                Records.addRefs(rec, sender, -1);
+            }
+            return true;
+        });
+        if (attached == null) {
+            throw new SocketException("Too many open files in system: socket#" + index + " is held by "
+                    + Records.OWNER_SLOTS + " processes already, the most one record of " + shared.path()
+                    + " can name; close it in one of them first");
+        }
+        if (attached) {
+            map(fd, index);
+        }
+        return attached;
+    }
+
+    private void unlink(SocketName name) {
+        if (name == null) {
+            return;
+        }
+        Path path = dir.resolve(name.fileName());
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            SwrapLog.error("swrap_close", "cannot unlink " + path + ": " + e);
+        }
     }
 }
