@@ -1,0 +1,51 @@
+package io.swrap.selftest.env;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A C program (smbclient, smbtorture) run to completion under libsocket_wrapper from one interface
+ * of a fake network, bounded in time, its output kept in a file so a chatty or hung program cannot
+ * block the caller.
+ */
+final class CTool {
+    private CTool() {
+    }
+
+    /** Exit status, merged stdout/stderr and wall time of one run. */
+    record Completed(int exit, String output, long nanos) {
+    }
+
+    static Completed run(List<String> cmd, Path swrapDir, int clientIface, Path cwd, long timeoutSeconds)
+            throws IOException, InterruptedException {
+        Path program = Path.of(cmd.get(0));
+        if (!Files.isExecutable(program)) {
+            throw new AssertionError(program + " is missing: scripts/test installs it (apt-get install -y "
+                    + (program.endsWith("smbtorture") ? "samba-testsuite" : program.getFileName()) + ")");
+        }
+        Path out = Files.createTempFile(cwd, program.getFileName().toString(), ".out");
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true)
+                .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().keySet().removeIf(k -> k.startsWith("SOCKET_WRAPPER_") || k.equals("LD_PRELOAD"));
+        pb.environment().putAll(ChildProcess.net(swrapDir, clientIface));
+        pb.environment().put("LD_PRELOAD", ChildProcess.LIBSOCKET_WRAPPER);
+        long start = System.nanoTime();
+        Process p = pb.start();
+        try {
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor();
+                throw new AssertionError(program.getFileName() + " did not finish within " + timeoutSeconds + " s: "
+                        + cmd + "\n" + Files.readString(out, StandardCharsets.UTF_8));
+            }
+            long nanos = System.nanoTime() - start;
+            return new Completed(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), nanos);
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+}
