@@ -52,10 +52,15 @@ public final class AsyncRequest {
 
     /** [MS-SMB2] 3.3.5.16: the canceled request "MUST be completed with STATUS_CANCELLED". */
     public void cancel() {
+        cancel(NtStatus.CANCELLED);
+    }
+
+    /** Undoes the registration and completes with the error {@code status} (e.g. when the handle closes). */
+    public void cancel(int status) {
         onLoop(() -> {
             if (!done) {
                 onCancel.run();
-                complete(NtStatus.CANCELLED, new io.swrap.smb.smb2.codec.Smb2ErrorResponse());
+                complete(status, new io.swrap.smb.smb2.codec.Smb2ErrorResponse());
             }
         });
     }

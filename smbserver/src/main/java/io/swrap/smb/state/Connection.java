@@ -50,8 +50,10 @@ public final class Connection {
     /** The FileId of the last CREATE (or operation) in a related compound chain, [MS-SMB2] 3.3.5.2.7.2. */
     public long compoundFileIdPersistent = -1;
     public long compoundFileIdVolatile = -1;
-    /** The status of the previous member in the current chain, so that related members can inherit failures. */
+    /** The status of a CREATE or of a bad chain start in the current chain, inherited by later related members. */
     public int compoundStatus;
+    /** Whether the previous request was the last of its frame, so the next one starts a chain. */
+    public boolean chainEnded = true;
 
     public Connection(ServerState server, Channel channel) {
         this.server = server;

@@ -115,7 +115,9 @@ public final class Open {
             }
         }
         if (pendingLock != null) {
-            pendingLock.cancel();
+            // As Windows and Samba (smb2.lock.cancel "cancel by close"): a lock still waiting when its handle
+            // closes fails with STATUS_RANGE_NOT_LOCKED, not STATUS_CANCELLED (no CANCEL was received).
+            pendingLock.cancel(io.swrap.smb.smb2.codec.NtStatus.RANGE_NOT_LOCKED);
         }
         server.locks().releaseAll(path, this);
         ShareModes modes = server.shareModes();

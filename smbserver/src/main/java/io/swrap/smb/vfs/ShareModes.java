@@ -65,18 +65,27 @@ public final class ShareModes {
             if (st.deletePending) {
                 throw new Smb2Exception(NtStatus.DELETE_PENDING, file + " is marked for deletion");
             }
-            for (Entry o : st.opens) {
-                // 2.1.5.1.2: opens without data access (attributes, security) take no part in sharing checks.
-                if (e.hasDataAccess() && o.hasDataAccess() && (conflicts(e, o) || conflicts(o, e))) {
-                    throw new Smb2Exception(NtStatus.SHARING_VIOLATION, file + ": access 0x"
-                            + Integer.toHexString(e.access) + "/share 0x" + Integer.toHexString(e.share)
-                            + " conflicts with an open holding access 0x" + Integer.toHexString(o.access)
-                            + "/share 0x" + Integer.toHexString(o.share));
-                }
-            }
+            checkSharing(file, e);
         }
         files.computeIfAbsent(file, k -> new FileState()).opens.add(e);
         e.path(file);
+    }
+
+    /** Fails with SHARING_VIOLATION when an open like {@code e} of {@code file} would conflict; takes nothing. */
+    public synchronized void checkSharing(Path file, Entry e) throws Smb2Exception {
+        FileState st = files.get(file);
+        if (st == null) {
+            return;
+        }
+        for (Entry o : st.opens) {
+            // 2.1.5.1.2: opens without data access (attributes, security) take no part in sharing checks.
+            if (e.hasDataAccess() && o.hasDataAccess() && (conflicts(e, o) || conflicts(o, e))) {
+                throw new Smb2Exception(NtStatus.SHARING_VIOLATION, file + ": access 0x"
+                        + Integer.toHexString(e.access) + "/share 0x" + Integer.toHexString(e.share)
+                        + " conflicts with an open holding access 0x" + Integer.toHexString(o.access)
+                        + "/share 0x" + Integer.toHexString(o.share));
+            }
+        }
     }
 
     /** True when {@code a}'s access is not allowed by {@code b}'s share mode. */

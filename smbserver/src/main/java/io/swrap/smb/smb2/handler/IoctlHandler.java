@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2Dialect;
 import io.swrap.smb.smb2.codec.Smb2Exception;
+import io.swrap.smb.smb2.codec.Smb2FileId;
 import io.swrap.smb.smb2.codec.Smb2IoctlRequest;
 import io.swrap.smb.smb2.codec.Smb2IoctlResponse;
 import io.swrap.smb.state.Connection;
@@ -15,7 +16,8 @@ import java.util.Arrays;
 
 /**
  * [MS-SMB2] 3.3.5.15 Receiving an SMB2 IOCTL Request: FSCTL_VALIDATE_NEGOTIATE_INFO (3.3.5.15.12),
- * FSCTL_QUERY_NETWORK_INTERFACE_INFO (3.3.5.15.11) and FSCTL_CREATE_OR_GET_OBJECT_ID ([MS-FSCC] 2.3.7).
+ * FSCTL_QUERY_NETWORK_INTERFACE_INFO (3.3.5.15.11), FSCTL_CREATE_OR_GET_OBJECT_ID ([MS-FSCC] 2.3.7) and
+ * FSCTL_GET/SET_COMPRESSION ({@link Compression}).
  * Other control codes get STATUS_NOT_SUPPORTED, after the FileId was checked (STATUS_FILE_CLOSED first,
  * as Windows and Samba answer).
  */
@@ -23,6 +25,15 @@ final class IoctlHandler implements Smb2CommandHandler {
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception {
         Smb2IoctlRequest req = Smb2IoctlRequest.decode(rc.request);
+        if ((req.ctlCode() == Smb2IoctlRequest.FSCTL_VALIDATE_NEGOTIATE_INFO
+                || req.ctlCode() == Smb2IoctlRequest.FSCTL_QUERY_NETWORK_INTERFACE_INFO)
+                && !req.fileId().equals(Smb2FileId.COMPOUND)) {
+            // 3.3.5.15: CtlCodes that take no file handle need FileId 0xFFFFFFFFFFFFFFFF, "then the server MUST
+            // fail the request with STATUS_INVALID_PARAMETER" (as Samba, smb2.ioctl.bug14788).
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, String.format(
+                    "IOCTL CtlCode 0x%08x with FileId %x:%x (expected: all ones)", req.ctlCode(),
+                    req.fileId().persistent(), req.fileId().volatileId()));
+        }
         if (req.ctlCode() == Smb2IoctlRequest.FSCTL_VALIDATE_NEGOTIATE_INFO) {
             return validateNegotiate(rc, req);
         }
@@ -35,12 +46,24 @@ final class IoctlHandler implements Smb2CommandHandler {
                         + Smb2Dialect.name(rc.conn.dialect) + " connection without multichannel"
                         + (rc.conn.server().config().multiChannel() ? "" : " (server multi channel support = no)"));
             }
-            return Reply.ok(new Smb2IoctlResponse(req.ctlCode(), req.fileId(),
-                    NetworkInterfaceInfo.encode(rc.conn.server().config())));
+            byte[] out = NetworkInterfaceInfo.encode(rc.conn.server().config());
+            if (out.length > req.maxOutputResponse()) {
+                // 3.3.5.15.11: a MaxOutputResponse too small for the NETWORK_INTERFACE_INFO list is
+                // STATUS_BUFFER_TOO_SMALL (as Samba, smb2.ioctl.bug14788).
+                throw new Smb2Exception(NtStatus.BUFFER_TOO_SMALL, "FSCTL_QUERY_NETWORK_INTERFACE_INFO needs "
+                        + out.length + " bytes, MaxOutputResponse is " + req.maxOutputResponse());
+            }
+            return Reply.ok(new Smb2IoctlResponse(req.ctlCode(), req.fileId(), out));
         }
         Open open = rc.open(req.fileId());
         if (req.ctlCode() == Smb2IoctlRequest.FSCTL_CREATE_OR_GET_OBJECT_ID) {
             return objectId(rc, req, open);
+        }
+        if (req.ctlCode() == Compression.FSCTL_GET_COMPRESSION) {
+            return Compression.get(req);
+        }
+        if (req.ctlCode() == Compression.FSCTL_SET_COMPRESSION) {
+            return Compression.set(req);
         }
         throw new Smb2Exception(NtStatus.NOT_SUPPORTED, String.format("IOCTL CtlCode 0x%08x is not supported",
                 req.ctlCode()));

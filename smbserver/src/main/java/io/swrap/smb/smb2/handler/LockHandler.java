@@ -12,9 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * [MS-SMB2] 3.3.5.14 Receiving an SMB2 LOCK Request. A request either unlocks or locks (never both); all
- * its locks are granted or none. A single lock without SMB2_LOCKFLAG_FAIL_IMMEDIATELY that conflicts
- * goes async and is retried whenever the file is unlocked, until granted or canceled.
+ * [MS-SMB2] 3.3.5.14 Receiving an SMB2 LOCK Request. The first element decides whether a request unlocks
+ * or locks; elements are processed in order, and of a lock request all locks are granted or none. A
+ * single lock without SMB2_LOCKFLAG_FAIL_IMMEDIATELY that conflicts goes async and is retried whenever the
+ * file is unlocked, until granted, canceled or its handle closes.
  */
 final class LockHandler implements Smb2CommandHandler {
     @Override
@@ -22,14 +23,16 @@ final class LockHandler implements Smb2CommandHandler {
         Smb2LockRequest req = Smb2LockRequest.decode(rc.request);
         Open open = rc.open(req.fileId());
         List<Smb2LockRequest.Element> els = req.locks();
-        boolean unlock = (els.get(0).flags() & Smb2LockRequest.UNLOCK) != 0;
-        for (Smb2LockRequest.Element e : els) {
-            check(e, unlock, els.size());
-        }
         ByteRangeLocks locks = rc.conn.server().locks();
         Path path = open.path();
-        if (unlock) {
+        if ((els.get(0).flags() & Smb2LockRequest.UNLOCK) != 0) {
+            // 3.3.5.14.1: elements are unlocked in order; a failing element ends the request, and the
+            // elements before it stay unlocked.
             for (Smb2LockRequest.Element e : els) {
+                if (e.flags() != Smb2LockRequest.UNLOCK) {
+                    throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "lock element flags 0x"
+                            + Integer.toHexString(e.flags()) + " in an unlock request (expected: UNLOCK alone)");
+                }
                 if (!locks.unlock(path, open, e.offset(), e.length())) {
                     throw new Smb2Exception(NtStatus.RANGE_NOT_LOCKED, "no lock at " + Long.toUnsignedString(e.offset())
                             + "+" + Long.toUnsignedString(e.length()) + " on this handle");
@@ -37,33 +40,38 @@ final class LockHandler implements Smb2CommandHandler {
             }
             return Reply.ok(new Smb2EmptyBody());
         }
+        // 3.3.5.14.2: elements are locked in order; a failing element releases the locks this request took.
         List<ByteRangeLocks.Lock> granted = new ArrayList<>();
-        for (Smb2LockRequest.Element e : els) {
-            ByteRangeLocks.Lock l = lock(open, e);
-            if (!locks.tryLock(path, l)) {
-                granted.forEach(g -> locks.unlock(path, open, g.offset(), g.length()));
-                if ((e.flags() & Smb2LockRequest.FAIL_IMMEDIATELY) == 0) {
-                    return waitFor(rc, open, locks, l);
+        try {
+            for (Smb2LockRequest.Element e : els) {
+                check(e, els.size());
+                ByteRangeLocks.Lock l = lock(open, e);
+                if (!locks.tryLock(path, l)) {
+                    if ((e.flags() & Smb2LockRequest.FAIL_IMMEDIATELY) == 0) {
+                        return waitFor(rc, open, locks, l);
+                    }
+                    throw new Smb2Exception(NtStatus.LOCK_NOT_GRANTED, "range " + Long.toUnsignedString(e.offset())
+                            + "+" + Long.toUnsignedString(e.length()) + " is locked");
                 }
-                throw new Smb2Exception(NtStatus.LOCK_NOT_GRANTED, "range " + Long.toUnsignedString(e.offset()) + "+"
-                        + Long.toUnsignedString(e.length()) + " is locked");
+                granted.add(l);
             }
-            granted.add(l);
+        } catch (Smb2Exception ex) {
+            granted.forEach(g -> locks.unlock(path, open, g.offset(), g.length()));
+            throw ex;
         }
         return Reply.ok(new Smb2EmptyBody());
     }
 
-    /** 3.3.5.14: flag combinations and ranges that are refused before any lock is taken. */
-    private static void check(Smb2LockRequest.Element e, boolean unlock, int count) throws Smb2Exception {
+    /** 3.3.5.14.2: flag combinations and ranges of a lock element that are refused. */
+    private static void check(Smb2LockRequest.Element e, int count) throws Smb2Exception {
         int f = e.flags();
-        boolean valid = unlock ? f == Smb2LockRequest.UNLOCK
-                : (f & ~(Smb2LockRequest.SHARED_LOCK | Smb2LockRequest.EXCLUSIVE_LOCK | Smb2LockRequest.FAIL_IMMEDIATELY)) == 0
-                        && Integer.bitCount(f & (Smb2LockRequest.SHARED_LOCK | Smb2LockRequest.EXCLUSIVE_LOCK)) == 1
-                        && (count == 1 || (f & Smb2LockRequest.FAIL_IMMEDIATELY) != 0);
+        int kind = Smb2LockRequest.SHARED_LOCK | Smb2LockRequest.EXCLUSIVE_LOCK;
+        boolean valid = (f & ~(kind | Smb2LockRequest.FAIL_IMMEDIATELY)) == 0 && Integer.bitCount(f & kind) == 1
+                && (count == 1 || (f & Smb2LockRequest.FAIL_IMMEDIATELY) != 0);
         if (!valid) {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "lock element flags 0x" + Integer.toHexString(f)
-                    + (unlock ? " in an unlock request" : "") + " (expected: one of SHARED/EXCLUSIVE, FAIL_IMMEDIATELY"
-                    + " on every element of a multi-lock request; or UNLOCK alone)");
+                    + " (expected: one of SHARED/EXCLUSIVE, with FAIL_IMMEDIATELY on every element of a multi-lock"
+                    + " request)");
         }
         if (e.length() != 0 && Long.compareUnsigned(e.offset() + e.length() - 1, e.offset()) < 0) {
             throw new Smb2Exception(NtStatus.INVALID_LOCK_RANGE, "lock range " + Long.toUnsignedString(e.offset())

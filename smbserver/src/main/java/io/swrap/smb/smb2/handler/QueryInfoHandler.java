@@ -30,6 +30,23 @@ final class QueryInfoHandler implements Smb2CommandHandler {
         return new InfoBuffer(rc.ctx.alloc().buffer(sd.length).writeBytes(sd), sd.length);
     }
 
+    /**
+     * 3.3.5.20.1: Basic, All, NetworkOpen and AttributeTag need FILE_READ_ATTRIBUTES on the handle, FullEa needs
+     * FILE_READ_EA; otherwise STATUS_ACCESS_DENIED.
+     */
+    private static void checkAccess(Open open, int infoClass) throws Smb2Exception {
+        int need = switch (infoClass) {
+            case FileInformation.BASIC, FileInformation.ALL, FileInformation.NETWORK_OPEN,
+                    FileInformation.ATTRIBUTE_TAG -> AccessMask.FILE_READ_ATTRIBUTES;
+            case FileInformation.FULL_EA -> AccessMask.FILE_READ_EA;
+            default -> 0;
+        };
+        if ((open.access() & need) != need) {
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "information class " + infoClass + " needs access 0x"
+                    + Integer.toHexString(need) + "; the handle has 0x" + Integer.toHexString(open.access()));
+        }
+    }
+
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
         Smb2QueryInfoRequest req = Smb2QueryInfoRequest.decode(rc.request);
@@ -37,6 +54,7 @@ final class QueryInfoHandler implements Smb2CommandHandler {
         Share share = rc.tree.share();
         InfoBuffer info = switch (req.infoType()) {
             case Smb2QueryInfoRequest.INFO_FILE -> {
+                checkAccess(open, req.infoClass());
                 FileInfo f = FileInfo.of(open.path());
                 boolean pending = open.deleteOnClose
                         || rc.conn.server().shareModes().isDeletePending(open.path());

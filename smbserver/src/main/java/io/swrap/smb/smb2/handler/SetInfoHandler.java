@@ -9,6 +9,7 @@ import io.swrap.smb.smb2.fscc.FileInformation;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.vfs.ChangeNotify;
 import io.swrap.smb.vfs.FileTimes;
+import io.swrap.smb.vfs.StoredInfo;
 import io.swrap.smb.vfs.Share;
 import io.swrap.smb.vfs.ShareModes;
 import io.swrap.smb.vfs.Vfs;
@@ -30,6 +31,11 @@ import java.util.List;
  */
 final class SetInfoHandler implements Smb2CommandHandler {
     private static final int FILE_ATTRIBUTE_TEMPORARY = 0x100;
+    /**
+     * [MS-FSCC] 2.6 attributes a client can set and that are stored: HIDDEN, SYSTEM, ARCHIVE, NORMAL, TEMPORARY,
+     * OFFLINE, NOT_CONTENT_INDEXED. READONLY follows the file's mode bits and DIRECTORY its type.
+     */
+    private static final int STORED_ATTRIBUTES = 0x2 | 0x4 | 0x20 | 0x80 | FILE_ATTRIBUTE_TEMPORARY | 0x1000 | 0x2000;
 
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
@@ -79,7 +85,7 @@ final class SetInfoHandler implements Smb2CommandHandler {
         }
     }
 
-    /** FileBasicInformation: four times (0 and -1 mean "leave unchanged") and FileAttributes (ignored). */
+    /** FileBasicInformation: four times (0 and -1 mean "leave unchanged") and FileAttributes (0: unchanged). */
     private static void basic(Open open, ByteBuf b) throws Smb2Exception, IOException {
         need(b, 36);
         requireAccess(open, AccessMask.FILE_WRITE_ATTRIBUTES, "setting basic information");
@@ -92,6 +98,13 @@ final class SetInfoHandler implements Smb2CommandHandler {
         FileTime accessed = time(b.getLongLE(i + 8));
         FileTime written = time(b.getLongLE(i + 16));
         Files.getFileAttributeView(open.path(), BasicFileAttributeView.class).setTimes(written, accessed, created);
+        long changed = b.getLongLE(i + 24);
+        int attributes = b.getIntLE(i + 32) & STORED_ATTRIBUTES;
+        if (created != null || time(changed) != null || attributes != 0) {
+            // Linux keeps none of these: they are stored beside the file (0 leaves a value unchanged).
+            StoredInfo.update(open.path(), attributes, created != null ? b.getLongLE(i) : 0,
+                    time(changed) != null ? changed : 0);
+        }
     }
 
     private static FileTime time(long ft) {
@@ -130,6 +143,11 @@ final class SetInfoHandler implements Smb2CommandHandler {
             dest = target.path();
         }
         ShareModes modes = rc.conn.server().shareModes();
+        // As Windows and Samba (smb2.rename.*_delete_access): a rename works like an open of the source's
+        // parent directory for DELETE sharing READ|WRITE, so an open of that directory holding DELETE, or not
+        // sharing DELETE, makes it fail with STATUS_SHARING_VIOLATION.
+        modes.checkSharing(src.getParent(), new ShareModes.Entry(ShareModes.DELETE,
+                ShareModes.FILE_SHARE_READ | ShareModes.FILE_SHARE_WRITE));
         if (open.isDirectory() && hasOpenChildren(modes, src)) {
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "directory " + share.relativeName(src)
                     + " has open files below it");

@@ -73,7 +73,9 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
 
     private Smb2Response dispatch(RequestContext rc) {
         Smb2Request req = rc.request;
-        if (!req.header().isRelated()) {
+        boolean chainStart = conn.chainEnded;
+        conn.chainEnded = req.lastInChain();
+        if (!req.header().isRelated() || chainStart) {
             conn.compoundFileIdPersistent = -1;
             conn.compoundFileIdVolatile = -1;
             conn.compoundStatus = NtStatus.SUCCESS;
@@ -96,7 +98,9 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
         if (reply == null) {
             return null;
         }
-        if (req.command() == Smb2Command.CREATE) {
+        if (req.command() == Smb2Command.CREATE || (chainStart && req.header().isRelated())) {
+            // A failed CREATE, or a chain that wrongly starts with a related request, fails the rest of the
+            // related chain (3.3.5.2.7.2; as Samba and Windows, smb2.compound.related9).
             conn.compoundStatus = reply.status();
         }
         if (reply.pending() != null) {
@@ -117,8 +121,10 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
         }
         int cmd = req.command();
         if (req.header().isRelated() && conn.compoundStatus != NtStatus.SUCCESS) {
-            // Samba and Windows fail the rest of a related chain with the failed CREATE's status.
-            throw new Smb2Exception(conn.compoundStatus, "previous CREATE of the related chain failed");
+            // 3.3.5.2.7.2: "the server SHOULD fail the current operation with the same error code returned by
+            // the previous operation" (Samba and Windows do so after a failed CREATE or a bad chain start).
+            throw new Smb2Exception(conn.compoundStatus, "an earlier operation of the related chain failed with 0x"
+                    + Integer.toHexString(conn.compoundStatus));
         }
         if (!conn.negotiated() && cmd != Smb2Command.NEGOTIATE) {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, Smb2Command.name(cmd) + " before NEGOTIATE");
