@@ -17,10 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The selftest's Java SMB client ({@code io.swrap.selftest.smbclient}) in a child JVM under the agent
@@ -28,27 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * password, servers that require signing or encryption; and Debian's smbclient confirms what the Java
  * client wrote.
  */
-class JavaSmbClientIT {
-    private static final int[] NICS = {11, 12, 13, 14};
+class JavaSmbClientIT extends SmbServerSuite {
     private static final int CLIENT = 22;
     private static final int MIB = 3;
     private static final Duration PER_SCENARIO = Duration.ofSeconds(30);
-
-    @TempDir
-    static Path base;
-    private static SmbEnv env;
-
-    @BeforeAll
-    static void start() throws Exception {
-        env = SmbEnv.start(base.resolve("net"), NICS, "");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (env != null) {
-            env.close();
-        }
-    }
 
     /** Runs SmbClientPeer against {@code 127.0.0.nic:445} of the main server with the given scenarios. */
     private static ChildProcess peer(int nic, List<String> scenarios) throws Exception {

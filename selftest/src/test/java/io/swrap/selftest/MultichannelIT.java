@@ -9,10 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -21,29 +18,12 @@ import org.junit.jupiter.params.provider.CsvSource;
  * on port 445 of four fake NICs, smbtorture (Debian samba-testsuite 4.17) under C libsocket_wrapper on
  * interface 21. Its multichannel channels all go to the address on its command line.
  */
-class MultichannelIT {
-    private static final int[] NICS = {11, 12, 13, 14};
+class MultichannelIT extends SmbServerSuite {
     private static final int CLIENT = 21;
     private static final long TIMEOUT_SECONDS = 60;
     /** The smb2.multichannel tests this slice of issue 5 passes (oplocks and leases are still to come). */
     private static final List<String> PASSING = List.of("smb2.multichannel.generic.interface_info",
             "smb2.multichannel.generic.num_channels", "smb2.multichannel.bugs.bug_15346");
-
-    @TempDir
-    static Path base;
-    private static SmbEnv env;
-
-    @BeforeAll
-    static void start() throws Exception {
-        env = SmbEnv.start(base.resolve("net"), NICS, "");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (env != null) {
-            env.close();
-        }
-    }
 
     /** bug_15346 (31 simultaneous NEGOTIATEs of one ClientGuid, then binds) runs once, on 3.1.1. */
     @ParameterizedTest(name = "{0} {1}")

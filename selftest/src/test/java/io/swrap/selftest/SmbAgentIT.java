@@ -12,10 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -23,25 +20,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The SMB server in its own JVM under the agent, on port 445 of four fake NICs, and Debian's
  * smbclient under C libsocket_wrapper on another interface: every dialect, signed and encrypted.
  */
-class SmbAgentIT {
-    private static final int[] NICS = {11, 12, 13, 14};
+class SmbAgentIT extends SmbServerSuite {
     private static final int CLIENT = 21;
-
-    @TempDir
-    static Path base;
-    private static SmbEnv env;
-
-    @BeforeAll
-    static void start() throws Exception {
-        env = SmbEnv.start(base.resolve("net"), NICS, "");
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        if (env != null) {
-            env.close();
-        }
-    }
 
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource({"SMB2_02,", "SMB2_10,", "SMB3_00,", "SMB3_11,", "SMB2_10,sign", "SMB3_00,sign", "SMB3_11,sign",
