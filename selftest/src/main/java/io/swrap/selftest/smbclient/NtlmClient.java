@@ -7,7 +7,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import org.bouncycastle.crypto.engines.RC4Engine;
 
 /**
  * The client side of one NTLMSSP exchange ([MS-NLMP] 3.1.5): NEGOTIATE_MESSAGE out, CHALLENGE_MESSAGE in,
@@ -140,17 +139,7 @@ final class NtlmClient {
      * sends it: SPNEGO's mechListMIC ([MS-SPNG] 3.1.5.1).
      */
     byte[] mac(byte[] message, boolean client) {
-        String dir = client ? "client-to-server" : "server-to-client";
-        byte[] signKey = NtlmCrypto.md5(exportedSessionKey,
-                ("session key to " + dir + " signing key magic constant\0").getBytes(StandardCharsets.US_ASCII));
-        byte[] sealKey = NtlmCrypto.md5(exportedSessionKey,
-                ("session key to " + dir + " sealing key magic constant\0").getBytes(StandardCharsets.US_ASCII));
-        byte[] checksum = Arrays.copyOf(NtlmCrypto.hmacMd5(signKey, new byte[4], message), 8);
-        if ((flags & NEGOTIATE_KEY_EXCH) != 0) {
-            RC4Engine handle = NtlmCrypto.rc4(sealKey);
-            checksum = NtlmCrypto.rc4(handle, checksum);
-        }
-        return le(ByteBuffer.allocate(16)).putInt(1).put(checksum).putInt(0).array();
+        return NtlmCrypto.mac(exportedSessionKey, (flags & NEGOTIATE_KEY_EXCH) != 0, message, client);
     }
 
     private static int fieldHeader(ByteBuffer m, int len, int off) {

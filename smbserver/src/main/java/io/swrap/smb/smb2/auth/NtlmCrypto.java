@@ -60,4 +60,23 @@ public final class NtlmCrypto {
         rc4.processBytes(data, 0, data.length, out, 0);
         return out;
     }
+
+    /**
+     * [MS-NLMP] 3.4.4.2 MAC of {@code message} with sequence number 0, as the client (true) or the
+     * server sends it; with NTLMSSP_NEGOTIATE_KEY_EXCH the checksum is sealed with RC4. SPNEGO uses it
+     * for the mechListMIC ([MS-SPNG] 3.1.5.1), on both ends.
+     */
+    public static byte[] mac(byte[] exportedSessionKey, boolean keyExchange, byte[] message, boolean client) {
+        String dir = client ? "client-to-server" : "server-to-client";
+        byte[] signKey = md5(exportedSessionKey,
+                ("session key to " + dir + " signing key magic constant\0").getBytes(StandardCharsets.US_ASCII));
+        byte[] sealKey = md5(exportedSessionKey,
+                ("session key to " + dir + " sealing key magic constant\0").getBytes(StandardCharsets.US_ASCII));
+        byte[] checksum = java.util.Arrays.copyOf(hmacMd5(signKey, new byte[4], message), 8);
+        if (keyExchange) {
+            checksum = rc4(rc4(sealKey), checksum);
+        }
+        return java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putInt(1).put(checksum).putInt(0).array();
+    }
 }

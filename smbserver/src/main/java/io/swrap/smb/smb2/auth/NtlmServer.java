@@ -8,7 +8,6 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Locale;
-import org.bouncycastle.crypto.engines.RC4Engine;
 
 /**
  * The server side of one NTLMSSP exchange ([MS-NLMP] 3.2.5): NEGOTIATE_MESSAGE in, CHALLENGE_MESSAGE
@@ -174,18 +173,7 @@ final class NtlmServer {
 
     /** [MS-NLMP] 3.4.4.2 MAC of {@code message} with sequence 0, by the client (true) or the server. */
     byte[] mac(byte[] message, boolean client) {
-        String dir = client ? "client-to-server" : "server-to-client";
-        byte[] signKey = NtlmCrypto.md5(exportedSessionKey,
-                ("session key to " + dir + " signing key magic constant\0").getBytes(StandardCharsets.US_ASCII));
-        byte[] sealKey = NtlmCrypto.md5(exportedSessionKey,
-                ("session key to " + dir + " sealing key magic constant\0").getBytes(StandardCharsets.US_ASCII));
-        byte[] seq = new byte[4];
-        byte[] checksum = Arrays.copyOf(NtlmCrypto.hmacMd5(signKey, seq, message), 8);
-        if ((flags & NEGOTIATE_KEY_EXCH) != 0) {
-            RC4Engine handle = NtlmCrypto.rc4(sealKey);
-            checksum = NtlmCrypto.rc4(handle, checksum);
-        }
-        return le(ByteBuffer.allocate(16)).putInt(1).put(checksum).putInt(0).array();
+        return NtlmCrypto.mac(exportedSessionKey, (flags & NEGOTIATE_KEY_EXCH) != 0, message, client);
     }
 
     private static void checkMessage(byte[] msg, int type, int minLength) throws AuthException {
