@@ -81,7 +81,18 @@ class TableIT {
             long pids = ring.stream().filter(p -> ls.stream().anyMatch(l -> l.contains(p.pid() + "("))).count();
             assertTrue(pids >= 2, "swrap ls shows the sockets of the running processes: " + ls);
             for (ChildProcess p : ring) {
-                Matcher m = p.expect("STRESS id=\\d passed=(\\d+) received=(\\d+) errors=(\\d+)");
+                Matcher m;
+                try {
+                    m = p.expect("STRESS id=\\d passed=(\\d+) received=(\\d+) errors=(\\d+)");
+                } catch (AssertionError e) {
+                    // one process waits on another's failure: show the whole ring
+                    StringBuilder all = new StringBuilder(e.getMessage());
+                    for (ChildProcess other : ring) {
+                        all.append("\n--- ").append(other.pid()).append(": ").append(other.stdout())
+                                .append("\n").append(other.stderr());
+                    }
+                    throw new AssertionError(all.toString(), e);
+                }
                 assertEquals("0", m.group(3), "errors: " + p.stdout());
                 assertTrue(Integer.parseInt(m.group(1)) > 10, "sockets passed: " + m.group());
                 p.succeeds();

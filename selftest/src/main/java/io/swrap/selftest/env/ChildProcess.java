@@ -37,9 +37,11 @@ public final class ChildProcess implements AutoCloseable {
     private final List<String> seen = Collections.synchronizedList(new ArrayList<>());
     private final StringBuffer stderr = new StringBuffer();
     private final List<Thread> pumps = new ArrayList<>();
+    private final boolean jvm;
 
     private ChildProcess(String name, List<String> command, Map<String, String> env) throws IOException {
         this.name = name;
+        this.jvm = command.get(0).equals(JAVA);
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("SOCKET_WRAPPER_") || k.equals("LD_PRELOAD"));
         pb.environment().putAll(env);
@@ -157,7 +159,8 @@ public final class ChildProcess implements AutoCloseable {
             String line = left > 0 ? lines.poll(left, TimeUnit.NANOSECONDS) : null;
             if (line == null) {
                 throw new AssertionError(name + ": no line matching /" + regex + "/ within " + timeout
-                        + "; stdout so far: " + stdout() + "; alive=" + process.isAlive() + "; stderr:\n" + stderr);
+                        + "; stdout so far: " + stdout() + "; alive=" + process.isAlive() + "; stderr:\n" + stderr
+                        + threadDump());
             }
             Matcher m = p.matcher(line);
             if (m.matches()) {
@@ -169,7 +172,8 @@ public final class ChildProcess implements AutoCloseable {
     /** Waits (at most 60 s) for the exit code. */
     public int waitFor() throws InterruptedException {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            throw new AssertionError(name + " did not exit within 60 s; stdout: " + stdout() + "; stderr:\n" + stderr);
+            throw new AssertionError(name + " did not exit within 60 s; stdout: " + stdout() + "; stderr:\n" + stderr
+                    + threadDump());
         }
         // the exit code is known before the readers have seen the end of the output: wait for them too
         for (Thread t : pumps) {
@@ -183,6 +187,35 @@ public final class ChildProcess implements AutoCloseable {
         int rc = waitFor();
         if (rc != 0) {
             throw new AssertionError(name + " exited with " + rc + "; stdout: " + stdout() + "; stderr:\n" + stderr);
+        }
+    }
+
+    /**
+     * The threads of a live JVM child (virtual ones included), for the message of a missed
+     * expectation: a hang is then diagnosable from the CI log alone. Empty for other children.
+     */
+    private String threadDump() {
+        if (!jvm || !process.isAlive()) {
+            return "";
+        }
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        try {
+            Path out = Files.createTempFile("swrap-threads-" + process.pid() + "-", ".txt");
+            Files.delete(out); // jcmd refuses to overwrite
+            Process p = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.dump_to_file",
+                    "-format=text", out.toString()).redirectErrorStream(true).start();
+            String jcmdOutput = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(30, TimeUnit.SECONDS) || !Files.exists(out)) {
+                return "\nthread dump of " + name + " failed: " + jcmd + ": " + jcmdOutput;
+            }
+            String dump = Files.readString(out);
+            Files.delete(out);
+            return "\nthreads of " + name + " (pid " + process.pid() + "):\n" + dump;
+        } catch (IOException e) {
+            return "\nthread dump of " + name + " failed: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "\nthread dump of " + name + " interrupted";
         }
     }
 

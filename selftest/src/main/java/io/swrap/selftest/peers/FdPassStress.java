@@ -6,13 +6,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.newsclub.net.unix.AFUNIXServerSocket;
 import org.newsclub.net.unix.AFUNIXSocket;
@@ -41,6 +42,8 @@ public final class FdPassStress {
         ServerSocketChannel echoServer = ServerSocketChannel.open().bind(echo);
         Thread.ofPlatform().daemon().start(() -> echoLoop(echoServer));
         AFUNIXServerSocket ctl = AFUNIXServerSocket.bindOn(AFUNIXSocketAddress.of(ctlPath(dir, id)));
+        // a predecessor that failed never connects: end with an error instead of waiting forever
+        ctl.setSoTimeout((int) TimeUnit.SECONDS.toMillis(60));
         List<Thread> all = new ArrayList<>();
         List<Thread> receivers = new ArrayList<>();
         // the predecessor's workers, one control connection each; accepted aside, as every
@@ -107,16 +110,22 @@ public final class FdPassStress {
         }
     }
 
+    /**
+     * Connects to the successor's control socket, waiting for it to listen: its file exists
+     * from bind(), a moment before listen(), so "refused" is retried as well as "missing".
+     */
     private static AFUNIXSocket connect(Path ctl) throws IOException {
-        for (int attempt = 0; ; attempt++) {
-            if (Files.exists(ctl)) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            try {
                 return AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(ctl));
-            }
-            if (attempt == 300) {
-                throw new IOException(ctl + " did not appear within 30 s");
+            } catch (SocketException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException(ctl + ": nobody listening within 30 s", e);
+                }
             }
             try {
-                Thread.sleep(100);
+                Thread.sleep(50);
             } catch (InterruptedException e) {
                 throw new IOException("interrupted", e);
             }
