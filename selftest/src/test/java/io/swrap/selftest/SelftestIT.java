@@ -28,7 +28,7 @@ class SelftestIT {
                 assertEquals(r.from(), r.serverSaw(), report);
             }
         }
-        assertTrue(report.contains("selftest: 29 passed, 0 failed (and 8 knownfail"), report);
+        assertTrue(report.contains("selftest: 37 passed, 0 failed (and 0 knownfail"), report);
     }
 
     @Test

@@ -59,6 +59,13 @@ public final class SmbServer implements AutoCloseable {
     /** Starts listening; {@code state} carries the config. Port 0 in the config means "any free port". */
     public static SmbServer start(ServerState state) throws IOException, InterruptedException {
         SmbConfig cfg = state.config();
+        if (cfg.multiChannel()) {
+            try {
+                io.swrap.smb.transport.SendQueue.checkAvailable();
+            } catch (IllegalStateException e) {
+                throw new IOException(e.getMessage(), e);
+            }
+        }
         SmbServer s = new SmbServer(new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()),
                 new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory()));
         ServerBootstrap b = new ServerBootstrap()
@@ -101,6 +108,7 @@ public final class SmbServer implements AutoCloseable {
         // a large frame arrives in many reads: keep them as components instead of copying into
         // ever larger buffers; WRITE hands the components to the file as they are
         frames.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
+        p.addLast("ack", conn.ack());
         p.addLast("frame", frames);
         p.addLast("framePrepender", new LengthFieldPrepender(4));
         p.addLast("transform", new Smb2TransformCodec(conn::cipher));

@@ -67,7 +67,8 @@ public final class ChildProcess implements AutoCloseable {
     /** The JVM flags of a JVM under the agent. */
     public static List<String> agentFlags() {
         return List.of("-javaagent:" + agentJar(), "--enable-native-access=ALL-UNNAMED",
-                "-Dio.netty.transport.noNative=true");
+                // the SMB server reads its sockets' send queues (break delivery over several channels)
+                "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED", "-Dio.netty.transport.noNative=true");
     }
 
     /** A JVM under the agent running {@code mainClass} from this JVM's class path. */

@@ -48,6 +48,10 @@ public final class SmbEnv implements AutoCloseable {
         }
         conf.append("\n  smb ports = ").append(PORT)
                 .append("\n  smb passwd file = ").append(passwd)
+                // as Samba's selftest fileserver: smbtorture may mark a channel as never acknowledging breaks
+                .append("\n  smbd:FSCTL_SMBTORTURE = yes")
+                // 32 dead channels one after the other stay well inside the 35 s a waiting open allows
+                .append("\n  smbserver:break ack timeout = 500")
                 .append("\n  ").append(extraGlobals)
                 .append("\n[share]\n  path = ").append(base.resolve("share"))
                 .append("\n  read only = no\n");

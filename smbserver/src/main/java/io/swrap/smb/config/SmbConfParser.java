@@ -95,7 +95,8 @@ public final class SmbConfParser {
 
     private static final List<String> GLOBAL_KEYS = List.of("interfaces", "smbports", "serversigning", "smbencrypt",
             "serverminprotocol", "servermaxprotocol", "smbpasswdfile", "netbiosname", "workgroup",
-            "servermultichannelsupport");
+            "servermultichannelsupport", "smb2leases", "smb2disableoplockbreakretry", "smbd:fsctl_smbtorture",
+            "smbserver:breakacktimeout");
     private static final List<String> SHARE_KEYS = List.of("path", "readonly", "writeable", "writable", "smbencrypt");
 
     private static String normalizeKey(String key) {
@@ -126,6 +127,10 @@ public final class SmbConfParser {
         }
         boolean multiChannel = !global.containsKey("servermultichannelsupport") || parseBool(
                 global.get("servermultichannelsupport"), line("servermultichannelsupport"), "server multi channel support");
+        SmbConfig.Oplocking oplocking = new SmbConfig.Oplocking(globalBool("smb2leases", "smb2 leases", true),
+                globalBool("smb2disableoplockbreakretry", "smb2 disable oplock break retry", false),
+                globalBool("smbd:fsctl_smbtorture", "smbd:FSCTL_SMBTORTURE", false),
+                java.time.Duration.ofMillis(breakAckTimeout()));
         Map<String, ShareConfig> shares = new LinkedHashMap<>();
         shares.put("ipc$", new ShareConfig("IPC$", null, true, encrypt));
         for (var e : shareValues.entrySet()) {
@@ -133,7 +138,24 @@ public final class SmbConfParser {
         }
         return new SmbConfig(ifaces, ports, signing, encrypt, min, max, baseDir.resolve(passwd),
                 global.getOrDefault("netbiosname", "SWRAP").toUpperCase(Locale.ROOT),
-                global.getOrDefault("workgroup", "WORKGROUP").toUpperCase(Locale.ROOT), multiChannel, shares);
+                global.getOrDefault("workgroup", "WORKGROUP").toUpperCase(Locale.ROOT), multiChannel, oplocking, shares);
+    }
+
+    private boolean globalBool(String key, String name, boolean dflt) throws ConfigException {
+        return global.containsKey(key) ? parseBool(global.get(key), line(key), name) : dflt;
+    }
+
+    private long breakAckTimeout() throws ConfigException {
+        String v = global.get("smbserver:breakacktimeout");
+        if (v == null) {
+            return 1000;
+        }
+        long ms = parseLong(v, line("smbserver:breakacktimeout"), "smbserver:break ack timeout");
+        if (ms < 100 || ms > 35000) {
+            throw new ConfigException(fileName, line("smbserver:breakacktimeout"), "smbserver:break ack timeout: "
+                    + ms + " (expected: milliseconds, 100..35000)");
+        }
+        return ms;
     }
 
     private int line(String key) {

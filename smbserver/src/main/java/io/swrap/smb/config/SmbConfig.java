@@ -19,6 +19,8 @@ import java.util.Map;
  *   <li>{@code smb passwd file}: smbpasswd(5) file; required</li>
  *   <li>{@code netbios name}: default SWRAP; {@code workgroup}: default WORKGROUP</li>
  *   <li>{@code server multi channel support}: yes | no; default yes (Samba's default since 4.15, also in 4.17)</li>
+ *   <li>{@code smb2 leases}, {@code smb2 disable oplock break retry}, {@code smbd:FSCTL_SMBTORTURE},
+ *       {@code smbserver:break ack timeout}: see {@link Oplocking}</li>
  *   <li>per share: {@code path} (required), {@code read only} (default yes), {@code smb encrypt}</li>
  * </ul>
  */
@@ -33,7 +35,21 @@ public record SmbConfig(
         String netbiosName,
         String workgroup,
         boolean multiChannel,
+        Oplocking oplocking,
         Map<String, ShareConfig> shares) {
+
+    /**
+     * How oplocks and leases behave: {@code smb2 leases} (default yes), {@code smb2 disable oplock break
+     * retry} (default no: an oplock break goes to the session's channels one after the other, in creation
+     * order, until one takes it in, as [MS-SMB2] 3.3.4.6 says; yes: only to the newest channel, never
+     * retried, as Windows does), {@code smbd:FSCTL_SMBTORTURE} (default no: accept smbtorture's
+     * FSCTL_SMBTORTURE_FORCE_UNACKED_TIMEOUT, which makes a connection never acknowledge breaks), and
+     * {@code smbserver:break ack timeout} (milliseconds, 100..35000, default 1000: how long a channel may
+     * leave a break unread before it is dropped and the break goes to the next channel).
+     */
+    public record Oplocking(boolean leases, boolean disableOplockBreakRetry, boolean fsctlSmbtorture,
+            java.time.Duration breakAckTimeout) {
+    }
 
     public SmbConfig {
         interfaces = List.copyOf(interfaces);

@@ -26,6 +26,7 @@ public final class Connection {
     private final ServerState server;
     private final Channel channel;
     private final CreditWindow credits = new CreditWindow();
+    private final io.swrap.smb.transport.AckTracker ack = new io.swrap.smb.transport.AckTracker();
     private final Map<Long, Session> sessions = new HashMap<>();
     private final Map<Long, AsyncRequest> asyncRequests = new HashMap<>();
     private long nextAsyncId = 1;
@@ -90,6 +91,11 @@ public final class Connection {
             }
             // that client was closing on this very loop: it is gone from the table now; look again
         }
+    }
+
+    /** The pipeline's head, which knows how much of what was sent the client has taken in. */
+    public io.swrap.smb.transport.AckTracker ack() {
+        return ack;
     }
 
     public CreditWindow credits() {

@@ -120,6 +120,7 @@ public final class Open {
             pendingLock.cancel(io.swrap.smb.smb2.codec.NtStatus.RANGE_NOT_LOCKED);
         }
         server.locks().releaseAll(path, this);
+        server.oplocks().release(this); // wakes opens that wait for this one's break
         ShareModes modes = server.shareModes();
         if (deleteOnClose) {
             modes.setDeletePending(path, true);

@@ -25,6 +25,7 @@ public final class ServerState {
     private final io.swrap.smb.vfs.ByteRangeLocks locks = new io.swrap.smb.vfs.ByteRangeLocks();
     private final java.util.concurrent.ConcurrentHashMap<String, Client> clients =
             new java.util.concurrent.ConcurrentHashMap<>();
+    private final io.swrap.smb.oplock.Oplocks oplocks;
     private final AtomicLong nextSessionId = new AtomicLong(1);
     private final AtomicLong nextFileId = new AtomicLong(1);
 
@@ -32,6 +33,7 @@ public final class ServerState {
     public ServerState(SmbConfig config) throws IOException {
         this.config = config;
         this.users = new SmbPasswdFile(config.passwdFile());
+        this.oplocks = new io.swrap.smb.oplock.Oplocks(config.oplocking().leases());
         UUID g = UUID.randomUUID();
         for (int i = 0; i < 8; i++) {
             serverGuid[i] = (byte) (g.getMostSignificantBits() >>> (8 * i));
@@ -69,6 +71,15 @@ public final class ServerState {
      */
     java.util.concurrent.ConcurrentHashMap<String, Client> clients() {
         return clients;
+    }
+
+    /** The connections of ClientGuid {@code guid} (hex), or null; touch it only from its {@link Client#loop()}. */
+    public Client client(String guid) {
+        return clients.get(guid);
+    }
+
+    public io.swrap.smb.oplock.Oplocks oplocks() {
+        return oplocks;
     }
 
     public ShareModes shareModes() {

@@ -85,6 +85,12 @@ public final class Session {
         return channels.get(conn);
     }
 
+    /** The connections of the channels that completed their bind (the first one included), in creation order. */
+    public java.util.List<Connection> boundConnections() {
+        return channels.values().stream().filter(c -> c.signer() != null || c.connection() == connection)
+                .map(SessionChannel::connection).toList();
+    }
+
     public int channelCount() {
         return channels.size();
     }

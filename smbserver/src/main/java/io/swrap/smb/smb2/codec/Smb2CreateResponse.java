@@ -8,7 +8,7 @@ import java.util.List;
  * CreationTime, LastAccessTime, LastWriteTime, ChangeTime, AllocationSize, EndofFile (8 each),
  * FileAttributes (4), Reserved2 (4), FileId (16), CreateContextsOffset (4), CreateContextsLength (4), Buffer.
  */
-public record Smb2CreateResponse(int createAction, long creationTime, long lastAccessTime, long lastWriteTime,
+public record Smb2CreateResponse(int oplockLevel, int createAction, long creationTime, long lastAccessTime, long lastWriteTime,
         long changeTime, long allocationSize, long endOfFile, int fileAttributes, Smb2FileId fileId,
         List<Smb2CreateContext> contexts) implements Smb2ResponseBody {
     public static final int FILE_SUPERSEDED = 0;
@@ -20,7 +20,7 @@ public record Smb2CreateResponse(int createAction, long creationTime, long lastA
     public void encode(ByteBuf out) {
         int start = out.writerIndex();
         out.writeShortLE(89);
-        out.writeByte(0); // OplockLevel: SMB2_OPLOCK_LEVEL_NONE (no oplocks yet)
+        out.writeByte(oplockLevel);
         out.writeByte(0);
         out.writeIntLE(createAction);
         out.writeLongLE(creationTime);

@@ -6,6 +6,10 @@ import io.swrap.smb.smb2.codec.Smb2CreateRequest;
 import io.swrap.smb.smb2.codec.Smb2CreateResponse;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2FileId;
+import io.swrap.smb.oplock.Granted;
+import io.swrap.smb.oplock.OplockLevel;
+import io.swrap.smb.oplock.OplockRequest;
+import io.swrap.smb.oplock.Oplocks;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.vfs.ChangeNotify;
 import io.swrap.smb.vfs.FileInfo;
@@ -27,12 +31,19 @@ import java.util.Set;
 /**
  * [MS-SMB2] 3.3.5.9 Receiving an SMB2 CREATE Request, with [MS-FSA] 2.1.5.1 semantics for the six
  * CreateDispositions, FILE_DIRECTORY_FILE / FILE_NON_DIRECTORY_FILE / FILE_DELETE_ON_CLOSE, and share
- * access checked against the other opens of the file. Create contexts: MxAc and QFid are answered;
- * DHnQ and others are accepted and ignored (no durable handles and no oplocks are granted).
+ * access checked against the other opens of the file, oplocks and leases granted and broken through the
+ * server's {@link Oplocks} table (a CREATE that must wait for break acknowledgments goes async, see
+ * {@link OplockWait}). Create contexts: MxAc, QFid and RqLs are answered; DHnQ and others are accepted
+ * and ignored (no durable handles are granted).
  */
 final class CreateHandler implements Smb2CommandHandler {
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
+        return create(rc, null);
+    }
+
+    /** @param waiting the async request of a CREATE that waited for break acknowledgments, or null */
+    private Reply create(RequestContext rc, OplockWait waiting) throws Smb2Exception, IOException {
         Smb2CreateRequest req = Smb2CreateRequest.decode(rc.request);
         Share share = rc.tree.share();
         if (share.isIpc()) {
@@ -76,6 +87,8 @@ final class CreateHandler implements Smb2CommandHandler {
         ShareModes.Entry entry = new ShareModes.Entry(access, req.shareAccess());
         int action;
         boolean isDir;
+        Oplocks oplocks = rc.conn.server().oplocks();
+        OplockRequest oreq;
         if (r.exists()) {
             isDir = Files.isDirectory(path);
             checkExisting(req, disp, opts, isDir);
@@ -83,7 +96,28 @@ final class CreateHandler implements Smb2CommandHandler {
                 throw new Smb2Exception(NtStatus.DIRECTORY_NOT_EMPTY, "'" + req.name()
                         + "' opened with FILE_DELETE_ON_CLOSE is not empty");
             }
-            modes.acquire(path, entry);
+            oreq = oplockRequest(rc, req, access, isDir, disp != Smb2CreateRequest.FILE_OPEN
+                    && disp != Smb2CreateRequest.FILE_OPEN_IF && !isDir);
+            // [MS-SMB2] 3.3.5.9 / [MS-FSA] 2.1.5.1.2: the open first breaks what conflicts with it, and waits
+            // for the holders to acknowledge before it goes on
+            BreakSender.send(rc.conn.server(), oplocks.prepare(path, oreq));
+            if (oplocks.breaking(path, oreq) && OplockWait.possible(rc)) {
+                return OplockWait.start(rc, waiting, path, oreq, w -> create(rc, w));
+            }
+            try {
+                modes.acquire(path, entry);
+            } catch (Smb2Exception e) {
+                if (e.status() != NtStatus.SHARING_VIOLATION) {
+                    throw e;
+                }
+                // a client caching a handle (lease H) may have closed it in its own view: break H and try again
+                List<io.swrap.smb.oplock.BreakNotice> handles = oplocks.prepareHandleBreak(path, oreq);
+                BreakSender.send(rc.conn.server(), handles);
+                if (handles.isEmpty() || !OplockWait.possible(rc)) {
+                    throw e;
+                }
+                return OplockWait.start(rc, waiting, path, oreq, w -> create(rc, w));
+            }
             try {
                 action = overwrite(path, disp, isDir);
             } catch (IOException | RuntimeException e) {
@@ -95,6 +129,7 @@ final class CreateHandler implements Smb2CommandHandler {
                 throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, "'" + req.name() + "' does not exist");
             }
             isDir = wantsDir;
+            oreq = oplockRequest(rc, req, access, isDir, false);
             try {
                 if (isDir) {
                     Files.createDirectory(path);
@@ -115,6 +150,7 @@ final class CreateHandler implements Smb2CommandHandler {
             throw Vfs.toSmb(e, "opening '" + req.name() + "'");
         }
         open.deleteOnClose = deleteOnClose;
+        Granted granted = oplocks.grant(path, open, oreq);
         rc.session.addOpen(open);
         rc.conn.compoundFileIdPersistent = open.persistentId();
         rc.conn.compoundFileIdVolatile = open.volatileId();
@@ -126,9 +162,31 @@ final class CreateHandler implements Smb2CommandHandler {
                     ChangeNotify.FILE_NOTIFY_CHANGE_SIZE | ChangeNotify.FILE_NOTIFY_CHANGE_LAST_WRITE);
         }
         FileInfo f = FileInfo.of(path);
-        return Reply.ok(new Smb2CreateResponse(action, f.creationTime(), f.lastAccessTime(), f.lastWriteTime(),
-                f.changeTime(), f.allocationSize(), f.endOfFile(), f.attributes(),
-                new Smb2FileId(open.persistentId(), open.volatileId()), responseContexts(req, f, maximal)));
+        List<Smb2CreateContext> contexts = responseContexts(req, f, maximal);
+        if (granted.isLease()) {
+            contexts.add(LeaseContext.response(granted));
+        }
+        return Reply.ok(new Smb2CreateResponse(granted.level(), action, f.creationTime(), f.lastAccessTime(),
+                f.lastWriteTime(), f.changeTime(), f.allocationSize(), f.endOfFile(), f.attributes(),
+                new Smb2FileId(open.persistentId(), open.volatileId()), contexts));
+    }
+
+    /** What the CREATE asks of the oplock table: its RequestedOplockLevel or lease, and what decides breaks. */
+    private static OplockRequest oplockRequest(RequestContext rc, Smb2CreateRequest req, int access, boolean isDir,
+            boolean overwrite) throws Smb2Exception {
+        boolean stat = (access & (AccessMask.FILE_READ_DATA | AccessMask.FILE_WRITE_DATA | AccessMask.FILE_APPEND_DATA
+                | AccessMask.FILE_EXECUTE | AccessMask.DELETE)) == 0;
+        String guid = rc.conn.client() != null ? rc.conn.client().guid() : null;
+        int level = req.oplockLevel();
+        if (level == OplockLevel.LEASE) {
+            LeaseContext lc = LeaseContext.request(req, rc.conn);
+            if (lc != null) {
+                return new OplockRequest(guid, level, lc.key(), lc.state(), lc.version(), lc.epoch(), lc.parentKey(),
+                        stat, overwrite, isDir);
+            }
+            level = OplockLevel.NONE; // a lease level without a lease context: no oplock (as Samba)
+        }
+        return new OplockRequest(guid, level, null, 0, 0, 0, null, stat, overwrite, isDir);
     }
 
     private static boolean isEmpty(Path dir) throws IOException {

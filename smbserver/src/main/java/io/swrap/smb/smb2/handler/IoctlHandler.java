@@ -22,9 +22,15 @@ import java.util.Arrays;
  * as Windows and Samba answer).
  */
 final class IoctlHandler implements Smb2CommandHandler {
+    /** Samba's test-only control code (libcli/smb/smb_constants.h). */
+    static final int FSCTL_SMBTORTURE_FORCE_UNACKED_TIMEOUT = 0x83848003;
+
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception {
         Smb2IoctlRequest req = Smb2IoctlRequest.decode(rc.request);
+        if (req.ctlCode() == FSCTL_SMBTORTURE_FORCE_UNACKED_TIMEOUT) {
+            return forceUnackedTimeout(rc, req);
+        }
         if ((req.ctlCode() == Smb2IoctlRequest.FSCTL_VALIDATE_NEGOTIATE_INFO
                 || req.ctlCode() == Smb2IoctlRequest.FSCTL_QUERY_NETWORK_INTERFACE_INFO)
                 && !req.fileId().equals(Smb2FileId.COMPOUND)) {
@@ -67,6 +73,27 @@ final class IoctlHandler implements Smb2CommandHandler {
         }
         throw new Smb2Exception(NtStatus.NOT_SUPPORTED, String.format("IOCTL CtlCode 0x%08x is not supported",
                 req.ctlCode()));
+    }
+
+    /**
+     * smbtorture's way to make a channel look dead without root: from now on every break sent on this
+     * connection counts as never taken in, so it is dropped after the break ack timeout and the break goes to
+     * the next channel. Only with {@code smbd:FSCTL_SMBTORTURE = yes}, as in Samba.
+     */
+    private static Reply forceUnackedTimeout(RequestContext rc, Smb2IoctlRequest req) throws Smb2Exception {
+        if (!rc.conn.server().config().oplocking().fsctlSmbtorture()) {
+            throw new Smb2Exception(NtStatus.INVALID_DEVICE_REQUEST, "FSCTL_SMBTORTURE_FORCE_UNACKED_TIMEOUT needs"
+                    + " 'smbd:FSCTL_SMBTORTURE = yes' in [global]");
+        }
+        rc.conn.ack().forceUnacked();
+        return Reply.ok(new Smb2IoctlResponse(req.ctlCode(), req.fileId(), new byte[0]));
+    }
+
+    /** The control codes a client may send before it has a session (SessionId 0). */
+    static boolean needsNoSession(io.swrap.smb.smb2.codec.Smb2Request req) {
+        int b = io.swrap.smb.smb2.codec.Smb2Header.SIZE;
+        return req.content().readableBytes() >= b + 8
+                && req.content().getIntLE(b + 4) == FSCTL_SMBTORTURE_FORCE_UNACKED_TIMEOUT;
     }
 
     /**

@@ -66,6 +66,9 @@ final class NegotiateHandler implements Smb2CommandHandler {
         int caps = 0;
         if (dialect >= Smb2Dialect.SMB2_10) {
             caps |= Connection.CAP_LARGE_MTU;
+            if (cfg.oplocking().leases()) {
+                caps |= Connection.CAP_LEASING;
+            }
         }
         if (dialect == Smb2Dialect.SMB3_00 || dialect == Smb2Dialect.SMB3_02) {
             if ((req.capabilities() & Connection.CAP_ENCRYPTION) != 0) {

@@ -159,6 +159,7 @@ final class SetInfoHandler implements Smb2CommandHandler {
         }
         modes.renamed(src, dest);
         rc.conn.server().locks().renamed(src, dest);
+        rc.conn.server().oplocks().renamed(src, dest);
         int bit = ChangeNotify.nameBit(open.isDirectory());
         boolean sameDir = src.getParent().equals(dest.getParent());
         rc.conn.server().changeNotify().report(List.of(

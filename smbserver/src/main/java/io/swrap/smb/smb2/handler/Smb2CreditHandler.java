@@ -74,7 +74,9 @@ public final class Smb2CreditHandler extends ChannelDuplexHandler {
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof Smb2Response resp) {
             // Samba grants an async request's credits in its interim response and none in the final one.
-            resp.creditsGranted(resp.isAsyncFinal() ? 0 : conn.credits().grant(resp.creditRequest(), resp.creditCharge()));
+            // a break notification (MessageId all ones) answers no request and grants nothing
+            resp.creditsGranted(resp.isAsyncFinal() || resp.messageId() == -1L ? 0
+                    : conn.credits().grant(resp.creditRequest(), resp.creditCharge()));
         }
         ctx.write(msg, promise);
     }

@@ -53,7 +53,8 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
                 Map.entry(Smb2Command.QUERY_DIRECTORY, new QueryDirectoryHandler()),
                 Map.entry(Smb2Command.CHANGE_NOTIFY, new ChangeNotifyHandler()),
                 Map.entry(Smb2Command.QUERY_INFO, new QueryInfoHandler()),
-                Map.entry(Smb2Command.SET_INFO, new SetInfoHandler()));
+                Map.entry(Smb2Command.SET_INFO, new SetInfoHandler()),
+                Map.entry(Smb2Command.OPLOCK_BREAK, new OplockBreakHandler()));
     }
 
     @Override
@@ -135,7 +136,8 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
                     "command " + Smb2Command.name(cmd) + " is not implemented");
         }
         if (cmd != Smb2Command.NEGOTIATE && cmd != Smb2Command.SESSION_SETUP && cmd != Smb2Command.CANCEL
-                && !(cmd == Smb2Command.ECHO && req.sessionId() == 0)) {
+                && !(cmd == Smb2Command.ECHO && req.sessionId() == 0)
+                && !(cmd == Smb2Command.IOCTL && req.sessionId() == 0 && IoctlHandler.needsNoSession(req))) {
             rc.session = validSession(req);
             if (rc.session.encryptData && !req.encrypted()) {
                 throw new Smb2Exception(NtStatus.ACCESS_DENIED, "session 0x" + Long.toHexString(rc.session.id())

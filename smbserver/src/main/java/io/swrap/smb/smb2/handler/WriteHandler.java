@@ -46,6 +46,8 @@ final class WriteHandler implements Smb2CommandHandler {
             }
         }
         open.position = offset + total;
+        // [MS-FSA] 2.1.5.3: a write breaks the other opens' level II oplocks and read leases to none
+        BreakSender.send(rc.conn.server(), rc.conn.server().oplocks().written(open.path(), open));
         rc.conn.server().changeNotify().report(open.path(), ChangeNotify.FILE_ACTION_MODIFIED,
                 ChangeNotify.FILE_NOTIFY_CHANGE_SIZE | ChangeNotify.FILE_NOTIFY_CHANGE_LAST_WRITE);
         return Reply.ok(new Smb2WriteResponse(total));

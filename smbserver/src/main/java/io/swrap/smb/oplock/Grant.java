@@ -1,0 +1,22 @@
+package io.swrap.smb.oplock;
+
+/**
+ * One open's entry in the table: its oplock level (Open.OplockLevel / Open.OplockState of [MS-SMB2]
+ * 3.3.1.10), or the lease it belongs to. Guarded by the {@link Oplocks} table's lock.
+ */
+final class Grant {
+    final Object owner;
+    final Oplocks.FileOplocks file;
+    final Lease lease;
+    int level;
+    /** The level an oplock break awaiting its acknowledgment goes to, or -1. */
+    int breakingTo = -1;
+    long breakStarted;
+
+    Grant(Object owner, Oplocks.FileOplocks file, int level, Lease lease) {
+        this.owner = owner;
+        this.file = file;
+        this.level = level;
+        this.lease = lease;
+    }
+}

@@ -1,0 +1,438 @@
+package io.swrap.smb.oplock;
+
+import io.swrap.smb.smb2.codec.NtStatus;
+import io.swrap.smb.smb2.codec.Smb2Exception;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The server-wide oplock and lease table (one per server process, shared by all event loops; every
+ * method is atomic). An open of a file goes {@link #prepare} (the breaks it causes) → possibly
+ * {@link #await} (until the holders acknowledge) → {@link #grant} → ... → {@link #release}.
+ *
+ * <p>Semantics, as Windows and Samba show them to SMB2 clients: a batch or exclusive oplock and a lease's
+ * W are given up when another open arrives (to level II / to RH), everything is broken to none when an
+ * open overwrites the file, level II and R are broken to none by a write through another open, a lease's
+ * H is broken when it stands in the way of a share mode. Breaks of batch/exclusive oplocks and of leases
+ * holding W or H need an acknowledgment; the opens that caused them wait for it, at most
+ * {@link #BREAK_TIMEOUT}, after which the holder is treated as having acknowledged.
+ */
+public final class Oplocks {
+    /** [MS-SMB2] 3.3.2.1 Oplock Break Acknowledgment Timer: Windows and Samba wait 35 s. */
+    public static final Duration BREAK_TIMEOUT = Duration.ofSeconds(35);
+
+    /** One file's grants, and the opens waiting for acknowledgments of its breaks. */
+    static final class FileOplocks {
+        final List<Grant> grants = new ArrayList<>();
+        final List<Runnable> waiters = new ArrayList<>();
+        Path path;
+
+        FileOplocks(Path path) {
+            this.path = path;
+        }
+    }
+
+    private final Object lock = new Object();
+    private final Map<Path, FileOplocks> files = new HashMap<>();
+    private final Map<String, Lease> leases = new HashMap<>();
+    private final Map<Object, Grant> byOwner = new IdentityHashMap<>();
+    private final boolean leasing;
+
+    /** @param leasing whether leases are granted at all (smb.conf {@code smb2 leases}) */
+    public Oplocks(boolean leasing) {
+        this.leasing = leasing;
+    }
+
+    /**
+     * The breaks an open of {@code file} described by {@code r} causes now. Breaks already in progress
+     * are not repeated; whether the open must wait is {@link #await}'s question.
+     *
+     * @throws Smb2Exception INVALID_PARAMETER when the lease key is in use for another file of the client
+     */
+    public List<BreakNotice> prepare(Path file, OplockRequest r) throws Smb2Exception {
+        synchronized (lock) {
+            checkLeaseKey(file, r);
+            FileOplocks f = files.get(file);
+            if (f == null || r.statOpen()) {
+                return List.of();
+            }
+            List<BreakNotice> out = new ArrayList<>();
+            Set<Lease> seen = new LinkedHashSet<>();
+            for (Grant g : f.grants) {
+                if (sameLease(g, r)) {
+                    continue;
+                }
+                if (g.lease != null) {
+                    Lease l = g.lease;
+                    if (seen.add(l) && l.breakingTo < 0) {
+                        int to = r.overwrite() ? LeaseState.NONE : l.state & ~LeaseState.WRITE;
+                        if (to != l.state) {
+                            out.add(breakLease(l, to));
+                        }
+                    }
+                } else if (g.breakingTo < 0) {
+                    if (OplockLevel.exclusive(g.level)) {
+                        out.add(breakOplock(g, r.overwrite() ? OplockLevel.NONE : OplockLevel.II));
+                    } else if (g.level == OplockLevel.II && r.overwrite()) {
+                        out.add(breakOplock(g, OplockLevel.NONE));
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    /**
+     * After a SHARING_VIOLATION: the breaks of other leases' H that might clear it (a client that caches
+     * a handle has closed it already in its own view). Empty when there is nothing such to break, and the
+     * violation stands.
+     */
+    public List<BreakNotice> prepareHandleBreak(Path file, OplockRequest r) {
+        synchronized (lock) {
+            FileOplocks f = files.get(file);
+            if (f == null) {
+                return List.of();
+            }
+            List<BreakNotice> out = new ArrayList<>();
+            Set<Lease> seen = new LinkedHashSet<>();
+            for (Grant g : f.grants) {
+                Lease l = g.lease;
+                if (l != null && !sameLease(g, r) && seen.add(l) && l.breakingTo < 0
+                        && (l.state & LeaseState.HANDLE) != 0) {
+                    out.add(breakLease(l, l.state & LeaseState.READ));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Whether breaks of {@code file} await acknowledgments (so a conflicting open must wait). */
+    public boolean breaking(Path file, OplockRequest r) {
+        synchronized (lock) {
+            FileOplocks f = files.get(file);
+            return f != null && f.grants.stream().anyMatch(g -> !sameLease(g, r) && awaitsAck(g));
+        }
+    }
+
+    /**
+     * Registers {@code resume} to run once a break of {@code file} is acknowledged, released or timed out,
+     * if any awaits acknowledgment; returns the time until the oldest such break times out (then call
+     * {@link #expire}), or null when nothing awaits and the caller goes on at once.
+     */
+    public Duration await(Path file, OplockRequest r, Runnable resume) {
+        synchronized (lock) {
+            FileOplocks f = files.get(file);
+            if (f == null) {
+                return null;
+            }
+            long oldest = Long.MAX_VALUE;
+            for (Grant g : f.grants) {
+                if (!sameLease(g, r) && awaitsAck(g)) {
+                    oldest = Math.min(oldest, g.lease != null ? g.lease.breakStarted : g.breakStarted);
+                }
+            }
+            if (oldest == Long.MAX_VALUE) {
+                return null;
+            }
+            f.waiters.add(resume);
+            return Duration.ofNanos(Math.max(0, oldest + BREAK_TIMEOUT.toNanos() - System.nanoTime()));
+        }
+    }
+
+    /** Forgets a waiter (its request was canceled). */
+    public void cancelWait(Path file, Runnable resume) {
+        synchronized (lock) {
+            FileOplocks f = files.get(file);
+            if (f != null) {
+                f.waiters.remove(resume);
+                forgetIfUnused(f);
+            }
+        }
+    }
+
+    /**
+     * Treats every break of {@code file} that awaited its acknowledgment for {@link #BREAK_TIMEOUT} as
+     * acknowledged at the level it announced, and wakes the waiters.
+     */
+    public void expire(Path file) {
+        List<Runnable> wake;
+        synchronized (lock) {
+            FileOplocks f = files.get(file);
+            if (f == null) {
+                return;
+            }
+            long now = System.nanoTime();
+            for (Grant g : f.grants) {
+                if (g.lease != null && g.lease.breakingTo >= 0
+                        && now - g.lease.breakStarted >= BREAK_TIMEOUT.toNanos()) {
+                    g.lease.state = g.lease.breakingTo;
+                    g.lease.breakingTo = -1;
+                } else if (g.lease == null && g.breakingTo >= 0 && now - g.breakStarted >= BREAK_TIMEOUT.toNanos()) {
+                    g.level = g.breakingTo;
+                    g.breakingTo = -1;
+                }
+            }
+            wake = drain(f);
+        }
+        wake.forEach(Runnable::run);
+    }
+
+    /**
+     * Records the open {@code owner} of {@code file} and what it may cache; call after the open
+     * succeeded (and after {@link #prepare}'s breaks were acknowledged or timed out).
+     */
+    public Granted grant(Path file, Object owner, OplockRequest r) {
+        synchronized (lock) {
+            if (r.statOpen()) {
+                return Granted.oplock(OplockLevel.NONE);
+            }
+            FileOplocks f = files.computeIfAbsent(file, FileOplocks::new);
+            boolean others = f.grants.stream().anyMatch(g -> !sameLease(g, r));
+            boolean exclusiveLeft = f.grants.stream().anyMatch(g -> !sameLease(g, r)
+                    && (OplockLevel.exclusive(g.level) || g.lease != null && (g.lease.state & LeaseState.WRITE) != 0));
+            if (r.isLease() && leasing && !r.directory()) {
+                Granted lease = grantLease(f, owner, r, others || exclusiveLeft);
+                if (lease != null) {
+                    return lease;
+                }
+            } else if (r.level() != OplockLevel.LEASE && !r.directory()) {
+                int level = r.level();
+                if (OplockLevel.exclusive(level) && others) {
+                    level = OplockLevel.II;
+                }
+                if (level == OplockLevel.II && exclusiveLeft) {
+                    level = OplockLevel.NONE;
+                }
+                if (level != OplockLevel.II && !OplockLevel.exclusive(level)) {
+                    level = OplockLevel.NONE;
+                }
+                add(f, new Grant(owner, f, level, null));
+                return Granted.oplock(level);
+            }
+            add(f, new Grant(owner, f, OplockLevel.NONE, null));
+            return Granted.oplock(OplockLevel.NONE);
+        }
+    }
+
+    private Granted grantLease(FileOplocks f, Object owner, OplockRequest r, boolean shared) {
+        int want = LeaseState.grantable(r.leaseState());
+        if (shared) {
+            want &= ~LeaseState.WRITE;
+        }
+        String id = Lease.id(r.clientGuid(), r.leaseKey());
+        Lease l = leases.get(id);
+        if (l == null) {
+            if (want == LeaseState.NONE) {
+                return null;
+            }
+            l = new Lease(r.clientGuid(), r.leaseKey(), r.leaseVersion(), r.parentLeaseKey(), f);
+            l.state = want;
+            // 3.3.5.9.11: a new v2 lease's epoch is the client's plus one (the first state change)
+            l.epoch = r.leaseVersion() >= 2 ? (r.leaseEpoch() + 1) & 0xFFFF : 0;
+            leases.put(id, l);
+        } else if (l.breakingTo < 0 && (want & ~l.state) != 0) {
+            int upgraded = LeaseState.grantable(l.state | want);
+            if (shared) {
+                upgraded &= ~LeaseState.WRITE;
+            }
+            if (upgraded != l.state && (upgraded & l.state) == l.state) {
+                l.state = upgraded;
+                if (l.version >= 2) {
+                    l.epoch = (l.epoch + 1) & 0xFFFF;
+                }
+            }
+        }
+        Grant g = new Grant(owner, f, OplockLevel.LEASE, l);
+        l.grants.add(g);
+        add(f, g);
+        return new Granted(OplockLevel.LEASE, l.key.clone(), l.state, l.version, l.epoch,
+                l.parentKey == null ? null : l.parentKey.clone(), l.breakingTo >= 0);
+    }
+
+    /**
+     * [MS-SMB2] 3.3.5.22.1 Oplock Break Acknowledgment from {@code owner} with {@code level}; returns the
+     * level now held.
+     */
+    public int acknowledgeOplock(Object owner, int level) throws Smb2Exception {
+        List<Runnable> wake;
+        synchronized (lock) {
+            Grant g = byOwner.get(owner);
+            if (g == null || g.lease != null || g.breakingTo < 0) {
+                throw new Smb2Exception(NtStatus.INVALID_OPLOCK_PROTOCOL, "oplock break acknowledgment for an open"
+                        + " with no oplock break in progress");
+            }
+            if (level != OplockLevel.NONE && level != OplockLevel.II || level > g.breakingTo) {
+                throw new Smb2Exception(NtStatus.INVALID_OPLOCK_PROTOCOL, "oplock break acknowledged with level "
+                        + OplockLevel.name(level) + " (expected: " + OplockLevel.name(g.breakingTo)
+                        + (g.breakingTo == OplockLevel.II ? " or none)" : ")"));
+            }
+            g.level = level;
+            g.breakingTo = -1;
+            wake = drain(g.file);
+        }
+        wake.forEach(Runnable::run);
+        return level;
+    }
+
+    /** [MS-SMB2] 3.3.5.22.2 Lease Break Acknowledgment; returns the lease's new state. */
+    public int acknowledgeLease(String clientGuid, byte[] key, int state) throws Smb2Exception {
+        List<Runnable> wake;
+        synchronized (lock) {
+            Lease l = clientGuid == null ? null : leases.get(Lease.id(clientGuid, key));
+            if (l == null) {
+                throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, "lease break acknowledgment for an unknown"
+                        + " lease key of this client");
+            }
+            if (l.breakingTo < 0) {
+                throw new Smb2Exception(NtStatus.UNSUCCESSFUL, "lease break acknowledgment while no break of " + l
+                        + " is in progress");
+            }
+            if ((state & ~l.breakingTo) != 0) {
+                throw new Smb2Exception(NtStatus.REQUEST_NOT_ACCEPTED, "lease break acknowledged with state "
+                        + LeaseState.name(state) + ", more than the " + LeaseState.name(l.breakingTo) + " announced");
+            }
+            l.state = state;
+            l.breakingTo = -1;
+            wake = drain(l.file);
+        }
+        wake.forEach(Runnable::run);
+        return state;
+    }
+
+    /** A write through {@code writer}: every other level II oplock and read lease of the file goes to none. */
+    public List<BreakNotice> written(Path file, Object writer) {
+        synchronized (lock) {
+            FileOplocks f = files.get(file);
+            Grant self = byOwner.get(writer);
+            if (f == null) {
+                return List.of();
+            }
+            List<BreakNotice> out = new ArrayList<>();
+            Set<Lease> seen = new LinkedHashSet<>();
+            for (Grant g : f.grants) {
+                if (g == self || self != null && self.lease != null && g.lease == self.lease) {
+                    continue;
+                }
+                if (g.lease != null && seen.add(g.lease) && g.lease.breakingTo < 0
+                        && (g.lease.state & LeaseState.READ) != 0) {
+                    out.add(breakLease(g.lease, LeaseState.NONE));
+                } else if (g.lease == null && g.breakingTo < 0 && g.level == OplockLevel.II) {
+                    out.add(breakOplock(g, OplockLevel.NONE));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** The open {@code owner} closed: its grant goes, its lease with its last open; waiters wake. */
+    public void release(Object owner) {
+        List<Runnable> wake;
+        synchronized (lock) {
+            Grant g = byOwner.remove(owner);
+            if (g == null) {
+                return;
+            }
+            g.file.grants.remove(g);
+            if (g.lease != null) {
+                g.lease.grants.remove(g);
+                if (g.lease.grants.isEmpty()) {
+                    leases.remove(g.lease.id(), g.lease);
+                }
+            }
+            wake = drain(g.file);
+            forgetIfUnused(g.file);
+        }
+        wake.forEach(Runnable::run);
+    }
+
+    /** Moves the state of {@code from} (and of everything below it) to {@code to} after a rename. */
+    public void renamed(Path from, Path to) {
+        synchronized (lock) {
+            Map<Path, FileOplocks> moved = new HashMap<>();
+            files.entrySet().removeIf(en -> {
+                if (en.getKey().startsWith(from)) {
+                    Path target = to.resolve(from.relativize(en.getKey()));
+                    en.getValue().path = target;
+                    moved.put(target, en.getValue());
+                    return true;
+                }
+                return false;
+            });
+            files.putAll(moved);
+        }
+    }
+
+    private void checkLeaseKey(Path file, OplockRequest r) throws Smb2Exception {
+        if (!r.isLease()) {
+            return;
+        }
+        Lease l = leases.get(Lease.id(r.clientGuid(), r.leaseKey()));
+        if (l != null && !l.file.path.equals(file)) {
+            // 3.3.5.9.8: one lease key names one file
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "lease key in use for " + l.file.path
+                    + ", requested for " + file);
+        }
+    }
+
+    private static boolean sameLease(Grant g, OplockRequest r) {
+        return g.lease != null && r.isLease() && g.lease.clientGuid.equals(r.clientGuid())
+                && Arrays.equals(g.lease.key, r.leaseKey());
+    }
+
+    private static boolean awaitsAck(Grant g) {
+        return g.lease != null ? g.lease.breakingTo >= 0 : g.breakingTo >= 0;
+    }
+
+    /** Breaks a lease; one that caches writes or handles must acknowledge (2.2.23.2 ACK_REQUIRED). */
+    private static BreakNotice breakLease(Lease l, int to) {
+        int from = l.state;
+        boolean ack = (from & (LeaseState.WRITE | LeaseState.HANDLE)) != 0;
+        if (l.version >= 2) {
+            l.epoch = (l.epoch + 1) & 0xFFFF;
+        }
+        if (ack) {
+            l.breakingTo = to;
+            l.breakStarted = System.nanoTime();
+        } else {
+            l.state = to;
+        }
+        return new BreakNotice.LeaseBreak(l.clientGuid, l.key.clone(), l.version, from, to, l.epoch, ack);
+    }
+
+    /** Breaks an oplock; a level II oplock goes to none at once, without acknowledgment. */
+    private static BreakNotice breakOplock(Grant g, int to) {
+        boolean ack = OplockLevel.exclusive(g.level);
+        if (ack) {
+            g.breakingTo = to;
+            g.breakStarted = System.nanoTime();
+        } else {
+            g.level = to;
+        }
+        return new BreakNotice.Oplock(g.owner, to, ack);
+    }
+
+    private void add(FileOplocks f, Grant g) {
+        f.grants.add(g);
+        byOwner.put(g.owner, g);
+    }
+
+    private static List<Runnable> drain(FileOplocks f) {
+        List<Runnable> w = List.copyOf(f.waiters);
+        f.waiters.clear();
+        return w;
+    }
+
+    private void forgetIfUnused(FileOplocks f) {
+        if (f.grants.isEmpty() && f.waiters.isEmpty()) {
+            files.remove(f.path, f);
+        }
+    }
+}

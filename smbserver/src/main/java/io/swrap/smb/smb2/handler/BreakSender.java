@@ -1,0 +1,169 @@
+package io.swrap.smb.smb2.handler;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.swrap.smb.config.SmbConfig;
+import io.swrap.smb.oplock.BreakNotice;
+import io.swrap.smb.oplock.LeaseState;
+import io.swrap.smb.oplock.OplockLevel;
+import io.swrap.smb.smb2.codec.NtStatus;
+import io.swrap.smb.smb2.codec.Smb2Command;
+import io.swrap.smb.smb2.codec.Smb2FileId;
+import io.swrap.smb.smb2.codec.Smb2LeaseBreakNotification;
+import io.swrap.smb.smb2.codec.Smb2OplockBreakResponse;
+import io.swrap.smb.smb2.codec.Smb2Response;
+import io.swrap.smb.smb2.codec.Smb2ResponseBody;
+import io.swrap.smb.state.Client;
+import io.swrap.smb.state.Connection;
+import io.swrap.smb.state.Open;
+import io.swrap.smb.state.ServerState;
+import io.swrap.smb.state.Session;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * Delivers the breaks the oplock table decided on ([MS-SMB2] 3.3.4.6 oplock break, 3.3.4.7 lease break):
+ * an oplock break to the channels of the open's session, a lease break to the connections of the lease's
+ * ClientGuid, both in creation order. A break counts as delivered once the client has taken it in (the
+ * socket's send queue drained past it); a channel that leaves it unread for the configured time is
+ * dropped, and the break goes to the next one. This is what keeps a break from being lost with a dead
+ * channel ("multi-channel may eat your data" otherwise). With {@code smb2 disable oplock break retry}
+ * oplock breaks go only to the newest channel and are not retried, as Windows does.
+ */
+final class BreakSender {
+    private static final Logger LOG = Logger.getLogger(BreakSender.class.getName());
+    private static final long POLL_MS = 10;
+
+    private BreakSender() {
+    }
+
+    /** Sends {@code notices} (from any thread); each is delivered on its target client's event loop. */
+    static void send(ServerState server, List<BreakNotice> notices) {
+        for (BreakNotice n : notices) {
+            switch (n) {
+                case BreakNotice.Oplock o -> sendOplockBreak(server, (Open) o.owner(), o.level());
+                case BreakNotice.LeaseBreak l -> sendLeaseBreak(server, l);
+            }
+        }
+    }
+
+    private static void sendOplockBreak(ServerState server, Open open, int level) {
+        Session s = open.tree().session();
+        EventLoop loop = s.connection().channel().eventLoop();
+        SmbConfig.Oplocking cfg = server.config().oplocking();
+        boolean lastOnly = cfg.disableOplockBreakRetry();
+        String what = "oplock break of " + open.path().getFileName() + " to " + OplockLevel.name(level);
+        Supplier<List<Connection>> targets = () -> {
+            List<Connection> all = s.valid() ? s.boundConnections() : List.of();
+            return lastOnly && !all.isEmpty() ? List.of(all.get(all.size() - 1)) : all;
+        };
+        Supplier<Smb2Response> message = () -> {
+            Smb2Response r = notification(new Smb2OplockBreakResponse(level,
+                    new Smb2FileId(open.persistentId(), open.volatileId())), s.encryptData ? s.id() : 0);
+            if (s.encryptData && s.cipher() != null) {
+                // 3.3.4.6: a break for a session that encrypts is encrypted with its key
+                r.encryptWith(s.cipher());
+            }
+            return r;
+        };
+        loop.execute(() -> new Delivery(what, targets, message, !lastOnly, server).next());
+    }
+
+    private static void sendLeaseBreak(ServerState server, BreakNotice.LeaseBreak l) {
+        Client c = server.client(l.clientGuid());
+        if (c == null) {
+            LOG.info("lease break of client " + l.clientGuid() + ": the client has no connection left");
+            return;
+        }
+        String what = "lease break " + HexFormat.of().formatHex(l.key()) + " " + LeaseState.name(l.from()) + " -> "
+                + LeaseState.name(l.to());
+        Supplier<List<Connection>> targets = c::connections;
+        Supplier<Smb2Response> message = () -> notification(new Smb2LeaseBreakNotification(
+                l.version() >= 2 ? l.epoch() : 0, l.ackRequired(), l.key(), l.from(), l.to()), 0);
+        c.loop().execute(() -> new Delivery(what, targets, message, true, server).next());
+    }
+
+    /** 2.2.23: MessageId all ones, no session or tree, unsigned, SERVER_TO_REDIR; grants no credits. */
+    private static Smb2Response notification(Smb2ResponseBody body, long sessionId) {
+        ByteBuf b = Unpooled.buffer();
+        body.encode(b);
+        return new Smb2Response(Smb2Command.OPLOCK_BREAK, NtStatus.SUCCESS, b, -1L, 0, 0, sessionId, 0, 0);
+    }
+
+    /** One break on its way: the channels tried so far, the one it waits on. Runs on one event loop. */
+    private static final class Delivery {
+        private final String what;
+        private final Supplier<List<Connection>> targets;
+        private final Supplier<Smb2Response> message;
+        private final boolean retry;
+        private final boolean track;
+        private final long timeoutNanos;
+        private final List<Connection> tried = new ArrayList<>();
+
+        Delivery(String what, Supplier<List<Connection>> targets, Supplier<Smb2Response> message, boolean retry,
+                ServerState server) {
+            this.what = what;
+            this.targets = targets;
+            this.message = message;
+            this.retry = retry;
+            // without multichannel there is no other channel to retry on: hand the break to the one there is
+            this.track = server.config().multiChannel();
+            this.timeoutNanos = server.config().oplocking().breakAckTimeout().toNanos();
+        }
+
+        void next() {
+            Connection conn = targets.get().stream()
+                    .filter(c -> !tried.contains(c) && c.channel().isActive()).findFirst().orElse(null);
+            if (conn == null) {
+                LOG.info(what + ": no channel left to deliver it on (tried " + tried.size() + ")");
+                return;
+            }
+            tried.add(conn);
+            Channel ch = conn.channel();
+            ch.writeAndFlush(message.get()).addListener(f -> {
+                if (!f.isSuccess()) {
+                    LOG.info(what + " not sent on " + ch.remoteAddress() + ": " + f.cause());
+                    if (retry) {
+                        next();
+                    }
+                } else if (track) {
+                    long mark = conn.ack().written();
+                    watch(conn, mark, System.nanoTime() + timeoutNanos);
+                }
+            });
+        }
+
+        /** Polls the send queue until the client took the break in, the channel died, or the time is up. */
+        private void watch(Connection conn, long mark, long deadline) {
+            Channel ch = conn.channel();
+            if (!ch.isActive()) {
+                if (retry) {
+                    next();
+                }
+                return;
+            }
+            if (conn.ack().consumed(ch) >= mark) {
+                return;
+            }
+            if (System.nanoTime() - deadline >= 0) {
+                LOG.warning(what + ": " + ch.remoteAddress() + " left it unread for "
+                        + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"
+                        + (conn.ack().isForceUnacked() ? " (FSCTL_SMBTORTURE_FORCE_UNACKED_TIMEOUT)" : "")
+                        + ": dropping that channel" + (retry ? ", trying the next" : ""));
+                ch.close().addListener(f -> {
+                    if (retry) {
+                        next();
+                    }
+                });
+                return;
+            }
+            ch.eventLoop().schedule(() -> watch(conn, mark, deadline), POLL_MS, TimeUnit.MILLISECONDS);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.swrap.smb.smb2.handler;
+
+import io.netty.util.concurrent.ScheduledFuture;
+import io.swrap.smb.oplock.OplockRequest;
+import io.swrap.smb.oplock.Oplocks;
+import io.swrap.smb.smb2.codec.NtStatus;
+import io.swrap.smb.smb2.codec.Smb2ErrorResponse;
+import io.swrap.smb.smb2.codec.Smb2Exception;
+import io.swrap.smb.state.AsyncRequest;
+import io.swrap.smb.vfs.Vfs;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A CREATE waiting for the acknowledgments of the breaks it caused ([MS-SMB2] 3.3.5.9: the server "MUST
+ * wait" for the break to complete; 3.3.4.2 lets it answer STATUS_PENDING meanwhile, as Samba and Windows
+ * do). It runs the CREATE again each time a break of the file resolves (acknowledged, its open closed,
+ * or timed out after {@link Oplocks#BREAK_TIMEOUT}); the run that no longer has to wait answers.
+ */
+final class OplockWait {
+    private static final Logger LOG = Logger.getLogger(OplockWait.class.getName());
+
+    /** The CREATE, run again with this wait. */
+    interface Rerun {
+        Reply run(OplockWait w) throws Smb2Exception, IOException;
+    }
+
+    private final RequestContext rc;
+    private final Rerun rerun;
+    private final AsyncRequest async;
+    private Path path;
+    private OplockRequest request;
+    private Runnable resume;
+    private ScheduledFuture<?> timer;
+
+    private OplockWait(RequestContext rc, Rerun rerun) {
+        this.rc = rc;
+        this.rerun = rerun;
+        this.async = new AsyncRequest(rc.conn, rc.request.messageId(), this::forget);
+    }
+
+    /** The request is re-read by each run: keep it past the dispatcher's release until the wait ends. */
+    private void retainRequest() {
+        rc.request.retain();
+    }
+
+    private void releaseRequest() {
+        if (rc.request.refCnt() > 0) {
+            rc.request.release();
+        }
+    }
+
+    /**
+     * Whether the CREATE can go async: not when related requests follow it in a compound (they need its
+     * FileId now); such a CREATE goes on without waiting, after sending its breaks.
+     */
+    static boolean possible(RequestContext rc) {
+        return rc.request.lastInChain();
+    }
+
+    /** Waits (again) for the breaks of {@code path}; {@code existing} is the wait of an earlier run, or null. */
+    static Reply start(RequestContext rc, OplockWait existing, Path path, OplockRequest request, Rerun rerun)
+            throws Smb2Exception, IOException {
+        OplockWait w = existing != null ? existing : new OplockWait(rc, rerun);
+        Oplocks oplocks = rc.conn.server().oplocks();
+        w.path = path;
+        w.request = request;
+        w.resume = () -> rc.conn.channel().eventLoop().execute(w::runAgain);
+        Duration left = oplocks.await(path, request, w.resume);
+        if (left == null) {
+            return rerun.run(existing); // resolved in the meantime
+        }
+        if (existing == null) {
+            w.retainRequest();
+        }
+        w.timer = rc.conn.channel().eventLoop().schedule(() -> oplocks.expire(path), left.toNanos() + 1,
+                TimeUnit.NANOSECONDS);
+        return Reply.pending(w.async);
+    }
+
+    /** Undoes the registration (a CANCEL of the CREATE). */
+    private void forget() {
+        rc.conn.server().oplocks().cancelWait(path, resume);
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        releaseRequest();
+    }
+
+    private void runAgain() {
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        if (rc.request.refCnt() == 0) {
+            return; // canceled meanwhile
+        }
+        Reply r = runOnce();
+        if (r != null && r.pending() == async) {
+            return; // waits again, still holding the request
+        }
+        releaseRequest();
+        if (r != null) {
+            async.complete(r.status(), r.body());
+        }
+    }
+
+    /** One more run of the CREATE; null when nobody is there to answer. */
+    private Reply runOnce() {
+        if (!rc.conn.channel().isActive()) {
+            return null; // the client went away
+        }
+        if (!rc.session.valid()) {
+            return new Reply(NtStatus.USER_SESSION_DELETED, new Smb2ErrorResponse());
+        }
+        try {
+            return rerun.run(this);
+        } catch (Smb2Exception e) {
+            LOG.log(Level.FINE, () -> rc.request + " after waiting for oplock breaks: " + e.getMessage());
+            return new Reply(e.status(), new Smb2ErrorResponse());
+        } catch (IOException e) {
+            return new Reply(Vfs.toSmb(e, rc.request.toString()).status(), new Smb2ErrorResponse());
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "internal error completing " + rc.request + " after oplock breaks", e);
+            return new Reply(NtStatus.INTERNAL_ERROR, new Smb2ErrorResponse());
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package io.swrap.smb.oplock;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.swrap.smb.smb2.codec.NtStatus;
+import io.swrap.smb.smb2.codec.Smb2Exception;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The oplock table's decisions: grants, the breaks an open or a write causes, acknowledgments, waiters. */
+class OplocksTest {
+    private static final Path FILE = Path.of("/share/f");
+    private static final byte[] KEY1 = key(1);
+    private static final byte[] KEY2 = key(2);
+
+    private final Oplocks table = new Oplocks(true);
+
+    private static byte[] key(int b) {
+        byte[] k = new byte[16];
+        k[0] = (byte) b;
+        return k;
+    }
+
+    private static OplockRequest oplock(int level) {
+        return new OplockRequest("client-a", level, null, 0, 0, 0, null, false, false, false);
+    }
+
+    private static OplockRequest lease(String client, byte[] key, int state, int version, int epoch) {
+        return new OplockRequest(client, OplockLevel.LEASE, key, state, version, epoch, null, false, false, false);
+    }
+
+    @Test
+    void batchIsBrokenToLevelTwoAndTheSecondOpenWaitsForTheAcknowledgment() throws Exception {
+        Object first = new Object();
+        Object second = new Object();
+        assertEquals(OplockLevel.BATCH, table.grant(FILE, first, oplock(OplockLevel.BATCH)).level());
+
+        List<BreakNotice> breaks = table.prepare(FILE, oplock(OplockLevel.BATCH));
+        assertEquals(List.of(new BreakNotice.Oplock(first, OplockLevel.II, true)), breaks);
+        assertTrue(table.breaking(FILE, oplock(OplockLevel.BATCH)));
+        AtomicInteger woken = new AtomicInteger();
+        assertNotNull(table.await(FILE, oplock(OplockLevel.BATCH), woken::incrementAndGet));
+        assertEquals(List.of(), table.prepare(FILE, oplock(OplockLevel.BATCH)), "a break in progress is not repeated");
+
+        assertEquals(OplockLevel.II, table.acknowledgeOplock(first, OplockLevel.II));
+        assertEquals(1, woken.get());
+        assertFalse(table.breaking(FILE, oplock(OplockLevel.BATCH)));
+        assertEquals(OplockLevel.II, table.grant(FILE, second, oplock(OplockLevel.BATCH)).level());
+    }
+
+    @Test
+    void anAcknowledgmentWithoutABreakOrAboveItIsAProtocolError() throws Exception {
+        Object first = new Object();
+        table.grant(FILE, first, oplock(OplockLevel.BATCH));
+        Smb2Exception e = assertThrows(Smb2Exception.class, () -> table.acknowledgeOplock(first, OplockLevel.II));
+        assertEquals(NtStatus.INVALID_OPLOCK_PROTOCOL, e.status());
+        table.prepare(FILE, new OplockRequest("client-b", OplockLevel.NONE, null, 0, 0, 0, null, false, true, false));
+        e = assertThrows(Smb2Exception.class, () -> table.acknowledgeOplock(first, OplockLevel.II));
+        assertEquals(NtStatus.INVALID_OPLOCK_PROTOCOL, e.status(), "an overwrite breaks to none: II is too much");
+        assertEquals(OplockLevel.NONE, table.acknowledgeOplock(first, OplockLevel.NONE));
+    }
+
+    @Test
+    void closingTheHolderEndsTheWaitAndFreesTheFile() throws Exception {
+        Object first = new Object();
+        table.grant(FILE, first, oplock(OplockLevel.EXCLUSIVE));
+        table.prepare(FILE, oplock(OplockLevel.II));
+        AtomicInteger woken = new AtomicInteger();
+        table.await(FILE, oplock(OplockLevel.II), woken::incrementAndGet);
+        table.release(first);
+        assertEquals(1, woken.get());
+        assertNull(table.await(FILE, oplock(OplockLevel.II), woken::incrementAndGet), "nothing left to wait for");
+        assertEquals(OplockLevel.BATCH, table.grant(FILE, new Object(), oplock(OplockLevel.BATCH)).level());
+    }
+
+    @Test
+    void aWriteBreaksTheOtherLevelTwoOplocksToNoneWithoutAcknowledgment() {
+        Object a = new Object();
+        Object b = new Object();
+        table.grant(FILE, a, oplock(OplockLevel.II));
+        table.grant(FILE, b, oplock(OplockLevel.II));
+        assertEquals(List.of(new BreakNotice.Oplock(b, OplockLevel.NONE, false)), table.written(FILE, a));
+        assertEquals(List.of(), table.written(FILE, a), "b holds nothing any more");
+        assertFalse(table.breaking(FILE, oplock(OplockLevel.II)));
+    }
+
+    @Test
+    void anotherLeaseKeyBreaksWriteCachingAndBothShareReadAndHandle() throws Exception {
+        Granted g1 = table.grant(FILE, new Object(), lease("client-b", KEY2, 7, 1, 0));
+        assertEquals(7, g1.leaseState());
+        assertEquals(0, g1.leaseEpoch(), "v1 leases have no epoch");
+
+        List<BreakNotice> breaks = table.prepare(FILE, lease("client-a", KEY1, 7, 1, 0));
+        assertEquals(1, breaks.size());
+        BreakNotice.LeaseBreak lb = (BreakNotice.LeaseBreak) breaks.get(0);
+        assertEquals("client-b", lb.clientGuid());
+        assertEquals(LeaseState.READ | LeaseState.HANDLE | LeaseState.WRITE, lb.from());
+        assertEquals(LeaseState.READ | LeaseState.HANDLE, lb.to());
+        assertTrue(lb.ackRequired());
+        Smb2Exception e = assertThrows(Smb2Exception.class, () -> table.acknowledgeLease("client-b", KEY2, 7));
+        assertEquals(NtStatus.REQUEST_NOT_ACCEPTED, e.status(), "W was broken: acknowledging it back is refused");
+        assertEquals(3, table.acknowledgeLease("client-b", KEY2, 3));
+        assertEquals(3, table.grant(FILE, new Object(), lease("client-a", KEY1, 7, 1, 0)).leaseState());
+    }
+
+    @Test
+    void versionTwoEpochsCountEveryStateChange() throws Exception {
+        Granted g = table.grant(FILE, new Object(), lease("client-b", KEY2, 7, 2, 0x20));
+        assertEquals(0x21, g.leaseEpoch(), "a new lease: the client's epoch plus one");
+        BreakNotice.LeaseBreak lb = (BreakNotice.LeaseBreak) table.prepare(FILE, lease("client-a", KEY1, 7, 2, 0x10))
+                .get(0);
+        assertEquals(0x22, lb.epoch());
+        table.acknowledgeLease("client-b", KEY2, 3);
+        assertEquals(0x11, table.grant(FILE, new Object(), lease("client-a", KEY1, 7, 2, 0x10)).leaseEpoch());
+    }
+
+    @Test
+    void theSameLeaseKeyNeverBreaksItselfAndNamesOneFileOnly() throws Exception {
+        table.grant(FILE, new Object(), lease("client-a", KEY1, 7, 1, 0));
+        assertEquals(List.of(), table.prepare(FILE, lease("client-a", KEY1, 7, 1, 0)));
+        assertEquals(7, table.grant(FILE, new Object(), lease("client-a", KEY1, 7, 1, 0)).leaseState());
+        Smb2Exception e = assertThrows(Smb2Exception.class,
+                () -> table.prepare(Path.of("/share/other"), lease("client-a", KEY1, 7, 1, 0)));
+        assertEquals(NtStatus.INVALID_PARAMETER, e.status());
+    }
+
+    @Test
+    void handleCachingIsBrokenOnlyToClearASharingViolation() throws Exception {
+        table.grant(FILE, new Object(), lease("client-b", KEY2, 3, 1, 0));
+        assertEquals(List.of(), table.prepare(FILE, lease("client-a", KEY1, 3, 1, 0)), "RH is shared");
+        BreakNotice.LeaseBreak lb = (BreakNotice.LeaseBreak) table.prepareHandleBreak(FILE,
+                lease("client-a", KEY1, 3, 1, 0)).get(0);
+        assertEquals(LeaseState.READ, lb.to());
+    }
+
+    @Test
+    void leasesAreNotGrantedWhenLeasingIsOffOrForAnInvalidState() {
+        assertEquals(OplockLevel.NONE, new Oplocks(false).grant(FILE, new Object(), lease("c", KEY1, 7, 1, 0)).level());
+        assertEquals(OplockLevel.NONE, table.grant(FILE, new Object(), lease("c", KEY1, LeaseState.HANDLE, 1, 0)).level(),
+                "H without R is not a state a lease can have");
+    }
+}
