@@ -36,10 +36,10 @@ public final class BenchRunner {
                         .add(run(true, mode, "127.0.0.11", port, n));
             }
         }
-        double plainTp = median(results.get("plain throughput"));
-        double wrapTp = median(results.get("wrapped throughput"));
-        double plainRr = median(results.get("plain rr"));
-        double wrapRr = median(results.get("wrapped rr"));
+        double plainTp = BenchSupport.median(results.get("plain throughput"));
+        double wrapTp = BenchSupport.median(results.get("wrapped throughput"));
+        double plainRr = BenchSupport.median(results.get("plain rr"));
+        double wrapRr = BenchSupport.median(results.get("wrapped rr"));
         System.out.printf(Locale.ROOT, "%-34s %14s %14s %8s%n", "benchmark (median of " + rounds + ")",
                 "plain loopback", "swrap agent", "ratio");
         System.out.printf(Locale.ROOT, "%-34s %9.0f MiB/s %9.0f MiB/s %7.2fx%n",
@@ -69,10 +69,4 @@ public final class BenchRunner {
         }
     }
 
-    private static double median(List<Double> xs) {
-        List<Double> s = new ArrayList<>(xs);
-        s.sort(null);
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
-    }
 }

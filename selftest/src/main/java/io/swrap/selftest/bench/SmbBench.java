@@ -40,7 +40,7 @@ public final class SmbBench {
         Path cwd = Files.createDirectories(base.resolve("client"));
         writeRandom(cwd.resolve("big.bin"), mib);
         Path samba = base.resolve("samba");
-        run(List.of("bash", anchor.toString(), "start", samba.toString(), "11", "445"));
+        BenchSupport.run(List.of("bash", anchor.toString(), "start", samba.toString(), "11", "445"));
         List<Double> oursPut = new ArrayList<>();
         List<Double> oursGet = new ArrayList<>();
         List<Double> sambaPut = new ArrayList<>();
@@ -51,7 +51,7 @@ public final class SmbBench {
                 transfer(samba.resolve("swrap"), ANCHOR_USER, ANCHOR_PASSWORD, cwd, mib, sambaPut, sambaGet);
             }
         } finally {
-            run(List.of("bash", anchor.toString(), "stop", samba.toString()));
+            BenchSupport.run(List.of("bash", anchor.toString(), "stop", samba.toString()));
         }
         System.out.printf(Locale.ROOT, "%-32s %12s %12s %8s%n", "smbclient -m SMB3, " + mib + " MiB, median of "
                 + rounds, "swrap smbserver", "Samba smbd", "ratio");
@@ -59,7 +59,7 @@ public final class SmbBench {
         print("get (server -> client)", oursGet, sambaGet);
         System.out.println("all runs MiB/s: ours put " + oursPut + " get " + oursGet + "; samba put " + sambaPut
                 + " get " + sambaGet);
-        deleteTree(base);
+        BenchSupport.deleteTree(base);
     }
 
     private static void transfer(Path swrap, String user, String password, Path cwd, int mib, List<Double> puts,
@@ -86,16 +86,9 @@ public final class SmbBench {
     }
 
     private static void print(String what, List<Double> ours, List<Double> samba) {
-        double o = median(ours);
-        double s = median(samba);
+        double o = BenchSupport.median(ours);
+        double s = BenchSupport.median(samba);
         System.out.printf(Locale.ROOT, "%-32s %6.0f MiB/s %6.0f MiB/s %7.2fx%n", what, o, s, o / s);
-    }
-
-    private static double median(List<Double> xs) {
-        List<Double> s = new ArrayList<>(xs);
-        s.sort(null);
-        int n = s.size();
-        return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
     private static void writeRandom(Path file, int mib) throws IOException {
@@ -109,19 +102,4 @@ public final class SmbBench {
         }
     }
 
-    private static void run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).inheritIO().start();
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            p.destroyForcibly();
-            throw new IOException(command + " failed");
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        try (var s = Files.walk(dir)) {
-            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
 }

@@ -5,16 +5,12 @@ import io.swrap.selftest.smbclient.Open;
 import io.swrap.selftest.smbclient.OpenMode;
 import io.swrap.selftest.smbclient.Session;
 import io.swrap.selftest.smbclient.SmbClient;
-import io.swrap.selftest.smbclient.SmbStatusException;
 import io.swrap.selftest.smbclient.Tree;
 import io.swrap.smb.smb2.codec.Smb2Dialect;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -33,21 +29,7 @@ public final class SmbClientPeer {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length < 5) {
-            throw new IllegalArgumentException("usage: SmbClientPeer HOST:PORT SHARE USER PASSWORD SCENARIO...");
-        }
-        InetSocketAddress server = Addr.parse(args[0]);
-        for (int i = 4; i < args.length; i++) {
-            String scenario = args[i];
-            try {
-                System.out.println("OK " + scenario + " " + run(server, args[1], args[2], args[3], scenario));
-            } catch (SmbStatusException e) {
-                System.out.println("FAILED " + scenario + " " + e.statusName() + " (" + e.getMessage() + ")");
-            } catch (IOException e) {
-                System.out.println("ERROR " + scenario + " " + e);
-                e.printStackTrace();
-            }
-        }
+        SmbPeerArgs.runAll(args, "SmbClientPeer HOST:PORT SHARE USER PASSWORD SCENARIO...", SmbClientPeer::run);
     }
 
     private static String run(InetSocketAddress server, String share, String user, String password, String scenario)
@@ -56,13 +38,8 @@ public final class SmbClientPeer {
         if (f.length < 4) {
             throw new IllegalArgumentException("scenario " + scenario + " (expected: DIALECT:PROTECTION:FILE:MIB[:PASSWORD])");
         }
-        ClientConfig cfg = ClientConfig.of(user, f.length > 4 ? f[4] : password).withDialect(dialect(f[0]));
-        cfg = switch (f[1]) {
-            case "off" -> cfg;
-            case "sign" -> cfg.withSign(true);
-            case "encrypt" -> cfg.withEncrypt(true);
-            default -> throw new IllegalArgumentException("protection " + f[1] + " (expected: off, sign or encrypt)");
-        };
+        ClientConfig cfg = ClientConfig.of(user, f.length > 4 ? f[4] : password).withDialect(SmbPeerArgs.dialect(f[0]));
+        cfg = SmbPeerArgs.protect(cfg, f[1]);
         int size = Integer.parseInt(f[3]) << 20;
         try (Session s = SmbClient.connect(server, cfg)) {
             s.echo();
@@ -87,8 +64,8 @@ public final class SmbClientPeer {
                 }
             }
             long t2 = System.nanoTime();
-            String written = sha256(data, size);
-            String read = sha256(back.array(), size);
+            String written = SmbPeerArgs.sha256(data, size);
+            String read = SmbPeerArgs.sha256(back.array(), size);
             if (!written.equals(read)) {
                 throw new IOException("read back other content than written: sha256 " + read + " (expected: "
                         + written + ")");
@@ -100,18 +77,4 @@ public final class SmbClientPeer {
         }
     }
 
-    private static int dialect(String name) {
-        for (int d : Smb2Dialect.SUPPORTED) {
-            if (Smb2Dialect.name(d).equals(name.toUpperCase(Locale.ROOT))) {
-                return d;
-            }
-        }
-        throw new IllegalArgumentException("dialect " + name + " (expected: SMB2_02, SMB2_10, SMB3_00, SMB3_02 or SMB3_11)");
-    }
-
-    private static String sha256(byte[] data, int len) throws NoSuchAlgorithmException {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        md.update(data, 0, len);
-        return HexFormat.of().formatHex(md.digest());
-    }
 }

@@ -16,6 +16,8 @@ import io.netty.handler.codec.LengthFieldPrepender;
 import io.swrap.smb.smb2.codec.Smb2Command;
 import io.swrap.smb.smb2.codec.Smb2Dialect;
 import io.swrap.smb.smb2.codec.Smb2Header;
+import io.swrap.smb.smb2.crypto.Smb2Signer;
+import io.swrap.smb.smb2.crypto.Smb2TransformCipher;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
@@ -24,14 +26,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * [MS-SMB2] 3.2.1.2 Per Transport Connection: one TCP connection (direct TCP, 2.1), what NEGOTIATE
  * settled, the sessions on it, the outstanding requests by MessageId and the credits the server granted
  * (3.2.4.1.5, 3.2.5.1.4). Requests may be sent from any thread; responses complete futures on the
- * connection's event loop. A multichannel session will hold several of these.
+ * connection's event loop. A multichannel session holds several of these, one per channel.
  */
 final class Connection implements AutoCloseable {
     /** 2.1: "Stream Protocol Length (3 bytes)" after a zero byte: frames are below 16 MiB. */
@@ -51,7 +55,8 @@ final class Connection implements AutoCloseable {
     // Connection.SequenceWindow, as the next MessageId and the credits left; guarded by this.
     private long nextMessageId;
     private int credits = 1;
-    private IOException failure;
+    private ConnectionLostException failure;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     /** What this client offered in NEGOTIATE; written once before any session exists. */
     Negotiate.Offer offer;
@@ -111,35 +116,74 @@ final class Connection implements AutoCloseable {
 
     /**
      * Sends {@code req} once credits allow (3.2.4.1.5): CreditCharge covers its payload in 64 KiB units
-     * (2.1 and later), CreditRequest asks to keep about {@value #CREDIT_TARGET} on hand.
+     * (2.1 and later), CreditRequest asks to keep about {@value #CREDIT_TARGET} on hand. A dead connection
+     * throws, and fails the returned future, with {@link ConnectionLostException}.
      */
     CompletableFuture<Response> send(Request req) throws IOException {
         boolean multiCredit = negotiated != null && negotiated.dialect() != Smb2Dialect.SMB2_02;
         int charge = multiCredit ? Math.max(1, (req.payloadSize - 1) / 65536 + 1) : 1;
         CompletableFuture<Response> future = new CompletableFuture<>();
-        ByteBuf out;
         synchronized (this) {
             awaitCredits(charge);
             long messageId = nextMessageId;
             nextMessageId += charge;
             credits -= charge;
             int creditRequest = Math.min(0xFFFF, charge + Math.max(0, CREDIT_TARGET - credits));
+            outstanding.put(messageId, future);
+            // Encoding, signing and encryption run on this connection's event loop, so that the channels of a
+            // session sign and encrypt in parallel while the caller only queues; queued under the lock, so that
+            // requests leave in MessageId order.
+            try {
+                channel.eventLoop().execute(() -> encodeAndWrite(req, messageId, multiCredit ? charge : 0,
+                        creditRequest));
+            } catch (RejectedExecutionException e) {
+                fail(new IOException("event loop of the connection to " + server + " has shut down", e));
+            }
+        }
+        return future;
+    }
+
+    private void encodeAndWrite(Request req, long messageId, int creditCharge, int creditRequest) {
+        ByteBuf out;
+        try {
             Session s = req.session;
-            int flags = req.sign && !req.encrypt ? Smb2Header.FLAGS_SIGNED : 0;
-            ByteBuf msg = Unpooled.buffer(Smb2Header.SIZE + req.body.readableBytes());
+            boolean sign = req.sign && !req.encrypt;
+            int flags = req.flags | (sign ? Smb2Header.FLAGS_SIGNED : 0);
+            // 2.2.1.2: in 3.x requests the Status field is ChannelSequence (2) and Reserved (2) (3.2.4.1).
+            int channelSequence = s != null && Smb2Dialect.isSmb3(dialect()) ? s.channelSequence() & 0xFFFF : 0;
+            ByteBuf header = Unpooled.buffer(Smb2Header.SIZE);
             // 2.2.1.1 CreditCharge: in 2.0.2 "the sender MUST set this to 0"; each request then costs one credit.
-            new Smb2Header(multiCredit ? charge : 0, 0, req.command, creditRequest, flags, 0, messageId, 0,
-                    req.treeId, s == null ? 0 : s.id()).encode(msg);
-            msg.writeBytes(req.body);
-            if (req.sign && !req.encrypt) {
+            new Smb2Header(creditCharge, channelSequence, req.command, creditRequest, flags, 0, messageId, 0,
+                    req.treeId, s == null ? 0 : s.id()).encode(header);
+            // The body is not copied (a WRITE's is 1 MiB) nor consumed: a retained duplicate keeps it whole, with
+            // its reader index, for a replay after Netty released this message.
+            ByteBuf msg = Unpooled.wrappedBuffer(header, req.body.retainedDuplicate());
+            if (sign) {
+                Smb2Signer signer = req.signer != null ? req.signer : s.signer(this);
+                if (signer == null) {
+                    throw new IllegalStateException("no signing key for session 0x" + Long.toHexString(s.id())
+                            + " on the connection to " + server);
+                }
                 // 3.2.4.1.1: the signature over the whole message with the Signature field zero.
-                msg.setBytes(Smb2Header.SIGNATURE_OFFSET, s.signer().sign(msg));
+                msg.setBytes(Smb2Header.SIGNATURE_OFFSET, signer.sign(msg));
             }
             if (req.onEncoded != null) {
                 req.onEncoded.accept(msg);
             }
-            out = req.encrypt ? s.cipher().encrypt(channel.alloc(), msg, s.id()) : msg;
-            outstanding.put(messageId, future);
+            if (req.encrypt) {
+                Smb2TransformCipher cipher = s.cipher();
+                // One cipher, and one nonce counter, serves all channels of the session (3.2.4.1.8): its
+                // counter is not thread-safe, and a nonce must never repeat under a key.
+                synchronized (cipher) {
+                    out = cipher.encrypt(channel.alloc(), msg, s.id());
+                }
+            } else {
+                out = msg;
+            }
+        } catch (RuntimeException e) {
+            fail(messageId, new IOException("client bug: encoding " + Smb2Command.name(req.command) + " for " + server
+                    + " failed: " + e, e));
+            return;
         }
         channel.writeAndFlush(out).addListener(f -> {
             if (!f.isSuccess()) {
@@ -147,7 +191,6 @@ final class Connection implements AutoCloseable {
                         + f.cause(), f.cause()));
             }
         });
-        return future;
     }
 
     /** Sends and waits for the final response (interim STATUS_PENDING ones are absorbed on the way). */
@@ -164,6 +207,9 @@ final class Connection implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new IOException(what + ": no response from " + server + " within " + config.timeout(), e);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof ConnectionLostException lost) {
+                throw lost; // kept as such: a multichannel session replays the request on another channel
+            }
             if (e.getCause() instanceof IOException io) {
                 throw new IOException(what + ": " + io.getMessage(), io);
             }
@@ -187,7 +233,7 @@ final class Connection implements AutoCloseable {
             }
         }
         if (failure != null) {
-            throw new IOException("connection to " + server + " failed: " + failure.getMessage(), failure);
+            throw failure;
         }
     }
 
@@ -216,22 +262,54 @@ final class Connection implements AutoCloseable {
         }
     }
 
-    /** Fails every outstanding request and future credit wait, and closes the connection. */
+    /**
+     * Fails every outstanding request and future credit wait with {@link ConnectionLostException}, and closes
+     * the connection.
+     */
     void fail(IOException cause) {
+        ConnectionLostException lost;
         synchronized (this) {
             if (failure == null) {
-                failure = cause;
+                failure = cause instanceof ConnectionLostException l ? l : new ConnectionLostException(server, cause);
             }
+            lost = failure;
             notifyAll();
         }
         for (Long id : List.copyOf(outstanding.keySet())) {
-            fail(id, cause);
+            fail(id, lost);
         }
         channel.close();
     }
 
+    /** False once the connection failed or was closed. */
+    synchronized boolean alive() {
+        return failure == null;
+    }
+
+    /** Requests sent and not yet answered. */
+    int outstandingCount() {
+        return outstanding.size();
+    }
+
+    /** This end's address (under the agent: the fake NIC of SOCKET_WRAPPER_DEFAULT_IFACE). */
+    InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /**
+     * Closes the TCP connection at once, without LOGOFF or any SMB goodbye, as a failing network path would
+     * end it for this client: every request in flight on it fails with {@link ConnectionLostException}.
+     */
+    void abort() {
+        channel.close().syncUninterruptibly();
+    }
+
+    /** Idempotent: a lost channel is closed when it is found dead and again when its session closes. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         fail(new IOException("connection to " + server + " closed by the client"));
         channel.close().syncUninterruptibly();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

@@ -66,10 +66,13 @@ final class Negotiate {
             }
         }
         boolean offer311 = dialects.contains(Smb2Dialect.SMB3_11);
-        // Capabilities: LARGE_MTU for 2.1+, ENCRYPTION only when a 3.x dialect is offered (2.2.3).
+        // Capabilities: LARGE_MTU for 2.1+, ENCRYPTION only when a 3.x dialect is offered (2.2.3); MULTI_CHANNEL
+        // only when the config asks for channels, so that a single-channel client sends what it always sent.
+        boolean smb3 = Smb2Dialect.isSmb3(cfg.maxDialect());
         Offer offer = new Offer(cfg.sign() ? SIGNING_REQUIRED | SIGNING_ENABLED : SIGNING_ENABLED,
-                CAP_LARGE_MTU | (Smb2Dialect.isSmb3(cfg.maxDialect()) ? CAP_ENCRYPTION : 0), clientGuid.clone(),
-                List.copyOf(dialects));
+                CAP_LARGE_MTU | (smb3 ? CAP_ENCRYPTION : 0)
+                        | (smb3 && cfg.channels() > 1 ? ChannelBinder.CAP_MULTI_CHANNEL : 0),
+                clientGuid.clone(), List.copyOf(dialects));
         Request req = new Request(Smb2Command.NEGOTIATE);
         ByteBuf b = req.body;
         b.writeShortLE(36); // StructureSize

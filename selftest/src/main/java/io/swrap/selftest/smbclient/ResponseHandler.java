@@ -9,6 +9,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2Command;
 import io.swrap.smb.smb2.codec.Smb2Header;
+import io.swrap.smb.smb2.crypto.Smb2Signer;
 import io.swrap.smb.smb2.crypto.Smb2TransformCipher;
 import java.io.IOException;
 import java.util.function.Supplier;
@@ -84,18 +85,20 @@ final class ResponseHandler extends SimpleChannelInboundHandler<ByteBuf> {
     }
 
     /**
-     * 3.2.5.1.3: a signed response of a session with keys must verify; when the session requires signing,
+     * 3.2.5.1.3: a signed response of a session with keys must verify, with the key of the channel it came on;
+     * when the session requires signing,
      * an unsigned, unencrypted response is refused. SESSION_SETUP responses are checked by the session
      * itself, which derives its keys from them.
      */
     private static IOException verify(Connection conn, Response r) {
         Smb2Header h = r.header();
         Session s = conn.sessions.get(h.sessionId());
-        if (s == null || s.verifier() == null || r.encrypted() || h.command() == Smb2Command.SESSION_SETUP) {
+        Smb2Signer verifier = s == null ? null : s.verifier(conn);
+        if (verifier == null || r.encrypted() || h.command() == Smb2Command.SESSION_SETUP) {
             return null;
         }
         if (h.isSigned()) {
-            return s.verifier().verify(r.message()) ? null : new IOException("bad signature on " + r + " from "
+            return verifier.verify(r.message()) ? null : new IOException("bad signature on " + r + " from "
                     + conn.server);
         }
         if (s.signingRequired()) {

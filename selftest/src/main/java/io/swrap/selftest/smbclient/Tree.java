@@ -6,6 +6,7 @@ import io.swrap.smb.smb2.codec.Smb2Command;
 import io.swrap.smb.smb2.codec.Smb2Dialect;
 import io.swrap.smb.smb2.codec.Smb2FileId;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,6 +34,11 @@ public final class Tree {
     private static final int IOCTL_INPUT_OFFSET = 64 + 56;
     private static final int IOCTL_IS_FSCTL = 0x00000001;
     private static final int FSCTL_VALIDATE_NEGOTIATE_INFO = 0x00140204;
+    private static final int FSCTL_QUERY_NETWORK_INTERFACE_INFO = 0x001401FC;
+    /** Room for the answer: 2.2.32.5 entries are 152 bytes, so about 430 interfaces. */
+    private static final int INTERFACE_INFO_MAX_OUTPUT = 64 * 1024;
+    private static final int AF_INET = 0x0002;
+    private static final int AF_INET6 = 0x0017;
     /** 2.2.32.6: Capabilities (4), Guid (16), SecurityMode (2), Dialect (2). */
     private static final int VALIDATE_NEGOTIATE_RESPONSE_SIZE = 24;
 
@@ -81,7 +87,7 @@ public final class Tree {
                 b.writeShortLE(pattern.length);
                 b.writeIntLE(LIST_BUFFER); // OutputBufferLength
                 b.writeBytes(pattern);
-                Response r = session.connection.call(req)
+                Response r = session.call(req)
                         .expect("QUERY_DIRECTORY " + share + "\\" + path, NtStatus.SUCCESS, NtStatus.NO_MORE_FILES);
                 if (r.status() == NtStatus.NO_MORE_FILES) {
                     return names;
@@ -135,7 +141,7 @@ public final class Tree {
         if (n.length == 0) {
             b.writeByte(0); // "the Buffer field MUST be at least one byte in length"
         }
-        Response r = session.connection.call(req).ok("CREATE " + share + "\\" + name);
+        Response r = session.call(req).ok("CREATE " + share + "\\" + name);
         ByteBuf m = r.message();
         return new Open(this, name, Smb2FileId.read(m, r.body(64)), m.getLongLE(r.body(48)));
     }
@@ -169,7 +175,7 @@ public final class Tree {
         b.writeShortLE(offer.securityMode());
         b.writeShortLE(offer.dialects().size());
         offer.dialects().forEach(b::writeShortLE);
-        Response r = c.call(req);
+        Response r = session.call(req);
         String mismatch = validateNegotiateMismatch(r, c.negotiated);
         if (mismatch != null) {
             c.fail(new IOException("VALIDATE_NEGOTIATE_INFO with " + c.server + ": " + mismatch
@@ -200,11 +206,58 @@ public final class Tree {
         return null;
     }
 
+    /**
+     * IOCTL FSCTL_QUERY_NETWORK_INTERFACE_INFO (2.2.31): the server's interfaces, from its 2.2.32.5
+     * NETWORK_INTERFACE_INFO entries in the server's order — the addresses a multichannel client binds its
+     * further channels on. Entries of another address family than IPv4/IPv6 are skipped.
+     */
+    public List<ServerInterface> networkInterfaces() throws IOException {
+        Request req = request(Smb2Command.IOCTL).payload(INTERFACE_INFO_MAX_OUTPUT);
+        ByteBuf b = req.body;
+        b.writeShortLE(57); // StructureSize
+        b.writeShortLE(0); // Reserved
+        b.writeIntLE(FSCTL_QUERY_NETWORK_INTERFACE_INFO);
+        new Smb2FileId(-1, -1).write(b); // no handle: all ones (3.3.5.15)
+        b.writeIntLE(0); // InputOffset
+        b.writeIntLE(0); // InputCount
+        b.writeIntLE(0); // MaxInputResponse
+        b.writeIntLE(0); // OutputOffset
+        b.writeIntLE(0); // OutputCount
+        b.writeIntLE(INTERFACE_INFO_MAX_OUTPUT); // MaxOutputResponse
+        b.writeIntLE(IOCTL_IS_FSCTL);
+        b.writeIntLE(0); // Reserved2
+        Response r = session.call(req).ok("FSCTL_QUERY_NETWORK_INTERFACE_INFO on " + share);
+        ByteBuf m = r.message();
+        int start = m.readerIndex() + m.getIntLE(r.body(32));
+        int count = m.getIntLE(r.body(36));
+        List<ServerInterface> out = new ArrayList<>();
+        for (int p = 0; count > 0; ) {
+            if (p + 152 > count) {
+                throw new IOException("NETWORK_INTERFACE_INFO entry at " + p + " overruns the " + count
+                        + "-byte output (entries are 152 bytes)");
+            }
+            int e = start + p;
+            int next = m.getIntLE(e);
+            int family = m.getUnsignedShortLE(e + 24);
+            byte[] addr = family == AF_INET ? r.bytesAt(e - m.readerIndex() + 28, 4)
+                    : family == AF_INET6 ? r.bytesAt(e - m.readerIndex() + 32, 16) : null;
+            if (addr != null) {
+                out.add(new ServerInterface(m.getIntLE(e + 4), m.getIntLE(e + 8), m.getLongLE(e + 16),
+                        InetAddress.getByAddress(addr)));
+            }
+            if (next == 0) {
+                break;
+            }
+            p += next;
+        }
+        return out;
+    }
+
     /** 3.2.4.22 TREE_DISCONNECT; the tree's opens should be closed first. */
     public void disconnect() throws IOException {
         Request req = request(Smb2Command.TREE_DISCONNECT);
         req.body.writeShortLE(4).writeShortLE(0); // StructureSize, Reserved
-        session.connection.call(req).ok("TREE_DISCONNECT " + share);
+        session.call(req).ok("TREE_DISCONNECT " + share);
     }
 
     @Override
