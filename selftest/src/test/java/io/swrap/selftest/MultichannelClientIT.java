@@ -20,7 +20,6 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -70,9 +69,6 @@ class MultichannelClientIT extends SmbServerSuite {
      * then runs on bound channels.
      */
     @Test
-    @Disabled("smbserver bug: after LOGOFF on a bound channel the server signs the LOGOFF response with"
-            + " Session.SigningKey, not the channel's key (Smb2Dispatcher asks Session.signer(conn) after"
-            + " LogoffHandler closed the session and dropped its channels), so the client refuses it")
     void losingTheFirstChannelKeepsTheSession() throws Exception {
         killScenarios(List.of("kill-r0.bin:SMB3_02:sign:4:64:read@0", "kill-w0.bin:SMB3_11:sign:4:32:write@0"));
     }

@@ -14,4 +14,12 @@ public record Granted(int level, byte[] leaseKey, int leaseState, int leaseVersi
     public boolean isLease() {
         return level == OplockLevel.LEASE;
     }
+
+    /**
+     * Whether an open holding this may be durable ([MS-SMB2] 3.3.5.9.6, 3.3.5.9.10): a batch oplock or a
+     * lease that caches handles, the grants whose holder the server must ask before another open succeeds.
+     */
+    public boolean allowsDurability() {
+        return level == OplockLevel.BATCH || isLease() && (leaseState & LeaseState.HANDLE) != 0;
+    }
 }

@@ -91,11 +91,12 @@ public final class Oplocks {
     }
 
     /**
-     * After a SHARING_VIOLATION: the breaks of other leases' H that might clear it (a client that caches
-     * a handle has closed it already in its own view). Empty when there is nothing such to break, and the
-     * violation stands.
+     * The breaks an open of {@code file} causes when its share mode conflicts with the opens there
+     * ([MS-FSA] 2.1.5.1.2: on a sharing violation only what caches handles is broken — a lease's H, a batch
+     * oplock to level II — so that a holder who closed its handle in its own view can close it for real;
+     * then the share check runs again). Empty when nothing such is held, and the violation stands.
      */
-    public List<BreakNotice> prepareHandleBreak(Path file, OplockRequest r) {
+    public List<BreakNotice> prepareSharingViolationBreak(Path file, OplockRequest r) {
         synchronized (lock) {
             FileOplocks f = files.get(file);
             if (f == null) {
@@ -104,13 +105,48 @@ public final class Oplocks {
             List<BreakNotice> out = new ArrayList<>();
             Set<Lease> seen = new LinkedHashSet<>();
             for (Grant g : f.grants) {
+                if (sameLease(g, r)) {
+                    continue;
+                }
                 Lease l = g.lease;
-                if (l != null && !sameLease(g, r) && seen.add(l) && l.breakingTo < 0
-                        && (l.state & LeaseState.HANDLE) != 0) {
-                    out.add(breakLease(l, l.state & LeaseState.READ));
+                if (l != null) {
+                    if (seen.add(l) && l.breakingTo < 0 && (l.state & LeaseState.HANDLE) != 0) {
+                        out.add(breakLease(l, l.state & ~LeaseState.HANDLE));
+                    }
+                } else if (g.breakingTo < 0 && g.level == OplockLevel.BATCH) {
+                    out.add(breakOplock(g, OplockLevel.II));
                 }
             }
             return out;
+        }
+    }
+
+    /**
+     * What the open {@code owner} holds now, as a CREATE response would carry it (the lease's current
+     * state and epoch); null when it has no grant.
+     */
+    public Granted held(Object owner) {
+        synchronized (lock) {
+            Grant g = byOwner.get(owner);
+            if (g == null) {
+                return null;
+            }
+            if (g.lease == null) {
+                return Granted.oplock(g.level);
+            }
+            return granted(g.lease);
+        }
+    }
+
+    private static Granted granted(Lease l) {
+        return new Granted(OplockLevel.LEASE, l.key.clone(), l.state, l.version, l.epoch,
+                l.parentKey == null ? null : l.parentKey.clone(), l.breakingTo >= 0);
+    }
+
+    /** Whether the lease {@code key} of client {@code clientGuid} is still held by some open. */
+    public boolean leaseHeld(String clientGuid, byte[] key) {
+        synchronized (lock) {
+            return leases.containsKey(Lease.id(clientGuid, key));
         }
     }
 
@@ -253,8 +289,7 @@ public final class Oplocks {
         Grant g = new Grant(owner, f, OplockLevel.LEASE, l);
         l.grants.add(g);
         add(f, g);
-        return new Granted(OplockLevel.LEASE, l.key.clone(), l.state, l.version, l.epoch,
-                l.parentKey == null ? null : l.parentKey.clone(), l.breakingTo >= 0);
+        return granted(l);
     }
 
     /**

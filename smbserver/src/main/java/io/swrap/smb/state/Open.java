@@ -20,7 +20,7 @@ public final class Open {
 
     private final long persistentId;
     private final long volatileId;
-    private final TreeConnect tree;
+    private TreeConnect tree;
     private final boolean directory;
     private final int access;
     private final ShareModes.Entry shareEntry;
@@ -38,6 +38,20 @@ public final class Open {
     public AsyncRequest pendingNotify;
     /** A blocking LOCK waiting on this handle; canceled when the handle closes. */
     public AsyncRequest pendingLock;
+    /** Open.ChannelSequence ([MS-SMB2] 3.3.5.2.10): the newest ChannelSequence of a 3.x request on it. */
+    public int channelSequence;
+    /** The CreateAction of the CREATE that made it, answered again to a replay of that CREATE. */
+    public int createAction;
+    /** Open.IsDurable, and whether by a DH2Q (v2) or a DHnQ (v1), with Open.DurableOpenTimeout in ms. */
+    public boolean durable;
+    public boolean durableV2;
+    public int durableTimeoutMs;
+    /** Open.CreateGuid of a DH2Q CREATE, or null. */
+    public byte[] createGuid;
+    /** Open.ClientGuid (hex) of the connection that created it; null for 2.0.2. */
+    public String clientGuid;
+    /** Its {@link ReplayCache} key while a replay of its CREATE may still come; null after. */
+    String replayKey;
     private boolean closed;
 
     /** @param shareEntry the acquired share-mode entry, which knows the file's current path */
@@ -96,6 +110,29 @@ public final class Open {
     }
 
     /**
+     * Its session lost its last channel and this durable open is kept ([MS-SMB2] 3.3.7.1): the requests
+     * waiting on it go (nobody is there to answer), its file, share mode, locks and oplock stay.
+     */
+    void disconnect() {
+        ServerState server = tree.session().connection().server();
+        server.replayCache().forget(this);
+        if (watch != null) {
+            server.changeNotify().remove(watch);
+            watch = null;
+            pendingNotify = null;
+        }
+        if (pendingLock != null) {
+            pendingLock.cancel(io.swrap.smb.smb2.codec.NtStatus.CANCELLED);
+            pendingLock = null;
+        }
+    }
+
+    /** A DHnC/DH2C reconnect moves the disconnected open to the tree of the new session. */
+    public void reattach(TreeConnect t) {
+        this.tree = t;
+    }
+
+    /**
      * Releases the handle; the last close of a delete-pending file deletes it ([MS-FSA] 2.1.5.4).
      * A failing delete is logged, not thrown: CLOSE has already succeeded for the client.
      */
@@ -119,6 +156,7 @@ public final class Open {
             // closes fails with STATUS_RANGE_NOT_LOCKED, not STATUS_CANCELLED (no CANCEL was received).
             pendingLock.cancel(io.swrap.smb.smb2.codec.NtStatus.RANGE_NOT_LOCKED);
         }
+        server.replayCache().forget(this);
         server.locks().releaseAll(path, this);
         server.oplocks().release(this); // wakes opens that wait for this one's break
         ShareModes modes = server.shareModes();

@@ -26,6 +26,8 @@ public final class ServerState {
     private final java.util.concurrent.ConcurrentHashMap<String, Client> clients =
             new java.util.concurrent.ConcurrentHashMap<>();
     private final io.swrap.smb.oplock.Oplocks oplocks;
+    private final ReplayCache replayCache = new ReplayCache();
+    private final DurableOpens durableOpens = new DurableOpens();
     private final AtomicLong nextSessionId = new AtomicLong(1);
     private final AtomicLong nextFileId = new AtomicLong(1);
 
@@ -80,6 +82,16 @@ public final class ServerState {
 
     public io.swrap.smb.oplock.Oplocks oplocks() {
         return oplocks;
+    }
+
+    /** The CREATEs with a CreateGuid that clients may replay. */
+    public ReplayCache replayCache() {
+        return replayCache;
+    }
+
+    /** The durable opens kept after their session lost its last channel. */
+    public DurableOpens durableOpens() {
+        return durableOpens;
     }
 
     public ShareModes shareModes() {

@@ -110,7 +110,7 @@ public final class Session {
         channels.remove(conn);
         conn.removeSession(id);
         if (channels.isEmpty()) {
-            close();
+            close(true);
         }
     }
 
@@ -155,6 +155,15 @@ public final class Session {
         channels.get(c).signer(signer); // 3.3.5.5.3: the first channel signs with Session.SigningKey
     }
 
+    /**
+     * An open stays durable only while it holds a batch oplock or a lease with H (as Samba decides at
+     * disconnect): one broken below that could not be broken again, and would block others for its timeout.
+     */
+    private boolean stillDurable(Open o) {
+        io.swrap.smb.oplock.Granted g = connection.server().oplocks().held(o);
+        return g != null && g.allowsDurability();
+    }
+
     public TreeConnect tree(int treeId) {
         return trees.get(treeId);
     }
@@ -188,13 +197,21 @@ public final class Session {
         o.close();
     }
 
-    /**
-     * Logoff, or the loss of the last channel: every open of the session is closed and every channel's
-     * connection forgets the session.
-     */
+    /** Logoff (or a failed authentication): every open of the session is closed, durable or not. */
     public void close() {
+        close(false);
+    }
+
+    /** @param transportLost the last channel went away: durable opens are kept for a reconnect (3.3.7.1) */
+    private void close(boolean transportLost) {
         for (Open o : new ArrayList<>(opens.values())) {
-            closeOpen(o);
+            if (transportLost && o.durable && stillDurable(o)) {
+                opens.remove(o.volatileId());
+                o.disconnect();
+                connection.server().durableOpens().keep(o, connection.channel().eventLoop());
+            } else {
+                closeOpen(o);
+            }
         }
         trees.clear();
         valid = false;

@@ -135,7 +135,7 @@ class OplocksTest {
     void handleCachingIsBrokenOnlyToClearASharingViolation() throws Exception {
         table.grant(FILE, new Object(), lease("client-b", KEY2, 3, 1, 0));
         assertEquals(List.of(), table.prepare(FILE, lease("client-a", KEY1, 3, 1, 0)), "RH is shared");
-        BreakNotice.LeaseBreak lb = (BreakNotice.LeaseBreak) table.prepareHandleBreak(FILE,
+        BreakNotice.LeaseBreak lb = (BreakNotice.LeaseBreak) table.prepareSharingViolationBreak(FILE,
                 lease("client-a", KEY1, 3, 1, 0)).get(0);
         assertEquals(LeaseState.READ, lb.to());
     }

@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.swrap.smb.config.SmbConfig;
 import io.swrap.smb.oplock.BreakNotice;
+import io.swrap.smb.oplock.Granted;
 import io.swrap.smb.oplock.LeaseState;
 import io.swrap.smb.oplock.OplockLevel;
 import io.swrap.smb.smb2.codec.NtStatus;
@@ -17,10 +18,12 @@ import io.swrap.smb.smb2.codec.Smb2Response;
 import io.swrap.smb.smb2.codec.Smb2ResponseBody;
 import io.swrap.smb.state.Client;
 import io.swrap.smb.state.Connection;
+import io.swrap.smb.state.DurableOpens;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.state.ServerState;
 import io.swrap.smb.state.Session;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -46,11 +49,33 @@ final class BreakSender {
     /** Sends {@code notices} (from any thread); each is delivered on its target client's event loop. */
     static void send(ServerState server, List<BreakNotice> notices) {
         for (BreakNotice n : notices) {
+            if (purgeDisconnected(server, n)) {
+                continue;
+            }
             switch (n) {
                 case BreakNotice.Oplock o -> sendOplockBreak(server, (Open) o.owner(), o.level());
                 case BreakNotice.LeaseBreak l -> sendLeaseBreak(server, l);
             }
         }
+    }
+
+    /**
+     * A break of a durable open whose session is gone cannot be acknowledged: the open is closed instead
+     * (which wakes whoever waits for the break), as Samba does. True when nothing is left to deliver.
+     */
+    private static boolean purgeDisconnected(ServerState server, BreakNotice n) {
+        DurableOpens durable = server.durableOpens();
+        return switch (n) {
+            case BreakNotice.Oplock o -> durable.isDisconnected(o.owner()) && durable.purge(open -> open == o.owner()) > 0;
+            case BreakNotice.LeaseBreak l -> {
+                int purged = durable.purge(open -> {
+                    Granted g = server.oplocks().held(open);
+                    return g != null && g.isLease() && l.clientGuid().equals(open.clientGuid)
+                            && Arrays.equals(g.leaseKey(), l.key());
+                });
+                yield purged > 0 && !server.oplocks().leaseHeld(l.clientGuid(), l.key());
+            }
+        };
     }
 
     private static void sendOplockBreak(ServerState server, Open open, int level) {

@@ -6,6 +6,7 @@ import io.swrap.smb.smb2.codec.Smb2CreateRequest;
 import io.swrap.smb.smb2.codec.Smb2CreateResponse;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2FileId;
+import io.swrap.smb.oplock.BreakNotice;
 import io.swrap.smb.oplock.Granted;
 import io.swrap.smb.oplock.OplockLevel;
 import io.swrap.smb.oplock.OplockRequest;
@@ -39,12 +40,42 @@ import java.util.Set;
 final class CreateHandler implements Smb2CommandHandler {
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
-        return create(rc, null);
+        Smb2CreateRequest req = Smb2CreateRequest.decode(rc.request);
+        DurableContext durable = DurableContext.of(req, rc.conn);
+        if (durable.reconnect()) {
+            return DurableReconnect.reconnect(rc, req, durable);
+        }
+        CreateReplay.Pending pending = null;
+        if (durable.kind() == DurableContext.Kind.V2_REQUEST) {
+            CreateReplay.Lookup found = CreateReplay.lookup(rc, req, durable);
+            if (found.reply() != null) {
+                return found.reply();
+            }
+            pending = found.pending();
+        }
+        return run(rc, null, durable, pending);
     }
 
-    /** @param waiting the async request of a CREATE that waited for break acknowledgments, or null */
-    private Reply create(RequestContext rc, OplockWait waiting) throws Smb2Exception, IOException {
+    /** One run of the CREATE; a failure frees its CreateGuid for a new CREATE (a replay then opens anew). */
+    private Reply run(RequestContext rc, OplockWait waiting, DurableContext durable, CreateReplay.Pending pending)
+            throws Smb2Exception, IOException {
+        try {
+            return create(rc, waiting, durable, pending);
+        } catch (Smb2Exception | IOException | RuntimeException e) {
+            CreateReplay.abandon(rc, pending);
+            throw e;
+        }
+    }
+
+    /**
+     * @param waiting the async request of a CREATE that waited for break acknowledgments, or null
+     * @param pending its entry in the replay cache (a DH2Q CREATE), or null
+     */
+    private Reply create(RequestContext rc, OplockWait waiting, DurableContext durable, CreateReplay.Pending pending)
+            throws Smb2Exception, IOException {
         Smb2CreateRequest req = Smb2CreateRequest.decode(rc.request);
+        OplockWait.Rerun rerun = w -> run(rc, w, durable, pending);
+        Runnable abandon = () -> CreateReplay.abandon(rc, pending);
         Share share = rc.tree.share();
         if (share.isIpc()) {
             throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, "named pipe '" + req.name()
@@ -98,26 +129,16 @@ final class CreateHandler implements Smb2CommandHandler {
             }
             oreq = oplockRequest(rc, req, access, isDir, disp != Smb2CreateRequest.FILE_OPEN
                     && disp != Smb2CreateRequest.FILE_OPEN_IF && !isDir);
-            // [MS-SMB2] 3.3.5.9 / [MS-FSA] 2.1.5.1.2: the open first breaks what conflicts with it, and waits
-            // for the holders to acknowledge before it goes on
-            BreakSender.send(rc.conn.server(), oplocks.prepare(path, oreq));
+            // [MS-FSA] 2.1.5.1.2: a sharing violation breaks only what caches handles (then the open checks
+            // again); otherwise the open breaks what conflicts with it. Either way it waits for the holders to
+            // acknowledge before it goes on ([MS-SMB2] 3.3.5.9).
+            List<BreakNotice> breaks = violates(modes, path, entry) ? oplocks.prepareSharingViolationBreak(path, oreq)
+                    : oplocks.prepare(path, oreq);
+            BreakSender.send(rc.conn.server(), breaks);
             if (oplocks.breaking(path, oreq) && OplockWait.possible(rc)) {
-                return OplockWait.start(rc, waiting, path, oreq, w -> create(rc, w));
+                return OplockWait.start(rc, waiting, path, oreq, rerun, abandon);
             }
-            try {
-                modes.acquire(path, entry);
-            } catch (Smb2Exception e) {
-                if (e.status() != NtStatus.SHARING_VIOLATION) {
-                    throw e;
-                }
-                // a client caching a handle (lease H) may have closed it in its own view: break H and try again
-                List<io.swrap.smb.oplock.BreakNotice> handles = oplocks.prepareHandleBreak(path, oreq);
-                BreakSender.send(rc.conn.server(), handles);
-                if (handles.isEmpty() || !OplockWait.possible(rc)) {
-                    throw e;
-                }
-                return OplockWait.start(rc, waiting, path, oreq, w -> create(rc, w));
-            }
+            modes.acquire(path, entry);
             try {
                 action = overwrite(path, disp, isDir);
             } catch (IOException | RuntimeException e) {
@@ -150,8 +171,18 @@ final class CreateHandler implements Smb2CommandHandler {
             throw Vfs.toSmb(e, "opening '" + req.name() + "'");
         }
         open.deleteOnClose = deleteOnClose;
+        open.createAction = action;
+        open.channelSequence = rc.request.header().status() & 0xFFFF;
         Granted granted = oplocks.grant(path, open, oreq);
+        if (durable.requested() && granted.allowsDurability()) {
+            open.durable = true;
+            open.durableV2 = durable.v2();
+            open.durableTimeoutMs = durable.timeoutMs();
+        }
+        open.createGuid = durable.createGuid();
+        open.clientGuid = rc.conn.client() != null ? rc.conn.client().guid() : null;
         rc.session.addOpen(open);
+        CreateReplay.complete(rc, pending, open);
         rc.conn.compoundFileIdPersistent = open.persistentId();
         rc.conn.compoundFileIdVolatile = open.volatileId();
         ChangeNotify notify = rc.conn.server().changeNotify();
@@ -163,6 +194,9 @@ final class CreateHandler implements Smb2CommandHandler {
         }
         FileInfo f = FileInfo.of(path);
         List<Smb2CreateContext> contexts = responseContexts(req, f, maximal);
+        if (open.durable) {
+            contexts.add(DurableContext.response(open.durableV2, open.durableTimeoutMs));
+        }
         if (granted.isLease()) {
             contexts.add(LeaseContext.response(granted));
         }
@@ -187,6 +221,16 @@ final class CreateHandler implements Smb2CommandHandler {
             level = OplockLevel.NONE; // a lease level without a lease context: no oplock (as Samba)
         }
         return new OplockRequest(guid, level, null, 0, 0, 0, null, stat, overwrite, isDir);
+    }
+
+    /** Whether an open with {@code entry} would fail the share-access check now. */
+    private static boolean violates(ShareModes modes, Path path, ShareModes.Entry entry) {
+        try {
+            modes.checkSharing(path, entry);
+            return false;
+        } catch (Smb2Exception e) {
+            return true;
+        }
     }
 
     private static boolean isEmpty(Path dir) throws IOException {
@@ -237,7 +281,7 @@ final class CreateHandler implements Smb2CommandHandler {
         return new Open(id, id, rc.tree, isDir, access, entry, ch);
     }
 
-    private static List<Smb2CreateContext> responseContexts(Smb2CreateRequest req, FileInfo f, int maximal) {
+    static List<Smb2CreateContext> responseContexts(Smb2CreateRequest req, FileInfo f, int maximal) {
         List<Smb2CreateContext> out = new ArrayList<>();
         if (req.context(Smb2CreateContext.MAXIMAL_ACCESS) != null) {
             // 2.2.14.2.5: QueryStatus (4), MaximalAccess (4).

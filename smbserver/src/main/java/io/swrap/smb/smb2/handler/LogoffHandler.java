@@ -7,6 +7,7 @@ final class LogoffHandler implements Smb2CommandHandler {
     @Override
     public Reply handle(RequestContext rc) throws io.swrap.smb.smb2.codec.Smb2Exception {
         rc.request.checkBody(4, 4); // StructureSize 4, Reserved 2
+        rc.signerBeforeClose = rc.session.signer(rc.conn);
         rc.session.close();
         rc.conn.removeSession(rc.session.id());
         return Reply.ok(new Smb2EmptyBody());

@@ -31,15 +31,17 @@ final class OplockWait {
 
     private final RequestContext rc;
     private final Rerun rerun;
+    private final Runnable abandon;
     private final AsyncRequest async;
     private Path path;
     private OplockRequest request;
     private Runnable resume;
     private ScheduledFuture<?> timer;
 
-    private OplockWait(RequestContext rc, Rerun rerun) {
+    private OplockWait(RequestContext rc, Rerun rerun, Runnable abandon) {
         this.rc = rc;
         this.rerun = rerun;
+        this.abandon = abandon;
         this.async = new AsyncRequest(rc.conn, rc.request.messageId(), this::forget);
     }
 
@@ -62,10 +64,13 @@ final class OplockWait {
         return rc.request.lastInChain();
     }
 
-    /** Waits (again) for the breaks of {@code path}; {@code existing} is the wait of an earlier run, or null. */
-    static Reply start(RequestContext rc, OplockWait existing, Path path, OplockRequest request, Rerun rerun)
-            throws Smb2Exception, IOException {
-        OplockWait w = existing != null ? existing : new OplockWait(rc, rerun);
+    /**
+     * Waits (again) for the breaks of {@code path}; {@code existing} is the wait of an earlier run, or null.
+     * {@code abandon} runs when the CREATE ends without another run (canceled, its session gone).
+     */
+    static Reply start(RequestContext rc, OplockWait existing, Path path, OplockRequest request, Rerun rerun,
+            Runnable abandon) throws Smb2Exception, IOException {
+        OplockWait w = existing != null ? existing : new OplockWait(rc, rerun, abandon);
         Oplocks oplocks = rc.conn.server().oplocks();
         w.path = path;
         w.request = request;
@@ -89,6 +94,7 @@ final class OplockWait {
             timer.cancel(false);
         }
         releaseRequest();
+        abandon.run();
     }
 
     private void runAgain() {
@@ -99,21 +105,23 @@ final class OplockWait {
             return; // canceled meanwhile
         }
         Reply r = runOnce();
-        if (r != null && r.pending() == async) {
+        if (r.pending() == async) {
             return; // waits again, still holding the request
         }
         releaseRequest();
-        if (r != null) {
+        if (rc.conn.channel().isActive()) {
             async.complete(r.status(), r.body());
         }
     }
 
-    /** One more run of the CREATE; null when nobody is there to answer. */
+    /**
+     * One more run of the CREATE. It runs even when its connection is gone while its session lives on
+     * other channels (as Samba does): the open it makes is what a replay of the CREATE on another channel
+     * finds. The answer then goes nowhere.
+     */
     private Reply runOnce() {
-        if (!rc.conn.channel().isActive()) {
-            return null; // the client went away
-        }
         if (!rc.session.valid()) {
+            abandon.run();
             return new Reply(NtStatus.USER_SESSION_DELETED, new Smb2ErrorResponse());
         }
         try {

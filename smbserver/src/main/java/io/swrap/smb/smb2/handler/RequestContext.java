@@ -2,9 +2,12 @@ package io.swrap.smb.smb2.handler;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.swrap.smb.smb2.codec.NtStatus;
+import io.swrap.smb.smb2.codec.Smb2Command;
+import io.swrap.smb.smb2.codec.Smb2Dialect;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2FileId;
 import io.swrap.smb.smb2.codec.Smb2Request;
+import io.swrap.smb.state.ChannelSequence;
 import io.swrap.smb.state.Connection;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.state.Session;
@@ -19,6 +22,11 @@ final class RequestContext {
     TreeConnect tree;
     /** {@link #session} is a session of this connection's client that is not bound to this connection. */
     boolean unboundSession;
+    /**
+     * The key that signs this request's response when the handler ends the session's channels first
+     * (LOGOFF): the channel's key as it was, which the client expects on a bound channel.
+     */
+    io.swrap.smb.smb2.crypto.Smb2Signer signerBeforeClose;
     /** Called with the encoded response, for the preauth integrity hash. */
     java.util.function.Consumer<io.netty.buffer.ByteBuf> onEncoded;
 
@@ -49,8 +57,35 @@ final class RequestContext {
             throw new Smb2Exception(NtStatus.FILE_CLOSED, "FileId " + Long.toHexString(fid.persistent()) + ":"
                     + Long.toHexString(fid.volatileId()) + " is not open on tree " + request.treeId());
         }
+        verifyChannelSequence(o);
+        // the client used the FileId, so it got the CREATE response: that CREATE is no longer replayed (Samba)
+        conn.server().replayCache().forget(o);
         conn.compoundFileIdPersistent = o.persistentId();
         conn.compoundFileIdVolatile = o.volatileId();
         return o;
+    }
+
+    /**
+     * [MS-SMB2] 3.3.5.2.10: a 3.x request carries ChannelSequence in place of Status; a newer one becomes
+     * the open's, a stale one may not modify the open (WRITE, SET_INFO, IOCTL, as Samba), so that a request
+     * delayed on a failed channel cannot undo what the client did since.
+     */
+    private void verifyChannelSequence(Open o) throws Smb2Exception {
+        if (!Smb2Dialect.isSmb3(conn.dialect)) {
+            return;
+        }
+        int requested = request.header().status() & 0xFFFF;
+        switch (ChannelSequence.compare(requested, o.channelSequence)) {
+            case ADVANCED -> o.channelSequence = requested;
+            case STALE -> {
+                int cmd = request.command();
+                if (cmd == Smb2Command.WRITE || cmd == Smb2Command.SET_INFO || cmd == Smb2Command.IOCTL) {
+                    throw new Smb2Exception(NtStatus.FILE_NOT_AVAILABLE, Smb2Command.name(cmd)
+                            + " with stale ChannelSequence " + requested + " (the open's is " + o.channelSequence
+                            + "): the client has moved on from the channel that sent it");
+                }
+            }
+            case CURRENT -> { }
+        }
     }
 }

@@ -215,7 +215,7 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
             // Windows and Samba always sign the final SESSION_SETUP response when there is a session key.
             // 3.3.4.1.1: with the channel's key (Session.SigningKey while a bind is in progress); the final
             // SESSION_SETUP response of a bind is thus signed with the new channel key
-            resp.signWith(s.signer(conn));
+            resp.signWith(rc.signerBeforeClose != null ? rc.signerBeforeClose : s.signer(conn));
         }
         return resp;
     }

@@ -1,0 +1,85 @@
+package io.swrap.smb.smb2.handler;
+
+import io.swrap.smb.oplock.Granted;
+import io.swrap.smb.oplock.OplockLevel;
+import io.swrap.smb.smb2.codec.NtStatus;
+import io.swrap.smb.smb2.codec.Smb2CreateContext;
+import io.swrap.smb.smb2.codec.Smb2CreateRequest;
+import io.swrap.smb.smb2.codec.Smb2CreateResponse;
+import io.swrap.smb.smb2.codec.Smb2Exception;
+import io.swrap.smb.smb2.codec.Smb2FileId;
+import io.swrap.smb.state.DurableOpens;
+import io.swrap.smb.state.Open;
+import io.swrap.smb.vfs.FileInfo;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * [MS-SMB2] 3.3.5.9.7 DHnC and 3.3.5.9.12 DH2C: a client reconnects, in a new session, a durable open
+ * that was kept after its old session lost its last channel. The open keeps its FileId, file, share mode,
+ * locks and oplock or lease; it must be reclaimed by the same user, for v2 with its CreateGuid, and a
+ * leased open only with its lease key and name. Whatever does not match is
+ * STATUS_OBJECT_NAME_NOT_FOUND (the open "does not exist" for this client), a foreign user
+ * STATUS_ACCESS_DENIED.
+ */
+final class DurableReconnect {
+    private DurableReconnect() {
+    }
+
+    static Reply reconnect(RequestContext rc, Smb2CreateRequest req, DurableContext durable)
+            throws Smb2Exception, IOException {
+        DurableOpens table = rc.conn.server().durableOpens();
+        long id = durable.fileId().persistent();
+        Open open = table.find(id);
+        String what = (durable.v2() ? "DH2C" : "DHnC") + " reconnect of FileId " + Long.toHexString(id);
+        if (open == null) {
+            throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, what + ": no disconnected durable open has it");
+        }
+        // Samba checks the CreateGuid of a DH2C only, not the ClientGuid (smb2.durable-v2-open.reopen2 reconnects
+        // from a new one); an open made durable by a DHnQ has the zero CreateGuid
+        byte[] guid = open.createGuid != null ? open.createGuid : new byte[16];
+        if (durable.v2() && !Arrays.equals(guid, durable.createGuid())) {
+            throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, what + ": the CreateGuid differs from the open's");
+        }
+        if (!Objects.equals(open.tree().session().user(), rc.session.user())) {
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, what + ": the open belongs to user "
+                    + open.tree().session().user() + ", not " + rc.session.user());
+        }
+        if (open.tree().share() != rc.tree.share()) {
+            throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, what + ": the open is on share ["
+                    + open.tree().share().name() + "], not [" + rc.tree.share().name() + "]");
+        }
+        Granted held = rc.conn.server().oplocks().held(open);
+        boolean leased = held != null && held.isLease();
+        LeaseContext lc = req.oplockLevel() == OplockLevel.LEASE ? LeaseContext.request(req, rc.conn) : null;
+        if (leased != (lc != null) || leased && !Arrays.equals(lc.key(), held.leaseKey())) {
+            throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, what + ": " + (leased
+                    ? "the open holds a lease the reconnect does not name" : "the open holds no lease"));
+        }
+        if (leased && !rc.tree.share().resolve(req.name()).path().equals(open.path())) {
+            // as Samba: a leased open must be reclaimed under its name (an oplocked one under any)
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, what + ": name '" + req.name()
+                    + "' is not the leased open's " + open.path().getFileName());
+        }
+        if (!table.take(open)) {
+            throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, what + ": the open expired or was closed");
+        }
+        open.reattach(rc.tree);
+        open.channelSequence = rc.request.header().status() & 0xFFFF;
+        rc.session.addOpen(open);
+        rc.conn.compoundFileIdPersistent = open.persistentId();
+        rc.conn.compoundFileIdVolatile = open.volatileId();
+        FileInfo f = FileInfo.of(open.path());
+        List<Smb2CreateContext> contexts = CreateHandler.responseContexts(req, f, rc.tree.maximalAccess());
+        // no DHnQ/DH2Q answer to a reconnect (Samba's tests: "no dh2q response blob")
+        if (leased) {
+            contexts.add(LeaseContext.response(held));
+        }
+        return Reply.ok(new Smb2CreateResponse(held != null ? held.level() : OplockLevel.NONE,
+                Smb2CreateResponse.FILE_OPENED, f.creationTime(), f.lastAccessTime(), f.lastWriteTime(),
+                f.changeTime(), f.allocationSize(), f.endOfFile(), f.attributes(),
+                new Smb2FileId(open.persistentId(), open.volatileId()), contexts));
+    }
+}
