@@ -208,8 +208,9 @@ final class CreateHandler implements Smb2CommandHandler {
     /** What the CREATE asks of the oplock table: its RequestedOplockLevel or lease, and what decides breaks. */
     private static OplockRequest oplockRequest(RequestContext rc, Smb2CreateRequest req, int access, boolean isDir,
             boolean overwrite) throws Smb2Exception {
-        boolean stat = (access & (AccessMask.FILE_READ_DATA | AccessMask.FILE_WRITE_DATA | AccessMask.FILE_APPEND_DATA
-                | AccessMask.FILE_EXECUTE | AccessMask.DELETE)) == 0;
+        // an attribute-only open neither breaks nor gets anything, unless it overwrites the file (smb2.oplock batch13)
+        boolean stat = !overwrite && (access & (AccessMask.FILE_READ_DATA | AccessMask.FILE_WRITE_DATA
+                | AccessMask.FILE_APPEND_DATA | AccessMask.FILE_EXECUTE | AccessMask.DELETE)) == 0;
         String guid = rc.conn.client() != null ? rc.conn.client().guid() : null;
         int level = req.oplockLevel();
         if (level == OplockLevel.LEASE) {

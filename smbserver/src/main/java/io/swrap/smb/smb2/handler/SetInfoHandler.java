@@ -68,6 +68,10 @@ final class SetInfoHandler implements Smb2CommandHandler {
         if (changed != 0) {
             rc.conn.server().changeNotify().report(open.path(), ChangeNotify.FILE_ACTION_MODIFIED, changed);
         }
+        if (changed == ChangeNotify.FILE_NOTIFY_CHANGE_SIZE) {
+            // [MS-FSA] 2.1.5.14.3/.4: a size change breaks the other opens' read caching, as a write does
+            BreakSender.send(rc.conn.server(), rc.conn.server().oplocks().written(open.path(), open));
+        }
         return Reply.ok(new Smb2SetInfoResponse());
     }
 
