@@ -12,6 +12,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntUnaryOperator;
+import java.util.function.Predicate;
 
 /**
  * The server-wide oplock and lease table (one per server process, shared by all event loops; every
@@ -64,29 +66,10 @@ public final class Oplocks {
             if (f == null || r.statOpen()) {
                 return List.of();
             }
-            List<BreakNotice> out = new ArrayList<>();
-            Set<Lease> seen = new LinkedHashSet<>();
-            for (Grant g : f.grants) {
-                if (sameLease(g, r)) {
-                    continue;
-                }
-                if (g.lease != null) {
-                    Lease l = g.lease;
-                    if (seen.add(l) && l.breakingTo < 0) {
-                        int to = r.overwrite() ? LeaseState.NONE : l.state & ~LeaseState.WRITE;
-                        if (to != l.state) {
-                            out.add(breakLease(l, to));
-                        }
-                    }
-                } else if (g.breakingTo < 0) {
-                    if (OplockLevel.exclusive(g.level)) {
-                        out.add(breakOplock(g, r.overwrite() ? OplockLevel.NONE : OplockLevel.II));
-                    } else if (g.level == OplockLevel.II && r.overwrite()) {
-                        out.add(breakOplock(g, OplockLevel.NONE));
-                    }
-                }
-            }
-            return out;
+            // another open takes away write caching; one that overwrites the file, everything
+            return breakOthers(f, g -> sameLease(g, r),
+                    state -> r.overwrite() ? LeaseState.NONE : state & ~LeaseState.WRITE,
+                    level -> r.overwrite() ? OplockLevel.NONE : OplockLevel.exclusive(level) ? OplockLevel.II : level);
         }
     }
 
@@ -102,22 +85,8 @@ public final class Oplocks {
             if (f == null) {
                 return List.of();
             }
-            List<BreakNotice> out = new ArrayList<>();
-            Set<Lease> seen = new LinkedHashSet<>();
-            for (Grant g : f.grants) {
-                if (sameLease(g, r)) {
-                    continue;
-                }
-                Lease l = g.lease;
-                if (l != null) {
-                    if (seen.add(l) && l.breakingTo < 0 && (l.state & LeaseState.HANDLE) != 0) {
-                        out.add(breakLease(l, l.state & ~LeaseState.HANDLE));
-                    }
-                } else if (g.breakingTo < 0 && g.level == OplockLevel.BATCH) {
-                    out.add(breakOplock(g, OplockLevel.II));
-                }
-            }
-            return out;
+            return breakOthers(f, g -> sameLease(g, r), state -> state & ~LeaseState.HANDLE,
+                    level -> level == OplockLevel.BATCH ? OplockLevel.II : level);
         }
     }
 
@@ -350,20 +319,9 @@ public final class Oplocks {
             if (f == null) {
                 return List.of();
             }
-            List<BreakNotice> out = new ArrayList<>();
-            Set<Lease> seen = new LinkedHashSet<>();
-            for (Grant g : f.grants) {
-                if (g == self || self != null && self.lease != null && g.lease == self.lease) {
-                    continue;
-                }
-                if (g.lease != null && seen.add(g.lease) && g.lease.breakingTo < 0
-                        && (g.lease.state & LeaseState.READ) != 0) {
-                    out.add(breakLease(g.lease, LeaseState.NONE));
-                } else if (g.lease == null && g.breakingTo < 0 && g.level == OplockLevel.II) {
-                    out.add(breakOplock(g, OplockLevel.NONE));
-                }
-            }
-            return out;
+            return breakOthers(f, g -> g == self || self != null && self.lease != null && g.lease == self.lease,
+                    state -> (state & LeaseState.READ) != 0 ? LeaseState.NONE : state,
+                    level -> level == OplockLevel.II ? OplockLevel.NONE : level);
         }
     }
 
@@ -415,6 +373,37 @@ public final class Oplocks {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "lease key in use for " + l.file.path
                     + ", requested for " + file);
         }
+    }
+
+    /**
+     * Breaks what the opens of {@code f} other than the {@code exempt} ones hold, each lease once: a lease to
+     * {@code leaseTo(state)}, an oplock to {@code oplockTo(level)}; where the target equals what is held, or
+     * a break is already in progress, nothing happens.
+     */
+    private static List<BreakNotice> breakOthers(FileOplocks f, Predicate<Grant> exempt,
+            IntUnaryOperator leaseTo, IntUnaryOperator oplockTo) {
+        List<BreakNotice> out = new ArrayList<>();
+        Set<Lease> seen = new LinkedHashSet<>();
+        for (Grant g : f.grants) {
+            if (exempt.test(g)) {
+                continue;
+            }
+            Lease l = g.lease;
+            if (l != null) {
+                if (seen.add(l) && l.breakingTo < 0) {
+                    int to = leaseTo.applyAsInt(l.state);
+                    if (to != l.state) {
+                        out.add(breakLease(l, to));
+                    }
+                }
+            } else if (g.breakingTo < 0) {
+                int to = oplockTo.applyAsInt(g.level);
+                if (to != g.level) {
+                    out.add(breakOplock(g, to));
+                }
+            }
+        }
+        return out;
     }
 
     private static boolean sameLease(Grant g, OplockRequest r) {
