@@ -3,6 +3,7 @@ package io.swrap.smb.smb2.handler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.swrap.smb.config.SmbConfig;
 import io.swrap.smb.oplock.BreakNotice;
@@ -151,14 +152,16 @@ final class BreakSender {
             }
             tried.add(conn);
             Channel ch = conn.channel();
-            ch.writeAndFlush(message.get()).addListener(f -> {
+            // on the event loop the write runs through the pipeline at once: the count includes the break now
+            ChannelFuture written = ch.writeAndFlush(message.get());
+            long mark = conn.ack().queued();
+            written.addListener(f -> {
                 if (!f.isSuccess()) {
                     LOG.info(what + " not sent on " + ch.remoteAddress() + ": " + f.cause());
                     if (retry) {
                         next();
                     }
                 } else if (track) {
-                    long mark = conn.ack().written();
                     watch(conn, mark, System.nanoTime() + timeoutNanos);
                 }
             });
