@@ -32,6 +32,14 @@ find_jdk() {
   JAVA="$best/bin/java"
 }
 
+# Every Debian package that scripts/selftest or scripts/test runs something from: the C peers
+# (libsocket-wrapper, python3), Samba's clients (smbclient; smbtorture from samba-testsuite) and the
+# build (maven). Both commands ensure all of them, so either one works first on a fresh machine;
+# selftest's PackagesTest checks every tool path the sources run against this list.
+SWRAP_PACKAGES=(libsocket-wrapper python3 smbclient samba-testsuite maven)
+
+ensure_project_packages() { ensure_packages "${SWRAP_PACKAGES[@]}"; }
+
 # Installs the named Debian packages that are missing (needs root; otherwise says what to run).
 ensure_packages() {
   local missing=() p
