@@ -107,7 +107,7 @@ public final class Share {
                 rel = rel.isEmpty() ? (match != null ? match : c) : rel + "/" + (match != null ? match : c);
             }
         }
-        return new Resolved(rel.isEmpty() ? root : root.resolve(rel), rel, exists, parentExists, n);
+        return new Resolved(key(rel), rel, exists, parentExists, n);
     }
 
     private static void checkComponent(String c, String name) throws Smb2Exception {
@@ -124,9 +124,14 @@ public final class Share {
         }
     }
 
+    /** The key of the server's tables for the share-relative name {@code rel} (see {@link KeyNames}). */
+    public Path key(String rel) {
+        return rel.isEmpty() ? root : root.resolve(KeyNames.encode(rel));
+    }
+
     /** The share-relative, "/"-separated name of {@code p} (a table key under {@link #root()}) for the {@link Vfs}. */
     public String rel(Path p) {
-        return root.relativize(p).toString();
+        return KeyNames.decode(root.relativize(p).toString());
     }
 
     /** The share-relative, "\\"-separated name of {@code p}. */

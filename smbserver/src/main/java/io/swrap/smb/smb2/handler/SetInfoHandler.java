@@ -9,6 +9,7 @@ import io.swrap.smb.smb2.fscc.FileInformation;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.vfs.ChangeNotify;
 import io.swrap.smb.vfs.FileTimes;
+import io.swrap.smb.vfs.KeyNames;
 import io.swrap.smb.vfs.StoredInfo;
 import io.swrap.smb.vfs.Share;
 import io.swrap.smb.vfs.ShareModes;
@@ -137,7 +138,7 @@ final class SetInfoHandler implements Smb2CommandHandler {
         }
         // Keep the client's spelling of the last component (a case-only rename must change the name).
         String last = target.name().substring(target.name().lastIndexOf('\\') + 1);
-        Path dest = target.path().resolveSibling(last);
+        Path dest = target.path().resolveSibling(KeyNames.encode(last));
         String destRel = share.rel(dest);
         Path src = open.path();
         Vfs vfs = share.vfs();
@@ -200,7 +201,7 @@ final class SetInfoHandler implements Smb2CommandHandler {
 
     private static boolean hasOpenChildren(ShareModes modes, Open dir, Path dirPath) throws IOException {
         for (String n : dir.handle().list()) {
-            if (modes.hasOtherOpens(dirPath.resolve(n), null)) {
+            if (modes.hasOtherOpens(dirPath.resolve(KeyNames.encode(n)), null)) {
                 return true;
             }
         }
