@@ -67,6 +67,12 @@ public interface Vfs extends AutoCloseable {
         /** The names in this directory, "." and ".." excepted, at most {@link #MAX_DIRECTORY_ENTRIES}. */
         List<String> list() throws VfsException;
 
+        /**
+         * Writes {@code src}'s remaining bytes at {@code offset} (one pwrite(2), possibly short) and advances its
+         * position: a full disk is ENOSPC, not an exception message.
+         */
+        int write(java.nio.ByteBuffer src, long offset) throws VfsException;
+
         /** Sets the access and modification times (ns since the epoch, or {@link #UNCHANGED}). */
         void setTimes(long atimeNs, long mtimeNs) throws VfsException;
 

@@ -248,7 +248,7 @@ final class SetInfoHandler implements Smb2CommandHandler {
         if (size < current) {
             open.channel().truncate(size);
         } else if (size > current) {
-            open.channel().write(ByteBuffer.wrap(new byte[1]), size - 1);
+            open.handle().write(ByteBuffer.wrap(new byte[1]), size - 1);
         }
     }
 }

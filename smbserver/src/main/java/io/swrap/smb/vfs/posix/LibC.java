@@ -27,6 +27,7 @@ final class LibC {
     static final int AT_REMOVEDIR = 0x200;
     static final int AT_EMPTY_PATH = 0x1000;
     static final int O_RDONLY = 0;
+    static final int O_WRONLY = 1;
     static final int O_CREAT = 0100;
     static final int O_EXCL = 0200;
     static final int O_DIRECTORY = 0200000;
@@ -68,6 +69,7 @@ final class LibC {
     private static final MethodHandle GETDENTS = variadic("syscall", FunctionDescriptor.of(L, L, L, P, L), 1);
     private static final MethodHandle UTIMENSAT = fn("utimensat", FunctionDescriptor.of(I, I, P, P, I));
     private static final MethodHandle GETXATTR = fn("getxattr", FunctionDescriptor.of(L, P, P, P, L));
+    private static final MethodHandle PWRITE = fn("pwrite64", FunctionDescriptor.of(L, I, P, L, L));
     private static final MethodHandle SETXATTR = fn("setxattr", FunctionDescriptor.of(I, P, P, P, L, I));
 
     private LibC() {
@@ -327,6 +329,34 @@ final class LibC {
                 throw new VfsException(e, "setxattr " + name, "fd " + fd);
             }
             return true;
+        } catch (VfsException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * pwrite(2) of {@code src}'s remaining bytes at {@code offset} (one call, possibly short); advances src. A heap
+     * buffer is copied to native memory first (Netty's buffers are direct: the copy is the exception).
+     */
+    static int pwrite(int fd, java.nio.ByteBuffer src, long offset) throws VfsException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            int len = src.remaining();
+            MemorySegment data;
+            if (src.isDirect()) {
+                data = MemorySegment.ofBuffer(src);
+            } else {
+                data = a.allocate(Math.max(1, len));
+                MemorySegment.copy(MemorySegment.ofBuffer(src), 0, data, 0, len);
+            }
+            long n = (long) PWRITE.invokeExact(st, fd, data, (long) len, offset);
+            if (n < 0) {
+                throw new VfsException(errno(st), "pwrite", "fd " + fd + " at " + offset);
+            }
+            src.position(src.position() + (int) n);
+            return (int) n;
         } catch (VfsException e) {
             throw e;
         } catch (Throwable t) {

@@ -276,6 +276,8 @@ public final class PosixVfs implements Vfs {
     /** A descriptor of an object of the share: O_PATH, or the O_RDONLY one a create returned. */
     static final class PosixHandle implements Handle {
         final int fd;
+        /** A write-only descriptor of the same object for {@link #write} (pwrite reports its errno), or -1. */
+        private int writeFd = -1;
         private boolean closed;
 
         PosixHandle(int fd) {
@@ -300,6 +302,21 @@ public final class PosixVfs implements Vfs {
         }
 
         @Override
+        public int write(java.nio.ByteBuffer src, long offset) throws VfsException {
+            int w;
+            synchronized (this) {
+                if (closed) {
+                    throw new VfsException(Errno.EBADF, "pwrite", "a closed handle");
+                }
+                if (writeFd < 0) {
+                    writeFd = LibC.openat(AT_FDCWD, LibC.procPath(fd), LibC.O_WRONLY | O_CLOEXEC, 0);
+                }
+                w = writeFd;
+            }
+            return LibC.pwrite(w, src, offset);
+        }
+
+        @Override
         public void setTimes(long atimeNs, long mtimeNs) throws VfsException {
             LibC.setTimes(fd, atimeNs, mtimeNs);
         }
@@ -318,6 +335,9 @@ public final class PosixVfs implements Vfs {
         public synchronized void close() {
             if (!closed) {
                 closed = true;
+                if (writeFd >= 0) {
+                    LibC.close(writeFd);
+                }
                 LibC.close(fd);
             }
         }
