@@ -44,7 +44,13 @@ public final class ChildProcess implements AutoCloseable {
         this.jvm = command.get(0).equals(JAVA);
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().keySet().removeIf(k -> k.startsWith("SOCKET_WRAPPER_") || k.equals("LD_PRELOAD"));
-        pb.environment().putAll(env);
+        env.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k); // a null value unsets the variable (e.g. LANG, to run without a locale)
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
         this.process = pb.start();
         pumps.add(pump(process.getInputStream(), line -> {
             seen.add(line);

@@ -5,7 +5,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,6 +40,15 @@ public final class SmbEnv implements AutoCloseable {
      * @param extraGlobals more {@code [global]} lines, e.g. {@code "server signing = mandatory"}
      */
     public static SmbEnv start(Path base, int[] ifaces, String extraGlobals) throws IOException, InterruptedException {
+        return start(base, ifaces, extraGlobals, Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, int[], String)}, with {@code serverEnv} added to the server's environment (a null
+     * value unsets a variable: e.g. LANG and LC_ALL, for a server without a locale).
+     */
+    public static SmbEnv start(Path base, int[] ifaces, String extraGlobals, Map<String, String> serverEnv)
+            throws IOException, InterruptedException {
         Path swrap = Files.createDirectories(base.resolve("swrap"));
         Files.createDirectories(base.resolve("share"));
         Path passwd = base.resolve("smbpasswd");
@@ -57,8 +68,10 @@ public final class SmbEnv implements AutoCloseable {
                 .append("\n  read only = no\n");
         Path confFile = base.resolve("smb.conf");
         Files.writeString(confFile, conf, StandardCharsets.UTF_8);
-        ChildProcess server = ChildProcess.java("smbserver", ChildProcess.net(swrap, ifaces[0]),
-                "io.swrap.smb.SmbServerMain", "-s", confFile.toString());
+        Map<String, String> serverVars = new HashMap<>(serverEnv);
+        serverVars.putAll(ChildProcess.net(swrap, ifaces[0]));
+        ChildProcess server = ChildProcess.java("smbserver", serverVars, "io.swrap.smb.SmbServerMain", "-s",
+                confFile.toString());
         SmbEnv env = new SmbEnv(base, swrap, ifaces, server);
         env.awaitListeners();
         return env;

@@ -144,6 +144,30 @@ public final class Open implements AutoCloseable {
         return total == 0 && wanted > 0 ? -1 : total;
     }
 
+    /**
+     * SET_INFO (2.2.39) FileRenameInformation ([MS-FSCC] 2.4.37.2): renames the open file or directory to
+     * {@code newName} (share-relative); {@code replace} is ReplaceIfExists.
+     */
+    public void rename(String newName, boolean replace) throws IOException {
+        byte[] n = newName.replace('/', '\\').getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+        Request req = tree.request(Smb2Command.SET_INFO);
+        ByteBuf b = req.body;
+        b.writeShortLE(33); // StructureSize
+        b.writeByte(1); // InfoType: SMB2_0_INFO_FILE
+        b.writeByte(10); // FileInfoClass: FileRenameInformation
+        b.writeIntLE(20 + n.length); // BufferLength
+        b.writeShortLE(64 + 32); // BufferOffset: after the 32-byte fixed part
+        b.writeShortLE(0); // Reserved
+        b.writeIntLE(0); // AdditionalInformation
+        fileId.write(b);
+        b.writeByte(replace ? 1 : 0); // ReplaceIfExists
+        b.writeZero(7); // Reserved
+        b.writeLongLE(0); // RootDirectory
+        b.writeIntLE(n.length);
+        b.writeBytes(n);
+        tree.session.call(req).ok("SET_INFO rename " + name + " to " + newName);
+    }
+
     /** 3.2.4.5 CLOSE; idempotent. */
     @Override
     public void close() throws IOException {

@@ -20,6 +20,8 @@ public final class Tree {
     private static final int FILE_NON_DIRECTORY_FILE = 0x00000040;
     private static final int FILE_DIRECTORY_FILE = 0x00000001;
     private static final int FILE_OPEN = 1;
+    /** DELETE | FILE_READ_ATTRIBUTES | SYNCHRONIZE. */
+    private static final int DIRECTORY_RENAME_ACCESS = 0x00110080;
     /** FILE_LIST_DIRECTORY | FILE_READ_ATTRIBUTES | SYNCHRONIZE. */
     private static final int FILE_LIST_DIRECTORY_ACCESS = 0x00100081;
     /** [MS-FSCC] 2.4 FileNamesInformation. */
@@ -68,6 +70,13 @@ public final class Tree {
     }
 
     /**
+     * 3.2.4.3 CREATE of an existing directory with DELETE access (to rename it), sharing read, write and delete.
+     */
+    public Open openDirectoryForRename(String path) throws IOException {
+        return create(path, DIRECTORY_RENAME_ACCESS, FILE_OPEN, FILE_DIRECTORY_FILE);
+    }
+
+    /**
      * The names in directory {@code path} ("" for the share's root), {@code .} and {@code ..} included:
      * QUERY_DIRECTORY (2.2.33) with [MS-FSCC] FileNamesInformation until STATUS_NO_MORE_FILES.
      */
@@ -113,8 +122,12 @@ public final class Tree {
         }
     }
 
-    /** 3.2.4.3 CREATE without oplock, lease or create contexts. */
-    private Open create(String path, int desiredAccess, int disposition, int options) throws IOException {
+    /**
+     * 3.2.4.3 CREATE without oplock, lease or create contexts, with the given DesiredAccess, CreateDisposition and
+     * CreateOptions (2.2.13), sharing read, write and delete: for what {@link #open} does not ask (delete-on-close,
+     * directories, the share's root).
+     */
+    public Open create(String path, int desiredAccess, int disposition, int options) throws IOException {
         String name = path.replace('/', '\\');
         while (name.startsWith("\\")) {
             name = name.substring(1); // 2.2.13: "MUST NOT begin with a '\'"

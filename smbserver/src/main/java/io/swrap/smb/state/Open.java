@@ -1,11 +1,12 @@
 package io.swrap.smb.state;
 
 import io.swrap.smb.vfs.ChangeNotify;
+import io.swrap.smb.vfs.Errno;
 import io.swrap.smb.vfs.ShareModes;
+import io.swrap.smb.vfs.Vfs;
+import io.swrap.smb.vfs.VfsException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.logging.Level;
@@ -13,7 +14,8 @@ import java.util.logging.Logger;
 
 /**
  * [MS-SMB2] 3.3.1.10 Per Open: one handle on a file or directory of a tree connect. Holds the
- * file's channel for data access, the directory listing of QUERY_DIRECTORY, and the share-mode entry.
+ * file's VFS handle (the object opened, whatever its name becomes), the channel for data access, the directory
+ * listing of QUERY_DIRECTORY, and the share-mode entry.
  */
 public final class Open {
     private static final Logger LOG = Logger.getLogger(Open.class.getName());
@@ -24,6 +26,7 @@ public final class Open {
     private final boolean directory;
     private final int access;
     private final ShareModes.Entry shareEntry;
+    private final Vfs.Handle handle;
     private final FileChannel channel;
     /** Open.DeleteOnClose / the file's delete disposition as set through this handle. */
     public boolean deleteOnClose;
@@ -54,16 +57,26 @@ public final class Open {
     String replayKey;
     private boolean closed;
 
-    /** @param shareEntry the acquired share-mode entry, which knows the file's current path */
+    /**
+     * @param shareEntry the acquired share-mode entry, which knows the file's current path
+     * @param handle the opened object, closed with this open
+     * @param channel its data channel, or null
+     */
     public Open(long persistentId, long volatileId, TreeConnect tree, boolean directory, int access,
-            ShareModes.Entry shareEntry, FileChannel channel) {
+            ShareModes.Entry shareEntry, Vfs.Handle handle, FileChannel channel) {
         this.persistentId = persistentId;
         this.volatileId = volatileId;
         this.tree = tree;
         this.directory = directory;
         this.access = access;
         this.shareEntry = shareEntry;
+        this.handle = handle;
         this.channel = channel;
+    }
+
+    /** The opened object: stat, times, attributes and listings go through it, never through its name. */
+    public Vfs.Handle handle() {
+        return handle;
     }
 
     public long persistentId() {
@@ -133,8 +146,9 @@ public final class Open {
     }
 
     /**
-     * Releases the handle; the last close of a delete-pending file deletes it ([MS-FSA] 2.1.5.4).
-     * A failing delete is logged, not thrown: CLOSE has already succeeded for the client.
+     * Releases the handle; the last close of a delete-pending file deletes it ([MS-FSA] 2.1.5.4). Every step
+     * runs even when one before it fails (a failure is logged: CLOSE has already succeeded for the client), so
+     * that the share-mode entry, locks and descriptors never outlive the open.
      */
     void close() {
         if (closed) {
@@ -144,45 +158,75 @@ public final class Open {
         Path path = path();
         ServerState server = tree.session().connection().server();
         if (watch != null) {
-            server.changeNotify().remove(watch);
-            if (watch.cancelWait() != null && pendingNotify != null) {
-                // [MS-FSA] 2.1.5.4: closing the handle completes its notify with NOTIFY_CLEANUP.
-                pendingNotify.complete(io.swrap.smb.smb2.codec.NtStatus.NOTIFY_CLEANUP,
-                        new io.swrap.smb.smb2.codec.Smb2OutputBufferResponse(io.netty.buffer.Unpooled.EMPTY_BUFFER));
-            }
+            step(path, "removing its change notify watch", () -> {
+                server.changeNotify().remove(watch);
+                if (watch.cancelWait() != null && pendingNotify != null) {
+                    // [MS-FSA] 2.1.5.4: closing the handle completes its notify with NOTIFY_CLEANUP.
+                    pendingNotify.complete(io.swrap.smb.smb2.codec.NtStatus.NOTIFY_CLEANUP,
+                            new io.swrap.smb.smb2.codec.Smb2OutputBufferResponse(io.netty.buffer.Unpooled.EMPTY_BUFFER));
+                }
+            });
         }
         if (pendingLock != null) {
             // As Windows and Samba (smb2.lock.cancel "cancel by close"): a lock still waiting when its handle
             // closes fails with STATUS_RANGE_NOT_LOCKED, not STATUS_CANCELLED (no CANCEL was received).
-            pendingLock.cancel(io.swrap.smb.smb2.codec.NtStatus.RANGE_NOT_LOCKED);
+            step(path, "canceling its waiting lock",
+                    () -> pendingLock.cancel(io.swrap.smb.smb2.codec.NtStatus.RANGE_NOT_LOCKED));
         }
-        server.replayCache().forget(this);
-        server.locks().releaseAll(path, this);
-        server.oplocks().release(this); // wakes opens that wait for this one's break
+        step(path, "forgetting its replay entry", () -> server.replayCache().forget(this));
+        step(path, "releasing its byte-range locks", () -> server.locks().releaseAll(path, this));
+        step(path, "releasing its oplock", () -> server.oplocks().release(this)); // wakes opens waiting on a break
         ShareModes modes = server.shareModes();
         if (deleteOnClose) {
-            modes.setDeletePending(path, true);
+            step(path, "marking it delete-pending", () -> modes.setDeletePending(path, true));
         }
-        try {
-            if (channel != null) {
-                channel.close();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("closing " + path, e);
-        } finally {
-            if (modes.release(path, shareEntry)) {
+        if (channel != null) {
+            step(path, "closing its data channel", () -> {
                 try {
-                    if (Files.deleteIfExists(path)) {
-                        server.changeNotify().report(path, ChangeNotify.FILE_ACTION_REMOVED,
-                                ChangeNotify.nameBit(directory));
-                    }
-                } catch (java.nio.file.DirectoryNotEmptyException e) {
-                    // Files were created in it after the delete was requested: Windows keeps it too.
-                    LOG.info("delete-on-close of " + path + " skipped: the directory is not empty");
+                    channel.close();
                 } catch (IOException e) {
-                    LOG.log(Level.WARNING, "delete-on-close of " + path + " failed", e);
+                    throw new IllegalStateException(e.toString(), e);
                 }
+            });
+        }
+        if (handle != null) {
+            step(path, "closing its descriptor", handle::close);
+        }
+        boolean delete = false;
+        try {
+            delete = modes.release(path, shareEntry);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "close of " + path + ": releasing its share mode failed", e);
+        }
+        if (delete) {
+            deleteNow(path, server);
+        }
+    }
+
+    /** The last close of a delete-pending file: remove it by name beneath the share's root. */
+    private void deleteNow(Path path, ServerState server) {
+        Vfs vfs = tree.share().vfs();
+        String rel = tree.share().rel(path);
+        try {
+            vfs.remove(rel, directory);
+            server.changeNotify().report(path, ChangeNotify.FILE_ACTION_REMOVED, ChangeNotify.nameBit(directory));
+        } catch (VfsException e) {
+            if (e.errno() == Errno.ENOTEMPTY) {
+                // Files were created in it after the delete was requested: Windows keeps it too.
+                LOG.info("delete-on-close of " + path + " skipped: the directory is not empty");
+            } else if (e.errno() != Errno.ENOENT) {
+                LOG.warning("delete-on-close of " + path + " failed: " + e.getMessage());
             }
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "delete-on-close of " + path + " failed", e);
+        }
+    }
+
+    private static void step(Path path, String what, Runnable r) {
+        try {
+            r.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "close of " + path + ": " + what + " failed", e);
         }
     }
 }

@@ -192,6 +192,7 @@ public final class Session {
         opens.put(o.volatileId(), o);
     }
 
+    /** Removes and closes {@code o}; {@link Open#close} runs every step of its cleanup even when one fails. */
     public void closeOpen(Open o) {
         opens.remove(o.volatileId());
         o.close();

@@ -113,7 +113,8 @@ public final class ChangeNotify {
                 boolean below = parent != null && (parent.equals(w.dir) || (w.recursive && c.path().startsWith(w.dir)
                         && !c.path().equals(w.dir)));
                 if (below && (w.filter & c.filterBits()) != 0) {
-                    events.add(new Event(c.action(), w.dir.relativize(c.path()).toString().replace('/', '\\')));
+                    events.add(new Event(c.action(),
+                            KeyNames.decode(w.dir.relativize(c.path()).toString()).replace('/', '\\')));
                 }
             }
             if (!events.isEmpty()) {

@@ -18,6 +18,17 @@ public final class FileTimes {
         return toFiletime(t.toInstant());
     }
 
+    /** The FILETIME of a time in nanoseconds since the Unix epoch. */
+    public static long fromNanos(long ns) {
+        return Math.floorDiv(ns, 100L) + EPOCH_DIFF_SECONDS * 10_000_000L;
+    }
+
+    /** A FILETIME in nanoseconds since the Unix epoch. */
+    public static long toNanos(long ft) {
+        long units = ft - EPOCH_DIFF_SECONDS * 10_000_000L;
+        return units > Long.MAX_VALUE / 100 ? Long.MAX_VALUE : units * 100; // ft >= 0: never below MIN_VALUE / 100
+    }
+
     public static FileTime fromFiletime(long ft) {
         long seconds = Math.floorDiv(ft, 10_000_000L) - EPOCH_DIFF_SECONDS;
         long nanos = Math.floorMod(ft, 10_000_000L) * 100;

@@ -3,32 +3,36 @@ package io.swrap.smb.vfs;
 import io.swrap.smb.config.ShareConfig;
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2Exception;
+import io.swrap.smb.vfs.posix.PosixVfs;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
  * A disk share (or IPC$) and the resolution of client path names inside it. Names are matched
- * case-insensitively component by component; ".." and absolute names are refused, and a name whose
- * existing part resolves (through symlinks) outside the share root gets STATUS_ACCESS_DENIED.
+ * case-insensitively component by component, each lookup reading the parent directory through its
+ * descriptor; ".." and absolute names are refused. The resolved name is only a name: every operation on it
+ * goes through the share's {@link Vfs}, which resolves it again beneath the share's root descriptor and
+ * refuses a symlink leading outside (STATUS_ACCESS_DENIED).
  */
 public final class Share {
     private final ShareConfig config;
     private final Path root;
+    private final Vfs vfs;
 
     /** @throws IOException when a disk share's path is not an existing directory */
     public Share(ShareConfig config) throws IOException {
         this.config = config;
         if (config.isIpc()) {
             this.root = null;
+            this.vfs = null;
         } else {
             if (!Files.isDirectory(config.path())) {
                 throw new IOException("share [" + config.name() + "]: path " + config.path()
                         + " is not an existing directory (create it or fix 'path =')");
             }
             this.root = config.path().toRealPath();
+            this.vfs = new PosixVfs(root);
         }
     }
 
@@ -44,19 +48,28 @@ public final class Share {
         return config.isIpc();
     }
 
+    /** The share's root: the base of the names the server's tables use, never opened by path. */
     public Path root() {
         return root;
     }
 
-    /** The result of resolving a name: the path and whether it and its parent exist. */
-    public record Resolved(Path path, boolean exists, boolean parentExists, String name) {
+    /** The file-system operations of this disk share. */
+    public Vfs vfs() {
+        return vfs;
+    }
+
+    /**
+     * The result of resolving a name: its key in the server's tables ({@code path}, under {@link #root()}), its
+     * share-relative name for the {@link Vfs} ({@code rel}), and whether it and its parent exist.
+     */
+    public record Resolved(Path path, String rel, boolean exists, boolean parentExists, String name) {
     }
 
     /**
      * Resolves a share-relative name as sent in CREATE ("\"-separated, no leading "\").
      *
      * @throws Smb2Exception OBJECT_NAME_INVALID for "..", empty components or forbidden characters;
-     *     ACCESS_DENIED for names that escape the share
+     *     ACCESS_DENIED for a directory in the name that leads outside the share
      */
     public Resolved resolve(String name) throws Smb2Exception {
         String n = name;
@@ -69,29 +82,32 @@ public final class Share {
         while (n.endsWith("\\")) {
             n = n.substring(0, n.length() - 1);
         }
-        Path p = root;
+        String rel = "";
         boolean exists = true;
         boolean parentExists = true;
         if (!n.isEmpty()) {
             String[] parts = n.split("\\\\", -1);
-            for (int i = 0; i < parts.length; i++) {
-                String c = parts[i];
+            for (String c : parts) {
                 checkComponent(c, name);
                 if (c.equals(".")) {
                     continue;
                 }
                 parentExists = exists;
+                String match = null;
                 if (exists) {
-                    Path match = lookup(p, c);
+                    try {
+                        match = vfs.lookup(rel, c);
+                    } catch (VfsException e) {
+                        if (e.errno() != Errno.ENOENT && e.errno() != Errno.ENOTDIR) {
+                            throw Vfs.toSmb(e, "name '" + name + "' in share [" + name() + "]");
+                        }
+                    }
                     exists = match != null;
-                    p = exists ? match : p.resolve(c);
-                } else {
-                    p = p.resolve(c);
                 }
+                rel = rel.isEmpty() ? (match != null ? match : c) : rel + "/" + (match != null ? match : c);
             }
         }
-        confine(exists ? p : parentExists ? p.getParent() : null, name);
-        return new Resolved(p, exists, parentExists, n);
+        return new Resolved(key(rel), rel, exists, parentExists, n);
     }
 
     private static void checkComponent(String c, String name) throws Smb2Exception {
@@ -108,46 +124,18 @@ public final class Share {
         }
     }
 
-    /** The entry of {@code dir} named {@code c}, exactly or ignoring case, or null. */
-    private static Path lookup(Path dir, String c) throws Smb2Exception {
-        Path exact = dir.resolve(c);
-        if (Files.exists(exact, LinkOption.NOFOLLOW_LINKS)) {
-            return exact;
-        }
-        if (!Files.isDirectory(dir)) {
-            return null;
-        }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path e : ds) {
-                if (e.getFileName().toString().equalsIgnoreCase(c)) {
-                    return e;
-                }
-            }
-        } catch (IOException e) {
-            throw Vfs.toSmb(e, dir.toString());
-        }
-        return null;
+    /** The key of the server's tables for the share-relative name {@code rel} (see {@link KeyNames}). */
+    public Path key(String rel) {
+        return rel.isEmpty() ? root : root.resolve(KeyNames.encode(rel));
     }
 
-    /** Refuses paths whose real location (symlinks resolved) is outside the share root. */
-    private void confine(Path existing, String name) throws Smb2Exception {
-        if (existing == null) {
-            return;
-        }
-        try {
-            Path real = existing.toRealPath();
-            if (!real.startsWith(root)) {
-                throw new Smb2Exception(NtStatus.ACCESS_DENIED, "name '" + name + "' resolves to " + real
-                        + ", outside share [" + name() + "] at " + root);
-            }
-        } catch (IOException e) {
-            // A dangling symlink has no real path: it cannot be opened either.
-            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "name '" + name + "': " + e, e);
-        }
+    /** The share-relative, "/"-separated name of {@code p} (a table key under {@link #root()}) for the {@link Vfs}. */
+    public String rel(Path p) {
+        return KeyNames.decode(root.relativize(p).toString());
     }
 
-    /** The share-relative, "\"-separated name of {@code p}. */
+    /** The share-relative, "\\"-separated name of {@code p}. */
     public String relativeName(Path p) {
-        return root.relativize(p).toString().replace('/', '\\');
+        return rel(p).replace('/', '\\');
     }
 }

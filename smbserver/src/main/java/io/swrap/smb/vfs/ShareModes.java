@@ -95,7 +95,12 @@ public final class ShareModes {
                 || ((a.access & DELETE) != 0 && (b.share & FILE_SHARE_DELETE) == 0);
     }
 
-    /** Removes {@code e}; returns true when it was the last open and the file is delete-pending. */
+    /**
+     * Removes {@code e}; returns true when it was the last open and the file is delete-pending.
+     *
+     * @throws IllegalStateException when {@code e} is not held for {@code file} (a bug: released twice); the
+     *     table is left as it was
+     */
     public synchronized boolean release(Path file, Entry e) {
         FileState st = files.get(file);
         if (st == null || !st.opens.remove(e)) {
@@ -126,7 +131,11 @@ public final class ShareModes {
         return st != null && st.opens.stream().anyMatch(o -> o != self);
     }
 
-    /** Moves the state of {@code from} (and of everything below it) to {@code to} after a rename. */
+    /**
+     * Moves the state of {@code from} (and of everything below it) to {@code to} after a rename. The caller
+     * refuses a rename onto a name with opens; should a name still have state, the two are merged (never
+     * dropped), so that every entry can be released.
+     */
     public synchronized void renamed(Path from, Path to) {
         Map<Path, FileState> moved = new HashMap<>();
         files.entrySet().removeIf(en -> {
@@ -138,6 +147,10 @@ public final class ShareModes {
             }
             return false;
         });
-        files.putAll(moved);
+        moved.forEach((p, st) -> files.merge(p, st, (old, add) -> {
+            old.opens.addAll(add.opens);
+            old.deletePending |= add.deletePending;
+            return old;
+        }));
     }
 }

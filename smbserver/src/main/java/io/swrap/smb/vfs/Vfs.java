@@ -3,19 +3,101 @@ package io.swrap.smb.vfs;
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.util.List;
+import java.util.logging.Logger;
 
-/** Maps JDK file-system exceptions to the NTSTATUS a Windows server would return. */
-public final class Vfs {
-    private Vfs() {
+/**
+ * The file-system operations of one share, as Samba's SMB_VFS: every name is share-relative
+ * ("/"-separated, "" for the share's root) and is resolved beneath the share's directory descriptor, never
+ * by a path string from the root of the machine. A symlink is followed only while it stays beneath the share;
+ * an operation on the last component of a name (create, mkdir, rename, unlink) never follows one. What is
+ * opened is then used through its {@link Handle}, whatever happens to the name afterwards.
+ */
+public interface Vfs extends AutoCloseable {
+    /** The most entries a directory listing reads before it fails with INSUFFICIENT_RESOURCES. */
+    int MAX_DIRECTORY_ENTRIES = 1 << 20;
+
+    /** Opens the existing object {@code rel}, following symlinks that stay beneath the share. */
+    Handle open(String rel) throws VfsException;
+
+    /** Creates the regular file {@code rel} exclusively (EEXIST when the name exists, even as a symlink). */
+    Handle createFile(String rel) throws VfsException;
+
+    /** Creates the directory {@code rel} (EEXIST when the name exists). */
+    Handle mkdir(String rel) throws VfsException;
+
+    /**
+     * The name of the entry of directory {@code dirRel} that is {@code name}, exactly or ignoring case, or
+     * null when there is none. Throws ENOENT/ENOTDIR when {@code dirRel} is no directory.
+     */
+    String lookup(String dirRel, String name) throws VfsException;
+
+    /** Renames {@code from} to {@code to}; with {@code replace} false an existing {@code to} fails with EEXIST. */
+    void rename(String from, String to, boolean replace) throws VfsException;
+
+    /** Removes the file, or the empty directory, {@code rel}; the share's root is never removed (EBUSY). */
+    void remove(String rel, boolean directory) throws VfsException;
+
+    /**
+     * The entry {@code name} of the open directory {@code dir} (whose share-relative name is {@code dirRel}) for
+     * a listing: the entry itself, or the target of a symlink that stays beneath the share; null for a symlink
+     * whose target is outside the share or missing (such entries are not listed, as Samba with wide links = no).
+     */
+    Handle entry(Handle dir, String dirRel, String name) throws VfsException;
+
+    @Override
+    void close();
+
+    /** An opened file or directory; it stays the same object when its name changes. */
+    interface Handle extends AutoCloseable {
+        /** A time {@link #setTimes} leaves as it is. */
+        long UNCHANGED = Long.MIN_VALUE;
+
+        Stat stat() throws VfsException;
+
+        /** A channel for the file's data, read-only or read-write, opened on exactly this object. */
+        FileChannel channel(boolean write) throws IOException;
+
+        /** The names in this directory, "." and ".." excepted, at most {@link #MAX_DIRECTORY_ENTRIES}. */
+        List<String> list() throws VfsException;
+
+        /**
+         * Writes {@code src}'s remaining bytes at {@code offset} (one pwrite(2), possibly short) and advances its
+         * position: a full disk is ENOSPC, not an exception message.
+         */
+        int write(java.nio.ByteBuffer src, long offset) throws VfsException;
+
+        /** Sets the access and modification times (ns since the epoch, or {@link #UNCHANGED}). */
+        void setTimes(long atimeNs, long mtimeNs) throws VfsException;
+
+        /** An extended attribute's value (at most {@code max} bytes), or null when absent or unsupported. */
+        byte[] getXattr(String name, int max) throws VfsException;
+
+        /** Sets an extended attribute; false when the file system keeps none. */
+        boolean setXattr(String name, byte[] value) throws VfsException;
+
+        @Override
+        void close();
     }
 
-    public static Smb2Exception toSmb(IOException e, String what) {
+    /**
+     * The NTSTATUS of a failed file operation: a {@link VfsException} through the errno table, the typed
+     * exceptions of a data channel as their errno would be, anything else STATUS_UNEXPECTED_IO_ERROR (logged).
+     */
+    static Smb2Exception toSmb(IOException e, String what) {
+        if (e instanceof VfsException ve) {
+            if (!Errno.mapped(ve.errno())) {
+                Logger.getLogger(Vfs.class.getName()).warning(what + ": unexpected " + Errno.name(ve.errno())
+                        + " from " + ve.getMessage());
+            }
+            return ve.toSmb(what);
+        }
         int status;
         if (e instanceof NoSuchFileException) {
             status = NtStatus.OBJECT_NAME_NOT_FOUND;
@@ -27,11 +109,9 @@ public final class Vfs {
             status = NtStatus.NOT_A_DIRECTORY;
         } else if (e instanceof AccessDeniedException) {
             status = NtStatus.ACCESS_DENIED;
-        } else if (e instanceof FileSystemException fse && fse.getReason() != null
-                && fse.getReason().contains("No space")) {
-            status = NtStatus.DISK_FULL;
         } else {
-            status = NtStatus.ACCESS_DENIED;
+            Logger.getLogger(Vfs.class.getName()).warning(what + ": unexpected I/O error " + e);
+            status = NtStatus.UNEXPECTED_IO_ERROR;
         }
         return new Smb2Exception(status, what + ": " + e, e);
     }

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 class ReplayCacheTest {
     private static final byte[] GUID = new byte[16];
     private final ReplayCache cache = new ReplayCache();
-    private final Open open = new Open(7, 7, null, false, 0, null, null);
+    private final Open open = new Open(7, 7, null, false, 0, null, null, null);
 
     @Test
     void aCreateIsPendingUntilItsOpenExists() {

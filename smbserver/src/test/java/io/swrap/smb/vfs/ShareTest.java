@@ -49,8 +49,35 @@ class ShareTest {
         assertEquals(NtStatus.OBJECT_NAME_INVALID,
                 assertThrows(Smb2Exception.class, () -> s.resolve("Dir\\..\\..\\x")).status());
         assertEquals(NtStatus.OBJECT_NAME_INVALID, assertThrows(Smb2Exception.class, () -> s.resolve("a/../../b")).status());
-        assertEquals(NtStatus.ACCESS_DENIED, assertThrows(Smb2Exception.class, () -> s.resolve("escape")).status());
+        // the name of a symlink leading outside resolves (it is an entry of the share), opening it does not
+        Share.Resolved escape = s.resolve("escape");
+        assertEquals(Errno.EXDEV, assertThrows(VfsException.class, () -> s.vfs().open(escape.rel())).errno());
         assertEquals(NtStatus.ACCESS_DENIED, assertThrows(Smb2Exception.class, () -> s.resolve("ESCAPE\\new")).status());
         assertTrue(s.resolve("inside\\file.txt").exists(), "symlinks that stay inside are followed");
+        try (Vfs.Handle h = s.vfs().open(s.resolve("inside\\file.txt").rel())) {
+            assertEquals(1, h.stat().size(), "an absolute symlink to a directory of the share is followed");
+        }
+    }
+
+    @Test
+    void relativeSymlinksFollowedOnlyInside() throws Exception {
+        Share s = share();
+        Path root = s.root();
+        Files.createSymbolicLink(root.resolve("Dir/Sub/up"), Path.of("../File.txt"));
+        Files.createSymbolicLink(root.resolve("Dir/Sub/out"), Path.of("../../../outside"));
+        Files.writeString(tmp.resolve("outside/secret"), "secret");
+        try (Vfs.Handle h = s.vfs().open("Dir/Sub/up")) {
+            assertEquals(1, h.stat().size());
+        }
+        assertEquals(Errno.EXDEV, assertThrows(VfsException.class, () -> s.vfs().open("Dir/Sub/out/secret")).errno());
+        assertEquals(Errno.EXDEV, assertThrows(VfsException.class, () -> s.vfs().createFile("escape/new")).errno());
+        assertFalse(Files.exists(tmp.resolve("outside/new")));
+        try (Vfs.Handle dir = s.vfs().open("Dir/Sub")) {
+            assertEquals(java.util.Set.of("up", "out"), java.util.Set.copyOf(dir.list()));
+            try (Vfs.Handle up = s.vfs().entry(dir, "Dir/Sub", "up")) {
+                assertEquals(1, up.stat().size(), "a listed symlink inside shows its target");
+            }
+            assertEquals(null, s.vfs().entry(dir, "Dir/Sub", "out"), "a symlink leading outside is not listed");
+        }
     }
 }

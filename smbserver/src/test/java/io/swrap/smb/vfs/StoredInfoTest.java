@@ -17,9 +17,14 @@ class StoredInfoTest {
     @TempDir
     Path tmp;
 
+    private Vfs.Handle open(String name) throws Exception {
+        return new io.swrap.smb.vfs.posix.PosixVfs(tmp).open(name);
+    }
+
     @Test
     void keepsWhatTheClientSetUntilTheFileIsWritten() throws Exception {
-        Path f = Files.writeString(tmp.resolve("f"), "abc");
+        Path p = Files.writeString(tmp.resolve("f"), "abc");
+        Vfs.Handle f = open("f");
         assertEquals(FileInfo.ATTR_ARCHIVE, FileInfo.of(f).attributes());
 
         StoredInfo.update(f, FileInfo.ATTR_HIDDEN, CREATED, CHANGED);
@@ -34,7 +39,7 @@ class StoredInfoTest {
         assertEquals(CREATED, i.creationTime());
         assertEquals(CHANGED, i.changeTime());
 
-        Files.setLastModifiedTime(f, FileTime.from(Instant.parse("2031-01-01T00:00:00Z")));
+        Files.setLastModifiedTime(p, FileTime.from(Instant.parse("2031-01-01T00:00:00Z")));
         i = FileInfo.of(f);
         assertNotEquals(CHANGED, i.changeTime(), "a write changes the file again");
         assertEquals(CREATED, i.creationTime());
@@ -42,7 +47,8 @@ class StoredInfoTest {
 
     @Test
     void directoriesKeepTheirDirectoryBit() throws Exception {
-        Path d = Files.createDirectory(tmp.resolve("d"));
+        Files.createDirectory(tmp.resolve("d"));
+        Vfs.Handle d = open("d");
         StoredInfo.update(d, FileInfo.ATTR_HIDDEN, 0, 0);
         assertEquals(FileInfo.ATTR_HIDDEN | FileInfo.ATTR_DIRECTORY, FileInfo.of(d).attributes());
     }

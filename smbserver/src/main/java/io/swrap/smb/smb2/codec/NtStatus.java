@@ -44,8 +44,10 @@ public final class NtStatus {
     public static final int REQUEST_NOT_ACCEPTED = 0xC00000D0;
     public static final int INVALID_OPLOCK_PROTOCOL = 0xC00000E3;
     public static final int INTERNAL_ERROR = 0xC00000E5;
+    public static final int UNEXPECTED_IO_ERROR = 0xC00000E9;
     public static final int DIRECTORY_NOT_EMPTY = 0xC0000101;
     public static final int NOT_A_DIRECTORY = 0xC0000103;
+    public static final int CANNOT_DELETE = 0xC0000121;
     public static final int CANCELLED = 0xC0000120;
     public static final int FILE_CLOSED = 0xC0000128;
     public static final int USER_SESSION_DELETED = 0xC0000203;

@@ -18,7 +18,7 @@ final class CloseHandler implements Smb2CommandHandler {
         Open open = rc.open(req.fileId());
         Smb2CloseResponse resp = new Smb2CloseResponse(0, 0, 0, 0, 0, 0, 0, 0);
         if ((req.flags() & Smb2CloseRequest.POSTQUERY_ATTRIB) != 0) {
-            FileInfo f = FileInfo.of(open.path());
+            FileInfo f = FileInfo.of(open.handle());
             resp = new Smb2CloseResponse(Smb2CloseRequest.POSTQUERY_ATTRIB, f.creationTime(), f.lastAccessTime(),
                     f.lastWriteTime(), f.changeTime(), f.allocationSize(), f.endOfFile(), f.attributes());
         }

@@ -16,18 +16,16 @@ import io.swrap.smb.vfs.ChangeNotify;
 import io.swrap.smb.vfs.FileInfo;
 import io.swrap.smb.vfs.Share;
 import io.swrap.smb.vfs.ShareModes;
+import io.swrap.smb.vfs.Errno;
 import io.swrap.smb.vfs.Vfs;
+import io.swrap.smb.vfs.VfsException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * [MS-SMB2] 3.3.5.9 Receiving an SMB2 CREATE Request, with [MS-FSA] 2.1.5.1 semantics for the six
@@ -38,6 +36,9 @@ import java.util.Set;
  * and ignored (no durable handles are granted).
  */
 final class CreateHandler implements Smb2CommandHandler {
+    /** Lookups and opens of one CREATE racing others that create and remove the same name. */
+    private static final int CREATE_ATTEMPTS = 3;
+
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
         Smb2CreateRequest req = Smb2CreateRequest.decode(rc.request);
@@ -109,65 +110,89 @@ final class CreateHandler implements Smb2CommandHandler {
         if (deleteOnClose && (access & AccessMask.DELETE) == 0) {
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "FILE_DELETE_ON_CLOSE without DELETE access");
         }
-        Share.Resolved r = share.resolve(req.name());
-        Path path = r.path();
-        if (!r.parentExists()) {
-            throw new Smb2Exception(NtStatus.OBJECT_PATH_NOT_FOUND, "a directory in '" + req.name() + "' does not exist");
-        }
         ShareModes modes = rc.conn.server().shareModes();
         ShareModes.Entry entry = new ShareModes.Entry(access, req.shareAccess());
-        int action;
-        boolean isDir;
         Oplocks oplocks = rc.conn.server().oplocks();
-        OplockRequest oreq;
-        if (r.exists()) {
-            isDir = Files.isDirectory(path);
-            checkExisting(req, disp, opts, isDir);
-            if (deleteOnClose && isDir && !isEmpty(path)) {
-                throw new Smb2Exception(NtStatus.DIRECTORY_NOT_EMPTY, "'" + req.name()
-                        + "' opened with FILE_DELETE_ON_CLOSE is not empty");
+        Vfs vfs = share.vfs();
+        Share.Resolved r = null;
+        Vfs.Handle handle = null;
+        int action = 0;
+        // The name may be created or removed by others between the lookup and the open: an exclusive create
+        // that finds the name taken opens it instead (OPEN_IF, OVERWRITE_IF, SUPERSEDE), a bounded number of times.
+        for (int attempt = 1; handle == null; attempt++) {
+            r = share.resolve(req.name());
+            if (!r.parentExists()) {
+                throw new Smb2Exception(NtStatus.OBJECT_PATH_NOT_FOUND, "a directory in '" + req.name()
+                        + "' does not exist");
             }
-            oreq = oplockRequest(rc, req, access, isDir, disp != Smb2CreateRequest.FILE_OPEN
-                    && disp != Smb2CreateRequest.FILE_OPEN_IF && !isDir);
-            // [MS-FSA] 2.1.5.1.2: a sharing violation breaks only what caches handles (then the open checks
-            // again); otherwise the open breaks what conflicts with it. Either way it waits for the holders to
-            // acknowledge before it goes on ([MS-SMB2] 3.3.5.9).
-            List<BreakNotice> breaks = violates(modes, path, entry) ? oplocks.prepareSharingViolationBreak(path, oreq)
-                    : oplocks.prepare(path, oreq);
-            BreakSender.send(rc.conn.server(), breaks);
-            if (oplocks.breaking(path, oreq) && OplockWait.possible(rc)) {
-                return OplockWait.start(rc, waiting, path, oreq, rerun, abandon);
+            if (r.rel().isEmpty() && deleteOnClose) {
+                throw new Smb2Exception(NtStatus.ACCESS_DENIED, "the root of share [" + share.name()
+                        + "] cannot be opened with FILE_DELETE_ON_CLOSE");
             }
-            modes.acquire(path, entry);
-            try {
-                action = overwrite(path, disp, isDir);
-            } catch (IOException | RuntimeException e) {
-                modes.release(path, entry);
-                throw e;
+            if (r.exists()) {
+                try {
+                    handle = vfs.open(r.rel());
+                } catch (VfsException e) {
+                    throw Vfs.toSmb(e, "opening '" + req.name() + "'");
+                }
+                break;
             }
-        } else {
             if (disp == Smb2CreateRequest.FILE_OPEN || disp == Smb2CreateRequest.FILE_OVERWRITE) {
                 throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, "'" + req.name() + "' does not exist");
             }
-            isDir = wantsDir;
-            oreq = oplockRequest(rc, req, access, isDir, false);
             try {
-                if (isDir) {
-                    Files.createDirectory(path);
-                } else {
-                    Files.createFile(path);
+                handle = wantsDir ? vfs.mkdir(r.rel()) : vfs.createFile(r.rel());
+                action = Smb2CreateResponse.FILE_CREATED;
+            } catch (VfsException e) {
+                if (e.errno() != Errno.EEXIST || disp == Smb2CreateRequest.FILE_CREATE || attempt >= CREATE_ATTEMPTS) {
+                    throw Vfs.toSmb(e, "creating '" + req.name() + "'");
                 }
-            } catch (IOException e) {
-                throw Vfs.toSmb(e, "creating '" + req.name() + "'");
             }
-            modes.acquire(path, entry);
-            action = Smb2CreateResponse.FILE_CREATED;
+        }
+        Path path = r.path();
+        boolean isDir;
+        OplockRequest oreq;
+        try {
+            isDir = handle.stat().isDirectory();
+            if (action != Smb2CreateResponse.FILE_CREATED) {
+                checkExisting(req, disp, opts, isDir);
+                if (deleteOnClose && isDir && !handle.list().isEmpty()) {
+                    throw new Smb2Exception(NtStatus.DIRECTORY_NOT_EMPTY, "'" + req.name()
+                            + "' opened with FILE_DELETE_ON_CLOSE is not empty");
+                }
+                oreq = oplockRequest(rc, req, access, isDir, disp != Smb2CreateRequest.FILE_OPEN
+                        && disp != Smb2CreateRequest.FILE_OPEN_IF && !isDir);
+                // [MS-FSA] 2.1.5.1.2: a sharing violation breaks only what caches handles (then the open checks
+                // again); otherwise the open breaks what conflicts with it. Either way it waits for the holders to
+                // acknowledge before it goes on ([MS-SMB2] 3.3.5.9).
+                List<BreakNotice> breaks = violates(modes, path, entry)
+                        ? oplocks.prepareSharingViolationBreak(path, oreq) : oplocks.prepare(path, oreq);
+                BreakSender.send(rc.conn.server(), breaks);
+                if (oplocks.breaking(path, oreq) && OplockWait.possible(rc)) {
+                    handle.close();
+                    return OplockWait.start(rc, waiting, path, oreq, rerun, abandon);
+                }
+                modes.acquire(path, entry);
+                try {
+                    action = overwrite(handle, disp, isDir);
+                } catch (IOException | RuntimeException e) {
+                    modes.release(path, entry);
+                    throw e;
+                }
+            } else {
+                oreq = oplockRequest(rc, req, access, isDir, false);
+                modes.acquire(path, entry);
+            }
+        } catch (Smb2Exception | IOException | RuntimeException e) {
+            handle.close();
+            throw e;
         }
         Open open;
         try {
-            open = newOpen(rc, path, isDir, access, entry);
+            open = newOpen(rc, handle, isDir, access, entry);
         } catch (IOException e) {
             modes.release(path, entry);
+            handle.close();
             throw Vfs.toSmb(e, "opening '" + req.name() + "'");
         }
         open.deleteOnClose = deleteOnClose;
@@ -192,7 +217,7 @@ final class CreateHandler implements Smb2CommandHandler {
             notify.report(path, ChangeNotify.FILE_ACTION_MODIFIED,
                     ChangeNotify.FILE_NOTIFY_CHANGE_SIZE | ChangeNotify.FILE_NOTIFY_CHANGE_LAST_WRITE);
         }
-        FileInfo f = FileInfo.of(path);
+        FileInfo f = FileInfo.of(open.handle());
         List<Smb2CreateContext> contexts = responseContexts(req, f, maximal);
         if (open.durable) {
             contexts.add(DurableContext.response(open.durableV2, open.durableTimeoutMs));
@@ -234,12 +259,6 @@ final class CreateHandler implements Smb2CommandHandler {
         }
     }
 
-    private static boolean isEmpty(Path dir) throws IOException {
-        try (var entries = Files.newDirectoryStream(dir)) {
-            return !entries.iterator().hasNext();
-        }
-    }
-
     private static void checkExisting(Smb2CreateRequest req, int disp, int opts, boolean isDir) throws Smb2Exception {
         if (disp == Smb2CreateRequest.FILE_CREATE) {
             throw new Smb2Exception(NtStatus.OBJECT_NAME_COLLISION, "'" + req.name() + "' exists (FILE_CREATE)");
@@ -257,29 +276,26 @@ final class CreateHandler implements Smb2CommandHandler {
     }
 
     /** Truncates for OVERWRITE, OVERWRITE_IF and SUPERSEDE, and returns the CreateAction. */
-    private static int overwrite(Path path, int disp, boolean isDir) throws IOException {
+    private static int overwrite(Vfs.Handle h, int disp, boolean isDir) throws IOException {
         if (isDir || disp == Smb2CreateRequest.FILE_OPEN || disp == Smb2CreateRequest.FILE_OPEN_IF) {
             return Smb2CreateResponse.FILE_OPENED;
         }
-        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = h.channel(true)) {
             ch.truncate(0);
         }
         return disp == Smb2CreateRequest.FILE_SUPERSEDE ? Smb2CreateResponse.FILE_SUPERSEDED
                 : Smb2CreateResponse.FILE_OVERWRITTEN;
     }
 
-    private static Open newOpen(RequestContext rc, Path path, boolean isDir, int access, ShareModes.Entry entry)
+    /** The open of {@code h}, with a data channel on exactly that object when the access asks for data. */
+    private static Open newOpen(RequestContext rc, Vfs.Handle h, boolean isDir, int access, ShareModes.Entry entry)
             throws IOException {
         FileChannel ch = null;
         if (!isDir && (access & AccessMask.DATA_RIGHTS) != 0) {
-            Set<StandardOpenOption> o = EnumSet.of(StandardOpenOption.READ);
-            if ((access & (AccessMask.FILE_WRITE_DATA | AccessMask.FILE_APPEND_DATA)) != 0) {
-                o.add(StandardOpenOption.WRITE);
-            }
-            ch = FileChannel.open(path, o);
+            ch = h.channel((access & (AccessMask.FILE_WRITE_DATA | AccessMask.FILE_APPEND_DATA)) != 0);
         }
         long id = rc.conn.server().newFileId();
-        return new Open(id, id, rc.tree, isDir, access, entry, ch);
+        return new Open(id, id, rc.tree, isDir, access, entry, h, ch);
     }
 
     static List<Smb2CreateContext> responseContexts(Smb2CreateRequest req, FileInfo f, int maximal) {

@@ -71,7 +71,7 @@ final class DurableReconnect {
         rc.session.addOpen(open);
         rc.conn.compoundFileIdPersistent = open.persistentId();
         rc.conn.compoundFileIdVolatile = open.volatileId();
-        FileInfo f = FileInfo.of(open.path());
+        FileInfo f = FileInfo.of(open.handle());
         List<Smb2CreateContext> contexts = CreateHandler.responseContexts(req, f, rc.tree.maximalAccess());
         // no DHnQ/DH2Q answer to a reconnect (Samba's tests: "no dh2q response blob")
         if (leased) {

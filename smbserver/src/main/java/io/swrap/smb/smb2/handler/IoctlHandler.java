@@ -107,7 +107,7 @@ final class IoctlHandler implements Smb2CommandHandler {
         }
         long inode;
         try {
-            inode = FileInfo.of(open.path()).fileId();
+            inode = FileInfo.of(open.handle()).fileId();
         } catch (java.io.IOException e) {
             throw io.swrap.smb.vfs.Vfs.toSmb(e, "object id of " + open.path());
         }

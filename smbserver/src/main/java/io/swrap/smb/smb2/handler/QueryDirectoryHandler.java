@@ -9,12 +9,10 @@ import io.swrap.smb.smb2.fscc.DirectoryInformation;
 import io.swrap.smb.smb2.fscc.Wildcard;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.vfs.FileInfo;
+import io.swrap.smb.vfs.Share;
 import io.swrap.smb.vfs.Vfs;
+import io.swrap.smb.vfs.VfsException;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -40,7 +38,7 @@ final class QueryDirectoryHandler implements Smb2CommandHandler {
         boolean first = open.listing == null;
         if (first || restart) {
             String pattern = req.pattern().isEmpty() ? "*" : req.pattern();
-            open.listing = scan(open.path(), pattern);
+            open.listing = scan(open, pattern);
             open.listingIndex = 0;
             open.listingPattern = pattern;
             if (open.listing.isEmpty()) {
@@ -56,7 +54,7 @@ final class QueryDirectoryHandler implements Smb2CommandHandler {
         int previous = -1;
         while (open.listingIndex < open.listing.size()) {
             String name = open.listing.get(open.listingIndex);
-            FileInfo f = info(open.path(), name);
+            FileInfo f = info(open, name);
             if (f == null) {
                 open.listingIndex++;
                 continue;
@@ -86,7 +84,7 @@ final class QueryDirectoryHandler implements Smb2CommandHandler {
         return Reply.ok(new Smb2OutputBufferResponse(out));
     }
 
-    private static List<String> scan(Path dir, String pattern) throws Smb2Exception {
+    private static List<String> scan(Open dir, String pattern) throws Smb2Exception {
         List<String> names = new ArrayList<>();
         for (String dot : new String[] {".", ".."}) {
             if (Wildcard.matches(pattern, dot)) {
@@ -94,28 +92,41 @@ final class QueryDirectoryHandler implements Smb2CommandHandler {
             }
         }
         List<String> entries = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) {
-                String n = p.getFileName().toString();
+        try {
+            for (String n : dir.handle().list()) {
                 if (Wildcard.matches(pattern, n)) {
                     entries.add(n);
                 }
             }
-        } catch (IOException e) {
-            throw Vfs.toSmb(e, "listing " + dir);
+        } catch (VfsException e) {
+            throw Vfs.toSmb(e, "listing " + dir.path());
         }
         entries.sort(String.CASE_INSENSITIVE_ORDER);
         names.addAll(entries);
         return names;
     }
 
-    /** The entry's attributes, or null if it disappeared since the scan. */
-    private static FileInfo info(Path dir, String name) throws IOException {
-        Path p = name.equals(".") ? dir : name.equals("..") ? dir.getParent() : dir.resolve(name);
-        try {
-            return FileInfo.of(p);
-        } catch (NoSuchFileException e) {
-            return null;
+    /**
+     * The entry's attributes, read relative to the directory's descriptor without following a symlink out of
+     * the share; null if it disappeared since the scan or is a symlink whose target is outside (not listed).
+     */
+    private static FileInfo info(Open dir, String name) throws IOException {
+        Share share = dir.tree().share();
+        if (name.equals(".")) {
+            return FileInfo.of(dir.handle());
+        }
+        String dirRel = share.rel(dir.path());
+        Vfs vfs = share.vfs();
+        if (name.equals("..")) {
+            // the root's ".." is the root itself: nothing above the share is shown
+            try (Vfs.Handle parent = vfs.open(dirRel.contains("/") ? dirRel.substring(0, dirRel.lastIndexOf('/')) : "")) {
+                return FileInfo.of(parent);
+            } catch (VfsException e) {
+                return null;
+            }
+        }
+        try (Vfs.Handle h = vfs.entry(dir.handle(), dirRel, name)) {
+            return h == null ? null : FileInfo.of(h);
         }
     }
 }

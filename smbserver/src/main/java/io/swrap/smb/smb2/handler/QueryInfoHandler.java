@@ -9,7 +9,6 @@ import io.swrap.smb.smb2.fscc.FileInformation;
 import io.swrap.smb.smb2.fscc.FsInformation;
 import io.swrap.smb.smb2.fscc.InfoBuffer;
 import io.swrap.smb.smb2.fscc.SecurityDescriptor;
-import java.nio.file.Files;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.vfs.FileInfo;
 import io.swrap.smb.vfs.Share;
@@ -24,8 +23,9 @@ import java.io.IOException;
 final class QueryInfoHandler implements Smb2CommandHandler {
     private static InfoBuffer securityDescriptor(RequestContext rc, Smb2QueryInfoRequest req, Open open)
             throws IOException {
-        int uid = (Integer) Files.getAttribute(open.path(), "unix:uid");
-        int gid = (Integer) Files.getAttribute(open.path(), "unix:gid");
+        FileInfo f = FileInfo.of(open.handle());
+        int uid = f.uid();
+        int gid = f.gid();
         byte[] sd = SecurityDescriptor.encode(req.additionalInformation(), uid, gid, rc.tree.maximalAccess());
         return new InfoBuffer(rc.ctx.alloc().buffer(sd.length).writeBytes(sd), sd.length);
     }
@@ -55,7 +55,7 @@ final class QueryInfoHandler implements Smb2CommandHandler {
         InfoBuffer info = switch (req.infoType()) {
             case Smb2QueryInfoRequest.INFO_FILE -> {
                 checkAccess(open, req.infoClass());
-                FileInfo f = FileInfo.of(open.path());
+                FileInfo f = FileInfo.of(open.handle());
                 boolean pending = open.deleteOnClose
                         || rc.conn.server().shareModes().isDeletePending(open.path());
                 yield FileInformation.encode(rc.ctx.alloc(), req.infoClass(), f,

@@ -9,19 +9,17 @@ import io.swrap.smb.smb2.fscc.FileInformation;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.vfs.ChangeNotify;
 import io.swrap.smb.vfs.FileTimes;
+import io.swrap.smb.vfs.KeyNames;
 import io.swrap.smb.vfs.StoredInfo;
 import io.swrap.smb.vfs.Share;
 import io.swrap.smb.vfs.ShareModes;
+import io.swrap.smb.vfs.Stat;
 import io.swrap.smb.vfs.Vfs;
+import io.swrap.smb.vfs.VfsException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.FileTime;
 import java.util.List;
 
 /**
@@ -98,21 +96,24 @@ final class SetInfoHandler implements Smb2CommandHandler {
             // [MS-FSA] 2.1.5.14.2: "FILE_ATTRIBUTE_TEMPORARY ... on a directory: STATUS_INVALID_PARAMETER".
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "FILE_ATTRIBUTE_TEMPORARY on a directory");
         }
-        FileTime created = time(b.getLongLE(i));
-        FileTime accessed = time(b.getLongLE(i + 8));
-        FileTime written = time(b.getLongLE(i + 16));
-        Files.getFileAttributeView(open.path(), BasicFileAttributeView.class).setTimes(written, accessed, created);
+        long created = b.getLongLE(i);
+        long accessed = b.getLongLE(i + 8);
+        long written = b.getLongLE(i + 16);
+        if (set(accessed) || set(written)) {
+            open.handle().setTimes(set(accessed) ? FileTimes.toNanos(accessed) : Vfs.Handle.UNCHANGED,
+                    set(written) ? FileTimes.toNanos(written) : Vfs.Handle.UNCHANGED);
+        }
         long changed = b.getLongLE(i + 24);
         int attributes = b.getIntLE(i + 32) & STORED_ATTRIBUTES;
-        if (created != null || time(changed) != null || attributes != 0) {
+        if (set(created) || set(changed) || attributes != 0) {
             // Linux keeps none of these: they are stored beside the file (0 leaves a value unchanged).
-            StoredInfo.update(open.path(), attributes, created != null ? b.getLongLE(i) : 0,
-                    time(changed) != null ? changed : 0);
+            StoredInfo.update(open.handle(), attributes, set(created) ? created : 0, set(changed) ? changed : 0);
         }
     }
 
-    private static FileTime time(long ft) {
-        return ft == 0 || ft == -1 || ft == -2 ? null : FileTimes.fromFiletime(ft);
+    /** Whether a FILETIME of FileBasicInformation sets the time (0, -1 and -2 leave it as it is). */
+    private static boolean set(long ft) {
+        return ft != 0 && ft != -1 && ft != -2;
     }
 
     /** FileRenameInformation: ReplaceIfExists (1), Reserved (7), RootDirectory (8), FileNameLength (4), FileName. */
@@ -132,33 +133,58 @@ final class SetInfoHandler implements Smb2CommandHandler {
         if (!target.parentExists()) {
             throw new Smb2Exception(NtStatus.OBJECT_PATH_NOT_FOUND, "rename target directory of '" + name + "' does not exist");
         }
+        if (target.rel().isEmpty()) {
+            throw new Smb2Exception(NtStatus.OBJECT_NAME_INVALID, "rename target '" + name + "' is the share's root");
+        }
         // Keep the client's spelling of the last component (a case-only rename must change the name).
         String last = target.name().substring(target.name().lastIndexOf('\\') + 1);
-        Path dest = target.path().resolveSibling(last);
+        Path dest = target.path().resolveSibling(KeyNames.encode(last));
+        String destRel = share.rel(dest);
         Path src = open.path();
-        boolean sameFile = target.exists() && Files.isSameFile(src, target.path());
-        if (target.exists() && !sameFile) {
-            if (!replace) {
-                throw new Smb2Exception(NtStatus.OBJECT_NAME_COLLISION, "rename target '" + name + "' exists");
+        Vfs vfs = share.vfs();
+        if (src.equals(share.root())) {
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "the root of share [" + share.name() + "] cannot be renamed");
+        }
+        boolean sameFile = false;
+        if (target.exists()) {
+            Stat t;
+            try (Vfs.Handle th = vfs.open(target.rel())) {
+                t = th.stat();
             }
-            if (Files.isDirectory(target.path())) {
-                throw new Smb2Exception(NtStatus.ACCESS_DENIED, "rename target '" + name + "' is a directory");
+            Stat self = open.handle().stat();
+            sameFile = t.dev() == self.dev() && t.ino() == self.ino();
+            if (!sameFile) {
+                if (!replace) {
+                    throw new Smb2Exception(NtStatus.OBJECT_NAME_COLLISION, "rename target '" + name + "' exists");
+                }
+                if (t.isDirectory()) {
+                    throw new Smb2Exception(NtStatus.ACCESS_DENIED, "rename target '" + name + "' is a directory");
+                }
+                dest = target.path();
+                destRel = target.rel();
             }
-            dest = target.path();
         }
         ShareModes modes = rc.conn.server().shareModes();
+        if (!sameFile && modes.hasOtherOpens(dest, null)) {
+            // As Samba: a file that is open elsewhere is not replaced (its opens would lose their name).
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "rename target '" + name + "' is open");
+        }
         // As Windows and Samba (smb2.rename.*_delete_access): a rename works like an open of the source's
         // parent directory for DELETE sharing READ|WRITE, so an open of that directory holding DELETE, or not
         // sharing DELETE, makes it fail with STATUS_SHARING_VIOLATION.
         modes.checkSharing(src.getParent(), new ShareModes.Entry(ShareModes.DELETE,
                 ShareModes.FILE_SHARE_READ | ShareModes.FILE_SHARE_WRITE));
-        if (open.isDirectory() && hasOpenChildren(modes, src)) {
+        if (open.isDirectory() && hasOpenChildren(modes, open, src)) {
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "directory " + share.relativeName(src)
                     + " has open files below it");
         }
+        if (share.rel(src).equals(destRel)) {
+            return; // renamed to its own name
+        }
         try {
-            Files.move(src, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
+            // replace only what was checked above; a name that appeared since is not overwritten
+            vfs.rename(share.rel(src), destRel, target.exists() && !sameFile);
+        } catch (VfsException e) {
             throw Vfs.toSmb(e, "renaming " + share.relativeName(src) + " to '" + name + "'");
         }
         modes.renamed(src, dest);
@@ -173,12 +199,10 @@ final class SetInfoHandler implements Smb2CommandHandler {
                         : ChangeNotify.FILE_ACTION_ADDED, bit)));
     }
 
-    private static boolean hasOpenChildren(ShareModes modes, Path dir) throws IOException {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path p : ds) {
-                if (modes.hasOtherOpens(p, null)) {
-                    return true;
-                }
+    private static boolean hasOpenChildren(ShareModes modes, Open dir, Path dirPath) throws IOException {
+        for (String n : dir.handle().list()) {
+            if (modes.hasOtherOpens(dirPath.resolve(KeyNames.encode(n)), null)) {
+                return true;
             }
         }
         return false;
@@ -189,13 +213,13 @@ final class SetInfoHandler implements Smb2CommandHandler {
         need(b, 1);
         requireAccess(open, AccessMask.DELETE, "delete");
         boolean delete = b.getByte(b.readerIndex()) != 0;
-        if (delete && open.isDirectory()) {
-            try (DirectoryStream<Path> ds = Files.newDirectoryStream(open.path())) {
-                if (ds.iterator().hasNext()) {
-                    throw new Smb2Exception(NtStatus.DIRECTORY_NOT_EMPTY, open.tree().share().relativeName(open.path())
-                            + " is not empty");
-                }
-            }
+        if (delete && open.path().equals(open.tree().share().root())) {
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "the root of share [" + open.tree().share().name()
+                    + "] cannot be deleted");
+        }
+        if (delete && open.isDirectory() && !open.handle().list().isEmpty()) {
+            throw new Smb2Exception(NtStatus.DIRECTORY_NOT_EMPTY, open.tree().share().relativeName(open.path())
+                    + " is not empty");
         }
         open.deleteOnClose = delete;
         rc.conn.server().shareModes().setDeletePending(open.path(), delete);
@@ -224,7 +248,7 @@ final class SetInfoHandler implements Smb2CommandHandler {
         if (size < current) {
             open.channel().truncate(size);
         } else if (size > current) {
-            open.channel().write(ByteBuffer.wrap(new byte[1]), size - 1);
+            open.handle().write(ByteBuffer.wrap(new byte[1]), size - 1);
         }
     }
 }

@@ -42,7 +42,7 @@ final class WriteHandler implements Smb2CommandHandler {
         int total = 0;
         for (ByteBuffer nio : data.nioBuffers()) {
             while (nio.hasRemaining()) {
-                total += open.channel().write(nio, offset + total);
+                total += open.handle().write(nio, offset + total);
             }
         }
         open.position = offset + total;
