@@ -1,5 +1,5 @@
 # A C-side (CPython, under LD_PRELOAD=libsocket_wrapper.so) UDP echo server for interop tests.
-# Usage: udp_echo_server.py HOST PORT [v6]; prints BOUND, then one line per datagram echoed.
+# Usage: udp_echo_server.py HOST PORT [v6]; prints BOUND, then one ECHOED line per datagram.
 import socket, sys
 
 host, port = sys.argv[1], int(sys.argv[2])
@@ -9,5 +9,8 @@ s.bind((host, port))
 print("BOUND %s:%d" % s.getsockname()[:2], flush=True)
 while True:
     data, peer = s.recvfrom(65536)
-    s.sendto(data, peer)
     print("ECHOED %d from %s:%d" % ((len(data),) + peer[:2]), flush=True)
+    try:
+        s.sendto(data, peer)
+    except OSError as e:  # the sender is gone (a broadcaster that exited): UDP loses the reply
+        print("LOST reply to %s:%d: %s" % (peer[:2] + (e,)), flush=True)

@@ -171,6 +171,16 @@ class UdpIT {
     }
 
     @Test
+    void virtualThreadsAndCloseOfABlockedReceive() throws Exception {
+        try (ChildProcess p = ChildProcess.java("udp-threads", ChildProcess.net(dir, 21), PEER, "threads", "127.0.0.10:7")) {
+            p.expect("VTHREADS " + UdpPeer.CLIENTS + " of " + UdpPeer.CLIENTS);
+            p.expect("AFTER CLOSE U0A0007 exists=false");
+            p.expect("CLOSED java.net.SocketException: Socket closed");
+            p.succeeds();
+        }
+    }
+
+    @Test
     void unreachableRefusedAndMulticastJoin() throws Exception {
         // 127.1.2.3 is loopback but outside 127.0.0.0/24: even a broken agent could reach nothing remote
         try (ChildProcess p = ChildProcess.java("udp-unreachable", ChildProcess.net(dir, 21), PEER, "unreachable", "127.1.2.3:53")) {

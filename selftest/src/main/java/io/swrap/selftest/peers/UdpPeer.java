@@ -14,6 +14,7 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,6 +27,8 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code listen HOST:PORT}: {@code BOUND <local>}, then {@code GOT <text> from <sender>}.</li>
  * <li>{@code broadcast HOST:PORT}: sends to a broadcast address without and with SO_BROADCAST.</li>
  * <li>{@code unreachable HOST:PORT}, {@code refused HOST:PORT}, {@code join GROUP}: the failures.</li>
+ * <li>{@code threads HOST:PORT}: a server and {@value #CLIENTS} clients on virtual threads in this
+ *     JVM, then a receive blocked in one thread while another closes the socket.</li>
  * </ul>
  */
 public final class UdpPeer {
@@ -43,6 +46,7 @@ public final class UdpPeer {
                 case "unreachable" -> unreachable(Addr.parse(args[1]));
                 case "refused" -> refused(Addr.parse(args[1]));
                 case "join" -> join(InetAddress.getByName(args[1]));
+                case "threads" -> threads(Addr.parse(args[1]));
                 default -> throw new IllegalArgumentException("mode: " + mode);
             }
         } catch (Exception e) {
@@ -244,6 +248,70 @@ public final class UdpPeer {
         } catch (IOException e) {
             System.out.println("CHANNEL " + e);
         }
+    }
+
+    /** Virtual-thread clients of the {@code threads} mode. */
+    public static final int CLIENTS = 20;
+
+    private static void threads(InetSocketAddress addr) throws Exception {
+        try (DatagramChannel server = DatagramChannel.open(family(addr)).bind(addr)) {
+            Thread echo = Thread.ofVirtual().start(() -> {
+                ByteBuffer buf = ByteBuffer.allocate(16);
+                try {
+                    for (int i = 0; i < CLIENTS; i++) {
+                        SocketAddress from = server.receive(buf.clear());
+                        server.send(buf.flip(), from);
+                    }
+                } catch (IOException e) {
+                    System.out.println("FAILED server " + e);
+                }
+            });
+            java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+            List<Thread> clients = new java.util.ArrayList<>();
+            for (int i = 0; i < CLIENTS; i++) {
+                byte id = (byte) i;
+                clients.add(Thread.ofVirtual().start(() -> {
+                    try (DatagramSocket s = new DatagramSocket()) {
+                        s.setSoTimeout(TIMEOUT_MS);
+                        s.send(new DatagramPacket(new byte[] {id}, 1, addr));
+                        DatagramPacket p = new DatagramPacket(new byte[16], 16);
+                        s.receive(p);
+                        if (p.getLength() == 1 && p.getData()[0] == id && p.getSocketAddress().equals(addr)) {
+                            ok.incrementAndGet();
+                        } else {
+                            System.out.println("WRONG reply " + p.getLength() + " bytes from " + p.getSocketAddress());
+                        }
+                    } catch (IOException e) {
+                        System.out.println("FAILED client " + e);
+                    }
+                }));
+            }
+            for (Thread t : clients) {
+                t.join(TIMEOUT_MS);
+            }
+            echo.join(TIMEOUT_MS);
+            System.out.println("VTHREADS " + ok.get() + " of " + CLIENTS);
+        }
+        // close unlinks the name at once, not only at exit
+        String name = String.format("U%02X%04X", addr.getAddress().getAddress()[3] & 0xff, addr.getPort());
+        System.out.println("AFTER CLOSE " + name + " exists="
+                + java.nio.file.Files.exists(java.nio.file.Path.of(System.getenv("SOCKET_WRAPPER_DIR"), name)));
+        DatagramSocket blocked = new DatagramSocket();
+        Thread reader = new Thread(() -> {
+            try {
+                blocked.receive(new DatagramPacket(new byte[16], 16));
+                System.out.println("CLOSED receive returned");
+            } catch (IOException e) {
+                System.out.println("CLOSED " + e);
+            }
+        });
+        reader.start();
+        while (reader.getState() != Thread.State.RUNNABLE && reader.isAlive()) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(200);
+        blocked.close();
+        reader.join(TIMEOUT_MS);
     }
 
     private static StandardProtocolFamily family(InetSocketAddress addr) {
