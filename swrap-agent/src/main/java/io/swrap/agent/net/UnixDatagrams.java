@@ -37,7 +37,7 @@ public final class UnixDatagrams {
     public static final int ENOTCONN = 107;
     public static final int ECONNREFUSED = 111;
 
-    /** For a broadcast copy: one receiver whose queue is full must not stall the sender. */
+    /** For a broadcast copy: one receiver whose queue is full must not stall the sender. Also recvmsg's. */
     public static final int MSG_DONTWAIT = 0x40;
 
     private static final int AF_UNIX = 1;
@@ -155,24 +155,29 @@ public final class UnixDatagrams {
 
     /** recvmsg into {@code len} bytes at {@code address}; the sender's path is then {@link #senderPath}. */
     public static long receive(int fd, long address, long len) {
+        return receive(fd, address, len, 0);
+    }
+
+    /** {@link #receive(int, long, long)} with recvmsg flags ({@link #MSG_DONTWAIT}). */
+    public static long receive(int fd, long address, long len, int flags) {
         MemorySegment s = SCRATCH.get();
         MemorySegment iov = s.asSlice(SCRATCH_IOVEC, IOVEC_SIZE);
         iov.set(ValueLayout.JAVA_LONG, 0, address);
         iov.set(ValueLayout.JAVA_LONG, 8, len);
-        return recvMsg(s, fd, iov.address(), 1);
+        return recvMsg(s, fd, iov.address(), 1, flags);
     }
 
     /** recvmsg into the {@code count} iovecs at {@code iovAddress} (the JDK's scattering read). */
     public static long receiveVector(int fd, long iovAddress, int count) {
-        return recvMsg(SCRATCH.get(), fd, iovAddress, count);
+        return recvMsg(SCRATCH.get(), fd, iovAddress, count, 0);
     }
 
-    private static long recvMsg(MemorySegment s, int fd, long iov, int count) {
+    private static long recvMsg(MemorySegment s, int fd, long iov, int count, int flags) {
         MemorySegment hdr = header(s, iov, count, (int) SOCKADDR_UN_SIZE);
         s.asSlice(SCRATCH_NAME, SOCKADDR_UN_SIZE).fill((byte) 0);
         long n;
         try {
-            n = (long) RECVMSG.invokeExact(s.asSlice(SCRATCH_ERRNO), fd, hdr, 0);
+            n = (long) RECVMSG.invokeExact(s.asSlice(SCRATCH_ERRNO), fd, hdr, flags);
         } catch (Throwable t) {
             throw new IllegalStateException("recvmsg(" + fd + ") downcall failed: " + t, t);
         }
