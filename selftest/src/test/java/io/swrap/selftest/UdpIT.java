@@ -181,6 +181,21 @@ class UdpIT {
     }
 
     @Test
+    void anInheritedRealDatagramSocketIsRefused() throws Exception {
+        // python3 without libsocket_wrapper hands the JVM a real UDP socket on 127.0.0.1 as stdin (inetd style)
+        List<String> cmd = new java.util.ArrayList<>(List.of(ChildProcess.PYTHON, "-u",
+                ChildProcess.resource("inherit_udp.py").toString(), ChildProcess.JAVA));
+        cmd.addAll(ChildProcess.agentFlags());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PEER, "inherited", "127.0.0.10:7"));
+        try (ChildProcess p = ChildProcess.command("udp-inherited", ChildProcess.net(dir, 21), cmd)) {
+            p.expect("REAL 127\\.0\\.0\\.1:\\d+");
+            p.expect("SEND java.net.SocketException: swrap-agent: refusing to send on datagram socket fd \\d+: .*");
+            p.expect("RECEIVE java.net.SocketException: swrap-agent: refusing to receive on datagram socket fd \\d+: .*");
+            p.succeeds();
+        }
+    }
+
+    @Test
     void unreachableRefusedAndMulticastJoin() throws Exception {
         // 127.1.2.3 is loopback but outside 127.0.0.0/24: even a broken agent could reach nothing remote
         try (ChildProcess p = ChildProcess.java("udp-unreachable", ChildProcess.net(dir, 21), PEER, "unreachable", "127.1.2.3:53")) {

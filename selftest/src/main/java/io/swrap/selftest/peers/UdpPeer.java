@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code listen HOST:PORT}: {@code BOUND <local>}, then {@code GOT <text> from <sender>}.</li>
  * <li>{@code broadcast HOST:PORT}: sends to a broadcast address without and with SO_BROADCAST.</li>
  * <li>{@code unreachable HOST:PORT}, {@code refused HOST:PORT}, {@code join GROUP}: the failures.</li>
+ * <li>{@code inherited HOST:PORT}: sends and receives on the datagram socket inherited as stdin.</li>
  * <li>{@code threads HOST:PORT}: a server and {@value #CLIENTS} clients on virtual threads in this
  *     JVM, then a receive blocked in one thread while another closes the socket.</li>
  * </ul>
@@ -47,6 +48,7 @@ public final class UdpPeer {
                 case "refused" -> refused(Addr.parse(args[1]));
                 case "join" -> join(InetAddress.getByName(args[1]));
                 case "threads" -> threads(Addr.parse(args[1]));
+                case "inherited" -> inherited(Addr.parse(args[1]));
                 default -> throw new IllegalArgumentException("mode: " + mode);
             }
         } catch (Exception e) {
@@ -247,6 +249,26 @@ public final class UdpPeer {
             System.out.println("CHANNEL joined");
         } catch (IOException e) {
             System.out.println("CHANNEL " + e);
+        }
+    }
+
+    private static void inherited(InetSocketAddress addr) throws IOException {
+        if (!(System.inheritedChannel() instanceof DatagramChannel ch)) {
+            System.out.println("FAILED stdin is not a datagram socket: " + System.inheritedChannel());
+            return;
+        }
+        try {
+            ch.send(ByteBuffer.wrap(new byte[] {1}), addr);
+            System.out.println("SEND sent");
+        } catch (IOException e) {
+            System.out.println("SEND " + e);
+        }
+        try {
+            ch.configureBlocking(false);
+            ch.receive(ByteBuffer.allocate(16));
+            System.out.println("RECEIVE returned");
+        } catch (IOException e) {
+            System.out.println("RECEIVE " + e);
         }
     }
 

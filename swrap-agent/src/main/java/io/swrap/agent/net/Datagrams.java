@@ -26,8 +26,8 @@ import java.nio.file.Path;
  *
  * <p>Unlike C, a connect is never made on the unix socket: the peer is recorded, sends go to its
  * file by name (so a restarted peer is reached again), and a receive drops datagrams from anyone
- * else — what a connected kernel UDP socket does. Each method returns null for a descriptor that
- * is not a wrapped datagram socket, and the JDK then does what it always does.
+ * else — what a connected kernel UDP socket does. The data path refuses a datagram channel whose
+ * descriptor is not wrapped (fail closed); the other methods leave such a descriptor to the JDK.
  */
 public final class Datagrams {
     /** Datagrams from strangers a connected socket drops per call before it lets the JDK poll again. */
@@ -136,11 +136,7 @@ public final class Datagrams {
      * {@code pos} of direct buffer {@code bb}; the JDK's status, or null if not wrapped.
      */
     public Integer receive(FileDescriptor fd, ByteBuffer bb, int rem, int pos) throws IOException {
-        int fdv = UnixSockets.fdVal(fd);
-        Handle h = table.get(fdv);
-        if (h == null) {
-            return null;
-        }
+        Handle h = wrapped(fd, "receive");
         long base = MemorySegment.ofBuffer(bb).address() - bb.position();
         long n = receive(fd, h, base + pos, rem, false);
         if (n > 0) {
@@ -157,8 +153,24 @@ public final class Datagrams {
 
     /** DatagramDispatcher.read/readv (a connected channel's read): null if not wrapped. */
     public Long read(FileDescriptor fd, long address, int len, boolean vector) throws IOException {
-        Handle h = table.get(UnixSockets.fdVal(fd));
-        return h == null ? null : receive(fd, h, address, len, vector);
+        return receive(fd, wrapped(fd, "read"), address, len, vector);
+    }
+
+    /**
+     * The record of a datagram channel's descriptor. Every datagram socket made under the agent
+     * has one; one without is a real inet socket the JVM got from elsewhere
+     * ({@code System.inheritedChannel()}), and is refused rather than used.
+     */
+    private Handle wrapped(FileDescriptor fd, String op) throws SocketException {
+        int fdv = UnixSockets.fdVal(fd);
+        Handle h = table.get(fdv);
+        if (h == null) {
+            SwrapLog.error("swrap_sendmsg", "fd=" + fdv + ": refusing " + op + " on a datagram socket not made under the agent");
+            throw new SocketException("swrap-agent: refusing to " + op + " on datagram socket fd " + fdv
+                    + ": it was not created under the agent (an inherited socket?), so it is a real inet socket"
+                    + " that would reach the host's network");
+        }
+        return h;
     }
 
     private long receive(FileDescriptor fd, Handle h, long address, int len, boolean vector) throws IOException {
@@ -215,10 +227,7 @@ public final class Datagrams {
      * between position and limit of direct buffer {@code bb}; the JDK's status, or null if not wrapped.
      */
     public Integer send(FileDescriptor fd, ByteBuffer bb, InetSocketAddress target) throws IOException {
-        Handle h = table.get(UnixSockets.fdVal(fd));
-        if (h == null) {
-            return null;
-        }
+        Handle h = wrapped(fd, "send");
         int pos = bb.position();
         int rem = bb.remaining();
         long n = send(fd, h, MemorySegment.ofBuffer(bb).address(), rem, false, target);
@@ -230,10 +239,7 @@ public final class Datagrams {
 
     /** DatagramDispatcher.write/writev (a connected channel's write): null if not wrapped. */
     public Long write(FileDescriptor fd, long address, int len, boolean vector) throws IOException {
-        Handle h = table.get(UnixSockets.fdVal(fd));
-        if (h == null) {
-            return null;
-        }
+        Handle h = wrapped(fd, "write");
         InetSocketAddress peer = table.peerAddress(h);
         if (peer == null) {
             throw new SocketException("Destination address required: the datagram socket is not connected");
