@@ -212,6 +212,7 @@ class UdpIT {
         }
         try (ChildProcess p = ChildProcess.java("udp-join", ChildProcess.net(dir, 21), PEER, "join", "239.1.2.3")) {
             p.expect("MULTICASTSOCKET java.net.SocketException: swrap-agent: cannot join multicast group 239.1.2.3: .*");
+            p.expect("OPTIONS default ttl=1 loopbackDisabled=false; set ttl=4 sameInterface=true");
             p.expect("CHANNEL java.net.SocketException: swrap-agent: cannot join multicast group 239.1.2.3: .*");
             p.succeeds();
         }

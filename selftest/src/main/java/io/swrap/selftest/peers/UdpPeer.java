@@ -242,6 +242,18 @@ public final class UdpPeer {
         } catch (IOException e) {
             System.out.println("MULTICASTSOCKET " + e);
         }
+        // the multicast options a unicast user of MulticastSocket sets work (remembered per socket)
+        try (MulticastSocket s = new MulticastSocket(0)) {
+            java.net.NetworkInterface ni = java.net.NetworkInterface.getNetworkInterfaces().nextElement();
+            boolean defaultLoopbackDisabled = s.getLoopbackMode();
+            int defaultTtl = s.getTimeToLive();
+            s.setTimeToLive(4);
+            s.setNetworkInterface(ni);
+            System.out.println("OPTIONS default ttl=" + defaultTtl + " loopbackDisabled=" + defaultLoopbackDisabled
+                    + "; set ttl=" + s.getTimeToLive() + " sameInterface=" + ni.equals(s.getNetworkInterface()));
+        } catch (IOException e) {
+            System.out.println("OPTIONS " + e);
+        }
         try (DatagramChannel ch = DatagramChannel.open(group.getAddress().length == 4
                 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6)) {
             java.net.NetworkInterface ni = java.net.NetworkInterface.getByIndex(1);

@@ -1,11 +1,15 @@
 package io.swrap.agent.hooks;
 
 import io.swrap.agent.net.Datagrams;
+import io.swrap.agent.net.EmulatedOptions;
+import io.swrap.agent.table.Handle;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.SocketOption;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 
 /**
@@ -51,6 +55,24 @@ public final class DatagramHooks {
 
     public static SocketAddress localAddress(FileDescriptor fd, SocketAddress reported) {
         return reported == null ? null : datagrams().localAddress(fd, reported);
+    }
+
+    public static boolean emulatesMulticastIf(FileDescriptor fd, SocketOption<?> name) {
+        return name == StandardSocketOptions.IP_MULTICAST_IF && SocketHooks.network().handle(fd) != null;
+    }
+
+    public static Object multicastIf(FileDescriptor fd) {
+        Handle h = SocketHooks.network().handle(fd);
+        return h == null ? null : h.options().get(StandardSocketOptions.IP_MULTICAST_IF);
+    }
+
+    /** IP_MULTICAST_IF of a wrapped socket: remembered, with the JDK's value check; false if not ours. */
+    public static boolean setMulticastIf(FileDescriptor fd, SocketOption<?> name, Object value) {
+        if (!emulatesMulticastIf(fd, name)) {
+            return false;
+        }
+        EmulatedOptions.set(SocketHooks.network().handle(fd), name, value);
+        return true;
     }
 
     public static void join(FileDescriptor fd, InetAddress group) throws IOException {
