@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * The main job: brings up a fake 4-NIC network in a temp directory, starts Java servers under the
  * agent and a C server under libsocket_wrapper, connects Java and C clients from other interfaces
  * to each, then runs the project's SMB server under the agent on the four NICs and Debian's
- * smbclient against it (put/get with a content check per dialect), and prints what talked to what. Exit status 0 only if every exchange worked and each
+ * smbclient against it (put/get with a content check per dialect), and prints what talked to what.
+ * UDP has its rows too ({@link SelftestUdp}). Exit status 0 only if every exchange worked and each
  * server saw exactly the client's fake address.
  */
 public final class Selftest {
@@ -118,6 +119,8 @@ public final class Selftest {
             javaClient("nio", "[fd00::5357:5f0b]:" + PORT, "java-nio", javaServer6);
             cClient("fd00::5357:5f0b:" + PORT, true, "java-nio", javaServer6);
         }
+        // UDP
+        new SelftestUdp(dir, rows).run();
         smb();
         return report();
     }

@@ -4,6 +4,7 @@ import io.swrap.agent.config.ConfigException;
 import io.swrap.agent.config.SwrapConfig;
 import io.swrap.agent.hooks.HookInstaller;
 import io.swrap.agent.net.FakeNetwork;
+import io.swrap.agent.net.UnixDatagrams;
 import io.swrap.agent.net.UnixSockets;
 import io.swrap.agent.table.SocketTable;
 import java.io.IOException;
@@ -44,6 +45,7 @@ public final class Bootstrap {
         try {
             openJavaBase(inst);
             UnixSockets.init();
+            UnixDatagrams.init();
             FakeNetwork network = new FakeNetwork(config);
             int reclaimed = network.table().reclaim();
             if (reclaimed > 0) {

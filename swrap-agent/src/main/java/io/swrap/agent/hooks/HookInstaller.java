@@ -12,10 +12,12 @@ import java.io.FileDescriptor;
 import java.lang.instrument.Instrumentation;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.SocketImpl;
 import java.net.SocketOption;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +37,9 @@ public final class HookInstaller {
     private static final String NET = "sun.nio.ch.Net";
     /** Every read and write of a JDK stream socket (channels and java.net.Socket) goes through it. */
     private static final String DISPATCHER = "sun.nio.ch.SocketDispatcher";
+    private static final String DATAGRAM = "sun.nio.ch.DatagramChannelImpl";
+    /** A connected DatagramChannel's read and write (and DatagramSocket's, through it). */
+    private static final String DATAGRAM_DISPATCHER = "sun.nio.ch.DatagramDispatcher";
 
     /** Every hook of the agent. */
     static final List<Hook> HOOKS = List.of(
@@ -65,7 +70,32 @@ public final class HookInstaller {
             new Hook(DISPATCHER, "write", new Class<?>[] {FileDescriptor.class, long.class, int.class},
                 SocketWriteAdvice.class),
             new Hook(DISPATCHER, "writev", new Class<?>[] {FileDescriptor.class, long.class, int.class},
-                SocketWriteAdvice.class));
+                SocketWriteAdvice.class),
+            // UDP
+            new Hook(DATAGRAM, "bindInternal", new Class<?>[] {SocketAddress.class}, DatagramBindAdvice.class),
+            new Hook(DATAGRAM, "receiveIntoNativeBuffer", new Class<?>[] {ByteBuffer.class, int.class, int.class,
+                boolean.class}, DatagramReceiveAdvice.class),
+            new Hook(DATAGRAM, "sourceSocketAddress", new Class<?>[] {}, DatagramSenderAdvice.class),
+            new Hook(DATAGRAM, "sendFromNativeBuffer", new Class<?>[] {FileDescriptor.class, ByteBuffer.class,
+                InetSocketAddress.class}, DatagramSendAdvice.class),
+            new Hook(DATAGRAM, "disconnect", new Class<?>[] {}, DatagramDisconnectAdvice.class),
+            new Hook(DATAGRAM, "innerJoin", new Class<?>[] {InetAddress.class, NetworkInterface.class,
+                InetAddress.class}, DatagramJoinAdvice.class),
+            new Hook("sun.nio.ch.DatagramSocketAdaptor", "joinGroup", new Class<?>[] {SocketAddress.class,
+                NetworkInterface.class}, DatagramAdaptorJoinAdvice.class),
+            new Hook(DATAGRAM, "getOption", new Class<?>[] {SocketOption.class}, DatagramMulticastIfGetAdvice.class),
+            new Hook(DATAGRAM, "setOption", new Class<?>[] {SocketOption.class, Object.class},
+                DatagramMulticastIfSetAdvice.class),
+            new Hook(DATAGRAM, "getLocalAddress", new Class<?>[] {}, DatagramLocalAddressAdvice.class),
+            new Hook(DATAGRAM, "localAddress", new Class<?>[] {}, DatagramLocalAddressAdvice.class),
+            new Hook(DATAGRAM_DISPATCHER, "read", new Class<?>[] {FileDescriptor.class, long.class, int.class},
+                DatagramReadAdvice.class),
+            new Hook(DATAGRAM_DISPATCHER, "readv", new Class<?>[] {FileDescriptor.class, long.class, int.class},
+                DatagramReadvAdvice.class),
+            new Hook(DATAGRAM_DISPATCHER, "write", new Class<?>[] {FileDescriptor.class, long.class, int.class},
+                DatagramWriteAdvice.class),
+            new Hook(DATAGRAM_DISPATCHER, "writev", new Class<?>[] {FileDescriptor.class, long.class, int.class},
+                DatagramWritevAdvice.class));
 
     private static final String JUNIX = "org.newsclub.net.unix.";
     private static final String ANCILLARY = JUNIX + "AncillaryDataSupport";

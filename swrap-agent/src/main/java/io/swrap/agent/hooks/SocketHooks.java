@@ -54,9 +54,10 @@ public final class SocketHooks {
         return network;
     }
 
-    /** Net.socket / Net.serverSocket: an AF_UNIX fd instead of an inet one (stream sockets only). */
+    /** Net.socket / Net.serverSocket: an AF_UNIX fd instead of an inet one (stream or datagram). */
     public static FileDescriptor socket(boolean stream, boolean server, ProtocolFamily family) throws IOException {
-        return stream ? network.socket(server, family == StandardProtocolFamily.INET6) : null;
+        boolean ipv6 = family == StandardProtocolFamily.INET6;
+        return stream ? network.socket(server, ipv6) : network.datagrams().socket(ipv6);
     }
 
     public static boolean bind(FileDescriptor fd, InetAddress address, int port) throws IOException {

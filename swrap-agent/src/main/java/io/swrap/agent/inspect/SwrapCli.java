@@ -48,7 +48,7 @@ public final class SwrapCli {
             if (s.inflight() > 0) {
                 owners += (owners.isEmpty() ? "" : ",") + "inflight(" + s.inflight() + ")";
             }
-            out.printf(Locale.ROOT, ROW, s.index(), owners, "tcp", s.state(),
+            out.printf(Locale.ROOT, ROW, s.index(), owners, s.type(), s.state(),
                     text(s.local()), text(s.peer()), s.name() == null ? "-" : s.name().fileName(),
                     s.txBytes(), s.rxBytes(), s.txCalls(), s.rxCalls());
         }

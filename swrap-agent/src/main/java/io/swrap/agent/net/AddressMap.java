@@ -104,6 +104,25 @@ public final class AddressMap {
         return new SocketName(type(ipv6, stream), iface, port);
     }
 
+    /**
+     * Whether a destination is a broadcast address of the fake network: 255.255.255.255 or the
+     * network's {@code .255}, as C socket_wrapper recognises them (IPv6 has no broadcast).
+     */
+    public boolean isBroadcast(InetAddress address) {
+        byte[] b = address.getAddress();
+        if (b.length != 4 || b[3] != (byte) 0xff) {
+            return false;
+        }
+        boolean limited = b[0] == (byte) 0xff && b[1] == (byte) 0xff && b[2] == (byte) 0xff;
+        return limited || (b[0] == ipv4Prefix[0] && b[1] == ipv4Prefix[1] && b[2] == ipv4Prefix[2]);
+    }
+
+    /** The directory's entry for a name given as a path, or null if that path lies elsewhere. */
+    public SocketName nameIn(String path) {
+        SocketName name = SocketName.parse(path);
+        return name != null && dir.equals(Path.of(path).getParent()) ? name : null;
+    }
+
     public static char type(boolean ipv6, boolean stream) {
         if (ipv6) {
             return stream ? SocketName.TCP_V6 : SocketName.UDP_V6;

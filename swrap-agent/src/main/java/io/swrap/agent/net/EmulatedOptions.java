@@ -20,9 +20,10 @@ public final class EmulatedOptions {
             StandardSocketOptions.SO_LINGER, StandardSocketOptions.SO_KEEPALIVE,
             StandardSocketOptions.SO_REUSEADDR);
 
-    /** Linux's defaults for the extended TCP keep-alive options, reported until set. */
+    /** Linux's defaults for the extended TCP keep-alive and the multicast options, reported until set. */
     private static final Map<String, Object> DEFAULTS = Map.of(
-            "TCP_KEEPIDLE", 7200, "TCP_KEEPINTERVAL", 75, "TCP_KEEPCOUNT", 9);
+            "TCP_KEEPIDLE", 7200, "TCP_KEEPINTERVAL", 75, "TCP_KEEPCOUNT", 9,
+            "IP_MULTICAST_TTL", 1, "IP_MULTICAST_LOOP", Boolean.TRUE);
 
     private EmulatedOptions() {
     }

@@ -31,6 +31,7 @@ public final class FakeNetwork {
 
     private final AddressMap map;
     private final SocketTable table;
+    private final Datagrams datagrams;
     private final Object autobindLock = new Object();
     private int autobindNext;
 
@@ -42,6 +43,12 @@ public final class FakeNetwork {
         this.map = map;
         this.table = table;
         this.autobindNext = (int) (ProcessHandle.current().pid() % 50000) + AUTOBIND_FIRST;
+        this.datagrams = new Datagrams(this, map, table);
+    }
+
+    /** The datagram (UDP) side of the network. */
+    public Datagrams datagrams() {
+        return datagrams;
     }
 
     public SocketTable table() {
@@ -80,9 +87,14 @@ public final class FakeNetwork {
         if (h == null) {
             return false;
         }
+        boolean stream = !table.datagram(h);
+        if (!stream && port == 0 && address.isAnyLocalAddress() && datagrams.implicitBind()) {
+            // C names an unbound UDP socket at its first send (autobind), from the destination's family
+            return true;
+        }
         SocketName name = port == 0
-                ? bindEphemeral(fd, address)
-                : bindNamed(fd, map.local(address, port, true), address, port);
+                ? bindEphemeral(fd, address, stream)
+                : bindNamed(fd, map.local(address, port, stream), address, port);
         InetSocketAddress local = address.isAnyLocalAddress()
                 ? new InetSocketAddress(address, name.port())
                 : map.inetAddress(name);
@@ -108,8 +120,8 @@ public final class FakeNetwork {
         return name;
     }
 
-    private SocketName bindEphemeral(FileDescriptor fd, InetAddress address) throws IOException {
-        SocketName base = map.local(address, 1, true);
+    private SocketName bindEphemeral(FileDescriptor fd, InetAddress address, boolean stream) throws IOException {
+        SocketName base = map.local(address, 1, stream);
         for (int port = EPHEMERAL_FIRST; port <= EPHEMERAL_LAST; port++) {
             SocketName name = new SocketName(base.type(), base.iface(), port);
             if (tryBindFree(fd, name)) {
@@ -149,9 +161,12 @@ public final class FakeNetwork {
         if (h == null) {
             return 0;
         }
+        if (table.datagram(h)) {
+            return datagrams.connect(fd, h, address, port);
+        }
         SocketName dest = map.remote(address, port, true);
         if (table.boundName(h) == null) {
-            autobind(fd, h, dest.ipv6());
+            autobind(fd, h, dest.ipv6(), true);
         }
         Path path = map.path(dest);
         int n;
@@ -174,8 +189,9 @@ public final class FakeNetwork {
         return n;
     }
 
-    private void autobind(FileDescriptor fd, Handle h, boolean ipv6) throws IOException {
-        char type = AddressMap.type(ipv6, true);
+    /** Binds an unnamed socket to a free name of the default interface, from C's autobind port. */
+    void autobind(FileDescriptor fd, Handle h, boolean ipv6, boolean stream) throws IOException {
+        char type = AddressMap.type(ipv6, stream);
         int iface = map.defaultIface();
         synchronized (autobindLock) {
             int span = 0x10000 - AUTOBIND_FIRST;

@@ -12,6 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Handle {
     final int index;
     private volatile Map<SocketOption<?>, Object> options;
+    /** A connected datagram socket's pending ICMP-like error: its peer's port was unreachable. */
+    private boolean portUnreachable;
 
     Handle(int index) {
         this.index = index;
@@ -34,6 +36,18 @@ public final class Handle {
             }
         }
         return m;
+    }
+
+    /** A send of this connected datagram socket found no peer: the next call reports it, as Linux does. */
+    public synchronized void portUnreachable() {
+        portUnreachable = true;
+    }
+
+    /** Takes the pending error: true once per {@link #portUnreachable()}. */
+    public synchronized boolean takePortUnreachable() {
+        boolean was = portUnreachable;
+        portUnreachable = false;
+        return was;
     }
 
     @Override

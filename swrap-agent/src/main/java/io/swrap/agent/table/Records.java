@@ -19,7 +19,7 @@ import java.net.UnknownHostException;
  * <pre>
  * offset size field
  *      0    4 flags        IPV6 family, LISTENER, BOUND, AUTOBOUND, CONNECTED, ACCEPTED, HAS_LOCAL, HAS_PEER
- *      4    4 type         1 = SOCK_STREAM (the only type wrapped so far)
+ *      4    4 type         1 = SOCK_STREAM, 2 = SOCK_DGRAM
  *      8    8 inode        of the AF_UNIX socket (/proc/PID/fd/N -> socket:[inode]), set by its first pass
  *     16    4 boundName    the file name it holds: type letter &lt;&lt; 24 | iface &lt;&lt; 16 | port; 0 = none
  *     20    4 inflight     references travelling in fd-passing messages, not yet received
@@ -47,6 +47,7 @@ final class Records {
     static final int HAS_PEER = 1 << 7;
 
     static final int SOCK_STREAM = 1;
+    static final int SOCK_DGRAM = 2;
 
     static final long FLAGS = 0;
     static final long TYPE = 4;
@@ -83,6 +84,14 @@ final class Records {
         do {
             old = flags(rec);
         } while (!INT.compareAndSet(rec, FLAGS, old, old | flags));
+    }
+
+    /** Clears flags atomically (CAS): a datagram socket's disconnect. */
+    static void removeFlags(MemorySegment rec, int flags) {
+        int old;
+        do {
+            old = flags(rec);
+        } while (!INT.compareAndSet(rec, FLAGS, old, old & ~flags));
     }
 
     static boolean inUse(MemorySegment rec) {

@@ -84,24 +84,29 @@ public final class SocketTable {
     /** Records a new socket of this process; fails like C (ENFILE) when the table is full. */
     public Handle create(int fd, boolean listener, boolean ipv6) throws SocketException {
         int flags = (listener ? Records.LISTENER : 0) | (ipv6 ? Records.IPV6 : 0);
-        return map(fd, allocate(flags, null, null));
+        return map(fd, allocate(Records.SOCK_STREAM, flags, null, null));
+    }
+
+    /** Records a new datagram socket of this process; fails like {@link #create} when the table is full. */
+    public Handle createDatagram(int fd, boolean ipv6) throws SocketException {
+        return map(fd, allocate(Records.SOCK_DGRAM, ipv6 ? Records.IPV6 : 0, null, null));
     }
 
     /** Records an accepted connection (or one received whose record is gone) with the addresses given. */
     public Handle adopt(int fd, InetSocketAddress local, InetSocketAddress peer) throws SocketException {
         int flags = Records.ACCEPTED | Records.CONNECTED
                 | (local.getAddress() instanceof Inet6Address ? Records.IPV6 : 0);
-        return map(fd, allocate(flags, local, peer));
+        return map(fd, allocate(Records.SOCK_STREAM, flags, local, peer));
     }
 
-    private int allocate(int flags, InetSocketAddress local, InetSocketAddress peer)
+    private int allocate(int type, int flags, InetSocketAddress local, InetSocketAddress peer)
             throws SocketException {
         int index = lock.call(() -> {
             int i = allocateOrReclaim();
             if (i >= 0) {
                 MemorySegment rec = shared.record(i);
                 Records.addRefs(rec, pid, 1);
-                rec.set(JAVA_INT, Records.TYPE, Records.SOCK_STREAM);
+                rec.set(JAVA_INT, Records.TYPE, type);
                 Records.addFlags(rec, flags);
                 if (local != null) {
                     Records.setLocal(rec, local);
@@ -172,6 +177,16 @@ public final class SocketTable {
         MemorySegment rec = shared.record(h.index);
         Records.setPeer(rec, peer);
         Records.addFlags(rec, Records.CONNECTED);
+    }
+
+    /** A datagram socket's disconnect: it has no peer any more (no lock, as {@link #connected}). */
+    public void disconnected(Handle h) {
+        Records.removeFlags(shared.record(h.index), Records.CONNECTED | Records.HAS_PEER);
+    }
+
+    /** Whether the socket is a datagram (UDP) socket. */
+    public boolean datagram(Handle h) {
+        return shared.record(h.index).get(JAVA_INT, Records.TYPE) == Records.SOCK_DGRAM;
     }
 
     /** The fake local address; null before bind/connect. */

@@ -73,11 +73,14 @@ public record TableSnapshot(Path file, List<SocketView> sockets, TableAudit audi
             }
         }
         int flags = Records.flags(rec);
-        String state = (flags & Records.LISTENER) != 0 && (flags & Records.BOUND) != 0 ? "LISTEN"
+        boolean datagram = rec.get(JAVA_INT, Records.TYPE) == Records.SOCK_DGRAM;
+        // as ss(8) shows them: a UDP socket is UNCONN unless connected
+        String state = datagram ? ((flags & Records.CONNECTED) != 0 ? "ESTAB" : "UNCONN")
+                : (flags & Records.LISTENER) != 0 && (flags & Records.BOUND) != 0 ? "LISTEN"
                 : (flags & Records.CONNECTED) != 0 ? "ESTAB"
                 : (flags & Records.BOUND) != 0 ? "BOUND" : "UNCONN";
         return new SocketView(index, List.copyOf(owners), rec.get(JAVA_INT, Records.INFLIGHT),
-                state, Records.local(rec), Records.peer(rec), Records.boundName(rec),
+                datagram ? "udp" : "tcp", state, Records.local(rec), Records.peer(rec), Records.boundName(rec),
                 rec.get(JAVA_LONG, Records.INODE), rec.get(JAVA_LONG, Records.TX_BYTES),
                 rec.get(JAVA_LONG, Records.RX_BYTES), rec.get(JAVA_LONG, Records.TX_CALLS),
                 rec.get(JAVA_LONG, Records.RX_CALLS));

@@ -1,6 +1,8 @@
 package io.swrap.agent.net;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -54,5 +56,24 @@ class AddressMapTest {
         assertEquals(new InetSocketAddress("127.0.0.11", 445), loopback.inetAddress(new SocketName('T', 11, 445)));
         assertEquals(new InetSocketAddress("10.53.57.64", 1), samba.inetAddress(new SocketName('T', 64, 1)));
         assertEquals(new InetSocketAddress("fd00::5357:5f15", 139), loopback.inetAddress(new SocketName('X', 21, 139)));
+    }
+
+    @Test
+    void broadcastAddressesAreTheLimitedOneAndTheNetworks() throws Exception {
+        assertTrue(loopback.isBroadcast(InetAddress.getByName("255.255.255.255")));
+        assertTrue(loopback.isBroadcast(InetAddress.getByName("127.0.0.255")));
+        assertTrue(samba.isBroadcast(InetAddress.getByName("10.53.57.255")));
+        for (String host : new String[] {"127.0.1.255", "10.53.57.255", "127.0.0.11", "127.255.255.255", "fd00::5357:5fff"}) {
+            assertFalse(loopback.isBroadcast(InetAddress.getByName(host)), host);
+        }
+    }
+
+    @Test
+    void onlyNamesInTheSocketDirectoryAreSenders() {
+        assertEquals(new SocketName('U', 10, 7), loopback.nameIn("/tmp/sw/U0A0007"));
+        assertNull(loopback.nameIn("/tmp/other/U0A0007"), "a name outside the directory");
+        assertNull(loopback.nameIn("/tmp/sw/sub/U0A0007"), "a name below the directory");
+        assertNull(loopback.nameIn("/tmp/sw/U0A00"), "not a socket_wrapper name");
+        assertNull(loopback.nameIn("U0A0007"), "a relative name");
     }
 }
