@@ -38,6 +38,12 @@ public final class SmbEnv implements AutoCloseable {
      * @param extraGlobals more {@code [global]} lines, e.g. {@code "server signing = mandatory"}
      */
     public static SmbEnv start(Path base, int[] ifaces, String extraGlobals) throws IOException, InterruptedException {
+        return start(base, ifaces, extraGlobals, java.util.List.of());
+    }
+
+    /** As {@link #start(Path, int[], String)}, the server's JVM with {@code jvmFlags} (e.g. {@code -Xmx128m}). */
+    public static SmbEnv start(Path base, int[] ifaces, String extraGlobals, java.util.List<String> jvmFlags)
+            throws IOException, InterruptedException {
         Path swrap = Files.createDirectories(base.resolve("swrap"));
         Files.createDirectories(base.resolve("share"));
         Path passwd = base.resolve("smbpasswd");
@@ -57,7 +63,7 @@ public final class SmbEnv implements AutoCloseable {
                 .append("\n  read only = no\n");
         Path confFile = base.resolve("smb.conf");
         Files.writeString(confFile, conf, StandardCharsets.UTF_8);
-        ChildProcess server = ChildProcess.java("smbserver", ChildProcess.net(swrap, ifaces[0]),
+        ChildProcess server = ChildProcess.java("smbserver", ChildProcess.net(swrap, ifaces[0]), jvmFlags,
                 "io.swrap.smb.SmbServerMain", "-s", confFile.toString());
         SmbEnv env = new SmbEnv(base, swrap, ifaces, server);
         env.awaitListeners();
@@ -84,6 +90,10 @@ public final class SmbEnv implements AutoCloseable {
 
     public Path swrapDir() {
         return swrap;
+    }
+
+    public boolean serverAlive() {
+        return server.alive();
     }
 
     public String serverStderr() {
