@@ -27,7 +27,7 @@ import java.util.Locale;
  *       session is closed after it; a SESSION_SETUP exchange left half-done is dropped after it.</li>
  *   <li>{@code deadtime} (minutes, 0..10080, default 15; 0 = never): as Samba's, a connection without open
  *       files that sent nothing for that long is closed (Samba's default is 0).</li>
- *   <li>{@code smbserver:max unsent bytes} (64K..1G, default 16M): replies waiting for a peer that does not
+ *   <li>{@code smbserver:max unsent bytes} (64K..1G, default 8M): replies waiting for a peer that does not
  *       read them; above it the connection is not read until they drained to half of it.</li>
  * </ul>
  */
@@ -48,7 +48,7 @@ public record ConnectionLimits(int maxConnections, int maxSessionsPerConnection,
     /** Every limit at its default. */
     public static ConnectionLimits defaults() {
         return new ConnectionLimits(1000, 64, 256, (int) (64 * K), (int) (9 * M), 256 * M, Duration.ofSeconds(60),
-                Duration.ofMinutes(15), (int) (16 * M));
+                Duration.ofMinutes(15), (int) (8 * M));
     }
 
     /** A [global] setting's value and line; {@code value} is null when it is not set. */

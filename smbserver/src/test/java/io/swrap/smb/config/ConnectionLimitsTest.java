@@ -25,7 +25,7 @@ class ConnectionLimitsTest {
         assertEquals(256L * 1024 * 1024, l.maxBufferedBytes());
         assertEquals(Duration.ofSeconds(60), l.preauthTimeout());
         assertEquals(Duration.ofMinutes(15), l.deadtime());
-        assertEquals(16 * 1024 * 1024, l.maxUnsentBytes());
+        assertEquals(8 * 1024 * 1024, l.maxUnsentBytes());
     }
 
     @Test
