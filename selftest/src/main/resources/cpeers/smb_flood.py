@@ -125,7 +125,7 @@ def mode_prefix(host, port, conns, nbytes):
     for _ in range(conns):
         s = connect(host, port)
         try:
-            s.sendall(struct.pack(">I", 0xFFFFFF))
+            s.sendall(struct.pack(">I", 0xFFFF00))  # 16 MiB - 256: within the protocol's maximum
             chunk = b"\0" * 65536
             sent = 0
             while sent < nbytes:
@@ -134,7 +134,8 @@ def mode_prefix(host, port, conns, nbytes):
         except OSError:
             pass  # closed while sending: what a server that refuses the frame does
         sockets.append(s)
-    closed = sum(1 for s in sockets if closed_by_server(s, 10.0))
+    deadline = time.monotonic() + 10.0
+    closed = sum(1 for s in sockets if closed_by_server(s, max(0.0, deadline - time.monotonic())))
     print("prefix-done closed=%d open=%d" % (closed, conns - closed), flush=True)
 
 
