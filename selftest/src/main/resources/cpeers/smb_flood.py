@@ -3,6 +3,8 @@ could try to exhaust the server before logon, and prints what the server did, on
 
   sessions HOST PORT CONNS PER_CONN  NEGOTIATE, then PER_CONN SESSION_SETUPs (NTLMSSP NEGOTIATE) never
                                      finished, on each of CONNS connections; counts the answers
+  pipelined HOST PORT COUNT WINDOW   NEGOTIATE, then COUNT SESSION_SETUPs on one connection, WINDOW of them
+                                     in flight at a time, never finished; counts the answers
   prefix HOST PORT CONNS BYTES       the 4-byte header of a 16 MiB frame then BYTES of it, before NEGOTIATE,
                                      on CONNS connections; counts those the server closed
   idle HOST PORT CONNS WAIT          CONNS connections that send nothing: how many the server refused at
@@ -20,9 +22,10 @@ import time
 NEGOTIATE, SESSION_SETUP, ECHO = 0, 1, 13
 MORE_PROCESSING_REQUIRED = 0xC0000016
 ANSWER_TIMEOUT = 30.0
+GRANTED = {}  # socket descriptor -> credits the NEGOTIATE response granted
 
 
-def header(command, message_id, session_id=0, credit_request=8):
+def header(command, message_id, session_id=0, credit_request=64):
     return (b"\xfeSMB" + struct.pack("<HHIHHIIQIIQ", 64, 0, 0, command, credit_request, 0, 0, message_id, 0, 0,
                                      session_id) + b"\0" * 16)
 
@@ -73,30 +76,38 @@ def read_answer(s):
 def negotiated(host, port):
     s = connect(host, port)
     s.sendall(frame(negotiate_request()))
-    status, _ = read_answer(s)
+    length = struct.unpack(">I", recv_exact(s, 4))[0]
+    message = recv_exact(s, length)
+    status, credits = struct.unpack_from("<I", message, 8)[0], struct.unpack_from("<H", message, 14)[0]
     if status != 0:
         raise RuntimeError("NEGOTIATE answered 0x%08x" % status)
+    GRANTED[s.fileno()] = credits
     return s
 
 
-def closed_by_server(s, timeout):
-    """Whether the server closes (or resets) the connection within timeout seconds."""
-    s.setblocking(False)
+def closed_within(sockets, timeout):
+    """Those of sockets the server closes (or resets) within timeout seconds, all watched together."""
+    for s in sockets:
+        s.setblocking(False)
+    open_ = list(sockets)
+    closed = []
     deadline = time.monotonic() + timeout
-    while True:
+    while open_:
         left = deadline - time.monotonic()
         if left <= 0:
-            return False
-        readable, _, _ = select.select([s], [], [], left)
-        if not readable:
-            return False
-        try:
-            if not s.recv(65536):
-                return True
-        except BlockingIOError:
-            continue
-        except OSError:
-            return True
+            break
+        readable, _, _ = select.select(open_, [], [], left)
+        for s in readable:
+            try:
+                if s.recv(65536):
+                    continue
+            except BlockingIOError:
+                continue
+            except OSError:
+                pass
+            open_.remove(s)
+            closed.append(s)
+    return closed
 
 
 def mode_sessions(host, port, conns, per_conn):
@@ -120,6 +131,55 @@ def mode_sessions(host, port, conns, per_conn):
     print("sessions-done more=%d echo=0x%08x" % (total_more, status), flush=True)
 
 
+def mode_pipelined(host, port, count, window):
+    """Keeps within the credits granted: MessageIds below 1 + all credits granted so far."""
+    s = negotiated(host, port)
+    id_limit = 1 + GRANTED[s.fileno()]
+    counts = {}
+    sent = answered = 0
+    pending = b""
+    buf = b""
+    s.setblocking(False)
+    last_progress = time.monotonic()
+    while answered < count:
+        while sent < count and sent - answered < window and 1 + sent < id_limit and len(pending) < 65536:
+            pending += frame(session_setup_request(1 + sent))
+            sent += 1
+        _, writable, _ = select.select([s], [s] if pending else [], [], 1.0)
+        if pending and writable:
+            try:
+                pending = pending[s.send(pending):]
+                last_progress = time.monotonic()
+            except BlockingIOError:
+                pass
+        try:
+            chunk = s.recv(1 << 20)
+            if not chunk:
+                break
+            buf += chunk
+            last_progress = time.monotonic()
+        except BlockingIOError:
+            pass
+        except OSError:
+            break
+        at = 0
+        while len(buf) - at >= 4:
+            length = struct.unpack_from(">I", buf, at)[0]
+            if len(buf) - at < 4 + length:
+                break
+            status = struct.unpack_from("<I", buf, at + 4 + 8)[0]
+            id_limit += struct.unpack_from("<H", buf, at + 4 + 14)[0]
+            counts[status] = counts.get(status, 0) + 1
+            answered += 1
+            at += 4 + length
+        buf = buf[at:]
+        if time.monotonic() - last_progress > ANSWER_TIMEOUT:
+            break
+    more = counts.pop(MORE_PROCESSING_REQUIRED, 0)
+    print("pipelined-done answered=%d of %d more=%d refused=%s" % (
+        answered, count, more, ",".join("0x%08x:%d" % kv for kv in sorted(counts.items())) or "none"), flush=True)
+
+
 def mode_prefix(host, port, conns, nbytes):
     sockets = []
     for _ in range(conns):
@@ -134,23 +194,19 @@ def mode_prefix(host, port, conns, nbytes):
         except OSError:
             pass  # closed while sending: what a server that refuses the frame does
         sockets.append(s)
-    deadline = time.monotonic() + 10.0
-    closed = sum(1 for s in sockets if closed_by_server(s, max(0.0, deadline - time.monotonic())))
+    closed = len(closed_within(sockets, 10.0))
     print("prefix-done closed=%d open=%d" % (closed, conns - closed), flush=True)
 
 
 def mode_idle(host, port, conns, wait):
-    sockets = [connect(host, port) for _ in range(conns)]
     start = time.monotonic()
-    refused = [s for s in sockets if closed_by_server(s, 0.05)]
-    # a refusal is immediate, but the machine may be slow: look once more at the survivors
-    kept = [s for s in sockets if s not in refused]
-    refused += [s for s in kept if closed_by_server(s, 1.0 if len(kept) < 200 else 0.01)]
+    sockets = [connect(host, port) for _ in range(conns)]
+    # a refusal is immediate; a second is plenty even on a slow machine, and far below the timeout
+    refused = closed_within(sockets, 1.0)
     kept = [s for s in sockets if s not in refused]
     print("idle-open refused=%d open=%d" % (len(refused), len(kept)), flush=True)
-    deadline = start + wait
-    closed = sum(1 for s in kept if closed_by_server(s, max(0.0, deadline - time.monotonic())))
-    print("idle-done closed=%d of %d within %d s" % (closed, len(kept), wait), flush=True)
+    closed = closed_within(kept, max(0.0, start + wait - time.monotonic()))
+    print("idle-done closed=%d of %d within %d s" % (len(closed), len(kept), wait), flush=True)
 
 
 def mode_noread(host, port, count, seconds):
@@ -185,7 +241,7 @@ def mode_noread(host, port, count, seconds):
 def main():
     mode, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
     a, b = int(sys.argv[4]), int(sys.argv[5])
-    {"sessions": mode_sessions, "prefix": mode_prefix, "idle": mode_idle, "noread": mode_noread}[mode](
+    {"sessions": mode_sessions, "pipelined": mode_pipelined, "prefix": mode_prefix, "idle": mode_idle, "noread": mode_noread}[mode](
         host, port, a, b)
 
 
