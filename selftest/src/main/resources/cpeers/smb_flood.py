@@ -152,6 +152,8 @@ def mode_pipelined(host, port, count, window):
                 last_progress = time.monotonic()
             except BlockingIOError:
                 pass
+            except OSError:
+                break  # the server went away: report how far it answered
         try:
             chunk = s.recv(1 << 20)
             if not chunk:
