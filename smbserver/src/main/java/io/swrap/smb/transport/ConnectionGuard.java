@@ -51,9 +51,9 @@ public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         Channel ch = ctx.channel();
         boolean writable = ch.isWritable();
         if (ch.config().isAutoRead() != writable) {
-            LOG.fine(() -> (writable ? "reading " : "not reading ") + ch.remoteAddress() + ": "
-                    + ch.unsafe().outboundBuffer().totalPendingWriteBytes() + " bytes of replies unsent"
-                    + (writable ? "" : " (smbserver:max unsent bytes = " + limits.maxUnsentBytes() + ")"));
+            LOG.fine(() -> (writable ? "reading " + ch.remoteAddress() + " again: unsent replies below half of "
+                    : "not reading " + ch.remoteAddress() + ": unsent replies above ")
+                    + limits.maxUnsentBytes() + " bytes (smbserver:max unsent bytes)");
             ch.config().setAutoRead(writable);
         }
         super.channelWritabilityChanged(ctx);
