@@ -11,8 +11,7 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.handler.codec.LengthFieldBasedFrameDecoder;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.swrap.smb.config.InterfaceSpec;
 import io.swrap.smb.config.SmbConfig;
@@ -25,6 +24,9 @@ import io.swrap.smb.smb2.handler.Smb2Dispatcher;
 import io.swrap.smb.smb2.handler.Smb2SignatureVerifier;
 import io.swrap.smb.state.Connection;
 import io.swrap.smb.state.ServerState;
+import io.swrap.smb.transport.Admission;
+import io.swrap.smb.transport.ConnectionGuard;
+import io.swrap.smb.transport.FrameDecoder;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -37,16 +39,13 @@ import java.util.logging.Logger;
  * transport (NIO rather than epoll so that a -javaagent wrapping JDK sockets sees it) and builds each
  * connection's pipeline, in order:
  * <pre>
- * frame (direct TCP, [MS-SMB2] 2.1) → transform (decrypt/encrypt) → compound (split) → encoder (out)
+ * guard (timeouts, back-pressure) → frame (direct TCP, [MS-SMB2] 2.1, bounded) → transform (decrypt/encrypt) → compound (split) → encoder (out)
  *   → signature (verify) → credits → client (at NEGOTIATE: join the ClientGuid's event loop) → dispatch
  *   → one handler per command
  * </pre>
  */
 public final class SmbServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SmbServer.class.getName());
-    /** Direct TCP: "the length of the SMB2 message ... 3 bytes" after a zero byte; at most 0xFFFFFF. */
-    static final int MAX_FRAME = 0x00FFFFFF;
-
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final List<Channel> listeners = new ArrayList<>();
@@ -75,9 +74,18 @@ public final class SmbServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // WRITE frames are up to 8 MiB: read in large steps instead of Netty's 64 KiB cap
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 64 * 1024, 1 << 20))
+                // replies a peer leaves unread above this stop its connection being read (ConnectionGuard)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
+                        cfg.limits().maxUnsentBytes() / 2, cfg.limits().maxUnsentBytes()))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        Admission admission = state.admission();
+                        if (!admission.tryAddConnection(ch.remoteAddress())) {
+                            ch.close();
+                            return;
+                        }
+                        ch.closeFuture().addListener(f -> admission.removeConnection());
                         pipeline(ch.pipeline(), new Connection(state, ch));
                     }
                 });
@@ -104,12 +112,9 @@ public final class SmbServer implements AutoCloseable {
     }
 
     static void pipeline(ChannelPipeline p, Connection conn) {
-        LengthFieldBasedFrameDecoder frames = new LengthFieldBasedFrameDecoder(MAX_FRAME, 0, 4, 0, 4);
-        // a large frame arrives in many reads: keep them as components instead of copying into
-        // ever larger buffers; WRITE hands the components to the file as they are
-        frames.setCumulator(ByteToMessageDecoder.COMPOSITE_CUMULATOR);
         p.addLast("ack", conn.ack());
-        p.addLast("frame", frames);
+        p.addLast("guard", new ConnectionGuard(conn));
+        p.addLast("frame", new FrameDecoder(conn));
         p.addLast("framePrepender", new LengthFieldPrepender(4));
         p.addLast("transform", new Smb2TransformCodec(conn::cipher));
         p.addLast("compound", new Smb2CompoundDecoder());

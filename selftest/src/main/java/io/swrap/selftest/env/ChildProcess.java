@@ -73,6 +73,8 @@ public final class ChildProcess implements AutoCloseable {
     /** The JVM flags of a JVM under the agent. */
     public static List<String> agentFlags() {
         return List.of("-javaagent:" + agentJar(), "--enable-native-access=ALL-UNNAMED",
+                // as scripts/smbserver: a JVM out of memory exits instead of staying up and serving nobody
+                "-XX:+ExitOnOutOfMemoryError",
                 // the SMB server reads its sockets' send queues (break delivery over several channels)
                 "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED", "-Dio.netty.transport.noNative=true");
     }
@@ -80,9 +82,16 @@ public final class ChildProcess implements AutoCloseable {
     /** A JVM under the agent running {@code mainClass} from this JVM's class path. */
     public static ChildProcess java(String name, Map<String, String> env, String mainClass, String... args)
             throws IOException {
+        return java(name, env, List.of(), mainClass, args);
+    }
+
+    /** A JVM under the agent with more JVM flags, e.g. {@code -Xmx128m}. */
+    public static ChildProcess java(String name, Map<String, String> env, List<String> jvmFlags, String mainClass,
+                                    String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(JAVA);
         cmd.addAll(agentFlags());
+        cmd.addAll(jvmFlags);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(List.of(args));
         return new ChildProcess(name, cmd, env);

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -40,7 +41,7 @@ public final class SmbEnv implements AutoCloseable {
      * @param extraGlobals more {@code [global]} lines, e.g. {@code "server signing = mandatory"}
      */
     public static SmbEnv start(Path base, int[] ifaces, String extraGlobals) throws IOException, InterruptedException {
-        return start(base, ifaces, extraGlobals, Map.of());
+        return start(base, ifaces, extraGlobals, Map.of(), List.of());
     }
 
     /**
@@ -48,6 +49,19 @@ public final class SmbEnv implements AutoCloseable {
      * value unsets a variable: e.g. LANG and LC_ALL, for a server without a locale).
      */
     public static SmbEnv start(Path base, int[] ifaces, String extraGlobals, Map<String, String> serverEnv)
+            throws IOException, InterruptedException {
+        return start(base, ifaces, extraGlobals, serverEnv, List.of());
+    }
+
+    /** As {@link #start(Path, int[], String)}, the server's JVM with {@code jvmFlags} (e.g. {@code -Xmx128m}). */
+    public static SmbEnv start(Path base, int[] ifaces, String extraGlobals, List<String> jvmFlags)
+            throws IOException, InterruptedException {
+        return start(base, ifaces, extraGlobals, Map.of(), jvmFlags);
+    }
+
+    /** The server with {@code serverEnv} in its environment and {@code jvmFlags} on its JVM. */
+    public static SmbEnv start(Path base, int[] ifaces, String extraGlobals, Map<String, String> serverEnv,
+                               List<String> jvmFlags)
             throws IOException, InterruptedException {
         Path swrap = Files.createDirectories(base.resolve("swrap"));
         Files.createDirectories(base.resolve("share"));
@@ -70,8 +84,8 @@ public final class SmbEnv implements AutoCloseable {
         Files.writeString(confFile, conf, StandardCharsets.UTF_8);
         Map<String, String> serverVars = new HashMap<>(serverEnv);
         serverVars.putAll(ChildProcess.net(swrap, ifaces[0]));
-        ChildProcess server = ChildProcess.java("smbserver", serverVars, "io.swrap.smb.SmbServerMain", "-s",
-                confFile.toString());
+        ChildProcess server = ChildProcess.java("smbserver", serverVars, jvmFlags, "io.swrap.smb.SmbServerMain",
+                "-s", confFile.toString());
         SmbEnv env = new SmbEnv(base, swrap, ifaces, server);
         env.awaitListeners();
         return env;
@@ -97,6 +111,10 @@ public final class SmbEnv implements AutoCloseable {
 
     public Path swrapDir() {
         return swrap;
+    }
+
+    public boolean serverAlive() {
+        return server.alive();
     }
 
     public String serverStderr() {

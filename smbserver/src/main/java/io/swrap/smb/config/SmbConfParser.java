@@ -93,10 +93,12 @@ public final class SmbConfParser {
         }
     }
 
-    private static final List<String> GLOBAL_KEYS = List.of("interfaces", "smbports", "serversigning", "smbencrypt",
+    private static final List<String> GLOBAL_KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of("interfaces", "smbports", "serversigning", "smbencrypt",
             "serverminprotocol", "servermaxprotocol", "smbpasswdfile", "netbiosname", "workgroup",
             "servermultichannelsupport", "smb2leases", "smb2disableoplockbreakretry", "smbd:fsctl_smbtorture",
-            "smbserver:breakacktimeout");
+            "smbserver:breakacktimeout"),
+            // connection limits
+            ConnectionLimits.KEYS.stream()).toList();
     private static final List<String> SHARE_KEYS = List.of("path", "readonly", "writeable", "writable", "smbencrypt");
 
     private static String normalizeKey(String key) {
@@ -138,7 +140,19 @@ public final class SmbConfParser {
         }
         return new SmbConfig(ifaces, ports, signing, encrypt, min, max, baseDir.resolve(passwd),
                 global.getOrDefault("netbiosname", "SWRAP").toUpperCase(Locale.ROOT),
-                global.getOrDefault("workgroup", "WORKGROUP").toUpperCase(Locale.ROOT), multiChannel, oplocking, shares);
+                global.getOrDefault("workgroup", "WORKGROUP").toUpperCase(Locale.ROOT), multiChannel, oplocking, shares,
+                // connection limits
+                ConnectionLimits.parse(fileName, new ConnectionLimits.Setting() {
+                    @Override
+                    public String value(String key) {
+                        return global.get(key);
+                    }
+
+                    @Override
+                    public int line(String key) {
+                        return SmbConfParser.this.line(key);
+                    }
+                }));
     }
 
     private boolean globalBool(String key, String name, boolean dflt) throws ConfigException {

@@ -21,6 +21,10 @@ import java.util.Map;
  *   <li>{@code server multi channel support}: yes | no; default yes (Samba's default since 4.15, also in 4.17)</li>
  *   <li>{@code smb2 leases}, {@code smb2 disable oplock break retry}, {@code smbd:FSCTL_SMBTORTURE},
  *       {@code smbserver:break ack timeout}: see {@link Oplocking}</li>
+ *   <li>{@code smbserver:max connections}, {@code smbserver:max sessions per connection}, {@code smbserver:max
+ *       pending sessions}, {@code smbserver:max pre-auth frame}, {@code smbserver:max frame}, {@code smbserver:max
+ *       buffered bytes}, {@code smbserver:pre-auth timeout}, {@code deadtime}, {@code smbserver:max unsent
+ *       bytes}: see {@link ConnectionLimits}</li>
  *   <li>per share: {@code path} (required), {@code read only} (default yes), {@code smb encrypt}</li>
  * </ul>
  */
@@ -36,7 +40,9 @@ public record SmbConfig(
         String workgroup,
         boolean multiChannel,
         Oplocking oplocking,
-        Map<String, ShareConfig> shares) {
+        Map<String, ShareConfig> shares,
+        // connection limits (max connections, sessions, frames, buffers, timeouts, back-pressure)
+        ConnectionLimits limits) {
 
     /**
      * How oplocks and leases behave: {@code smb2 leases} (default yes), {@code smb2 disable oplock break

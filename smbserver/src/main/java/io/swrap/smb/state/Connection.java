@@ -118,6 +118,31 @@ public final class Connection {
         sessions.remove(id);
     }
 
+    /** Sessions of this connection, established or authenticating (Connection.SessionTable's size). */
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    /** Whether a session of this connection (its own or bound to it) completed its SESSION_SETUP. */
+    public boolean hasValidSession() {
+        for (Session s : sessions.values()) {
+            if (s.valid()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a session of this connection has an open file: then the connection is never idle. */
+    public boolean hasOpenFiles() {
+        for (Session s : sessions.values()) {
+            if (s.openCount() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     long newAsyncId() {
         return nextAsyncId++;
     }

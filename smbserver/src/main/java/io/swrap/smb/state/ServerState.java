@@ -30,11 +30,13 @@ public final class ServerState {
     private final DurableOpens durableOpens = new DurableOpens();
     private final AtomicLong nextSessionId = new AtomicLong(1);
     private final AtomicLong nextFileId = new AtomicLong(1);
+    private final io.swrap.smb.transport.Admission admission;
 
     /** @throws IOException if a share's path is not a directory */
     public ServerState(SmbConfig config) throws IOException {
         this.config = config;
         this.users = new SmbPasswdFile(config.passwdFile());
+        this.admission = new io.swrap.smb.transport.Admission(config.limits());
         this.oplocks = new io.swrap.smb.oplock.Oplocks(config.oplocking().leases());
         UUID g = UUID.randomUUID();
         for (int i = 0; i < 8; i++) {
@@ -48,6 +50,11 @@ public final class ServerState {
 
     public SmbConfig config() {
         return config;
+    }
+
+    /** The server-wide counts behind the connection limits. */
+    public io.swrap.smb.transport.Admission admission() {
+        return admission;
     }
 
     public SmbPasswdFile users() {

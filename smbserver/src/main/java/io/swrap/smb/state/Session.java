@@ -25,6 +25,8 @@ public final class Session {
     private final Map<Connection, SessionChannel> channels = new LinkedHashMap<>();
     private int nextTreeId = 1;
     private SpnegoServer auth;
+    /** Gives back the server's count of authenticating sessions, once: at establish or close. */
+    private Runnable authDone;
     private boolean valid;
     private String user;
     private Smb2Signer signer;
@@ -51,6 +53,23 @@ public final class Session {
 
     public Connection connection() {
         return connection;
+    }
+
+    /** {@code done} runs once, when the session's authentication ends (established, failed or dropped). */
+    public void onAuthDone(Runnable done) {
+        this.authDone = done;
+    }
+
+    private void authEnded() {
+        Runnable r = authDone;
+        authDone = null;
+        if (r != null) {
+            r.run();
+        }
+    }
+
+    public int openCount() {
+        return opens.size();
     }
 
     /** The SPNEGO exchange in progress, or null once the session is valid. */
@@ -152,6 +171,7 @@ public final class Session {
         this.user = userName;
         this.valid = true;
         this.auth = null;
+        authEnded();
         channels.get(c).signer(signer); // 3.3.5.5.3: the first channel signs with Session.SigningKey
     }
 
@@ -205,6 +225,7 @@ public final class Session {
 
     /** @param transportLost the last channel went away: durable opens are kept for a reconnect (3.3.7.1) */
     private void close(boolean transportLost) {
+        authEnded();
         for (Open o : new ArrayList<>(opens.values())) {
             if (transportLost && o.durable && stillDurable(o)) {
                 opens.remove(o.volatileId());

@@ -14,7 +14,11 @@ import io.swrap.smb.smb2.crypto.PreauthIntegrity;
 import io.swrap.smb.state.Connection;
 import io.swrap.smb.state.Session;
 import io.swrap.smb.vfs.FileTimes;
+import io.swrap.smb.config.ConnectionLimits;
+import io.swrap.smb.transport.Admission;
 import java.io.IOException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -38,9 +42,7 @@ final class SessionSetupHandler implements Smb2CommandHandler {
         }
         Session s;
         if (sid == 0) {
-            s = new Session(conn.server().newSessionId(), conn,
-                    new SpnegoServer(conn.server().users(), cfg.netbiosName(), cfg.workgroup()));
-            conn.addSession(s);
+            s = newSession(conn, cfg);
         } else {
             s = conn.session(sid);
             if (s == null) {
@@ -87,5 +89,46 @@ final class SessionSetupHandler implements Smb2CommandHandler {
         LOG.fine(() -> "session 0x" + Long.toHexString(s.id()) + " for " + step.user() + " on "
                 + Smb2Dialect.name(conn.dialect));
         return Reply.ok(new Smb2SessionSetupResponse(flags, step.outputToken()));
+    }
+
+    /**
+     * A session that starts to authenticate, within {@code smbserver:max sessions per connection} and
+     * {@code smbserver:max pending sessions} (beyond: STATUS_INSUFFICIENT_RESOURCES, as Samba answers when
+     * its session table is full), dropped if its SESSION_SETUP exchange is not done within
+     * {@code smbserver:pre-auth timeout}.
+     */
+    private static Session newSession(Connection conn, SmbConfig cfg) throws Smb2Exception {
+        ConnectionLimits limits = cfg.limits();
+        if (conn.sessionCount() >= limits.maxSessionsPerConnection()) {
+            throw new Smb2Exception(NtStatus.INSUFFICIENT_RESOURCES, "the connection has " + conn.sessionCount()
+                    + " sessions (smbserver:max sessions per connection = " + limits.maxSessionsPerConnection() + ")");
+        }
+        Admission admission = conn.server().admission();
+        if (!admission.tryBeginAuth()) {
+            throw new Smb2Exception(NtStatus.INSUFFICIENT_RESOURCES, limits.maxPendingSessions()
+                    + " sessions are authenticating (smbserver:max pending sessions)");
+        }
+        Session s = new Session(conn.server().newSessionId(), conn,
+                new SpnegoServer(conn.server().users(), cfg.netbiosName(), cfg.workgroup()));
+        conn.addSession(s);
+        ScheduledFuture<?> expiry = conn.channel().eventLoop().schedule(() -> expire(conn, s),
+                limits.preauthTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        s.onAuthDone(() -> {
+            admission.endAuth();
+            expiry.cancel(false);
+        });
+        return s;
+    }
+
+    private static void expire(Connection conn, Session s) {
+        if (!conn.channel().eventLoop().inEventLoop()) {
+            conn.channel().eventLoop().execute(() -> expire(conn, s)); // the connection moved loops
+            return;
+        }
+        if (!s.valid() && conn.session(s.id()) == s) {
+            LOG.info("dropping session 0x" + Long.toHexString(s.id()) + " of " + conn.channel().remoteAddress()
+                    + ": its SESSION_SETUP did not complete within smbserver:pre-auth timeout");
+            s.close();
+        }
     }
 }
