@@ -96,7 +96,9 @@ public final class SmbConfParser {
     private static final List<String> GLOBAL_KEYS = List.of("interfaces", "smbports", "serversigning", "smbencrypt",
             "serverminprotocol", "servermaxprotocol", "smbpasswdfile", "netbiosname", "workgroup",
             "servermultichannelsupport", "smb2leases", "smb2disableoplockbreakretry", "smbd:fsctl_smbtorture",
-            "smbserver:breakacktimeout");
+            "smbserver:breakacktimeout",
+            // request limits
+            "maxopenfiles");
     private static final List<String> SHARE_KEYS = List.of("path", "readonly", "writeable", "writable", "smbencrypt");
 
     private static String normalizeKey(String key) {
@@ -138,7 +140,8 @@ public final class SmbConfParser {
         }
         return new SmbConfig(ifaces, ports, signing, encrypt, min, max, baseDir.resolve(passwd),
                 global.getOrDefault("netbiosname", "SWRAP").toUpperCase(Locale.ROOT),
-                global.getOrDefault("workgroup", "WORKGROUP").toUpperCase(Locale.ROOT), multiChannel, oplocking, shares);
+                global.getOrDefault("workgroup", "WORKGROUP").toUpperCase(Locale.ROOT), multiChannel, oplocking, shares,
+                requestLimits());
     }
 
     private boolean globalBool(String key, String name, boolean dflt) throws ConfigException {
@@ -156,6 +159,19 @@ public final class SmbConfParser {
                     + ms + " (expected: milliseconds, 100..35000)");
         }
         return ms;
+    }
+
+    private SmbConfig.RequestLimits requestLimits() throws ConfigException {
+        int maxOpenFiles = SmbConfig.RequestLimits.DEFAULT_MAX_OPEN_FILES;
+        if (global.containsKey("maxopenfiles")) {
+            long v = parseLong(global.get("maxopenfiles"), line("maxopenfiles"), "max open files");
+            if (v < 1 || v > SmbConfig.RequestLimits.MAX_MAX_OPEN_FILES) {
+                throw new ConfigException(fileName, line("maxopenfiles"), "max open files: " + v + " (expected: 1.."
+                        + SmbConfig.RequestLimits.MAX_MAX_OPEN_FILES + ")");
+            }
+            maxOpenFiles = (int) v;
+        }
+        return new SmbConfig.RequestLimits(maxOpenFiles);
     }
 
     private int line(String key) {

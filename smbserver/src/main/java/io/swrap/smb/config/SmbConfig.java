@@ -21,6 +21,7 @@ import java.util.Map;
  *   <li>{@code server multi channel support}: yes | no; default yes (Samba's default since 4.15, also in 4.17)</li>
  *   <li>{@code smb2 leases}, {@code smb2 disable oplock break retry}, {@code smbd:FSCTL_SMBTORTURE},
  *       {@code smbserver:break ack timeout}: see {@link Oplocking}</li>
+ *   <li>{@code max open files}: see {@link RequestLimits}</li>
  *   <li>per share: {@code path} (required), {@code read only} (default yes), {@code smb encrypt}</li>
  * </ul>
  */
@@ -36,7 +37,17 @@ public record SmbConfig(
         String workgroup,
         boolean multiChannel,
         Oplocking oplocking,
-        Map<String, ShareConfig> shares) {
+        Map<String, ShareConfig> shares,
+        RequestLimits requestLimits) {
+
+    /**
+     * Limits on what one authenticated client's requests may hold: {@code max open files} (open handles per
+     * session, 1..1048576, default 16384 as Samba's; beyond, CREATE fails with STATUS_TOO_MANY_OPENED_FILES).
+     */
+    public record RequestLimits(int maxOpenFiles) {
+        public static final int DEFAULT_MAX_OPEN_FILES = 16384;
+        public static final int MAX_MAX_OPEN_FILES = 1 << 20;
+    }
 
     /**
      * How oplocks and leases behave: {@code smb2 leases} (default yes), {@code smb2 disable oplock break
@@ -55,6 +66,7 @@ public record SmbConfig(
         interfaces = List.copyOf(interfaces);
         ports = List.copyOf(ports);
         shares = Map.copyOf(shares);
+        java.util.Objects.requireNonNull(requestLimits, "requestLimits");
     }
 
     /** The share named {@code name} (case-insensitive), or null. */

@@ -33,9 +33,12 @@ public final class Open {
     public List<String> listing;
     public int listingIndex;
     public String listingPattern;
-    /** CHANGE_NOTIFY state of a directory handle, and the request waiting on it. */
+    /**
+     * CHANGE_NOTIFY state of a directory handle, and the requests waiting on it (at most
+     * {@link io.swrap.smb.vfs.ChangeNotify.Watch#MAX_WAITERS}); completed from any thread.
+     */
     public io.swrap.smb.vfs.ChangeNotify.Watch watch;
-    public AsyncRequest pendingNotify;
+    public final List<AsyncRequest> pendingNotifies = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** A blocking LOCK waiting on this handle; canceled when the handle closes. */
     public AsyncRequest pendingLock;
     /** Open.ChannelSequence ([MS-SMB2] 3.3.5.2.10): the newest ChannelSequence of a 3.x request on it. */
@@ -118,8 +121,9 @@ public final class Open {
         server.replayCache().forget(this);
         if (watch != null) {
             server.changeNotify().remove(watch);
+            watch.cancelAll();
             watch = null;
-            pendingNotify = null;
+            pendingNotifies.clear();
         }
         if (pendingLock != null) {
             pendingLock.cancel(io.swrap.smb.smb2.codec.NtStatus.CANCELLED);
@@ -145,11 +149,13 @@ public final class Open {
         ServerState server = tree.session().connection().server();
         if (watch != null) {
             server.changeNotify().remove(watch);
-            if (watch.cancelWait() != null && pendingNotify != null) {
-                // [MS-FSA] 2.1.5.4: closing the handle completes its notify with NOTIFY_CLEANUP.
-                pendingNotify.complete(io.swrap.smb.smb2.codec.NtStatus.NOTIFY_CLEANUP,
+            watch.cancelAll();
+            // [MS-FSA] 2.1.5.4: closing the handle completes its notifies with NOTIFY_CLEANUP.
+            for (AsyncRequest a : pendingNotifies) {
+                a.complete(io.swrap.smb.smb2.codec.NtStatus.NOTIFY_CLEANUP,
                         new io.swrap.smb.smb2.codec.Smb2OutputBufferResponse(io.netty.buffer.Unpooled.EMPTY_BUFFER));
             }
+            pendingNotifies.clear();
         }
         if (pendingLock != null) {
             // As Windows and Samba (smb2.lock.cancel "cancel by close"): a lock still waiting when its handle

@@ -46,6 +46,7 @@ public final class NtStatus {
     public static final int INTERNAL_ERROR = 0xC00000E5;
     public static final int DIRECTORY_NOT_EMPTY = 0xC0000101;
     public static final int NOT_A_DIRECTORY = 0xC0000103;
+    public static final int TOO_MANY_OPENED_FILES = 0xC000011F;
     public static final int CANCELLED = 0xC0000120;
     public static final int FILE_CLOSED = 0xC0000128;
     public static final int USER_SESSION_DELETED = 0xC0000203;

@@ -40,6 +40,10 @@ final class LockHandler implements Smb2CommandHandler {
             }
             return Reply.ok(new Smb2EmptyBody());
         }
+        if (locks.count(path) + els.size() > ByteRangeLocks.MAX_LOCKS_PER_FILE) {
+            throw new Smb2Exception(NtStatus.INSUFFICIENT_RESOURCES, els.size() + " more locks on a file that has "
+                    + locks.count(path) + " (at most " + ByteRangeLocks.MAX_LOCKS_PER_FILE + " per file)");
+        }
         // 3.3.5.14.2: elements are locked in order; a failing element releases the locks this request took.
         List<ByteRangeLocks.Lock> granted = new ArrayList<>();
         try {
