@@ -21,10 +21,10 @@ public final class LogFormat extends Formatter {
     public String format(LogRecord r) {
         String logger = r.getLoggerName() == null ? "" : r.getLoggerName().substring(r.getLoggerName().lastIndexOf('.') + 1);
         StringBuilder sb = new StringBuilder("SMBSERVER[").append(PID).append("] ").append(r.getLevel().getName())
-                .append(' ').append(logger).append(": ").append(formatMessage(r).replace('\n', ' '));
+                .append(' ').append(logger).append(": ").append(printable(formatMessage(r)));
         boolean trace = r.getThrown() != null && r.getLevel().intValue() >= Level.SEVERE.intValue();
         if (r.getThrown() != null && !trace) {
-            sb.append(" (").append(String.valueOf(r.getThrown()).replace('\n', ' ')).append(')');
+            sb.append(" (").append(printable(String.valueOf(r.getThrown()))).append(')');
         }
         sb.append('\n');
         if (trace) {
@@ -33,6 +33,13 @@ public final class LogFormat extends Formatter {
             sb.append(w);
         }
         return sb.toString();
+    }
+
+    /** Control characters (a peer's bytes in a name, a newline) become '?': one event stays one line. */
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        s.codePoints().forEach(c -> b.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+        return b.toString();
     }
 
     /** Replaces the root logger's handlers by one to stderr in this format, at {@code level}. */

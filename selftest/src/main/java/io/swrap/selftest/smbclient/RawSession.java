@@ -41,6 +41,8 @@ public final class RawSession implements Closeable {
     private int treeId;
     private Smb2Signer signer;
     private boolean sign;
+    /** Sees every response {@link #await} skips (answers to other requests), e.g. to count statuses. */
+    private java.util.function.Consumer<Message> onOther = m -> { };
 
     private RawSession(Socket socket, int timeoutMillis) throws IOException {
         this.socket = socket;
@@ -121,6 +123,33 @@ public final class RawSession implements Closeable {
                 .putInt(0).put(guid).putLong(0).putShort((short) dialect).array();
     }
 
+    /**
+     * On a negotiated connection: runs SESSION_SETUP round 1 and returns round 2 (the SPNEGO-wrapped NTLMv2
+     * AUTHENTICATE_MESSAGE for this connection's challenge) as a whole message, unsent, for a caller to mutate.
+     */
+    public byte[] secondLegMessage(String user, String password) throws IOException {
+        SpnegoClient spnego = new SpnegoClient(new NtlmClient(user, password, "WORKGROUP"));
+        Message m = call(Smb2Command.SESSION_SETUP, sessionSetupBody(spnego.initialToken(), false));
+        if (m.status() != NtStatus.MORE_PROCESSING_REQUIRED) {
+            throw new IOException("SESSION_SETUP round 1: " + m);
+        }
+        sessionId = m.le().getLong(40);
+        return message(Smb2Command.SESSION_SETUP, sessionSetupBody(spnego.responseToken(securityBuffer(m)), false));
+    }
+
+    /** The SPNEGO NegTokenInit with an NTLM NEGOTIATE_MESSAGE that opens a logon. */
+    public static byte[] initialToken(String user, String password) throws IOException {
+        return new SpnegoClient(new NtlmClient(user, password, "WORKGROUP")).initialToken();
+    }
+
+    /** Sets the MessageId at {@code at} to the next ones, consuming {@code charge} of them. */
+    public void assignMessageId(byte[] frame, int at, int charge) {
+        ByteBuffer b = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
+        b.putShort(at + 6, (short) charge);
+        b.putLong(at + 24, nextMessageId);
+        nextMessageId += Math.max(charge, 1);
+    }
+
     /** SPNEGO/NTLMv2 over two SESSION_SETUP rounds (as {@link Session#setup}, without key checks). */
     private void logon(String user, String password, boolean signed) throws IOException {
         SpnegoClient spnego = new SpnegoClient(new NtlmClient(user, password, "WORKGROUP"));
@@ -158,6 +187,20 @@ public final class RawSession implements Closeable {
         return sessionId;
     }
 
+    public void onOther(java.util.function.Consumer<Message> c) {
+        onOther = c;
+    }
+
+    /** Skips {@code n} MessageIds (used by a request whose header was mutated after numbering). */
+    public void skipMessageIds(int n) {
+        nextMessageId += n;
+    }
+
+    /** Sets how long a read may wait. */
+    public void timeout(int millis) throws IOException {
+        socket.setSoTimeout(millis);
+    }
+
     public int treeId() {
         return treeId;
     }
@@ -173,16 +216,18 @@ public final class RawSession implements Closeable {
 
     /** A whole message: header (with the next MessageId, this session and tree) and {@code body}. */
     public byte[] message(int command, byte[] body) {
-        byte[] m = new byte[Smb2Header.SIZE + body.length];
-        var buf = Unpooled.wrappedBuffer(m).writerIndex(0);
-        new Smb2Header(1, 0, command, CREDIT_REQUEST, 0, 0, nextMessageId++, 0, treeId, sessionId).encode(buf);
-        System.arraycopy(body, 0, m, Smb2Header.SIZE, body.length);
+        byte[] m = template(command, body);
+        ByteBuffer.wrap(m).order(ByteOrder.LITTLE_ENDIAN).putLong(24, nextMessageId++);
         return m;
     }
 
-    /** Gives {@code m} (a message of this session) the next MessageId, e.g. after a mutation left it invalid. */
-    public void renumber(byte[] m, int at) {
-        ByteBuffer.wrap(m).order(ByteOrder.LITTLE_ENDIAN).putLong(at + 24, nextMessageId++);
+    /** A message of this session and tree with MessageId 0: {@link #assignMessageId} numbers it when it is sent. */
+    public byte[] template(int command, byte[] body) {
+        byte[] m = new byte[Smb2Header.SIZE + body.length];
+        var buf = Unpooled.wrappedBuffer(m).writerIndex(0);
+        new Smb2Header(1, 0, command, CREDIT_REQUEST, 0, 0, 0, 0, treeId, sessionId).encode(buf);
+        System.arraycopy(body, 0, m, Smb2Header.SIZE, body.length);
+        return m;
     }
 
     /** Signs the message at {@code at} of {@code frame} (when this session signs), over {@code length} bytes. */
@@ -235,6 +280,7 @@ public final class RawSession implements Closeable {
             if (r.messageId() == messageId && !r.interim()) {
                 return r;
             }
+            onOther.accept(r);
         }
     }
 

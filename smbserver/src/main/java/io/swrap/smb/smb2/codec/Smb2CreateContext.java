@@ -47,10 +47,13 @@ public record Smb2CreateContext(String name, byte[] data) {
                 throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "create context at " + p + ": name at " + nameOff
                         + "+" + nameLen + ", data at " + dataOff + "+" + dataLen + " outside its " + limit + " bytes");
             }
-            String name = m.toString(p + nameOff, nameLen, StandardCharsets.US_ASCII);
+            // an empty name or data may carry any offset: it is not read
+            String name = nameLen == 0 ? "" : m.toString(p + nameOff, nameLen, StandardCharsets.US_ASCII);
             // dataLen <= limit <= the message's length: the copy is bounded by what the peer actually sent
             byte[] data = new byte[(int) dataLen];
-            m.getBytes(p + dataOff, data);
+            if (dataLen != 0) {
+                m.getBytes(p + dataOff, data);
+            }
             out.add(new Smb2CreateContext(name, data));
             if (next == 0) {
                 return out;
