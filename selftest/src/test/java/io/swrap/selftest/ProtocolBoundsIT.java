@@ -126,6 +126,15 @@ class ProtocolBoundsIT extends SmbServerSuite {
     }
 
     @Test
+    void blockingLocksPerHandleAreBoundedAndAllCompletedByClose() throws Exception {
+        var r = probe(env, NICS[1], "pendingLocks:20").get("pendingLocks:20");
+        assertEquals("16", r.get("pending"), "blocking LOCKs waiting on one handle: " + r);
+        assertEquals("4", r.get("refused"), r.toString());
+        assertEquals(r.get("pending"), r.get("completed"), "every waiting LOCK completes at CLOSE: " + r);
+        assertEquals("true", r.get("alive"), r.toString());
+    }
+
+    @Test
     void openHandlesPerSessionAreCapped() throws Exception {
         try (SmbEnv capped = SmbEnv.start(base.resolve("net-openfiles"), new int[] {33}, "max open files = 20")) {
             var r = probe(capped, 33, "openFiles:25").get("openFiles:25");

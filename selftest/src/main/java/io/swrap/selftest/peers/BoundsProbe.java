@@ -59,6 +59,7 @@ public final class BoundsProbe {
                 case "messageIdBeyondWindow" -> messageId(s, s.nextMessageId() + 100_000);
                 case "openFiles" -> openFiles(s, Integer.parseInt(f[1]));
                 case "notifies" -> notifies(s, Integer.parseInt(f[1]));
+                case "pendingLocks" -> pendingLocks(s, Integer.parseInt(f[1]));
                 case "lockElements" -> lockElements(s, Integer.parseInt(f[1]));
                 case "echoChain" -> echoChain(s, Integer.parseInt(f[1]));
                 case "badEchoes" -> badEchoes(s, Integer.parseInt(f[1]));
@@ -180,6 +181,53 @@ public final class BoundsProbe {
             }
         }
         return "pending=" + pending + " refused=" + refused + " cleanup=" + cleanup + " alive=" + s.echo();
+    }
+
+    /**
+     * {@code n} blocking LOCKs of a range another handle holds, all on one handle, then CLOSE of that handle:
+     * counts the interim answers, the refusals and the RANGE_NOT_LOCKED completions the close brings.
+     */
+    private static String pendingLocks(RawSession s, int n) throws IOException {
+        byte[] holder = s.create("held.bin", GENERIC_ALL, FILE_OPEN_IF, 0);
+        s.ok(s.call(Smb2Command.LOCK, lockBody(holder, 0x12)), "LOCK by the holder");
+        byte[] waiter = s.create("held.bin", GENERIC_ALL, FILE_OPEN_IF, 0);
+        int pending = 0;
+        int refused = 0;
+        for (int i = 0; i < n; i++) {
+            s.sendFrame(s.message(Smb2Command.LOCK, lockBody(waiter, 0x2)));
+            Message r = s.read();
+            if (r.interim()) {
+                pending++;
+            } else {
+                refused++;
+            }
+        }
+        byte[] close = s.message(Smb2Command.CLOSE, RawSession.body(24).putShort((short) 24).putShort((short) 0)
+                .putInt(0).put(waiter).array());
+        long closeId = ByteBuffer.wrap(close).order(ByteOrder.LITTLE_ENDIAN).getLong(24);
+        s.sendFrame(close);
+        int notLocked = 0;
+        boolean closed = false;
+        while (!closed || notLocked < pending) {
+            Message r;
+            try {
+                r = s.read();
+            } catch (java.net.SocketTimeoutException e) {
+                break; // some locks were never completed
+            }
+            if (r.status() == 0xC000007E) {
+                notLocked++;
+            } else if (r.messageId() == closeId) {
+                closed = true;
+            }
+        }
+        s.closeFile(holder);
+        return "pending=" + pending + " refused=" + refused + " completed=" + notLocked + " alive=" + s.echo();
+    }
+
+    private static byte[] lockBody(byte[] fid, int flags) {
+        return RawSession.body(48).putShort((short) 48).putShort((short) 1).putInt(0).put(fid).putLong(0).putLong(10)
+                .putInt(flags).putInt(0).array();
     }
 
     /** One LOCK request with {@code n} non-overlapping exclusive FAIL_IMMEDIATELY elements. */

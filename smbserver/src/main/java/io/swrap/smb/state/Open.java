@@ -39,8 +39,13 @@ public final class Open {
      */
     public io.swrap.smb.vfs.ChangeNotify.Watch watch;
     public final List<AsyncRequest> pendingNotifies = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /** A blocking LOCK waiting on this handle; canceled when the handle closes. */
-    public AsyncRequest pendingLock;
+    /**
+     * Blocking LOCKs waiting on this handle (at most {@link #MAX_PENDING_LOCKS}); canceled when the handle
+     * closes. Completed from any thread.
+     */
+    public final List<AsyncRequest> pendingLocks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Blocking LOCK requests one handle may have waiting; more are refused with INSUFFICIENT_RESOURCES. */
+    public static final int MAX_PENDING_LOCKS = 16;
     /** Open.ChannelSequence ([MS-SMB2] 3.3.5.2.10): the newest ChannelSequence of a 3.x request on it. */
     public int channelSequence;
     /** The CreateAction of the CREATE that made it, answered again to a replay of that CREATE. */
@@ -125,10 +130,10 @@ public final class Open {
             watch = null;
             pendingNotifies.clear();
         }
-        if (pendingLock != null) {
-            pendingLock.cancel(io.swrap.smb.smb2.codec.NtStatus.CANCELLED);
-            pendingLock = null;
+        for (AsyncRequest a : pendingLocks) {
+            a.cancel(io.swrap.smb.smb2.codec.NtStatus.CANCELLED);
         }
+        pendingLocks.clear();
     }
 
     /** A DHnC/DH2C reconnect moves the disconnected open to the tree of the new session. */
@@ -157,11 +162,12 @@ public final class Open {
             }
             pendingNotifies.clear();
         }
-        if (pendingLock != null) {
-            // As Windows and Samba (smb2.lock.cancel "cancel by close"): a lock still waiting when its handle
-            // closes fails with STATUS_RANGE_NOT_LOCKED, not STATUS_CANCELLED (no CANCEL was received).
-            pendingLock.cancel(io.swrap.smb.smb2.codec.NtStatus.RANGE_NOT_LOCKED);
+        // As Windows and Samba (smb2.lock.cancel "cancel by close"): a lock still waiting when its handle
+        // closes fails with STATUS_RANGE_NOT_LOCKED, not STATUS_CANCELLED (no CANCEL was received).
+        for (AsyncRequest a : pendingLocks) {
+            a.cancel(io.swrap.smb.smb2.codec.NtStatus.RANGE_NOT_LOCKED);
         }
+        pendingLocks.clear();
         server.replayCache().forget(this);
         server.locks().releaseAll(path, this);
         server.oplocks().release(this); // wakes opens that wait for this one's break
