@@ -36,7 +36,7 @@ find_jdk() {
 # (libsocket-wrapper, python3), Samba's clients (smbclient; smbtorture from samba-testsuite) and the
 # build (maven). Both commands ensure all of them, so either one works first on a fresh machine;
 # selftest's PackagesTest checks every tool path the sources run against this list.
-SWRAP_PACKAGES=(libsocket-wrapper python3 smbclient samba-testsuite maven)
+SWRAP_PACKAGES=(libsocket-wrapper python3 smbclient samba-testsuite maven strace)
 
 ensure_project_packages() { ensure_packages "${SWRAP_PACKAGES[@]}"; }
 

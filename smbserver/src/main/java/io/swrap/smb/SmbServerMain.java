@@ -17,6 +17,7 @@ public final class SmbServerMain {
             System.err.println("usage: SmbServerMain -s SMB.CONF");
             System.exit(2);
         }
+        LogFormat.install(java.util.logging.Level.INFO);
         SmbConfig cfg;
         SmbServer server;
         try {

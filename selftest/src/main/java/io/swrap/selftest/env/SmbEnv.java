@@ -121,6 +121,11 @@ public final class SmbEnv implements AutoCloseable {
         return server.stderr();
     }
 
+    /** The server JVM's process id (for /proc/PID/fd and /proc/PID/task). */
+    public long serverPid() {
+        return server.pid();
+    }
+
     /**
      * Runs smbclient under C libsocket_wrapper from interface {@code clientIface} against
      * {@code //127.0.0.serverIface/share}, in {@code cwd}, bounded in time.

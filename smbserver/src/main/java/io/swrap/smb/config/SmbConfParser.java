@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Reads the smb.conf subset documented on {@link SmbConfig}, in Samba's syntax: {@code [section]},
@@ -93,10 +94,12 @@ public final class SmbConfParser {
         }
     }
 
-    private static final List<String> GLOBAL_KEYS = java.util.stream.Stream.concat(java.util.stream.Stream.of("interfaces", "smbports", "serversigning", "smbencrypt",
+    private static final List<String> GLOBAL_KEYS = Stream.concat(Stream.of("interfaces", "smbports", "serversigning", "smbencrypt",
             "serverminprotocol", "servermaxprotocol", "smbpasswdfile", "netbiosname", "workgroup",
             "servermultichannelsupport", "smb2leases", "smb2disableoplockbreakretry", "smbd:fsctl_smbtorture",
-            "smbserver:breakacktimeout"),
+            "smbserver:breakacktimeout",
+            // request limits
+            "maxopenfiles"),
             // connection limits
             ConnectionLimits.KEYS.stream()).toList();
     private static final List<String> SHARE_KEYS = List.of("path", "readonly", "writeable", "writable", "smbencrypt");
@@ -152,7 +155,8 @@ public final class SmbConfParser {
                     public int line(String key) {
                         return SmbConfParser.this.line(key);
                     }
-                }));
+                }),
+                requestLimits());
     }
 
     private boolean globalBool(String key, String name, boolean dflt) throws ConfigException {
@@ -170,6 +174,19 @@ public final class SmbConfParser {
                     + ms + " (expected: milliseconds, 100..35000)");
         }
         return ms;
+    }
+
+    private SmbConfig.RequestLimits requestLimits() throws ConfigException {
+        int maxOpenFiles = SmbConfig.RequestLimits.DEFAULT_MAX_OPEN_FILES;
+        if (global.containsKey("maxopenfiles")) {
+            long v = parseLong(global.get("maxopenfiles"), line("maxopenfiles"), "max open files");
+            if (v < 1 || v > SmbConfig.RequestLimits.MAX_MAX_OPEN_FILES) {
+                throw new ConfigException(fileName, line("maxopenfiles"), "max open files: " + v + " (expected: 1.."
+                        + SmbConfig.RequestLimits.MAX_MAX_OPEN_FILES + ")");
+            }
+            maxOpenFiles = (int) v;
+        }
+        return new SmbConfig.RequestLimits(maxOpenFiles);
     }
 
     private int line(String key) {

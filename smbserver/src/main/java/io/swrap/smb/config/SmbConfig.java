@@ -25,6 +25,7 @@ import java.util.Map;
  *       pending sessions}, {@code smbserver:max pre-auth frame}, {@code smbserver:max frame}, {@code smbserver:max
  *       buffered bytes}, {@code smbserver:pre-auth timeout}, {@code deadtime}, {@code smbserver:max unsent
  *       bytes}: see {@link ConnectionLimits}</li>
+ *   <li>{@code max open files}: see {@link RequestLimits}</li>
  *   <li>per share: {@code path} (required), {@code read only} (default yes), {@code smb encrypt}</li>
  * </ul>
  */
@@ -42,7 +43,18 @@ public record SmbConfig(
         Oplocking oplocking,
         Map<String, ShareConfig> shares,
         // connection limits (max connections, sessions, frames, buffers, timeouts, back-pressure)
-        ConnectionLimits limits) {
+        ConnectionLimits limits,
+        // request limits (open handles per session)
+        RequestLimits requestLimits) {
+
+    /**
+     * Limits on what one authenticated client's requests may hold: {@code max open files} (open handles per
+     * session, 1..1048576, default 16384 as Samba's; beyond, CREATE fails with STATUS_TOO_MANY_OPENED_FILES).
+     */
+    public record RequestLimits(int maxOpenFiles) {
+        public static final int DEFAULT_MAX_OPEN_FILES = 16384;
+        public static final int MAX_MAX_OPEN_FILES = 1 << 20;
+    }
 
     /**
      * How oplocks and leases behave: {@code smb2 leases} (default yes), {@code smb2 disable oplock break
@@ -61,6 +73,7 @@ public record SmbConfig(
         interfaces = List.copyOf(interfaces);
         ports = List.copyOf(ports);
         shares = Map.copyOf(shares);
+        java.util.Objects.requireNonNull(requestLimits, "requestLimits");
     }
 
     /** The share named {@code name} (case-insensitive), or null. */

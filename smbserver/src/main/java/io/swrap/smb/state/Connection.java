@@ -31,6 +31,8 @@ public final class Connection {
     private final Map<Long, AsyncRequest> asyncRequests = new HashMap<>();
     private long nextAsyncId = 1;
     private Client client;
+    private final PeerLog peerLog;
+    private boolean terminated;
 
     /** 0 until NEGOTIATE completes; 0x02FF after an SMB1 negotiate answered with the wildcard. */
     public int dialect;
@@ -59,6 +61,25 @@ public final class Connection {
     public Connection(ServerState server, Channel channel) {
         this.server = server;
         this.channel = channel;
+        this.peerLog = new PeerLog(channel::remoteAddress);
+    }
+
+    /** The rate-limited log of what this connection's peer does wrong. */
+    public PeerLog peerLog() {
+        return peerLog;
+    }
+
+    /**
+     * Ends the connection for a protocol violation that [MS-SMB2] answers by disconnecting (e.g. an invalid
+     * MessageId, 3.3.5.2.3): requests already split from the same frame are dropped, not processed.
+     */
+    public void terminate() {
+        terminated = true;
+        channel.close();
+    }
+
+    public boolean terminated() {
+        return terminated;
     }
 
     public ServerState server() {

@@ -19,7 +19,8 @@ public final class CreditWindow {
      */
     public String consume(long messageId, int charge) {
         int n = Math.max(charge, 1);
-        if (messageId < low || messageId + n > low + granted) {
+        // Compared as distances from low: a MessageId near 2^63 or "negative" (unsigned above it) cannot wrap.
+        if (messageId < low || messageId - low > granted - n) {
             return "MessageId " + messageId + " (charge " + n + ") outside the granted window [" + low + ", "
                     + (low + granted) + ")";
         }

@@ -36,11 +36,19 @@ public final class Open {
     public List<String> listing;
     public int listingIndex;
     public String listingPattern;
-    /** CHANGE_NOTIFY state of a directory handle, and the request waiting on it. */
+    /**
+     * CHANGE_NOTIFY state of a directory handle, and the requests waiting on it (at most
+     * {@link io.swrap.smb.vfs.ChangeNotify.Watch#MAX_WAITERS}); completed from any thread.
+     */
     public io.swrap.smb.vfs.ChangeNotify.Watch watch;
-    public AsyncRequest pendingNotify;
-    /** A blocking LOCK waiting on this handle; canceled when the handle closes. */
-    public AsyncRequest pendingLock;
+    public final List<AsyncRequest> pendingNotifies = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /**
+     * Blocking LOCKs waiting on this handle (at most {@link #MAX_PENDING_LOCKS}); canceled when the handle
+     * closes. Completed from any thread.
+     */
+    public final List<AsyncRequest> pendingLocks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Blocking LOCK requests one handle may have waiting; more are refused with INSUFFICIENT_RESOURCES. */
+    public static final int MAX_PENDING_LOCKS = 16;
     /** Open.ChannelSequence ([MS-SMB2] 3.3.5.2.10): the newest ChannelSequence of a 3.x request on it. */
     public int channelSequence;
     /** The CreateAction of the CREATE that made it, answered again to a replay of that CREATE. */
@@ -131,13 +139,14 @@ public final class Open {
         server.replayCache().forget(this);
         if (watch != null) {
             server.changeNotify().remove(watch);
+            watch.cancelAll();
             watch = null;
-            pendingNotify = null;
+            pendingNotifies.clear();
         }
-        if (pendingLock != null) {
-            pendingLock.cancel(io.swrap.smb.smb2.codec.NtStatus.CANCELLED);
-            pendingLock = null;
+        for (AsyncRequest a : pendingLocks) {
+            a.cancel(io.swrap.smb.smb2.codec.NtStatus.CANCELLED);
         }
+        pendingLocks.clear();
     }
 
     /** A DHnC/DH2C reconnect moves the disconnected open to the tree of the new session. */
@@ -160,19 +169,21 @@ public final class Open {
         if (watch != null) {
             step(path, "removing its change notify watch", () -> {
                 server.changeNotify().remove(watch);
-                if (watch.cancelWait() != null && pendingNotify != null) {
-                    // [MS-FSA] 2.1.5.4: closing the handle completes its notify with NOTIFY_CLEANUP.
-                    pendingNotify.complete(io.swrap.smb.smb2.codec.NtStatus.NOTIFY_CLEANUP,
+                watch.cancelAll();
+                // [MS-FSA] 2.1.5.4: closing the handle completes its notifies with NOTIFY_CLEANUP.
+                for (AsyncRequest a : pendingNotifies) {
+                    a.complete(io.swrap.smb.smb2.codec.NtStatus.NOTIFY_CLEANUP,
                             new io.swrap.smb.smb2.codec.Smb2OutputBufferResponse(io.netty.buffer.Unpooled.EMPTY_BUFFER));
                 }
+                pendingNotifies.clear();
             });
         }
-        if (pendingLock != null) {
-            // As Windows and Samba (smb2.lock.cancel "cancel by close"): a lock still waiting when its handle
-            // closes fails with STATUS_RANGE_NOT_LOCKED, not STATUS_CANCELLED (no CANCEL was received).
-            step(path, "canceling its waiting lock",
-                    () -> pendingLock.cancel(io.swrap.smb.smb2.codec.NtStatus.RANGE_NOT_LOCKED));
+        // As Windows and Samba (smb2.lock.cancel "cancel by close"): a lock still waiting when its handle
+        // closes fails with STATUS_RANGE_NOT_LOCKED, not STATUS_CANCELLED (no CANCEL was received).
+        for (AsyncRequest a : pendingLocks) {
+            step(path, "canceling a waiting lock", () -> a.cancel(io.swrap.smb.smb2.codec.NtStatus.RANGE_NOT_LOCKED));
         }
+        pendingLocks.clear();
         step(path, "forgetting its replay entry", () -> server.replayCache().forget(this));
         step(path, "releasing its byte-range locks", () -> server.locks().releaseAll(path, this));
         step(path, "releasing its oplock", () -> server.oplocks().release(this)); // wakes opens waiting on a break

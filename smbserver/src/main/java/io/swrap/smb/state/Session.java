@@ -208,6 +208,18 @@ public final class Session {
         return opens.get(volatileId);
     }
 
+    /**
+     * Refuses a new open once the session holds {@code max} ({@code max open files}) as Samba does when its
+     * file table is full: STATUS_TOO_MANY_OPENED_FILES.
+     */
+    public void checkOpenLimit(int max) throws io.swrap.smb.smb2.codec.Smb2Exception {
+        if (opens.size() >= max) {
+            throw new io.swrap.smb.smb2.codec.Smb2Exception(io.swrap.smb.smb2.codec.NtStatus.TOO_MANY_OPENED_FILES,
+                    "session 0x" + Long.toHexString(id) + " already has " + opens.size() + " open handles (max open files = "
+                    + max + "): close some first");
+        }
+    }
+
     public void addOpen(Open o) {
         opens.put(o.volatileId(), o);
     }

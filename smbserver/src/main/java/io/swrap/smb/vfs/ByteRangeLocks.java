@@ -12,6 +12,12 @@ import java.util.Map;
  * Blocked lock requests register a retry that runs after every unlock of the same file.
  */
 public final class ByteRangeLocks {
+    /**
+     * Locks held on one file by all its opens. A lock is checked against every lock of its file, so the
+     * count bounds the work of each LOCK, READ and WRITE.
+     */
+    public static final int MAX_LOCKS_PER_FILE = 16384;
+
     /** One granted lock. */
     public record Lock(Object owner, long offset, long length, boolean exclusive) {
         /**
@@ -45,6 +51,11 @@ public final class ByteRangeLocks {
         }
         locks.computeIfAbsent(file, k -> new ArrayList<>()).add(l);
         return true;
+    }
+
+    /** Locks held on {@code file}. */
+    public synchronized int count(Path file) {
+        return locks.getOrDefault(file, List.of()).size();
     }
 
     /** Removes the lock of {@code owner} with exactly this range; false if there is none. */

@@ -1,6 +1,7 @@
 package io.swrap.smb.vfs;
 
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -35,15 +36,20 @@ public final class ChangeNotify {
 
     private final List<Watch> watches = new ArrayList<>();
 
-    /** A directory handle's registration: its filter, its queue, and the CHANGE_NOTIFY waiting on it. */
+    /** A directory handle's registration: its filter, its queue, and the CHANGE_NOTIFYs waiting on it. */
     public static final class Watch {
         public static final int MAX_QUEUED = 1000;
+        /**
+         * CHANGE_NOTIFY requests that may wait on one handle at once; each change completes the oldest.
+         * Clients keep one outstanding per handle; more are refused rather than queued without end.
+         */
+        public static final int MAX_WAITERS = 16;
         private final Path dir;
         private final boolean recursive;
         private final int filter;
         private final List<Event> queue = new ArrayList<>();
         private boolean overflow;
-        private Consumer<List<Event>> waiter;
+        private final ArrayDeque<Consumer<List<Event>>> waiters = new ArrayDeque<>();
 
         public Watch(Path dir, boolean recursive, int filter) {
             this.dir = dir;
@@ -53,11 +59,11 @@ public final class ChangeNotify {
 
         /**
          * Returns the queued events (empty with {@code overflowed()} true after an overflow), or, when none are
-         * queued, registers {@code w} for the next batch and returns null.
+         * queued, registers {@code w} for a next batch (after those waiting before it) and returns null.
          */
         public synchronized List<Event> takeOrWait(Consumer<List<Event>> w) {
             if (queue.isEmpty() && !overflow) {
-                waiter = w;
+                waiters.add(w);
                 return null;
             }
             List<Event> out = overflow ? List.of() : List.copyOf(queue);
@@ -66,18 +72,25 @@ public final class ChangeNotify {
             return out;
         }
 
-        /** Forgets the waiting request (cancel or close); returns it, or null. */
-        public synchronized Consumer<List<Event>> cancelWait() {
-            Consumer<List<Event>> w = waiter;
-            waiter = null;
-            return w;
+        /** The requests waiting now. */
+        public synchronized int waiting() {
+            return waiters.size();
+        }
+
+        /** Forgets the waiting request {@code w} (canceled); false if it was no longer waiting. */
+        public synchronized boolean cancelWait(Consumer<List<Event>> w) {
+            return waiters.remove(w);
+        }
+
+        /** Forgets every waiting request (the handle closes; its owner completes them). */
+        public synchronized void cancelAll() {
+            waiters.clear();
         }
 
         private void deliver(List<Event> events) {
             Consumer<List<Event>> w;
             synchronized (this) {
-                w = waiter;
-                waiter = null;
+                w = waiters.poll();
                 if (w == null) {
                     if (queue.size() + events.size() > MAX_QUEUED) {
                         overflow = true;

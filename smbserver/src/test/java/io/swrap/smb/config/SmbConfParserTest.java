@@ -105,4 +105,13 @@ class SmbConfParserTest {
                 () -> parse("[global]\nsmb passwd file = p\nserver multi channel support = maybe\n"));
         assertTrue(e.getMessage().contains("server multi channel support: maybe (expected: yes | no)"), e.getMessage());
     }
+
+    @Test
+    void maxOpenFilesDefaultsToSambasAndIsBounded() throws Exception {
+        String base = "[global]\n smb passwd file = p\n";
+        assertEquals(16384, parse(base).requestLimits().maxOpenFiles());
+        assertEquals(20, parse(base + " max open files = 20\n").requestLimits().maxOpenFiles());
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(base + " max open files = 0\n"));
+        assertTrue(e.getMessage().contains("max open files: 0 (expected: 1..1048576)"), e.getMessage());
+    }
 }

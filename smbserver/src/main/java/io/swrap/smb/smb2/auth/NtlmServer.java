@@ -190,7 +190,7 @@ final class NtlmServer {
         if (len == 0) {
             return new byte[0];
         }
-        if (off < 0 || off + len > msg.length) {
+        if (off < 0 || (long) off + len > msg.length) {
             throw new AuthException("NTLMSSP field at " + at + " points outside the message: offset " + off
                     + ", length " + len + ", message " + msg.length + " bytes");
         }

@@ -5,6 +5,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.EnumSet;
+import java.util.Set;
+import java.util.logging.Logger;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -16,8 +21,12 @@ import java.util.Map;
  * (NTLMv2 needs nothing else); the LM hash is written as 32 'X' ("no LM password").
  * Accounts flagged D (disabled) or N (no password) are ignored. The file is read once per lookup
  * so that users added while the server runs can log on.
+ * The hashes log on as well as the passwords: the file is created 0600, and one found readable or writable
+ * by group or others is made 0600 when read, with a warning (as Samba does to its smbpasswd file).
  */
 public final class SmbPasswdFile {
+    private static final Logger LOG = Logger.getLogger(SmbPasswdFile.class.getName());
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
     private final Path file;
 
     public SmbPasswdFile(Path file) {
@@ -34,6 +43,7 @@ public final class SmbPasswdFile {
     }
 
     private Map<String, byte[]> read() throws IOException {
+        restrictPermissions();
         Map<String, byte[]> users = new LinkedHashMap<>();
         int lineNo = 0;
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -80,7 +90,21 @@ public final class SmbPasswdFile {
         if (!replaced) {
             out.append(line).append('\n');
         }
-        Files.writeString(file, out, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
+        if (!Files.exists(file)) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY)); // never readable by others
+        }
+        restrictPermissions();
+        Files.writeString(file, out, StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE);
+    }
+
+    /** Makes the file 0600 if group or others have any access, saying so. */
+    private void restrictPermissions() throws IOException {
+        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
+        if (!OWNER_ONLY.containsAll(perms)) {
+            Files.setPosixFilePermissions(file, OWNER_ONLY);
+            LOG.warning("smbpasswd file " + file + " was " + PosixFilePermissions.toString(perms)
+                    + ": it holds password hashes, made it rw------- (keep it 0600)");
+        }
     }
 }

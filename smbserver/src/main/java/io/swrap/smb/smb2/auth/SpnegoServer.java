@@ -64,21 +64,36 @@ public final class SpnegoServer {
         } catch (IOException | RuntimeException e) {
             throw new AuthException("security buffer of " + token.length + " bytes is neither SPNEGO nor NTLMSSP", e);
         }
+        Parsed parsed;
+        try {
+            parsed = parse(p);
+        } catch (RuntimeException e) {
+            // ASN.1 of the wrong shape (a peer's bytes): the library says so with unchecked exceptions
+            throw new AuthException("malformed SPNEGO token of " + token.length + " bytes: " + e.getMessage(), e);
+        }
+        return ntlmStep(parsed.token(), parsed.mic(), nowFiletime);
+    }
+
+    /** The NTLMSSP token (null: none) and mechListMIC of a NegTokenInit or NegTokenResp. */
+    private record Parsed(byte[] token, byte[] mic) {
+    }
+
+    private Parsed parse(ASN1Primitive p) throws AuthException, IOException {
         if (p instanceof ASN1TaggedObject t && t.getTagClass() == BERTags.APPLICATION && t.getTagNo() == 0) {
             ASN1Sequence gss = (ASN1Sequence) t.getBaseUniversal(false, BERTags.SEQUENCE);
             if (!SPNEGO.equals(gss.getObjectAt(0)) || !(gss.getObjectAt(1) instanceof ASN1TaggedObject inner)
                     || inner.getTagNo() != 0) {
                 throw new AuthException("GSS-API token is not SPNEGO NegTokenInit");
             }
-            return negTokenInit(ASN1Sequence.getInstance(inner.getExplicitBaseObject()), nowFiletime);
+            return negTokenInit(ASN1Sequence.getInstance(inner.getExplicitBaseObject()));
         }
         if (p instanceof ASN1TaggedObject t && t.getTagClass() == BERTags.CONTEXT_SPECIFIC && t.getTagNo() == 1) {
-            return negTokenResp(ASN1Sequence.getInstance(t.getExplicitBaseObject()), nowFiletime);
+            return negTokenResp(ASN1Sequence.getInstance(t.getExplicitBaseObject()));
         }
         throw new AuthException("SPNEGO token is neither NegTokenInit nor NegTokenResp");
     }
 
-    private Step negTokenInit(ASN1Sequence init, long now) throws AuthException, IOException {
+    private Parsed negTokenInit(ASN1Sequence init) throws AuthException, IOException {
         ASN1Sequence mechTypes = null;
         byte[] mechToken = null;
         for (var e : init) {
@@ -102,10 +117,10 @@ public final class SpnegoServer {
         mechTypesDer = mechTypes.getEncoded(ASN1Encoding.DER);
         // The optimistic token belongs to the client's first mechanism only.
         boolean optimistic = NTLMSSP.equals(mechTypes.getObjectAt(0)) && mechToken != null;
-        return ntlmStep(optimistic ? mechToken : null, null, now);
+        return new Parsed(optimistic ? mechToken : null, null);
     }
 
-    private Step negTokenResp(ASN1Sequence resp, long now) throws AuthException, IOException {
+    private Parsed negTokenResp(ASN1Sequence resp) throws AuthException {
         byte[] responseToken = null;
         byte[] mic = null;
         for (var e : resp) {
@@ -119,7 +134,7 @@ public final class SpnegoServer {
         if (responseToken == null) {
             throw new AuthException("NegTokenResp without responseToken");
         }
-        return ntlmStep(responseToken, mic, now);
+        return new Parsed(responseToken, mic);
     }
 
     private Step ntlmStep(byte[] token, byte[] clientMic, long now) throws AuthException, IOException {

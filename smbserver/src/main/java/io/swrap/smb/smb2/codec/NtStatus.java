@@ -47,6 +47,7 @@ public final class NtStatus {
     public static final int UNEXPECTED_IO_ERROR = 0xC00000E9;
     public static final int DIRECTORY_NOT_EMPTY = 0xC0000101;
     public static final int NOT_A_DIRECTORY = 0xC0000103;
+    public static final int TOO_MANY_OPENED_FILES = 0xC000011F;
     public static final int CANNOT_DELETE = 0xC0000121;
     public static final int CANCELLED = 0xC0000120;
     public static final int FILE_CLOSED = 0xC0000128;

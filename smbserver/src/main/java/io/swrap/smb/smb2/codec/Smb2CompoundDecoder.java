@@ -20,6 +20,13 @@ public final class Smb2CompoundDecoder extends MessageToMessageDecoder<Smb2Frame
     private static final int SMB1_PROTOCOL_ID = 0x424D53FF;
     private static final int SMB1_HEADER_SIZE = 32;
     private static final int SMB1_COM_NEGOTIATE = 0x72;
+    /**
+     * Messages accepted in one frame. [MS-SMB2] sets no limit; clients compound a handful (Windows' and
+     * Samba's clients at most a few, smbtorture's compound tests under 20). A frame with more is refused whole,
+     * by closing the connection, before any of it is processed: answering thousands of members would turn one
+     * frame into thousands of responses.
+     */
+    public static final int MAX_COMPOUND_MESSAGES = 64;
 
     public Smb2CompoundDecoder() {
         super(Smb2Frame.class);
@@ -34,6 +41,7 @@ public final class Smb2CompoundDecoder extends MessageToMessageDecoder<Smb2Frame
         }
         int offset = buf.readerIndex();
         int end = buf.writerIndex();
+        checkChainLength(buf, offset, end);
         long sessionId = 0;
         int treeId = 0;
         boolean first = true;
@@ -78,6 +86,22 @@ public final class Smb2CompoundDecoder extends MessageToMessageDecoder<Smb2Frame
             }
             first = false;
             offset += length;
+        }
+    }
+
+    /** Follows the NextCommand offsets (only the headers' 4 bytes each) and refuses a chain that is too long. */
+    private static void checkChainLength(ByteBuf buf, int offset, int end) {
+        int count = 0;
+        while (end - offset >= Smb2Header.SIZE) {
+            if (++count > MAX_COMPOUND_MESSAGES) {
+                throw new CorruptedFrameException("frame of " + (end - buf.readerIndex()) + " bytes compounds more than "
+                        + MAX_COMPOUND_MESSAGES + " messages (this server's limit per frame)");
+            }
+            int next = buf.getIntLE(offset + 20);
+            if (next <= 0 || next > end - offset) {
+                return; // the last message, or a bad NextCommand that the main loop answers
+            }
+            offset += next;
         }
     }
 

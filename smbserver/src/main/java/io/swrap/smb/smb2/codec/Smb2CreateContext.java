@@ -13,42 +13,52 @@ public record Smb2CreateContext(String name, byte[] data) {
     public static final String MAXIMAL_ACCESS = "MxAc";
     public static final String QUERY_ON_DISK_ID = "QFid";
     public static final String DURABLE_HANDLE_REQUEST = "DHnQ";
+    /** Next, NameOffset, NameLength, Reserved, DataOffset, DataLength. */
+    private static final int FIXED_SIZE = 16;
 
     /** Decodes the chain at {@code offset} (relative to the header) of {@code length} bytes. */
-    static List<Smb2CreateContext> decodeChain(Smb2Request req, int offset, int length) throws Smb2Exception {
+    static List<Smb2CreateContext> decodeChain(Smb2Request req, long offset, long length) throws Smb2Exception {
         List<Smb2CreateContext> out = new ArrayList<>();
+        req.checkRange(offset, length, "CreateContexts");
         if (length == 0) {
             return out;
         }
-        req.checkRange(offset, length, "CreateContexts");
         ByteBuf m = req.content();
-        int p = offset;
-        int end = offset + length;
+        int p = (int) offset;
+        int end = (int) (offset + length);
         while (true) {
-            if (p + 16 > end) {
-                throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "create context at " + p + " truncated");
+            if (end - p < FIXED_SIZE) {
+                throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "create context at " + p + " truncated: "
+                        + (end - p) + " bytes left (expected: >= " + FIXED_SIZE + ")");
             }
-            int next = m.getIntLE(p);
+            long next = m.getUnsignedIntLE(p);
+            // Next is checked before anything it bounds is read: it must stay inside the chain.
+            if (next != 0 && ((next & 7) != 0 || next < FIXED_SIZE || next >= end - p)) {
+                throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "create context at " + p + ": Next " + next
+                        + " (expected: 0, or a multiple of 8 in " + FIXED_SIZE + ".." + (end - p - 1) + ")");
+            }
+            long limit = next == 0 ? end - p : next;
             int nameOff = m.getUnsignedShortLE(p + 4);
             int nameLen = m.getUnsignedShortLE(p + 6);
             int dataOff = m.getUnsignedShortLE(p + 10);
-            int dataLen = m.getIntLE(p + 12);
-            int limit = next == 0 ? end - p : next;
-            if (nameOff + nameLen > limit || (dataLen != 0 && (dataLen < 0 || dataOff + (long) dataLen > limit))) {
-                throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "create context at " + p
-                        + ": name or data beyond its end (" + limit + " bytes)");
+            long dataLen = m.getUnsignedIntLE(p + 12);
+            if ((nameLen != 0 && (nameOff < FIXED_SIZE || nameOff + (long) nameLen > limit))
+                    || (dataLen != 0 && (dataOff < FIXED_SIZE || dataOff + dataLen > limit))) {
+                throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "create context at " + p + ": name at " + nameOff
+                        + "+" + nameLen + ", data at " + dataOff + "+" + dataLen + " outside its " + limit + " bytes");
             }
-            String name = m.toString(p + nameOff, nameLen, StandardCharsets.US_ASCII);
-            byte[] data = new byte[dataLen];
-            m.getBytes(p + dataOff, data);
+            // an empty name or data may carry any offset: it is not read
+            String name = nameLen == 0 ? "" : m.toString(p + nameOff, nameLen, StandardCharsets.US_ASCII);
+            // dataLen <= limit <= the message's length: the copy is bounded by what the peer actually sent
+            byte[] data = new byte[(int) dataLen];
+            if (dataLen != 0) {
+                m.getBytes(p + dataOff, data);
+            }
             out.add(new Smb2CreateContext(name, data));
             if (next == 0) {
                 return out;
             }
-            if ((next & 7) != 0 || p + next >= end) {
-                throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "create context Next " + next + " misaligned or past the end");
-            }
-            p += next;
+            p += (int) next;
         }
     }
 

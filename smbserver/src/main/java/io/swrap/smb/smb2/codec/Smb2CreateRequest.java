@@ -33,7 +33,8 @@ public record Smb2CreateRequest(int oplockLevel, int impersonationLevel, int des
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "CREATE NameLength " + nameLen + " is odd (UTF-16)");
         }
         String name = m.toString(nameOff, nameLen, StandardCharsets.UTF_16LE);
-        List<Smb2CreateContext> ctx = Smb2CreateContext.decodeChain(req, m.getIntLE(b + 48), m.getIntLE(b + 52));
+        List<Smb2CreateContext> ctx = Smb2CreateContext.decodeChain(req, m.getUnsignedIntLE(b + 48),
+                m.getUnsignedIntLE(b + 52));
         return new Smb2CreateRequest(m.getUnsignedByte(b + 3), m.getIntLE(b + 4), m.getIntLE(b + 24), m.getIntLE(b + 28),
                 m.getIntLE(b + 32), m.getIntLE(b + 36), m.getIntLE(b + 40), name, ctx);
     }

@@ -17,10 +17,10 @@ public record Smb2IoctlRequest(int ctlCode, Smb2FileId fileId, ByteBuf input, in
         req.checkBody(57, 56);
         ByteBuf m = req.content();
         int b = Smb2Header.SIZE;
-        int inOff = m.getIntLE(b + 24);
+        long inOff = m.getUnsignedIntLE(b + 24);
         long inLen = m.getUnsignedIntLE(b + 28);
         req.checkRange(inOff, inLen, "IOCTL input");
         return new Smb2IoctlRequest(m.getIntLE(b + 4), Smb2FileId.read(m, b + 8),
-                inLen == 0 ? m.slice(0, 0) : m.slice(inOff, (int) inLen), m.getIntLE(b + 44), m.getIntLE(b + 48));
+                inLen == 0 ? m.slice(0, 0) : m.slice((int) inOff, (int) inLen), m.getIntLE(b + 44), m.getIntLE(b + 48));
     }
 }

@@ -13,6 +13,11 @@ public record Smb2LockRequest(Smb2FileId fileId, List<Element> locks) {
     public static final int EXCLUSIVE_LOCK = 0x2;
     public static final int UNLOCK = 0x4;
     public static final int FAIL_IMMEDIATELY = 0x10;
+    /**
+     * Elements accepted in one request. [MS-SMB2] allows 65535; every element is checked against the file's
+     * locks, so a request is capped to keep its work small (clients send one element, or a handful).
+     */
+    public static final int MAX_ELEMENTS = 1024;
 
     /** One SMB2_LOCK_ELEMENT. */
     public record Element(long offset, long length, int flags) {
@@ -25,6 +30,10 @@ public record Smb2LockRequest(Smb2FileId fileId, List<Element> locks) {
         int count = m.getUnsignedShortLE(b + 2);
         if (count == 0) {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "LOCK with LockCount 0");
+        }
+        if (count > MAX_ELEMENTS) {
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "LOCK with LockCount " + count + " (this server accepts"
+                    + " at most " + MAX_ELEMENTS + " elements per request: send the locks in several requests)");
         }
         req.checkRange(b + 24, count * 24L, "Locks");
         List<Element> locks = new ArrayList<>();

@@ -31,16 +31,16 @@ public record Smb2NegotiateRequest(int securityMode, int capabilities, byte[] cl
         m.getBytes(b + 12, guid);
         List<Smb2NegotiateContext> contexts = new ArrayList<>();
         if (has311) {
-            int off = m.getIntLE(b + 28);
+            long off = m.getUnsignedIntLE(b + 28);
             int n = m.getUnsignedShortLE(b + 32);
             for (int i = 0; i < n; i++) {
-                off = (off + 7) & ~7;
+                off = (off + 7) & ~7L;
                 req.checkRange(off, 8, "NegotiateContext " + i);
-                int len = m.getUnsignedShortLE(off + 2);
+                int len = m.getUnsignedShortLE((int) off + 2);
                 req.checkRange(off + 8, len, "NegotiateContext " + i + " data");
                 byte[] data = new byte[len];
-                m.getBytes(off + 8, data);
-                contexts.add(new Smb2NegotiateContext(m.getUnsignedShortLE(off), data));
+                m.getBytes((int) off + 8, data);
+                contexts.add(new Smb2NegotiateContext(m.getUnsignedShortLE((int) off), data));
                 off += 8 + len;
             }
         }

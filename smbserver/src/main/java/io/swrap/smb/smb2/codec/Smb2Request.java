@@ -93,12 +93,16 @@ public final class Smb2Request extends DefaultByteBufHolder implements DecoderRe
         return content().slice(Smb2Header.SIZE, content().readableBytes() - Smb2Header.SIZE);
     }
 
-    /** Checks that [offset, offset+length) relative to the header lies inside this message. */
-    public void checkRange(int offset, long length, String what) throws Smb2Exception {
-        if (length == 0) {
+    /**
+     * Checks that [offset, offset+length) relative to the header lies inside this message, in 64-bit
+     * arithmetic (a peer's offset plus length must not wrap). An empty buffer may have offset 0 (as Samba
+     * accepts); any other offset of an empty buffer must still point into the message.
+     */
+    public void checkRange(long offset, long length, String what) throws Smb2Exception {
+        if (length == 0 && offset == 0) {
             return;
         }
-        if (offset < Smb2Header.SIZE || offset + length > content().readableBytes()) {
+        if (length < 0 || offset < Smb2Header.SIZE || offset + length > content().readableBytes()) {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, what + " at offset " + offset + ", length " + length
                     + " lies outside the " + content().readableBytes() + "-byte message");
         }

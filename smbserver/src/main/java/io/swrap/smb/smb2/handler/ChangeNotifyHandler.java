@@ -11,11 +11,13 @@ import io.swrap.smb.state.Open;
 import io.swrap.smb.vfs.ChangeNotify;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * [MS-SMB2] 3.3.5.19 Receiving an SMB2 CHANGE_NOTIFY Request. The first request on a directory handle
  * starts watching it; queued changes are answered at once, otherwise the request goes async until a
- * change, a CANCEL (STATUS_CANCELLED) or the close of the handle (STATUS_NOTIFY_CLEANUP).
+ * change, a CANCEL (STATUS_CANCELLED) or the close of the handle (STATUS_NOTIFY_CLEANUP). Several may wait
+ * on one handle, up to {@link ChangeNotify.Watch#MAX_WAITERS}; a change completes the oldest.
  */
 final class ChangeNotifyHandler implements Smb2CommandHandler {
     @Override
@@ -37,13 +39,25 @@ final class ChangeNotifyHandler implements Smb2CommandHandler {
         }
         int max = req.outputBufferLength();
         ChangeNotify.Watch watch = open.watch;
-        AsyncRequest a = new AsyncRequest(rc.conn, rc.request.messageId(), watch::cancelWait);
-        List<ChangeNotify.Event> ready = watch.takeOrWait(events -> complete(a, events, max));
+        if (watch.waiting() >= ChangeNotify.Watch.MAX_WAITERS) {
+            throw new Smb2Exception(NtStatus.INSUFFICIENT_RESOURCES, watch.waiting() + " CHANGE_NOTIFY requests already"
+                    + " wait on this handle (at most " + ChangeNotify.Watch.MAX_WAITERS + ")");
+        }
+        AsyncRequest[] a = new AsyncRequest[1];
+        Consumer<List<ChangeNotify.Event>> waiter = events -> {
+            open.pendingNotifies.remove(a[0]);
+            complete(a[0], events, max);
+        };
+        a[0] = new AsyncRequest(rc.conn, rc.request.messageId(), () -> {
+            watch.cancelWait(waiter);
+            open.pendingNotifies.remove(a[0]);
+        });
+        List<ChangeNotify.Event> ready = watch.takeOrWait(waiter);
         if (ready != null) {
             return reply(ready, max);
         }
-        open.pendingNotify = a;
-        return Reply.pending(a);
+        open.pendingNotifies.add(a[0]);
+        return Reply.pending(a[0]);
     }
 
     private static void complete(AsyncRequest a, List<ChangeNotify.Event> events, int max) {

@@ -42,6 +42,7 @@ final class CreateHandler implements Smb2CommandHandler {
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
         Smb2CreateRequest req = Smb2CreateRequest.decode(rc.request);
+        rc.session.checkOpenLimit(rc.conn.server().config().requestLimits().maxOpenFiles());
         DurableContext durable = DurableContext.of(req, rc.conn);
         if (durable.reconnect()) {
             return DurableReconnect.reconnect(rc, req, durable);

@@ -15,7 +15,7 @@ import java.util.List;
  * [MS-SMB2] 3.3.5.14 Receiving an SMB2 LOCK Request. The first element decides whether a request unlocks
  * or locks; elements are processed in order, and of a lock request all locks are granted or none. A
  * single lock without SMB2_LOCKFLAG_FAIL_IMMEDIATELY that conflicts goes async and is retried whenever the
- * file is unlocked, until granted, canceled or its handle closes.
+ * file is unlocked, until granted, canceled or its handle closes; up to {@link Open#MAX_PENDING_LOCKS} per handle.
  */
 final class LockHandler implements Smb2CommandHandler {
     @Override
@@ -39,6 +39,10 @@ final class LockHandler implements Smb2CommandHandler {
                 }
             }
             return Reply.ok(new Smb2EmptyBody());
+        }
+        if (locks.count(path) + els.size() > ByteRangeLocks.MAX_LOCKS_PER_FILE) {
+            throw new Smb2Exception(NtStatus.INSUFFICIENT_RESOURCES, els.size() + " more locks on a file that has "
+                    + locks.count(path) + " (at most " + ByteRangeLocks.MAX_LOCKS_PER_FILE + " per file)");
         }
         // 3.3.5.14.2: elements are locked in order; a failing element releases the locks this request took.
         List<ByteRangeLocks.Lock> granted = new ArrayList<>();
@@ -84,23 +88,32 @@ final class LockHandler implements Smb2CommandHandler {
     }
 
     /** Goes async: the lock is retried after each unlock of the file; CANCEL or close ends the wait. */
-    private static Reply waitFor(RequestContext rc, Open open, ByteRangeLocks locks, ByteRangeLocks.Lock l) {
+    private static Reply waitFor(RequestContext rc, Open open, ByteRangeLocks locks, ByteRangeLocks.Lock l)
+            throws Smb2Exception {
+        if (open.pendingLocks.size() >= Open.MAX_PENDING_LOCKS) {
+            throw new Smb2Exception(NtStatus.INSUFFICIENT_RESOURCES, open.pendingLocks.size() + " blocking LOCKs already"
+                    + " wait on this handle (at most " + Open.MAX_PENDING_LOCKS + ")");
+        }
         Path path = open.path();
         Runnable[] retry = new Runnable[1];
-        AsyncRequest a = new AsyncRequest(rc.conn, rc.request.messageId(), () -> locks.removeWaiter(path, retry[0]));
+        AsyncRequest[] a = new AsyncRequest[1];
+        a[0] = new AsyncRequest(rc.conn, rc.request.messageId(), () -> {
+            locks.removeWaiter(path, retry[0]);
+            open.pendingLocks.remove(a[0]);
+        });
         retry[0] = () -> {
             if (open.isClosed()) {
                 return;
             }
             if (locks.tryLock(path, l)) {
-                open.pendingLock = null;
-                a.complete(NtStatus.SUCCESS, new Smb2EmptyBody());
+                open.pendingLocks.remove(a[0]);
+                a[0].complete(NtStatus.SUCCESS, new Smb2EmptyBody());
             } else {
                 locks.addWaiter(path, retry[0]);
             }
         };
         locks.addWaiter(path, retry[0]);
-        open.pendingLock = a;
-        return Reply.pending(a);
+        open.pendingLocks.add(a[0]);
+        return Reply.pending(a[0]);
     }
 }

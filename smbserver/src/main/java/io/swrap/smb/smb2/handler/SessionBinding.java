@@ -57,9 +57,8 @@ final class SessionBinding {
             step = channel.auth().accept(req.securityBuffer(), FileTimes.now());
         } catch (AuthException e) {
             s.removeChannel(conn);
-            LOG.info("bind to session 0x" + Long.toHexString(s.id()) + " refused from "
-                    + conn.channel().remoteAddress() + ": " + e.getMessage());
-            throw new Smb2Exception(NtStatus.LOGON_FAILURE, e.getMessage(), e);
+            throw new Smb2Exception(NtStatus.LOGON_FAILURE, "bind to session 0x" + Long.toHexString(s.id())
+                    + " refused: " + e.getMessage(), e);
         }
         if (!step.complete()) {
             if (preauth) {

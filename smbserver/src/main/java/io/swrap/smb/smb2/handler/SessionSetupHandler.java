@@ -64,8 +64,7 @@ final class SessionSetupHandler implements Smb2CommandHandler {
             step = s.auth().accept(req.securityBuffer(), FileTimes.now());
         } catch (AuthException e) {
             s.close();
-            LOG.info("logon refused from " + conn.channel().remoteAddress() + ": " + e.getMessage());
-            throw new Smb2Exception(NtStatus.LOGON_FAILURE, e.getMessage(), e);
+            throw new Smb2Exception(NtStatus.LOGON_FAILURE, "logon refused: " + e.getMessage(), e);
         }
         if (!step.complete()) {
             if (preauth) {

@@ -230,6 +230,9 @@ final class SetInfoHandler implements Smb2CommandHandler {
         need(b, 8);
         requireAccess(open, AccessMask.FILE_WRITE_DATA, "setting the allocation size");
         long size = b.getLongLE(b.readerIndex());
+        if (size < 0) {
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "AllocationSize " + size + " is negative");
+        }
         if (open.channel() != null && size < open.channel().size()) {
             open.channel().truncate(size);
         }

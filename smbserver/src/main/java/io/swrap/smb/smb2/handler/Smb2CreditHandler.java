@@ -8,14 +8,18 @@ import io.swrap.smb.smb2.codec.Smb2Command;
 import io.swrap.smb.smb2.codec.Smb2Request;
 import io.swrap.smb.smb2.codec.Smb2Response;
 import io.swrap.smb.state.Connection;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * The credits step ([MS-SMB2] 3.3.5.2.3 and 3.3.1.2): inbound, each request's MessageId range must lie in
- * the window the server granted (CANCEL does not consume one) and its CreditCharge must cover its size
+ * the window the server granted (CANCEL does not consume one), else the connection is terminated as the
+ * specification requires, and its CreditCharge must cover its size
  * (3.3.5.2.5); outbound, each response grants credits
  * as the client asked, within {@link io.swrap.smb.state.CreditWindow#MAX_CREDITS}.
  */
 public final class Smb2CreditHandler extends ChannelDuplexHandler {
+    private static final Logger LOG = Logger.getLogger(Smb2CreditHandler.class.getName());
     private final Connection conn;
 
     public Smb2CreditHandler(Connection conn) {
@@ -24,10 +28,18 @@ public final class Smb2CreditHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (conn.terminated()) {
+            io.netty.util.ReferenceCountUtil.release(msg); // the rest of a frame whose connection was ended
+            return;
+        }
         if (msg instanceof Smb2Request req && req.command() != Smb2Command.CANCEL) {
             String error = conn.credits().consume(req.messageId(), req.header().creditCharge());
             if (error != null) {
-                req.fail(NtStatus.INVALID_PARAMETER, error);
+                // 3.3.5.2.3: "If the MessageId is not valid, the server MUST terminate the connection."
+                conn.peerLog().log(LOG, Level.WARNING, () -> "closing the connection: " + req + ": " + error);
+                req.release();
+                conn.terminate();
+                return;
             }
             checkCharge(req);
         } else if (msg instanceof io.swrap.smb.smb2.codec.Smb1NegotiateRequest) {

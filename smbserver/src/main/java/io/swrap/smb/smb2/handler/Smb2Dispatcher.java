@@ -173,7 +173,8 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
     private Reply failure(RequestContext rc, int status, Exception e) {
         Level level = status == NtStatus.OBJECT_NAME_NOT_FOUND || status == NtStatus.NO_MORE_FILES
                 || status == NtStatus.END_OF_FILE ? Level.FINE : Level.INFO;
-        LOG.log(level, () -> conn.channel().remoteAddress() + " " + rc.request + ": " + e.getMessage());
+        // one line per refused request, rate-limited per connection: a peer's bad input never floods the log
+        conn.peerLog().log(LOG, level, () -> rc.request + ": " + e.getMessage());
         if (rc.session == null && rc.request.sessionId() != 0) {
             rc.session = conn.session(rc.request.sessionId());
             if (rc.session == null && conn.client() != null && !rc.request.encrypted()) {
@@ -233,10 +234,11 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
             LOG.info("connection from " + ctx.channel().remoteAddress() + " lost: " + cause);
         } else if (cause instanceof io.netty.handler.codec.DecoderException) {
             // The client sent bytes that cannot be answered (no SMB2 header, failed decryption): say what, no trace.
-            LOG.warning("closing connection from " + ctx.channel().remoteAddress() + ": "
+            conn.peerLog().log(LOG, Level.WARNING, () -> "closing the connection: "
                     + (cause.getCause() != null ? cause.getCause() : cause).getMessage());
         } else {
-            LOG.log(Level.WARNING, "closing connection from " + ctx.channel().remoteAddress() + ": " + cause, cause);
+            // anything else escaping the pipeline is a bug of this server: with its trace
+            LOG.log(Level.SEVERE, "closing connection from " + ctx.channel().remoteAddress() + ": " + cause, cause);
         }
         ctx.close();
     }

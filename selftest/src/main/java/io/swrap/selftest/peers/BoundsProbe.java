@@ -1,0 +1,338 @@
+package io.swrap.selftest.peers;
+
+import io.swrap.selftest.smbclient.RawSession;
+import io.swrap.selftest.smbclient.RawSession.Message;
+import io.swrap.smb.smb2.codec.NtStatus;
+import io.swrap.smb.smb2.codec.Smb2Command;
+import io.swrap.smb.smb2.codec.Smb2Dialect;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Malformed and abusive requests against the SMB server, each after a real session setup on its own
+ * connection: {@code BoundsProbe HOST:PORT SHARE USER PASSWORD SCENARIO...}. Each scenario prints one line
+ * {@code RESULT <scenario> key=value...} with what the server answered (statuses as hex, {@code closed=true}
+ * when it ended the connection); the test judges the values. An unexpected failure prints
+ * {@code ERROR <scenario> <exception>}.
+ */
+public final class BoundsProbe {
+    private static final int TIMEOUT_MS = 30_000;
+    private static final int GENERIC_ALL = 0x10000000;
+    private static final int FILE_LIST_DIRECTORY = 0x1;
+    private static final int FILE_OPEN_IF = 3;
+    private static final int FILE_OPEN = 1;
+    private static final int FILE_DIRECTORY_FILE = 0x1;
+
+    private BoundsProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        InetSocketAddress server = Addr.parse(args[0]);
+        for (int i = 4; i < args.length; i++) {
+            String scenario = args[i];
+            try {
+                System.out.println("RESULT " + scenario + " " + run(server, args[1], args[2], args[3], scenario));
+            } catch (Exception e) {
+                System.out.println("ERROR " + scenario + " " + e);
+                e.printStackTrace();
+            }
+            System.out.flush();
+        }
+    }
+
+    private static String run(InetSocketAddress server, String share, String user, String password, String scenario)
+            throws IOException {
+        String[] f = scenario.split(":");
+        try (RawSession s = RawSession.open(server, user, password, share, Smb2Dialect.SMB2_10, false, TIMEOUT_MS)) {
+            return switch (f[0]) {
+                case "createContextLength" -> createContextLength(s);
+                case "emptyBufferOffset" -> emptyBufferOffset(s);
+                case "allocationMinusOne" -> allocationMinusOne(s);
+                case "maxMessageId" -> messageId(s, Long.MAX_VALUE);
+                case "reusedMessageId" -> messageId(s, s.nextMessageId() - 1);
+                case "messageIdBeyondWindow" -> messageId(s, s.nextMessageId() + 100_000);
+                case "openFiles" -> openFiles(s, Integer.parseInt(f[1]));
+                case "notifies" -> notifies(s, Integer.parseInt(f[1]));
+                case "pendingLocks" -> pendingLocks(s, Integer.parseInt(f[1]));
+                case "lockElements" -> lockElements(s, Integer.parseInt(f[1]));
+                case "echoChain" -> echoChain(s, Integer.parseInt(f[1]));
+                case "badEchoes" -> badEchoes(s, Integer.parseInt(f[1]));
+                case "ntlmOffsetOverflow" -> ntlmOffsetOverflow(server);
+                default -> throw new IllegalArgumentException("scenario " + scenario);
+            };
+        }
+    }
+
+    private static String hex(int status) {
+        return "0x" + Integer.toHexString(status);
+    }
+
+    /** CREATE whose one context claims Next 0x7FFFFFF8 and DataLength 0x7FFF0000: ~2 GiB for a 200-byte request. */
+    private static String createContextLength(RawSession s) throws IOException {
+        byte[] name = "ctx.bin".getBytes(StandardCharsets.UTF_16LE);
+        int ctxOff = 64 + 56 + ((name.length + 7) & ~7);
+        ByteBuffer ctx = RawSession.body(32).putInt(0x7FFFFFF8).putShort((short) 16).putShort((short) 4)
+                .putShort((short) 0).putShort((short) 24).putInt(0x7FFF0000).put("MxAc".getBytes(StandardCharsets.US_ASCII));
+        byte[] body = RawSession.concat(createFixed(name.length, ctxOff, 32), pad(name, (name.length + 7) & ~7),
+                ctx.array());
+        Message m = s.call(Smb2Command.CREATE, body);
+        return "status=" + hex(m.status()) + " alive=" + s.echo();
+    }
+
+    /** Zero-length buffers with offsets far outside the message: CREATE contexts, WRITE data. */
+    private static String emptyBufferOffset(RawSession s) throws IOException {
+        byte[] name = "empty.bin".getBytes(StandardCharsets.UTF_16LE);
+        byte[] body = RawSession.concat(createFixed(name.length, 0xFFFF0000, 0), name);
+        Message create = s.call(Smb2Command.CREATE, body);
+        byte[] fid = s.create("empty.bin", GENERIC_ALL, FILE_OPEN_IF, 0);
+        ByteBuffer w = RawSession.body(49).putShort((short) 49).putShort((short) 0xF000).putInt(0).putLong(0).put(fid)
+                .putInt(0).putInt(0).putShort((short) 0).putShort((short) 0).putInt(0).put((byte) 0);
+        Message write = s.call(Smb2Command.WRITE, w.array());
+        s.closeFile(fid);
+        return "create=" + hex(create.status()) + " write=" + hex(write.status()) + " alive=" + s.echo();
+    }
+
+    /** SET_INFO FileAllocationInformation (19) of -1. */
+    private static String allocationMinusOne(RawSession s) throws IOException {
+        byte[] fid = s.create("alloc.bin", GENERIC_ALL, FILE_OPEN_IF, 0);
+        ByteBuffer b = RawSession.body(40).putShort((short) 33).put((byte) 1).put((byte) 19).putInt(8)
+                .putShort((short) (64 + 32)).putShort((short) 0).putInt(0).put(fid).putLong(-1L);
+        Message m = s.call(Smb2Command.SET_INFO, b.array());
+        s.closeFile(fid);
+        return "status=" + hex(m.status()) + " alive=" + s.echo();
+    }
+
+    /** An ECHO with MessageId {@code id}: [MS-SMB2] 3.3.5.2.3 wants the connection terminated when it is invalid. */
+    private static String messageId(RawSession s, long id) throws IOException {
+        byte[] m = s.message(Smb2Command.ECHO, RawSession.body(4).putShort((short) 4).array());
+        ByteBuffer.wrap(m).order(ByteOrder.LITTLE_ENDIAN).putLong(24, id);
+        s.sendFrame(m);
+        String answer = "none";
+        try {
+            answer = hex(s.read().status());
+        } catch (EOFException e) {
+            // closed before answering
+        }
+        return "answer=" + answer + " closed=" + s.closedByServer();
+    }
+
+    /** Opens {@code n} files and prints the statuses; then closes one and opens again. */
+    private static String openFiles(RawSession s, int n) throws IOException {
+        List<byte[]> open = new ArrayList<>();
+        int ok = 0;
+        int last = 0;
+        for (int i = 0; i < n; i++) {
+            Message m = s.call(Smb2Command.CREATE, RawSession.createBody("many-" + i, GENERIC_ALL, FILE_OPEN_IF, 0));
+            last = m.status();
+            if (last == NtStatus.SUCCESS) {
+                ok++;
+                open.add(java.util.Arrays.copyOfRange(m.bytes(), 128, 144));
+            }
+        }
+        s.closeFile(open.remove(0));
+        Message again = s.call(Smb2Command.CREATE, RawSession.createBody("many-again", GENERIC_ALL, FILE_OPEN_IF, 0));
+        return "opened=" + ok + " last=" + hex(last) + " afterClose=" + hex(again.status());
+    }
+
+    /**
+     * {@code n} CHANGE_NOTIFYs on one directory handle, then CLOSE: counts the interim (pending) answers, the
+     * refusals, and the NOTIFY_CLEANUP completions the close brings.
+     */
+    private static String notifies(RawSession s, int n) throws IOException {
+        s.ok(s.call(Smb2Command.CREATE, RawSession.createBody("watched", GENERIC_ALL, 2, FILE_DIRECTORY_FILE)),
+                "mkdir watched");
+        byte[] dir = s.create("watched", FILE_LIST_DIRECTORY, FILE_OPEN, FILE_DIRECTORY_FILE);
+        int pending = 0;
+        int refused = 0;
+        for (int i = 0; i < n; i++) {
+            byte[] m = s.message(Smb2Command.CHANGE_NOTIFY, RawSession.body(32).putShort((short) 32).putShort((short) 0)
+                    .putInt(4096).put(dir).putInt(0x17).putInt(0).array());
+            s.sendFrame(m);
+            Message r = s.read();
+            if (r.interim()) {
+                pending++;
+            } else if (r.status() != NtStatus.SUCCESS) {
+                refused++;
+            }
+        }
+        byte[] close = s.message(Smb2Command.CLOSE, RawSession.body(24).putShort((short) 24).putShort((short) 0)
+                .putInt(0).put(dir).array());
+        long closeId = ByteBuffer.wrap(close).order(ByteOrder.LITTLE_ENDIAN).getLong(24);
+        s.sendFrame(close);
+        int cleanup = 0;
+        boolean closed = false;
+        while (!closed || cleanup < pending) {
+            Message r;
+            try {
+                r = s.read();
+            } catch (java.net.SocketTimeoutException e) {
+                break; // some notifies were never completed
+            }
+            if (r.status() == NtStatus.NOTIFY_CLEANUP) {
+                cleanup++;
+            } else if (r.messageId() == closeId) {
+                closed = true;
+            }
+        }
+        return "pending=" + pending + " refused=" + refused + " cleanup=" + cleanup + " alive=" + s.echo();
+    }
+
+    /**
+     * {@code n} blocking LOCKs of a range another handle holds, all on one handle, then CLOSE of that handle:
+     * counts the interim answers, the refusals and the RANGE_NOT_LOCKED completions the close brings.
+     */
+    private static String pendingLocks(RawSession s, int n) throws IOException {
+        byte[] holder = s.create("held.bin", GENERIC_ALL, FILE_OPEN_IF, 0);
+        s.ok(s.call(Smb2Command.LOCK, lockBody(holder, 0x12)), "LOCK by the holder");
+        byte[] waiter = s.create("held.bin", GENERIC_ALL, FILE_OPEN_IF, 0);
+        int pending = 0;
+        int refused = 0;
+        for (int i = 0; i < n; i++) {
+            s.sendFrame(s.message(Smb2Command.LOCK, lockBody(waiter, 0x2)));
+            Message r = s.read();
+            if (r.interim()) {
+                pending++;
+            } else {
+                refused++;
+            }
+        }
+        byte[] close = s.message(Smb2Command.CLOSE, RawSession.body(24).putShort((short) 24).putShort((short) 0)
+                .putInt(0).put(waiter).array());
+        long closeId = ByteBuffer.wrap(close).order(ByteOrder.LITTLE_ENDIAN).getLong(24);
+        s.sendFrame(close);
+        int notLocked = 0;
+        boolean closed = false;
+        while (!closed || notLocked < pending) {
+            Message r;
+            try {
+                r = s.read();
+            } catch (java.net.SocketTimeoutException e) {
+                break; // some locks were never completed
+            }
+            if (r.status() == 0xC000007E) {
+                notLocked++;
+            } else if (r.messageId() == closeId) {
+                closed = true;
+            }
+        }
+        s.closeFile(holder);
+        return "pending=" + pending + " refused=" + refused + " completed=" + notLocked + " alive=" + s.echo();
+    }
+
+    private static byte[] lockBody(byte[] fid, int flags) {
+        return RawSession.body(48).putShort((short) 48).putShort((short) 1).putInt(0).put(fid).putLong(0).putLong(10)
+                .putInt(flags).putInt(0).array();
+    }
+
+    /** One LOCK request with {@code n} non-overlapping exclusive FAIL_IMMEDIATELY elements. */
+    private static String lockElements(RawSession s, int n) throws IOException {
+        byte[] fid = s.create("locks-" + n + ".bin", GENERIC_ALL, FILE_OPEN_IF, 0);
+        ByteBuffer b = RawSession.body(24 + 24 * n).putShort((short) 48).putShort((short) n).putInt(0).put(fid);
+        for (int i = 0; i < n; i++) {
+            b.putLong(i * 2L).putLong(1).putInt(0x12).putInt(0);
+        }
+        long t0 = System.nanoTime();
+        Message m = s.call(Smb2Command.LOCK, b.array());
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        s.closeFile(fid);
+        return "status=" + hex(m.status()) + " ms=" + ms + " alive=" + s.echo();
+    }
+
+    /** {@code n} ECHOs compounded in one frame, each with its own MessageId. */
+    private static String echoChain(RawSession s, int n) throws IOException {
+        byte[][] parts = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            byte[] m = RawSession.concat(s.message(Smb2Command.ECHO, RawSession.body(4).putShort((short) 4).array()),
+                    new byte[4]);
+            if (i < n - 1) {
+                ByteBuffer.wrap(m).order(ByteOrder.LITTLE_ENDIAN).putInt(20, m.length);
+            }
+            parts[i] = m;
+        }
+        s.sendFrame(RawSession.concat(parts));
+        int answered = 0;
+        boolean closed = false;
+        try {
+            while (answered < n) {
+                answered += countMessages(s.read().bytes()); // one frame, or one per response
+            }
+        } catch (EOFException e) {
+            closed = true;
+        } catch (java.net.SocketTimeoutException e) {
+            // fewer answers than requests: reported as counted
+        }
+        return "answered=" + answered + " closed=" + (closed || (answered < n && s.closedByServer()));
+    }
+
+    private static int countMessages(byte[] frame) {
+        int count = 0;
+        int at = 0;
+        while (at + 64 <= frame.length) {
+            count++;
+            int next = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN).getInt(at + 20);
+            if (next <= 0) {
+                break;
+            }
+            at += next;
+        }
+        return count;
+    }
+
+    /** {@code n} ECHOs with a wrong StructureSize, each in its own frame: n refused requests. */
+    private static String badEchoes(RawSession s, int n) throws IOException {
+        int refused = 0;
+        for (int i = 0; i < n; i++) {
+            Message r = s.call(Smb2Command.ECHO, RawSession.body(4).putShort((short) 7).array());
+            if (r.status() == NtStatus.INVALID_PARAMETER) {
+                refused++;
+            }
+        }
+        return "refused=" + refused + " alive=" + s.echo();
+    }
+
+    /**
+     * A fresh connection whose raw-NTLMSSP AUTHENTICATE_MESSAGE has an NtChallengeResponse at offset 0x7FFFFFF0
+     * (offset plus length overflows a 32-bit int).
+     */
+    private static String ntlmOffsetOverflow(InetSocketAddress server) throws IOException {
+        try (RawSession c = RawSession.connect(server, TIMEOUT_MS)) {
+            c.ok(c.call(Smb2Command.NEGOTIATE, RawSession.negotiateBody(Smb2Dialect.SMB2_10)), "NEGOTIATE");
+            ByteBuffer neg = RawSession.body(40).put("NTLMSSP\0".getBytes(StandardCharsets.US_ASCII)).putInt(1)
+                    .putInt(0x62088215).putShort((short) 0).putShort((short) 0).putInt(40).putShort((short) 0)
+                    .putShort((short) 0).putInt(40).putLong(0);
+            Message first = c.call(Smb2Command.SESSION_SETUP, RawSession.sessionSetupBody(neg.array(), false));
+            if (first.status() != NtStatus.MORE_PROCESSING_REQUIRED) {
+                return "round1=" + hex(first.status());
+            }
+            ByteBuffer auth = RawSession.body(88 + 16).put("NTLMSSP\0".getBytes(StandardCharsets.US_ASCII)).putInt(3);
+            auth.putShort((short) 0).putShort((short) 0).putInt(88); // LmChallengeResponse
+            auth.putShort((short) 100).putShort((short) 100).putInt(0x7FFFFFF0); // NtChallengeResponse
+            for (int i = 0; i < 4; i++) {
+                auth.putShort((short) 0).putShort((short) 0).putInt(88); // domain, user, workstation, session key
+            }
+            auth.putInt(0x62088215).putLong(0).put(new byte[16]).put(new byte[16]);
+            byte[] msg = c.message(Smb2Command.SESSION_SETUP, RawSession.sessionSetupBody(auth.array(), false));
+            ByteBuffer.wrap(msg).order(ByteOrder.LITTLE_ENDIAN).putLong(40, first.le().getLong(40));
+            c.sendFrame(msg);
+            Message second = c.await(ByteBuffer.wrap(msg).order(ByteOrder.LITTLE_ENDIAN).getLong(24));
+            return "status=" + hex(second.status()) + " alive=" + c.echo();
+        }
+    }
+
+    /** CREATE's fixed part (2.2.13) with the name right after it and the given contexts. */
+    private static byte[] createFixed(int nameLength, int ctxOffset, int ctxLength) {
+        return RawSession.body(56).putShort((short) 57).put((byte) 0).put((byte) 0).putInt(2).putLong(0).putLong(0)
+                .putInt(GENERIC_ALL).putInt(0x80).putInt(7).putInt(FILE_OPEN_IF).putInt(0)
+                .putShort((short) (64 + 56)).putShort((short) nameLength).putInt(ctxOffset).putInt(ctxLength).array();
+    }
+
+    private static byte[] pad(byte[] b, int size) {
+        return java.util.Arrays.copyOf(b, size);
+    }
+}

@@ -1,0 +1,146 @@
+package io.swrap.selftest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.swrap.selftest.env.ChildProcess;
+import io.swrap.selftest.env.SmbEnv;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Malformed and abusive requests (issue 8's medium and low findings) from {@code BoundsProbe} in a child JVM,
+ * each after a real session setup on its own connection, against the server in its own JVM: lengths and
+ * offsets that used to drive allocations or throw, invalid MessageIds, over-long compound chains and LOCK
+ * element lists, handle and CHANGE_NOTIFY floods, and the log lines a flood of bad requests costs.
+ */
+class ProtocolBoundsIT extends SmbServerSuite {
+    private static final int CLIENT = 23;
+    private static final Duration PER_SCENARIO = Duration.ofSeconds(120);
+    private static final String INVALID_PARAMETER = "0xc000000d";
+
+    /** Runs the scenarios and returns each one's key=value facts. */
+    private static Map<String, Map<String, String>> probe(SmbEnv on, int nic, String... scenarios) throws Exception {
+        List<String> args = new ArrayList<>(List.of("127.0.0." + nic + ":" + SmbEnv.PORT, "share", SmbEnv.USER,
+                SmbEnv.PASSWORD));
+        args.addAll(List.of(scenarios));
+        Map<String, Map<String, String>> out = new HashMap<>();
+        try (ChildProcess p = ChildProcess.java("bounds-probe", ChildProcess.net(on.swrapDir(), CLIENT),
+                "io.swrap.selftest.peers.BoundsProbe", args.toArray(String[]::new))) {
+            for (String sc : scenarios) {
+                Matcher m = p.expect("(RESULT|ERROR) \\Q" + sc + "\\E (.*)", PER_SCENARIO);
+                assertEquals("RESULT", m.group(1), sc + ": " + m.group(2) + "\nprobe stderr:\n" + p.stderr()
+                        + "\nserver:\n" + tail(on.serverStderr()));
+                Map<String, String> facts = new HashMap<>();
+                for (String kv : m.group(2).split(" ")) {
+                    String[] f = kv.split("=", 2);
+                    facts.put(f[0], f.length > 1 ? f[1] : "");
+                }
+                out.put(sc, facts);
+            }
+            p.succeeds();
+        }
+        return out;
+    }
+
+    private static String tail(String log) {
+        return log.length() <= 4000 ? log : "..." + log.substring(log.length() - 4000);
+    }
+
+    /** No stack trace and no OutOfMemoryError in the server's log: a peer's bad input is not a server error. */
+    private static void assertCleanLog(SmbEnv on, String since) {
+        String log = on.serverStderr().substring(since.length());
+        assertFalse(log.contains("\tat ") || log.contains("OutOfMemoryError") || log.contains("SEVERE"),
+                "server logged an error or a stack trace:\n" + tail(log));
+        assertTrue(on.serverAlive(), "server died:\n" + tail(log));
+    }
+
+    @Test
+    void lengthsAndOffsetsAreCheckedBeforeUse() throws Exception {
+        String before = env.serverStderr();
+        var r = probe(env, NICS[0], "createContextLength", "emptyBufferOffset", "allocationMinusOne",
+                "ntlmOffsetOverflow");
+        assertEquals(INVALID_PARAMETER, r.get("createContextLength").get("status"), "2 GiB create context: " + r);
+        assertEquals("true", r.get("createContextLength").get("alive"));
+        assertEquals(INVALID_PARAMETER, r.get("emptyBufferOffset").get("create"), "empty contexts at 0xFFFF0000: " + r);
+        assertEquals(INVALID_PARAMETER, r.get("emptyBufferOffset").get("write"), "empty WRITE data at 0xF000: " + r);
+        assertEquals(INVALID_PARAMETER, r.get("allocationMinusOne").get("status"), "AllocationSize -1: " + r);
+        assertEquals("0xc000006d", r.get("ntlmOffsetOverflow").get("status"), "NTLM offset overflow: LOGON_FAILURE " + r);
+        assertEquals("true", r.get("ntlmOffsetOverflow").get("alive"));
+        assertCleanLog(env, before);
+    }
+
+    @Test
+    void invalidMessageIdsEndTheConnection() throws Exception {
+        String before = env.serverStderr();
+        var r = probe(env, NICS[1], "maxMessageId", "reusedMessageId", "messageIdBeyondWindow");
+        for (var e : r.entrySet()) {
+            // [MS-SMB2] 3.3.5.2.3: "the server MUST terminate the connection", without an answer
+            assertEquals("none", e.getValue().get("answer"), e.getKey() + ": " + e.getValue());
+            assertEquals("true", e.getValue().get("closed"), e.getKey() + ": " + e.getValue());
+        }
+        assertCleanLog(env, before);
+    }
+
+    @Test
+    void compoundChainsAndLockListsAreCapped() throws Exception {
+        String before = env.serverStderr();
+        var r = probe(env, NICS[2], "echoChain:64", "echoChain:10000", "lockElements:1024", "lockElements:65535");
+        assertEquals("64", r.get("echoChain:64").get("answered"), "64 compounded ECHOs are answered: " + r);
+        assertEquals("0", r.get("echoChain:10000").get("answered"), "10000 compounded ECHOs: " + r);
+        assertEquals("true", r.get("echoChain:10000").get("closed"), "10000 compounded ECHOs: " + r);
+        assertEquals("0x0", r.get("lockElements:1024").get("status"), r.toString());
+        assertEquals(INVALID_PARAMETER, r.get("lockElements:65535").get("status"), r.toString());
+        assertEquals("true", r.get("lockElements:65535").get("alive"), r.toString());
+        String log = env.serverStderr().substring(before.length());
+        assertTrue(log.lines().count() < 20, "a 10000-message frame and a LOCK flood cost " + log.lines().count()
+                + " log lines:\n" + tail(log));
+        assertCleanLog(env, before);
+    }
+
+    @Test
+    void aFloodOfBadRequestsCostsAFewLogLines() throws Exception {
+        String before = env.serverStderr();
+        var r = probe(env, NICS[3], "badEchoes:500");
+        assertEquals("500", r.get("badEchoes:500").get("refused"), r.toString());
+        String log = env.serverStderr().substring(before.length());
+        // PeerLog: 20 lines per 10 s per connection, one line each
+        assertTrue(log.lines().count() <= 45, "500 bad requests cost " + log.lines().count() + " log lines:\n"
+                + tail(log));
+        assertCleanLog(env, before);
+    }
+
+    @Test
+    void changeNotifiesPerHandleAreBoundedAndAllCompletedByClose() throws Exception {
+        var r = probe(env, NICS[0], "notifies:20").get("notifies:20");
+        assertEquals("16", r.get("pending"), "CHANGE_NOTIFYs waiting on one handle: " + r);
+        assertEquals("4", r.get("refused"), r.toString());
+        assertEquals(r.get("pending"), r.get("cleanup"), "every waiting CHANGE_NOTIFY completes at CLOSE: " + r);
+        assertEquals("true", r.get("alive"), r.toString());
+    }
+
+    @Test
+    void blockingLocksPerHandleAreBoundedAndAllCompletedByClose() throws Exception {
+        var r = probe(env, NICS[1], "pendingLocks:20").get("pendingLocks:20");
+        assertEquals("16", r.get("pending"), "blocking LOCKs waiting on one handle: " + r);
+        assertEquals("4", r.get("refused"), r.toString());
+        assertEquals(r.get("pending"), r.get("completed"), "every waiting LOCK completes at CLOSE: " + r);
+        assertEquals("true", r.get("alive"), r.toString());
+    }
+
+    @Test
+    void openHandlesPerSessionAreCapped() throws Exception {
+        try (SmbEnv capped = SmbEnv.start(base.resolve("net-openfiles"), new int[] {33}, "max open files = 20")) {
+            var r = probe(capped, 33, "openFiles:25").get("openFiles:25");
+            assertEquals("20", r.get("opened"), r.toString());
+            assertEquals("0xc000011f", r.get("last"), "STATUS_TOO_MANY_OPENED_FILES beyond the cap: " + r);
+            assertEquals("0x0", r.get("afterClose"), "a close makes room again: " + r);
+        }
+    }
+}
