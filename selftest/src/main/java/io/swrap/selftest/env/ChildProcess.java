@@ -68,7 +68,7 @@ public final class ChildProcess implements AutoCloseable {
     public static List<String> agentFlags() {
         return List.of("-javaagent:" + agentJar(), "--enable-native-access=ALL-UNNAMED",
                 // the SMB server reads its sockets' send queues (break delivery over several channels)
-                "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED", "-Dio.netty.transport.noNative=true");
+                "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED");
     }
 
     /** A JVM under the agent running {@code mainClass} from this JVM's class path. */

@@ -12,6 +12,7 @@ import java.io.FileDescriptor;
 import java.lang.instrument.Instrumentation;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.net.ProtocolFamily;
 import java.net.SocketAddress;
 import java.net.SocketImpl;
@@ -65,7 +66,10 @@ public final class HookInstaller {
             new Hook(DISPATCHER, "write", new Class<?>[] {FileDescriptor.class, long.class, int.class},
                 SocketWriteAdvice.class),
             new Hook(DISPATCHER, "writev", new Class<?>[] {FileDescriptor.class, long.class, int.class},
-                SocketWriteAdvice.class));
+                SocketWriteAdvice.class),
+            // Fail closed: reachability probes (a real ICMP echo or TCP connect to port 7) are answered
+            new Hook("java.net.InetAddress", "isReachable", new Class<?>[] {NetworkInterface.class, int.class,
+                int.class}, IsReachableAdvice.class));
 
     private static final String JUNIX = "org.newsclub.net.unix.";
     private static final String ANCILLARY = JUNIX + "AncillaryDataSupport";
@@ -110,6 +114,7 @@ public final class HookInstaller {
                     + " (Java " + Runtime.version() + "): " + String.join("; ", problems));
         }
         SocketHooks.install(network);
+        FailClosed.install(network);
         FdPassing.install(network);
 
         Map<String, List<Hook>> byClass = new LinkedHashMap<>();
@@ -195,6 +200,8 @@ public final class HookInstaller {
             errors.values().forEach(ex::addSuppressed);
             throw ex;
         }
+        // Fail closed: native transports and SCTP, outside java.base
+        FailClosedHooks.install(inst);
         for (Hook h : HOOKS) {
             SwrapLog.trace("swrap_init", "hook " + h);
         }

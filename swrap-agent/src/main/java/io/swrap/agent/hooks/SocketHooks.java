@@ -54,9 +54,13 @@ public final class SocketHooks {
         return network;
     }
 
-    /** Net.socket / Net.serverSocket: an AF_UNIX fd instead of an inet one (stream sockets only). */
+    /**
+     * Net.socket / Net.serverSocket: an AF_UNIX fd instead of an inet one. Never null: every inet
+     * socket the JDK creates is wrapped or refused (datagrams: {@link FailClosed#datagramSocket}).
+     */
     public static FileDescriptor socket(boolean stream, boolean server, ProtocolFamily family) throws IOException {
-        return stream ? network.socket(server, family == StandardProtocolFamily.INET6) : null;
+        return stream ? network.socket(server, family == StandardProtocolFamily.INET6)
+                : FailClosed.datagramSocket(family);
     }
 
     public static boolean bind(FileDescriptor fd, InetAddress address, int port) throws IOException {
