@@ -12,7 +12,11 @@ import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** scripts/swrap-run: a single-file Java program under the agent and python3 under C socket_wrapper. */
+/**
+ * scripts/swrap-run: a single-file Java program under the agent and python3 under C socket_wrapper;
+ * JVMs started by a shell launcher or by another JVM get the agent too, and the C socket_wrapper
+ * they inherit is switched off in them.
+ */
 class SwrapRunIT {
     private static final String SWRAP_RUN = Path.of("..", "scripts", "swrap-run").toAbsolutePath().normalize().toString();
     private static final Map<String, String> ENV = Map.of("SWRAP_NO_BUILD", "1");
@@ -38,6 +42,54 @@ class SwrapRunIT {
             }
             server.succeeds();
         }
+    }
+
+    @Test
+    void jvmStartedByAShellLauncherGetsTheAgentAndSwitchesCOff() throws Exception {
+        // as Jetty's start script: sh (under LD_PRELOAD) runs java from PATH; sh stays the parent
+        Map<String, String> env = Map.of("SWRAP_NO_BUILD", "1", "SOCKET_WRAPPER_DEBUGLEVEL", "2");
+        try (ChildProcess server = ChildProcess.command("swrap-run sh -c java", env, List.of(SWRAP_RUN, "--dir",
+                dir.toString(), "--iface", "11", "--", "sh", "-c", "java \"$0\" 127.0.0.11 445; echo \"JAVA EXIT $?\"",
+                resource("Echo.java")))) {
+            server.expect("LISTENING /127.0.0.11:445");
+            pythonClientFrom21(server);
+            server.expect("JAVA EXIT 0");
+            server.succeeds();
+            String err = server.stderr();
+            assertTrue(err.contains("swrap_init: C socket_wrapper /usr/lib/x86_64-linux-gnu/libsocket_wrapper.so is"
+                    + " preloaded into this JVM: switched off for this process"), err);
+            assertTrue(err.contains("swrap_bind: fd="), "the JVM's bind was not wrapped by the agent: " + err);
+        }
+    }
+
+    @Test
+    void jvmStartedByAnotherJvmGetsTheAgent() throws Exception {
+        // as mvn exec or a Gradle worker: a JVM under swrap-run starts another java with the inherited environment
+        try (ChildProcess server = ChildProcess.command("swrap-run java Spawn java", ENV, List.of(SWRAP_RUN, "--dir",
+                dir.toString(), "--iface", "11", "--", "java", resource("Spawn.java"), "java", resource("Echo.java"),
+                "127.0.0.11", "445"))) {
+            server.expect("LISTENING /127.0.0.11:445");
+            pythonClientFrom21(server);
+            server.succeeds();
+        }
+    }
+
+    /** A python3 client under C socket_wrapper on 127.0.0.21; the Java server must see that address. */
+    private void pythonClientFrom21(ChildProcess server) throws Exception {
+        try (ChildProcess client = ChildProcess.command("swrap-run python3", ENV, List.of(SWRAP_RUN, "--dir",
+                dir.toString(), "--iface", "21", "--", ChildProcess.PYTHON, "-c",
+                "import socket; s=socket.create_connection(('127.0.0.11',445)); "
+                        + "print('LOCAL %s:%d' % s.getsockname()); s.sendall(b'ping'); "
+                        + "print('ECHO', s.recv(4).decode())"))) {
+            Matcher local = client.expect("LOCAL 127\\.0\\.0\\.21:(\\d+)");
+            client.expect("ECHO ping");
+            server.expect("PEER /127.0.0.21:" + local.group(1));
+            client.succeeds();
+        }
+    }
+
+    private static String resource(String name) {
+        return Path.of(URI.create(SwrapRunIT.class.getResource("/" + name).toString())).toString();
     }
 
     @Test
