@@ -52,7 +52,7 @@ class LeakIT {
         "netty-nio    | ok transport=nio echo=ping local=/127\\.0\\.0\\.21:\\d+",
         "netty-epoll  | ok transport=nio echo=ping local=/127\\.0\\.0\\.21:\\d+",
         "epoll-insist | refused java.lang.UnsatisfiedLinkError: native transport io.netty.channel.epoll.Epoll is unavailable under swrap-agent .*",
-        "grpc         | ok PEER /127\\.0\\.0\\.21:\\d+ leak",
+        "grpc         | ok local=/127\\.0\\.0\\.21:(\\d+) PEER /127\\.0\\.0\\.21:\\1 leak",
         "jdbc         | connect error Connection to 127\\.0\\.0\\.50:5432 refused.*cause: java.net.ConnectException: Connection refused",
         "reachable    | inside=true outside=false",
     })

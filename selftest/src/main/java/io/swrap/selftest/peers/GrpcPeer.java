@@ -1,6 +1,7 @@
 package io.swrap.selftest.peers;
 
 import io.grpc.CallOptions;
+import io.grpc.ClientCall;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Grpc;
@@ -30,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * gRPC over grpc-netty-shaded (a relocated Netty that picks epoll by itself when it can), with a
  * hand-written method and a byte marshaller instead of generated protobuf code.
  * {@code GrpcPeer server HOST:PORT} answers {@code swrap.Echo/Who} with the caller's address as
- * the server sees it; {@code GrpcPeer client HOST:PORT} makes one unary call and prints the answer.
+ * the server sees it; {@code GrpcPeer client HOST:PORT} makes one unary call and prints
+ * {@code REPLY local=<its address> PEER <address the server saw> hello}.
  */
 public final class GrpcPeer {
     static final MethodDescriptor<byte[], byte[]> WHO = MethodDescriptor.<byte[], byte[]>newBuilder()
@@ -81,16 +83,21 @@ public final class GrpcPeer {
                 .start();
     }
 
-    /** One unary call to {@code address}; the channel is closed afterwards. */
-    static String call(InetSocketAddress address, String text) throws InterruptedException {
+    /**
+     * One unary call to {@code address}: "local=<the client's address> <reply>"; the channel is
+     * closed afterwards.
+     */
+    static String call(InetSocketAddress address, String text) throws Exception {
         ManagedChannel channel = io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder
                 .forAddress(address, InsecureChannelCredentials.create())
                 .build();
         try {
-            byte[] reply = ClientCalls.blockingUnaryCall(channel, WHO,
-                    CallOptions.DEFAULT.withDeadlineAfter(TIMEOUT_SECONDS, TimeUnit.SECONDS),
-                    text.getBytes(StandardCharsets.UTF_8));
-            return new String(reply, StandardCharsets.UTF_8);
+            ClientCall<byte[], byte[]> call = channel.newCall(WHO,
+                    CallOptions.DEFAULT.withDeadlineAfter(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            byte[] reply = ClientCalls.futureUnaryCall(call, text.getBytes(StandardCharsets.UTF_8))
+                    .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            return "local=" + call.getAttributes().get(Grpc.TRANSPORT_ATTR_LOCAL_ADDR) + " "
+                    + new String(reply, StandardCharsets.UTF_8);
         } finally {
             channel.shutdownNow().awaitTermination(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
