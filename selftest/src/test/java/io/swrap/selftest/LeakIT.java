@@ -55,6 +55,8 @@ class LeakIT {
         "grpc         | ok local=/127\\.0\\.0\\.21:(\\d+) PEER /127\\.0\\.0\\.21:\\1 leak",
         "jdbc         | connect error Connection to 127\\.0\\.0\\.50:5432 refused.*cause: java.net.ConnectException: Connection refused",
         "reachable    | inside=true outside=false",
+        "http-proxy   | refused java.net.SocketException: Network is unreachable: 192\\.0\\.2\\.1 is outside the socket_wrapper network.*",
+        "socks-proxy  | refused java.net.SocketException: Network is unreachable: 192\\.0\\.2\\.1 is outside the socket_wrapper network.*",
     })
     void noRealInetSyscallUnderTheAgent(String program, String outcome) throws Exception {
         Path trace = dir.resolve("trace");

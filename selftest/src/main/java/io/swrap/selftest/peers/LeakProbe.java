@@ -24,7 +24,9 @@ import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.HttpURLConnection;
 import java.net.InetSocketAddress;
+import java.net.Proxy;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
@@ -52,6 +54,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LeakProbe {
     static final String SERVER = "127.0.0.11";
+    /** TEST-NET-1: outside the fake network, and routed nowhere. */
+    static final String OUTSIDE = "192.0.2.1";
     static final int TIMEOUT_SECONDS = 30;
 
     private LeakProbe() {
@@ -73,6 +77,8 @@ public final class LeakProbe {
                 case "grpc" -> grpc(7008);
                 case "jdbc" -> jdbc();
                 case "reachable" -> reachable();
+                case "http-proxy" -> httpProxy(7011);
+                case "socks-proxy" -> socksProxy(7012);
                 default -> throw new IllegalArgumentException("unknown case " + c);
             };
         } catch (Exception | LinkageError e) {
@@ -170,7 +176,7 @@ public final class LeakProbe {
         try (DatagramSocket s = new DatagramSocket()) {
             byte[] b = "ping".getBytes(StandardCharsets.US_ASCII);
             s.send(new DatagramPacket(b, b.length, new InetSocketAddress(SERVER, port)));
-            s.send(new DatagramPacket(b, b.length, new InetSocketAddress("192.0.2.1", 9)));
+            s.send(new DatagramPacket(b, b.length, new InetSocketAddress(OUTSIDE, 9)));
             return "sent";
         } catch (java.net.SocketException e) {
             return "refused " + e.getMessage();
@@ -239,9 +245,34 @@ public final class LeakProbe {
         }
     }
 
+    /** HttpURLConnection through an HTTP proxy outside the fake network. */
+    static String httpProxy(int port) throws Exception {
+        Proxy proxy = new Proxy(Proxy.Type.HTTP, new InetSocketAddress(OUTSIDE, 3128));
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://" + SERVER + ":" + port + "/").toURL()
+                .openConnection(proxy);
+        c.setConnectTimeout(TIMEOUT_SECONDS * 1000);
+        try {
+            return "answered " + c.getResponseCode();
+        } catch (java.io.IOException e) {
+            return "refused " + e;
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    /** A java.net.Socket through a SOCKS proxy outside the fake network. */
+    static String socksProxy(int port) {
+        try (Socket s = new Socket(new Proxy(Proxy.Type.SOCKS, new InetSocketAddress(OUTSIDE, 1080)))) {
+            s.connect(new InetSocketAddress(SERVER, port), TIMEOUT_SECONDS * 1000);
+            return "connected " + s;
+        } catch (java.io.IOException e) {
+            return "refused " + e;
+        }
+    }
+
     /** InetAddress.isReachable inside and outside the fake network. */
     static String reachable() throws Exception {
         return "inside=" + InetAddress.getByName(SERVER).isReachable(2000)
-                + " outside=" + InetAddress.getByName("192.0.2.1").isReachable(2000);
+                + " outside=" + InetAddress.getByName(OUTSIDE).isReachable(2000);
     }
 }
