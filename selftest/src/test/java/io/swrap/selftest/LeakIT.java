@@ -56,6 +56,8 @@ class LeakIT {
         "jdbc         | connect error Connection to 127\\.0\\.0\\.50:5432 refused.*cause: java.net.ConnectException: Connection refused",
         "reachable    | inside=true outside=false",
         "http-proxy   | refused java.net.SocketException: Network is unreachable: 192\\.0\\.2\\.1 is outside the socket_wrapper network.*",
+        // libsctp1 installed (scripts/test): the JDK reaches socket(), where the agent refuses
+        "sctp         | refused java.net.SocketException: Protocol not supported: swrap-agent refuses SCTP sockets.*",
         "socks-proxy  | refused java.net.SocketException: Network is unreachable: 192\\.0\\.2\\.1 is outside the socket_wrapper network.*",
     })
     void noRealInetSyscallUnderTheAgent(String program, String outcome) throws Exception {

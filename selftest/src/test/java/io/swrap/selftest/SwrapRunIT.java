@@ -74,6 +74,20 @@ class SwrapRunIT {
         }
     }
 
+    @Test
+    void agentGivenTwiceInstallsOnce() throws Exception {
+        // an application's own start line already names the agent; swrap-run adds it through JAVA_TOOL_OPTIONS
+        Map<String, String> env = Map.of("SWRAP_NO_BUILD", "1", "SOCKET_WRAPPER_DEBUGLEVEL", "2");
+        try (ChildProcess server = ChildProcess.command("swrap-run java -javaagent", env, List.of(SWRAP_RUN, "--dir",
+                dir.toString(), "--iface", "11", "--", "java", "-javaagent:" + ChildProcess.agentJar(),
+                "--enable-native-access=ALL-UNNAMED", resource("Echo.java"), "127.0.0.11", "445"))) {
+            server.expect("LISTENING /127.0.0.11:445");
+            pythonClientFrom21(server);
+            server.succeeds();
+            assertTrue(server.stderr().contains("swrap_init: the agent is given twice"), server.stderr());
+        }
+    }
+
     /** A python3 client under C socket_wrapper on 127.0.0.21; the Java server must see that address. */
     private void pythonClientFrom21(ChildProcess server) throws Exception {
         try (ChildProcess client = ChildProcess.command("swrap-run python3", ENV, List.of(SWRAP_RUN, "--dir",

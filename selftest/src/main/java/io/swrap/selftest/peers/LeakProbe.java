@@ -79,6 +79,7 @@ public final class LeakProbe {
                 case "reachable" -> reachable();
                 case "http-proxy" -> httpProxy(7011);
                 case "socks-proxy" -> socksProxy(7012);
+                case "sctp" -> sctp(7013);
                 default -> throw new IllegalArgumentException("unknown case " + c);
             };
         } catch (Exception | LinkageError e) {
@@ -266,6 +267,16 @@ public final class LeakProbe {
             s.connect(new InetSocketAddress(SERVER, port), TIMEOUT_SECONDS * 1000);
             return "connected " + s;
         } catch (java.io.IOException e) {
+            return "refused " + e;
+        }
+    }
+
+    /** An SCTP channel (jdk.sctp; needs libsctp1): no socket_wrapper model, so it must be refused. */
+    static String sctp(int port) {
+        try (com.sun.nio.sctp.SctpChannel ch = com.sun.nio.sctp.SctpChannel.open()) {
+            ch.connect(new InetSocketAddress(SERVER, port));
+            return "connected " + ch;
+        } catch (java.io.IOException | UnsupportedOperationException e) {
             return "refused " + e;
         }
     }
