@@ -27,9 +27,13 @@ import org.junit.jupiter.params.provider.CsvSource;
  * check run without the agent must find the program's real sockets, so the detector is live.
  */
 class LeakIT {
-    static final String SYSCALLS = "socket,connect,bind,sendto,sendmsg,sendmmsg";
-    /** A traced call that hands the kernel an inet address: {@code 4711 connect(5, {sa_family=AF_INET6, ...}. */
-    static final Pattern INET_CALL = Pattern.compile("^\\d+ +(connect|bind|sendto|sendmsg|sendmmsg)\\(.*sa_family=AF_INET");
+    static final String SYSCALLS = "socket,connect,bind,sendto,sendmsg,sendmmsg,io_uring_setup";
+    /**
+     * A traced call that hands the kernel an inet address ({@code 4711 connect(5, {sa_family=AF_INET6, ...}),
+     * or sets up an io_uring, whose socket operations strace cannot see.
+     */
+    static final Pattern INET_CALL = Pattern.compile(
+            "^\\d+ +((connect|bind|sendto|sendmsg|sendmmsg)\\(.*sa_family=AF_INET|io_uring_setup\\()");
 
     @TempDir
     Path dir;
@@ -51,6 +55,7 @@ class LeakIT {
         "udp          | '(refused Protocol not supported: swrap-agent .*|sent)'",
         "netty-nio    | ok transport=nio echo=ping local=/127\\.0\\.0\\.21:\\d+",
         "netty-epoll  | ok transport=nio echo=ping local=/127\\.0\\.0\\.21:\\d+",
+        "netty-io_uring | ok transport=nio echo=ping local=/127\\.0\\.0\\.21:\\d+",
         "epoll-insist | refused java.lang.UnsatisfiedLinkError: native transport io.netty.channel.epoll.Epoll is unavailable under swrap-agent .*",
         "grpc         | ok local=/127\\.0\\.0\\.21:(\\d+) PEER /127\\.0\\.0\\.21:\\1 leak",
         "jdbc         | connect error Connection to 127\\.0\\.0\\.50:5432 refused.*cause: java.net.ConnectException: Connection refused",
@@ -69,6 +74,10 @@ class LeakIT {
             if (program.contains("epoll") || program.equals("grpc")) {
                 assertTrue(p.stderr().contains("swrap_native_transport: ") && p.stderr().contains(
                         ".channel.epoll.Epoll (class loader "), "no log line naming the native transport: " + p.stderr());
+            }
+            if (program.contains("io_uring")) {
+                assertTrue(p.stderr().contains("swrap_native_transport: io.netty.channel.uring.IoUring (class loader "),
+                        "no log line naming the native transport: " + p.stderr());
             }
         }
     }
@@ -97,6 +106,19 @@ class LeakIT {
         List<String> leaks = inetCalls(trace);
         assertTrue(leaks.stream().anyMatch(l -> l.contains("htons(7007)")),
                 "epoll made no inet bind/connect to port 7007: " + leaks);
+    }
+
+    @Test
+    void nettyReallyUsesIoUringWithoutTheAgent() throws Exception {
+        // its connects go through the ring, invisible to strace: the ring's set-up is what the matrix flags
+        Path trace = dir.resolve("trace");
+        try (ChildProcess p = traced("netty-io_uring", trace, false)) {
+            p.expect("RESULT netty-io_uring .*");
+            p.succeeds();
+        }
+        List<String> leaks = inetCalls(trace);
+        assertTrue(leaks.stream().anyMatch(l -> l.contains("io_uring_setup(")), "no io_uring was set up: " + leaks);
+        assertTrue(leaks.stream().anyMatch(l -> l.contains("htons(7009)")), "io_uring made no inet bind: " + leaks);
     }
 
     /** The program under strace in an empty network namespace, with or without the agent. */

@@ -18,6 +18,10 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.Server;
 import java.io.OutputStream;
@@ -71,8 +75,9 @@ public final class LeakProbe {
                 case "async" -> async(7003);
                 case "http" -> http(7004);
                 case "udp" -> udp(7005);
-                case "netty-nio" -> netty(7006, false);
-                case "netty-epoll" -> netty(7007, Epoll.isAvailable());
+                case "netty-nio" -> netty(7006, "nio");
+                case "netty-epoll" -> netty(7007, Epoll.isAvailable() ? "epoll" : "nio");
+                case "netty-io_uring" -> netty(7009, IoUring.isAvailable() ? "io_uring" : "nio");
                 case "epoll-insist" -> epollInsist();
                 case "grpc" -> grpc(7008);
                 case "jdbc" -> jdbc();
@@ -184,11 +189,23 @@ public final class LeakProbe {
         }
     }
 
-    /** A Netty echo server and client, on epoll when {@code epoll} (what an app picking "the best" does). */
-    static String netty(int port, boolean epoll) throws Exception {
-        IoHandlerFactory factory = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        Class<? extends ServerChannel> serverType = epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
-        Class<? extends Channel> clientType = epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    /** A Netty echo server and client on {@code transport} (nio, epoll, io_uring): what an app picking "the best" does. */
+    static String netty(int port, String transport) throws Exception {
+        IoHandlerFactory factory = switch (transport) {
+            case "epoll" -> EpollIoHandler.newFactory();
+            case "io_uring" -> IoUringIoHandler.newFactory();
+            default -> NioIoHandler.newFactory();
+        };
+        Class<? extends ServerChannel> serverType = switch (transport) {
+            case "epoll" -> EpollServerSocketChannel.class;
+            case "io_uring" -> IoUringServerSocketChannel.class;
+            default -> NioServerSocketChannel.class;
+        };
+        Class<? extends Channel> clientType = switch (transport) {
+            case "epoll" -> EpollSocketChannel.class;
+            case "io_uring" -> IoUringSocketChannel.class;
+            default -> NioSocketChannel.class;
+        };
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, factory);
         CompletableFuture<String> echoed = new CompletableFuture<>();
         try {
@@ -207,7 +224,7 @@ public final class LeakProbe {
                 }
             }).connect(SERVER, port).sync().channel();
             client.writeAndFlush(Unpooled.copiedBuffer("ping", StandardCharsets.US_ASCII));
-            return "ok transport=" + (epoll ? "epoll" : "nio") + " echo=" + echoed.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+            return "ok transport=" + transport + " echo=" + echoed.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
                     + " local=" + client.localAddress();
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
