@@ -63,6 +63,29 @@ class SwrapRunIT {
     }
 
     @Test
+    void jvmStartedByAJvmUnderAShellLauncherGetsTheNetwork() throws Exception {
+        // the middle JVM has C socket_wrapper switched off; its child must still inherit SOCKET_WRAPPER_DIR
+        try (ChildProcess server = ChildProcess.command("swrap-run sh -c java Spawn java", ENV, List.of(SWRAP_RUN,
+                "--dir", dir.toString(), "--iface", "11", "--", "sh", "-c", "java \"$0\" java \"$1\" 127.0.0.11 445",
+                resource("Spawn.java"), resource("Echo.java")))) {
+            server.expect("LISTENING /127.0.0.11:445");
+            pythonClientFrom21(server);
+            server.succeeds();
+        }
+    }
+
+    @Test
+    void cProgramStartedByAJvmUnderAShellLauncherGetsTheNetwork() throws Exception {
+        // sh (LD_PRELOAD) -> java (C socket_wrapper switched off) -> python3: wrapped by C again, on .21
+        try (ChildProcess server = ChildProcess.command("swrap-run java Echo", ENV, List.of(SWRAP_RUN, "--dir",
+                dir.toString(), "--iface", "11", "--", "java", resource("Echo.java"), "127.0.0.11", "445"))) {
+            server.expect("LISTENING /127.0.0.11:445");
+            pythonClientFrom21(server, "sh", "-c", "exec java \"$0\" \"$@\"", resource("Spawn.java"));
+            server.succeeds();
+        }
+    }
+
+    @Test
     void jvmStartedByAnotherJvmGetsTheAgent() throws Exception {
         // as mvn exec or a Gradle worker: a JVM under swrap-run starts another java with the inherited environment
         try (ChildProcess server = ChildProcess.command("swrap-run java Spawn java", ENV, List.of(SWRAP_RUN, "--dir",
@@ -89,12 +112,13 @@ class SwrapRunIT {
     }
 
     /** A python3 client under C socket_wrapper on 127.0.0.21; the Java server must see that address. */
-    private void pythonClientFrom21(ChildProcess server) throws Exception {
-        try (ChildProcess client = ChildProcess.command("swrap-run python3", ENV, List.of(SWRAP_RUN, "--dir",
-                dir.toString(), "--iface", "21", "--", ChildProcess.PYTHON, "-c",
-                "import socket; s=socket.create_connection(('127.0.0.11',445)); "
-                        + "print('LOCAL %s:%d' % s.getsockname()); s.sendall(b'ping'); "
-                        + "print('ECHO', s.recv(4).decode())"))) {
+    private void pythonClientFrom21(ChildProcess server, String... launcher) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(SWRAP_RUN, "--dir", dir.toString(), "--iface", "21", "--"));
+        cmd.addAll(List.of(launcher));
+        cmd.addAll(List.of(ChildProcess.PYTHON, "-c", "import socket; s=socket.create_connection(('127.0.0.11',445)); "
+                + "print('LOCAL %s:%d' % s.getsockname()); s.sendall(b'ping'); print('ECHO', s.recv(4).decode())"));
+        try (ChildProcess client = ChildProcess.command("swrap-run " + String.join(" ", launcher) + " python3", ENV,
+                cmd)) {
             Matcher local = client.expect("LOCAL 127\\.0\\.0\\.21:(\\d+)");
             client.expect("ECHO ping");
             server.expect("PEER /127.0.0.21:" + local.group(1));

@@ -1,5 +1,6 @@
 package io.swrap.agent;
 
+import io.swrap.agent.hooks.ProcessTree;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -16,8 +17,9 @@ import java.util.stream.Stream;
  * it, and a process cannot unload a preloaded library. Both wrappers in one process would disagree
  * on every inet socket, so the agent switches C off: C socket_wrapper reads SOCKET_WRAPPER_DIR
  * from the C environment on every call and passes everything to libc when it is unset. The JVM's
- * own copy of the environment is read before this, so child processes still inherit both
- * LD_PRELOAD and SOCKET_WRAPPER_DIR (C children under C, Java children under their own agent).
+ * own copy of the environment is read before this, and {@link ProcessTree} hands it to every child
+ * process, so children still inherit both LD_PRELOAD and SOCKET_WRAPPER_DIR (C children under C,
+ * Java children under their own agent).
  */
 final class PreloadedSocketWrapper {
     static final String LIBRARY = "libsocket_wrapper";
@@ -56,6 +58,7 @@ final class PreloadedSocketWrapper {
             throw new IOException("cannot switch off C socket_wrapper (" + library + ", preloaded into this JVM):"
                     + " unsetenv(SOCKET_WRAPPER_DIR) returned " + rc);
         }
+        ProcessTree.cEnvironmentChanged();
         SwrapLog.debug("swrap_init", "C socket_wrapper " + library + " is preloaded into this JVM: switched off"
                 + " for this process (SOCKET_WRAPPER_DIR removed from its C environment); the agent wraps its"
                 + " sockets, child processes inherit LD_PRELOAD and SOCKET_WRAPPER_DIR unchanged");

@@ -69,7 +69,10 @@ public final class HookInstaller {
                 SocketWriteAdvice.class),
             // Fail closed: reachability probes (a real ICMP echo or TCP connect to port 7) are answered
             new Hook("java.net.InetAddress", "isReachable", new Class<?>[] {NetworkInterface.class, int.class,
-                int.class}, IsReachableAdvice.class));
+                int.class}, IsReachableAdvice.class),
+            // Process trees: children of a JVM with C socket_wrapper switched off still inherit the network
+            new Hook("java.lang.ProcessBuilder", "start", new Class<?>[] {ProcessBuilder.Redirect[].class},
+                ProcessStartAdvice.class));
 
     private static final String JUNIX = "org.newsclub.net.unix.";
     private static final String ANCILLARY = JUNIX + "AncillaryDataSupport";
