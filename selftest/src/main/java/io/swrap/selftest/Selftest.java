@@ -6,6 +6,7 @@ import io.swrap.selftest.env.Smbclient;
 import io.swrap.selftest.env.Smbtorture;
 import io.swrap.selftest.peers.EchoClient;
 import io.swrap.selftest.peers.EchoServer;
+import io.swrap.selftest.peers.GrpcPeer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -21,9 +22,10 @@ import java.util.stream.Stream;
 /**
  * The main job: brings up a fake 4-NIC network in a temp directory, starts Java servers under the
  * agent and a C server under libsocket_wrapper, connects Java and C clients from other interfaces
- * to each, then runs the project's SMB server under the agent on the four NICs and Debian's
- * smbclient against it (put/get with a content check per dialect), and prints what talked to what.
- * UDP has its rows too ({@link SelftestUdp}). Exit status 0 only if every exchange worked and each
+ * to each, makes a gRPC call between two JVMs (grpc-netty-shaded, native epoll refused), then runs
+ * the project's SMB server under the agent on the four NICs and Debian's smbclient against it
+ * (put/get with a content check per dialect), and prints what talked to what. UDP has its rows too
+ * ({@link SelftestUdp}). Exit status 0 only if every exchange worked and each
  * server saw exactly the client's fake address.
  */
 public final class Selftest {
@@ -33,6 +35,7 @@ public final class Selftest {
     static final int JAVA_CLIENT_IFACE = 21;
     static final int C_CLIENT_IFACE = 31;
     static final int PORT = 7;
+    static final int GRPC_PORT = 50051;
     /**
      * The eleven tests of smbtorture's smb2.multichannel, as Samba 4.17 names them, by group, each with the
      * policy it expects: [MS-SMB2]'s (oplock breaks retried on every channel) or Windows' (only on the
@@ -121,8 +124,43 @@ public final class Selftest {
         }
         // UDP
         new SelftestUdp(dir, rows).run();
+        grpc();
         smb();
         return report();
+    }
+
+    /**
+     * gRPC over grpc-netty-shaded, server on .12 and client on .21 in two JVMs: its relocated Netty
+     * would pick the native epoll transport by itself; under the agent it must report it unavailable
+     * and run on NIO, inside the fake network.
+     */
+    private void grpc() throws Exception {
+        String target = "127.0.0." + SERVER_IFACES[1] + ":" + GRPC_PORT;
+        String who = "java-grpc (netty-shaded)";
+        Map<String, String> serverEnv = ChildProcess.net(dir, SERVER_IFACES[1]);
+        serverEnv.put("SOCKET_WRAPPER_DEBUGLEVEL", "1");
+        try (ChildProcess server = ChildProcess.java("grpc-server", serverEnv, GrpcPeer.class.getName(), "server",
+                target)) {
+            server.expect("LISTENING .*");
+            try (ChildProcess client = ChildProcess.java("grpc-client", ChildProcess.net(dir, JAVA_CLIENT_IFACE),
+                    GrpcPeer.class.getName(), "client", target)) {
+                Matcher m = client.expect("(REPLY local=(\\S+) PEER (\\S+) hello|.*Exception.*)");
+                if (m.group(2) == null) {
+                    rows.add(new Row(who, "-", target, "java-grpc", "-", "FAILED: " + m.group(1)));
+                    return;
+                }
+                client.succeeds();
+                String from = canonical(m.group(2));
+                String saw = canonical(m.group(3));
+                boolean epollOff = server.stderr().contains("swrap_native_transport: "
+                        + "io.grpc.netty.shaded.io.netty.channel.epoll.Epoll");
+                rows.add(new Row(who, from, target, "java-grpc", saw, !epollOff
+                        ? "FAILED: the server did not report epoll unavailable: " + firstLine(server.stderr())
+                        : verdict(true, from, saw)));
+            }
+        } catch (AssertionError e) {
+            rows.add(new Row(who, "-", target, "java-grpc", "-", "FAILED: " + firstLine(e.getMessage())));
+        }
     }
 
     /** The SMB server under the agent on the four NICs, smbclient (C) put/get per dialect. */

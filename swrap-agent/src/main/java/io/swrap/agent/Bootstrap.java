@@ -20,10 +20,18 @@ import java.util.Set;
  * nothing would let a test reach the real network.
  */
 public final class Bootstrap {
+    /** Set by the first start: a JVM given the agent twice (JAVA_TOOL_OPTIONS and -javaagent) installs it once. */
+    private static boolean started;
+
     private Bootstrap() {
     }
 
-    public static void start(String agentArgs, Instrumentation inst) {
+    public static synchronized void start(String agentArgs, Instrumentation inst) {
+        if (started) {
+            SwrapLog.debug("swrap_init", "the agent is given twice (JAVA_TOOL_OPTIONS and -javaagent?): already on");
+            return;
+        }
+        started = true;
         // The relocated ByteBuddy reads this (shading rewrites the name); it keeps ByteBuddy off
         // sun.misc.Unsafe, whose use JDK 25 reports with a warning.
         System.setProperty("net.bytebuddy.safe", "true");
@@ -43,6 +51,7 @@ public final class Bootstrap {
                     + " is set, but this agent does not write pcap captures yet: no capture will be written");
         }
         try {
+            PreloadedSocketWrapper.neutralise();
             openJavaBase(inst);
             UnixSockets.init();
             UnixDatagrams.init();

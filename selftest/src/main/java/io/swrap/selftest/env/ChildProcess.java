@@ -76,7 +76,7 @@ public final class ChildProcess implements AutoCloseable {
                 // as scripts/smbserver: a JVM out of memory exits instead of staying up and serving nobody
                 "-XX:+ExitOnOutOfMemoryError",
                 // the SMB server reads its sockets' send queues (break delivery over several channels)
-                "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED", "-Dio.netty.transport.noNative=true");
+                "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED");
     }
 
     /** A JVM under the agent running {@code mainClass} from this JVM's class path. */

@@ -95,7 +95,13 @@ public final class HookInstaller {
             new Hook(DATAGRAM_DISPATCHER, "write", new Class<?>[] {FileDescriptor.class, long.class, int.class},
                 DatagramWriteAdvice.class),
             new Hook(DATAGRAM_DISPATCHER, "writev", new Class<?>[] {FileDescriptor.class, long.class, int.class},
-                DatagramWritevAdvice.class));
+                DatagramWritevAdvice.class),
+            // Fail closed: reachability probes (a real ICMP echo or TCP connect to port 7) are answered
+            new Hook("java.net.InetAddress", "isReachable", new Class<?>[] {NetworkInterface.class, int.class,
+                int.class}, IsReachableAdvice.class),
+            // Process trees: children of a JVM with C socket_wrapper switched off still inherit the network
+            new Hook("java.lang.ProcessBuilder", "start", new Class<?>[] {ProcessBuilder.Redirect[].class},
+                ProcessStartAdvice.class));
 
     private static final String JUNIX = "org.newsclub.net.unix.";
     private static final String ANCILLARY = JUNIX + "AncillaryDataSupport";
@@ -140,6 +146,7 @@ public final class HookInstaller {
                     + " (Java " + Runtime.version() + "): " + String.join("; ", problems));
         }
         SocketHooks.install(network);
+        FailClosed.install(network);
         FdPassing.install(network);
 
         Map<String, List<Hook>> byClass = new LinkedHashMap<>();
@@ -225,6 +232,8 @@ public final class HookInstaller {
             errors.values().forEach(ex::addSuppressed);
             throw ex;
         }
+        // Fail closed: native transports and SCTP, outside java.base
+        FailClosedHooks.install(inst);
         for (Hook h : HOOKS) {
             SwrapLog.trace("swrap_init", "hook " + h);
         }

@@ -54,7 +54,10 @@ public final class SocketHooks {
         return network;
     }
 
-    /** Net.socket / Net.serverSocket: an AF_UNIX fd instead of an inet one (stream or datagram). */
+    /**
+     * Net.socket / Net.serverSocket: an AF_UNIX fd instead of an inet one, stream or datagram. Never
+     * null: every inet socket the JDK creates is wrapped or refused.
+     */
     public static FileDescriptor socket(boolean stream, boolean server, ProtocolFamily family) throws IOException {
         boolean ipv6 = family == StandardProtocolFamily.INET6;
         return stream ? network.socket(server, ipv6) : network.datagrams().socket(ipv6);
