@@ -3,6 +3,9 @@ package io.swrap.agent;
 import io.swrap.agent.config.ConfigException;
 import io.swrap.agent.config.SwrapConfig;
 import io.swrap.agent.hooks.HookInstaller;
+import io.swrap.agent.hooks.IdentityHooks;
+import io.swrap.agent.names.FakeResolver;
+import io.swrap.agent.net.FakeInterfaces;
 import io.swrap.agent.net.FakeNetwork;
 import io.swrap.agent.net.UnixSockets;
 import io.swrap.agent.table.SocketTable;
@@ -34,7 +37,14 @@ public final class Bootstrap {
         }
         SwrapLog.setLevel(config.debugLevel());
         if (!config.enabled()) {
-            SwrapLog.debug("swrap_init", "SOCKET_WRAPPER_DIR is not set: socket wrapping is off");
+            if (config.requireDir()) {
+                throw fail("SOCKET_WRAPPER_DIR is not set (and SWRAP_REQUIRE_DIR=1 / agent argument"
+                        + " require=1 asks for it): set it to the fake network's socket directory",
+                        new IllegalStateException("SOCKET_WRAPPER_DIR unset"));
+            }
+            System.err.println("swrap-agent: warning: SOCKET_WRAPPER_DIR is not set: this JVM (pid "
+                    + ProcessHandle.current().pid() + ") uses the real network; set it to the fake network's"
+                    + " directory, or SWRAP_REQUIRE_DIR=1 to make this fatal");
             return;
         }
         if (config.pcapFile() != null) {
@@ -49,6 +59,9 @@ public final class Bootstrap {
             if (reclaimed > 0) {
                 SwrapLog.debug("swrap_init", "reclaimed " + reclaimed + " sockets of processes that are gone");
             }
+            // Host identity
+            IdentityHooks.install(new FakeResolver(config.identity(), network.addressMap()),
+                    new FakeInterfaces(network.addressMap(), config.identity().interfaces(), config.mtu()));
             HookInstaller.install(inst, network);
             selfCheck(network);
             String hold = System.getProperty(SocketTable.HOLD_LOCK_PROPERTY);

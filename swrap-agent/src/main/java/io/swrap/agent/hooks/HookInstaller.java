@@ -35,6 +35,10 @@ public final class HookInstaller {
     private static final String NET = "sun.nio.ch.Net";
     /** Every read and write of a JDK stream socket (channels and java.net.Socket) goes through it. */
     private static final String DISPATCHER = "sun.nio.ch.SocketDispatcher";
+    // Host identity
+    private static final String INET_ADDRESS = "java.net.InetAddress";
+    private static final String NETIF = "java.net.NetworkInterface";
+    private static final Class<?>[] NONE = {};
 
     /** Every hook of the agent. */
     static final List<Hook> HOOKS = List.of(
@@ -65,7 +69,20 @@ public final class HookInstaller {
             new Hook(DISPATCHER, "write", new Class<?>[] {FileDescriptor.class, long.class, int.class},
                 SocketWriteAdvice.class),
             new Hook(DISPATCHER, "writev", new Class<?>[] {FileDescriptor.class, long.class, int.class},
-                SocketWriteAdvice.class));
+                SocketWriteAdvice.class),
+            // Host identity
+            new Hook(INET_ADDRESS, "getLocalHost", NONE, LocalHostAdvice.class),
+            new Hook(NETIF, "getByName", new Class<?>[] {String.class}, InterfaceByNameAdvice.class),
+            new Hook(NETIF, "getByIndex", new Class<?>[] {int.class}, InterfaceByIndexAdvice.class),
+            new Hook(NETIF, "getByInetAddress", new Class<?>[] {InetAddress.class}, InterfaceByAddressAdvice.class),
+            new Hook(NETIF, "getNetworkInterfaces", NONE, InterfaceListAdvice.class),
+            new Hook(NETIF, "networkInterfaces", NONE, InterfaceStreamAdvice.class),
+            new Hook(NETIF, "isUp", NONE, InterfaceQueryAdvice.class),
+            new Hook(NETIF, "isLoopback", NONE, InterfaceQueryAdvice.class),
+            new Hook(NETIF, "isPointToPoint", NONE, InterfaceQueryAdvice.class),
+            new Hook(NETIF, "supportsMulticast", NONE, InterfaceQueryAdvice.class),
+            new Hook(NETIF, "getMTU", NONE, InterfaceQueryAdvice.class),
+            new Hook(NETIF, "getHardwareAddress", NONE, InterfaceQueryAdvice.class));
 
     private static final String JUNIX = "org.newsclub.net.unix.";
     private static final String ANCILLARY = JUNIX + "AncillaryDataSupport";
