@@ -8,6 +8,7 @@ import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
@@ -80,9 +81,19 @@ public final class FakeNetwork {
         if (h == null) {
             return false;
         }
+        boolean dualStack = address instanceof Inet6Address && address.isAnyLocalAddress();
         SocketName name = port == 0
-                ? bindEphemeral(fd, address)
+                ? bindEphemeral(fd, address, dualStack)
                 : bindNamed(fd, map.local(address, port, true), address, port);
+        if (dualStack) {
+            try {
+                DualStack.link(map.path(name), map.path(DualStack.twin(name)));
+            } catch (IOException e) {
+                // the unix socket stays bound to the IPv6 name: free it, the channel closes on the error
+                Files.deleteIfExists(map.path(name));
+                throw e;
+            }
+        }
         InetSocketAddress local = address.isAnyLocalAddress()
                 ? new InetSocketAddress(address, name.port())
                 : map.inetAddress(name);
@@ -108,10 +119,13 @@ public final class FakeNetwork {
         return name;
     }
 
-    private SocketName bindEphemeral(FileDescriptor fd, InetAddress address) throws IOException {
+    private SocketName bindEphemeral(FileDescriptor fd, InetAddress address, boolean dualStack) throws IOException {
         SocketName base = map.local(address, 1, true);
         for (int port = EPHEMERAL_FIRST; port <= EPHEMERAL_LAST; port++) {
             SocketName name = new SocketName(base.type(), base.iface(), port);
+            if (dualStack && Files.exists(map.path(DualStack.twin(name)), LinkOption.NOFOLLOW_LINKS)) {
+                continue; // the port must be free for IPv4 too
+            }
             if (tryBindFree(fd, name)) {
                 return name;
             }
@@ -168,6 +182,11 @@ public final class FakeNetwork {
         }
         InetSocketAddress peer = map.inetAddress(dest);
         table.connected(h, peer);
+        InetSocketAddress local = table.localAddress(h);
+        if (local != null && local.getAddress().isAnyLocalAddress()) {
+            // bound to 0.0.0.0 or :: before connect: Linux (and C) report the concrete source address
+            table.localConcrete(h, map.inetAddress(table.boundName(h)));
+        }
         if (SwrapLog.enabled(SwrapLog.DEBUG)) {
             SwrapLog.debug("swrap_connect", "fd=" + fdv + " " + table.localAddress(h) + " -> " + peer);
         }
@@ -255,6 +274,10 @@ public final class FakeNetwork {
             peer = new InetSocketAddress(localName.ipv6() ? InetAddress.getByName("::") : InetAddress.getByName("0.0.0.0"), 0);
             SwrapLog.error("swrap_accept", "fd=" + fdv + ": peer " + (peerPath == null ? "(unnamed)" : peerPath)
                     + " is not a socket_wrapper name; reporting " + peer);
+        }
+        if (localName.ipv6() && peerName != null && !peerName.ipv6()) {
+            // an IPv4 client of a dual-stack listener: the JDK reports both ends as IPv4, as on Linux
+            localName = new SocketName(AddressMap.type(false, localName.stream()), localName.iface(), localName.port());
         }
         InetSocketAddress local = map.inetAddress(localName);
         h = table.adopt(fdv, local, peer);

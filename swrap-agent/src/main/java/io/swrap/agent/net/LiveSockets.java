@@ -17,8 +17,16 @@ public final class LiveSockets {
     private LiveSockets() {
     }
 
-    /** Whether some open socket of any process is bound to {@code path}. */
+    /**
+     * Whether some open socket of any process is bound to {@code path}, or {@code path} is the
+     * IPv4 name of a live dual-stack listener (see {@link DualStack}).
+     */
     public static boolean isBound(Path path) throws IOException {
+        return isBoundExactly(path) || DualStack.isLiveTwin(path);
+    }
+
+    /** Whether some open socket of any process is bound to {@code path} itself. */
+    static boolean isBoundExactly(Path path) throws IOException {
         String wanted = " " + path;
         try (BufferedReader r = Files.newBufferedReader(PROC_NET_UNIX, StandardCharsets.UTF_8)) {
             String line;

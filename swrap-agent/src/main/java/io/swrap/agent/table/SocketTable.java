@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.swrap.agent.SwrapLog;
+import io.swrap.agent.net.DualStack;
 import io.swrap.agent.net.SocketName;
 import io.swrap.shm.Layout;
 import io.swrap.shm.SharedTable;
@@ -172,6 +173,14 @@ public final class SocketTable {
         MemorySegment rec = shared.record(h.index);
         Records.setPeer(rec, peer);
         Records.addFlags(rec, Records.CONNECTED);
+    }
+
+    /**
+     * Replaces a wildcard local address by the interface the socket's name is on: Linux reports
+     * the concrete source address of a connected socket (no lock, as {@link #bound}).
+     */
+    public void localConcrete(Handle h, InetSocketAddress local) {
+        Records.setLocal(shared.record(h.index), local);
     }
 
     /** The fake local address; null before bind/connect. */
@@ -346,6 +355,7 @@ public final class SocketTable {
             return;
         }
         Path path = dir.resolve(name.fileName());
+        DualStack.unlinkTwin(path);
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {
