@@ -59,6 +59,8 @@ public final class Bootstrap {
             if (reclaimed > 0) {
                 SwrapLog.debug("swrap_init", "reclaimed " + reclaimed + " sockets of processes that are gone");
             }
+            // Clear errors: after the records, so names freed with them are not counted twice
+            network.reclaimStaleNames();
             // Host identity
             IdentityHooks.install(new FakeResolver(config.identity(), network.addressMap()),
                     new FakeInterfaces(network.addressMap(), config.identity().interfaces(), config.mtu()));

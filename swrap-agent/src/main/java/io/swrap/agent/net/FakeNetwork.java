@@ -12,9 +12,13 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The semantics of wrapped stream sockets: every JDK inet stream socket is an AF_UNIX socket whose
@@ -300,6 +304,35 @@ public final class FakeNetwork {
         if (h != null && SwrapLog.enabled(SwrapLog.TRACE)) {
             SwrapLog.trace("swrap_close", "fd=" + fdv + " " + h);
         }
+    }
+
+    /**
+     * Unlinks the socket files no open socket is bound to: left by a process killed between
+     * binding a name (autobind, bind) and recording it in the table, or by C processes that
+     * died. Run once at start-up; a name bound meanwhile is live and stays.
+     */
+    public int reclaimStaleNames() throws IOException {
+        List<Path> names = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(map.dir(), "[TUXY]??????")) {
+            for (Path f : files) {
+                if (SocketName.parse(f.getFileName().toString()) != null) {
+                    names.add(f);
+                }
+            }
+        }
+        // read after listing: a name bound before the listing is in the kernel's list by now
+        Set<String> live = LiveSockets.boundNames();
+        int reclaimed = 0;
+        for (Path f : names) {
+            if (live.contains(f.getFileName().toString()) || DualStack.isLiveTwin(f)) {
+                continue;
+            }
+            if (Files.deleteIfExists(f)) {
+                reclaimed++;
+                SwrapLog.debug("swrap_init", "reclaimed stale " + f);
+            }
+        }
+        return reclaimed;
     }
 
     /** Drops this process's references (unlinking names no other process holds): the JVM exits. */

@@ -14,9 +14,12 @@ import java.lang.foreign.MemorySegment;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -59,13 +62,35 @@ public final class SocketTable {
     public static SocketTable open(Path dir, int capacity) throws IOException {
         int pid = (int) ProcessHandle.current().pid();
         SharedTable shared;
+        Path file = dir.resolve(FILE_NAME);
         try {
-            shared = SharedTable.open(dir.resolve(FILE_NAME), layout(capacity), new DeadOwners(dir, pid));
+            shared = SharedTable.open(file, layout(capacity), new DeadOwners(dir, pid));
+        } catch (AccessDeniedException e) {
+            throw new IOException(accessDenied(file, e), e);
         } catch (FileSystemException e) {
             throw new IOException(e.getMessage() + ". Every process of one network must run the same agent"
                     + " version with the same SOCKET_WRAPPER_MAX_SOCKETS (this one: " + capacity + ")", e);
         }
         return new SocketTable(shared, dir, pid);
+    }
+
+    /** Names the file, its mode and owner, and this process's user: what a second user needs to know. */
+    static String accessDenied(Path file, AccessDeniedException e) {
+        String mode;
+        String owner;
+        try {
+            PosixFileAttributes a = Files.readAttributes(file, PosixFileAttributes.class);
+            mode = PosixFilePermissions.toString(a.permissions());
+            owner = a.owner().getName() + ":" + a.group().getName();
+        } catch (IOException statFailed) {
+            Path denied = e.getFile() == null ? file : Path.of(e.getFile());
+            return denied + ": permission denied (" + statFailed.getMessage() + "); this process runs as "
+                    + System.getProperty("user.name") + " and needs to reach and write the socket directory " + file.getParent();
+        }
+        return file + ": permission denied: mode " + mode + ", owner " + owner + "; this process runs as "
+                + System.getProperty("user.name") + " and every process of one network needs read and write"
+                + " access to it: run them as one user, or share a group (umask 002 before the first process"
+                + " creates the table, or chmod g+w " + file + ")";
     }
 
     static Layout layout(int capacity) {
