@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.swrap.selftest.env.ChildProcess;
+import io.swrap.selftest.peers.EchoClient;
+import io.swrap.selftest.peers.EchoServer;
 import io.swrap.selftest.peers.IdentityProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -139,5 +141,53 @@ class IdentityIT {
         List<String> inet = calls.stream().filter(l -> l.contains("AF_INET") && !l.contains("socket(")).toList();
         assertEquals(List.of(), inet, "inet connect/send of the JVM");
         assertFalse(calls.stream().anyMatch(l -> l.contains("htons(53)")), "a DNS packet");
+    }
+
+    /**
+     * Java under the agent and C under socket_wrapper + resolv_wrapper read one hosts file: the C
+     * program resolves the Java server's name with res_query and reaches it; Java resolves the
+     * same name to the same address.
+     */
+    @Test
+    void javaAndCUnderResolvWrapperShareNames() throws Exception {
+        Path resolvWrapper = Path.of("/usr/lib/x86_64-linux-gnu/libresolv_wrapper.so");
+        assumeTrue(Files.isRegularFile(resolvWrapper), "libresolv-wrapper is not installed (scripts/test installs it)");
+        Map<String, String> env = env(11);
+        env.put("RESOLV_WRAPPER_HOSTS", hosts().toString());
+        try (ChildProcess server = ChildProcess.java("server", env, EchoServer.class.getName(), "nio", "127.0.0.11:7400")) {
+            server.expect("LISTENING /127.0.0.11:7400");
+            Map<String, String> cEnv = env(22);
+            cEnv.put("RESOLV_WRAPPER_HOSTS", env.get("RESOLV_WRAPPER_HOSTS"));
+            cEnv.put("LD_PRELOAD", ChildProcess.LIBSOCKET_WRAPPER + ":" + resolvWrapper);
+            Path script = ChildProcess.resource("resolve_connect.py");
+            try (ChildProcess c = ChildProcess.command("c-resolver", cEnv, List.of(ChildProcess.PYTHON, "-u",
+                    script.toString(), "dc1.samba.example", "7400"))) {
+                c.expect("RESOLVED dc1.samba.example 127.0.0.11");
+                c.expect("ECHO hello from python");
+                server.expect("ACCEPTED local=/127.0.0.11:7400 peer=/127.0.0.22:\\d+");
+                c.succeeds();
+            }
+            Map<String, String> javaEnv = env(21);
+            javaEnv.put("RESOLV_WRAPPER_HOSTS", env.get("RESOLV_WRAPPER_HOSTS"));
+            try (ChildProcess java = ChildProcess.java("java-resolver", javaEnv, EchoClient.class.getName(), "nio",
+                    "dc1.samba.example:7400")) {
+                java.expect("CONNECTED local=/127.0.0.21:\\d+ remote=dc1.samba.example/127.0.0.11:7400");
+                java.expect("ECHO hello from \\d+");
+                java.succeeds();
+            }
+        }
+    }
+
+    /** {@code -Djdk.net.hosts.file} would make the JDK skip resolver providers: the agent's resolver still answers. */
+    @Test
+    void jdkHostsFilePropertyDoesNotBypassTheResolver() throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(ChildProcess.JAVA, "-Djdk.net.hosts.file=/etc/hosts"));
+        cmd.addAll(ChildProcess.agentFlags());
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), IdentityProbe.class.getName(), "resolve",
+                "example.com"));
+        try (ChildProcess p = ChildProcess.command("hosts-file-property", env(21), cmd)) {
+            p.expect("UNKNOWN example.com example.com: RESOLV_WRAPPER_HOSTS is not set, .*");
+            p.succeeds();
+        }
     }
 }

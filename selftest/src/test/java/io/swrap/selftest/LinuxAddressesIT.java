@@ -35,6 +35,8 @@ class LinuxAddressesIT {
                         + " address=/127\\.0\\.0\\.20");
                 assertEquals(so.group(1), so.group(2), "same port before and after connect");
                 server.expect("ACCEPTED local=127.0.0.11:7200 peer=127.0.0.20:" + so.group(2));
+                Matcher netty = client.expect("NETTY local=/127\\.0\\.0\\.20:(\\d+)");
+                server.expect("ACCEPTED local=127.0.0.11:7200 peer=127.0.0.20:" + netty.group(1));
                 client.succeeds();
             }
         }

@@ -107,7 +107,7 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     /** A resource of {@code cpeers/} as a file (copied out when it lives in a jar). */
-    static Path resource(String name) throws IOException {
+    public static Path resource(String name) throws IOException {
         URL url = ChildProcess.class.getResource("/cpeers/" + name);
         if (url == null) {
             throw new IllegalStateException("resource /cpeers/" + name + " missing from the class path");

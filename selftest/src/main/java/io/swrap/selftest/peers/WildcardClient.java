@@ -1,5 +1,12 @@
 package io.swrap.selftest.peers;
 
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
@@ -7,11 +14,12 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.channels.SocketChannel;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Clients bound to the wildcard before connecting ({@code 0.0.0.0:0} or {@code [::]:0}): prints
  * the bound and the connected local address of a SocketChannel and a java.net.Socket, each after
- * one echoed line, so the server's view of the peer can be compared.
+ * one echoed line, so the server's view of the peer can be compared, then Netty's NIO channel's.
  */
 public final class WildcardClient {
     public static void main(String[] args) throws Exception {
@@ -31,6 +39,15 @@ public final class WildcardClient {
             echo(s);
             System.out.println("SOCKET bound=" + bound + " local=" + s.getLocalSocketAddress()
                     + " address=" + s.getLocalAddress());
+        }
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            Channel ch = new Bootstrap().group(group).channel(NioSocketChannel.class)
+                    .handler(new ChannelInboundHandlerAdapter()).localAddress(wildcard).connect(server).sync().channel();
+            System.out.println("NETTY local=" + ch.localAddress());
+            ch.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
     }
 
