@@ -11,7 +11,9 @@ import io.swrap.agent.net.UnixSockets;
 import io.swrap.agent.table.SocketTable;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.Set;
@@ -100,6 +102,16 @@ public final class Bootstrap {
         }
         if (network.table().size() != before) {
             throw new IllegalStateException("self-check: closing a wrapped channel did not release it");
+        }
+        // Host identity: the host's own name and interfaces must not show through
+        InetAddress expected = network.addressMap().hostAddress(false, network.addressMap().defaultIface());
+        if (!InetAddress.getLocalHost().equals(expected)) {
+            throw new IllegalStateException("self-check: InetAddress.getLocalHost() is " + InetAddress.getLocalHost()
+                    + ", not the default interface's " + expected.getHostAddress());
+        }
+        if (NetworkInterface.getByInetAddress(expected) == null) {
+            throw new IllegalStateException("self-check: NetworkInterface does not list the default interface "
+                    + expected.getHostAddress());
         }
     }
 
