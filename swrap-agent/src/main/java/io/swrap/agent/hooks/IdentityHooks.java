@@ -24,10 +24,10 @@ public final class IdentityHooks {
     }
 
     /**
-     * Makes {@code resolver} the JVM's resolver at once. The JDK would find an
-     * {@code InetAddressResolverProvider} only on the first lookup, through the looking thread's
-     * context class loader, and never with {@code -Djdk.net.hosts.file}: any of these would let a
-     * lookup reach real DNS, so the field is set here and checked.
+     * Makes {@code resolver} the JVM's resolver at once. The JDK would take an
+     * {@code InetAddressResolverProvider} from the agent jar too, but skips providers under
+     * {@code -Djdk.net.hosts.file} and takes the first of several (an application may bring its
+     * own): either would let a lookup reach real DNS, so the field is set here and checked.
      */
     public static void install(FakeResolver fakeResolver, FakeInterfaces fakeInterfaces) {
         resolver = fakeResolver;
