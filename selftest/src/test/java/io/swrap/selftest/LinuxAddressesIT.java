@@ -104,6 +104,26 @@ class LinuxAddressesIT {
         }
     }
 
+    /** [::]:0 takes a port free for IPv4 too, and IPv4 clients reach it there. */
+    @Test
+    void ipv6WildcardListenerOnAnEphemeralPortIsDualStack() throws Exception {
+        try (ChildProcess server = ChildProcess.java("dual-ephemeral", ChildProcess.net(dir, 11),
+                EchoServer.class.getName(), "nio", "[::]:0")) {
+            Matcher listening = server.expect("LISTENING /\\[0:0:0:0:0:0:0:0\\]:(\\d+)");
+            String port = listening.group(1);
+            try (ChildProcess client = ChildProcess.java("java-v4", ChildProcess.net(dir, 21),
+                    EchoClient.class.getName(), "socket", "127.0.0.11:" + port)) {
+                Matcher c = client.expect("CONNECTED local=/127\\.0\\.0\\.21:(\\d+) remote=/127\\.0\\.0\\.11:" + port + ".*");
+                client.expect("ECHO hello from \\d+");
+                server.expect("ACCEPTED local=/127.0.0.11:" + port + " peer=/127.0.0.21:" + c.group(1) + ".*");
+                client.succeeds();
+            }
+            String hex = String.format("0B%04X", Integer.parseInt(port));
+            assertEquals(List.of("T" + hex, "X" + hex), socketFiles(dir).stream()
+                    .filter(n -> n.startsWith("T0B") || n.startsWith("X0B")).toList());
+        }
+    }
+
     private static List<String> socketFiles(Path dir) throws Exception {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).filter(n -> n.matches("[TUXY][0-9A-F]{6}")).sorted().toList();
