@@ -1,5 +1,5 @@
-# Shared by the scripts: finds JDK 25 (FFM is final only since 22), installs the Debian packages a
-# step needs, and builds the project when its jars are missing or older than the sources.
+# Shared by the scripts: finds JDK 25 (the release the modules are compiled for), installs the
+# Debian packages a step needs, and builds the project when its jars are missing or older than the sources.
 # shellcheck shell=bash
 
 SWRAP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -14,30 +14,33 @@ jdk_feature() {
   sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release"
 }
 
-# Sets JAVA and JAVA_HOME: $JAVA_HOME if it is >= 22, else the newest JDK >= 22 in /usr/lib/jvm.
+# The Java feature release the agent and the server are compiled for (maven.compiler.release).
+REQUIRED_JDK=25
+
+# Sets JAVA and JAVA_HOME: $JAVA_HOME if it is >= $REQUIRED_JDK, else the newest such JDK in /usr/lib/jvm.
 find_jdk() {
   local v best="" bestv=0 d
   if [ -n "${JAVA_HOME:-}" ]; then
     v=$(jdk_feature "$JAVA_HOME")
-    if [ -n "$v" ] && [ "$v" -ge 22 ]; then best=$JAVA_HOME; bestv=$v; fi
+    if [ -n "$v" ] && [ "$v" -ge "$REQUIRED_JDK" ]; then best=$JAVA_HOME; bestv=$v; fi
   fi
   if [ -z "$best" ]; then
     for d in /usr/lib/jvm/*; do
       v=$(jdk_feature "$d")
-      if [ -n "$v" ] && [ "$v" -ge 22 ] && [ "$v" -gt "$bestv" ]; then best=$d; bestv=$v; fi
+      if [ -n "$v" ] && [ "$v" -ge "$REQUIRED_JDK" ] && [ "$v" -gt "$bestv" ]; then best=$d; bestv=$v; fi
     done
   fi
-  [ -n "$best" ] || die "no JDK >= 22 found (JAVA_HOME=${JAVA_HOME:-unset}, /usr/lib/jvm has: $(ls /usr/lib/jvm 2>/dev/null | tr '\n' ' ')); install JDK 25 and set JAVA_HOME"
+  [ -n "$best" ] || die "no JDK >= $REQUIRED_JDK found (JAVA_HOME=${JAVA_HOME:-unset}, /usr/lib/jvm has: $(ls /usr/lib/jvm 2>/dev/null | tr '\n' ' ')); install JDK $REQUIRED_JDK and set JAVA_HOME"
   export JAVA_HOME=$best
   JAVA="$best/bin/java"
 }
 
 # Every Debian package that scripts/selftest or scripts/test runs something from: the C peers
-# (libsocket-wrapper, python3), Samba's clients (smbclient; smbtorture from samba-testsuite), the
+# (libsocket-wrapper, libresolv-wrapper, python3), Samba's clients (smbclient; smbtorture from samba-testsuite), the
 # build (maven), the leak matrix and smbpasswd checks (strace; unshare from util-linux; libsctp1 for
 # the JDK's SCTP channels). Both commands ensure all of them, so either one works first on a fresh machine;
 # selftest's PackagesTest checks every tool path the sources run against this list.
-SWRAP_PACKAGES=(libsocket-wrapper python3 smbclient samba-testsuite maven strace util-linux libsctp1)
+SWRAP_PACKAGES=(libsocket-wrapper libresolv-wrapper python3 smbclient samba-testsuite maven strace util-linux libsctp1)
 
 ensure_project_packages() { ensure_packages "${SWRAP_PACKAGES[@]}"; }
 

@@ -3,13 +3,18 @@ package io.swrap.agent;
 import io.swrap.agent.config.ConfigException;
 import io.swrap.agent.config.SwrapConfig;
 import io.swrap.agent.hooks.HookInstaller;
+import io.swrap.agent.hooks.IdentityHooks;
+import io.swrap.agent.names.FakeResolver;
+import io.swrap.agent.net.FakeInterfaces;
 import io.swrap.agent.net.FakeNetwork;
 import io.swrap.agent.net.UnixDatagrams;
 import io.swrap.agent.net.UnixSockets;
 import io.swrap.agent.table.SocketTable;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
 import java.nio.channels.SocketChannel;
 import java.util.Map;
 import java.util.Set;
@@ -43,7 +48,14 @@ public final class Bootstrap {
         }
         SwrapLog.setLevel(config.debugLevel());
         if (!config.enabled()) {
-            SwrapLog.debug("swrap_init", "SOCKET_WRAPPER_DIR is not set: socket wrapping is off");
+            if (config.requireDir()) {
+                throw fail("SOCKET_WRAPPER_DIR is not set (and SWRAP_REQUIRE_DIR=1 / agent argument"
+                        + " require=1 asks for it): set it to the fake network's socket directory",
+                        new IllegalStateException("SOCKET_WRAPPER_DIR unset"));
+            }
+            System.err.println("swrap-agent: warning: SOCKET_WRAPPER_DIR is not set: this JVM (pid "
+                    + ProcessHandle.current().pid() + ") uses the real network; set it to the fake network's"
+                    + " directory, or SWRAP_REQUIRE_DIR=1 to make this fatal");
             return;
         }
         if (config.pcapFile() != null) {
@@ -60,6 +72,11 @@ public final class Bootstrap {
             if (reclaimed > 0) {
                 SwrapLog.debug("swrap_init", "reclaimed " + reclaimed + " sockets of processes that are gone");
             }
+            // Clear errors: after the records, so names freed with them are not counted twice
+            network.reclaimStaleNames();
+            // Host identity
+            IdentityHooks.install(new FakeResolver(config.identity(), network.addressMap()),
+                    new FakeInterfaces(network.addressMap(), config.identity().interfaces(), config.mtu()));
             HookInstaller.install(inst, network);
             selfCheck(network);
             String hold = System.getProperty(SocketTable.HOLD_LOCK_PROPERTY);
@@ -96,6 +113,16 @@ public final class Bootstrap {
         }
         if (network.table().size() != before) {
             throw new IllegalStateException("self-check: closing a wrapped channel did not release it");
+        }
+        // Host identity: the host's own name and interfaces must not show through
+        InetAddress expected = network.addressMap().hostAddress(false, network.addressMap().defaultIface());
+        if (!InetAddress.getLocalHost().equals(expected)) {
+            throw new IllegalStateException("self-check: InetAddress.getLocalHost() is " + InetAddress.getLocalHost()
+                    + ", not the default interface's " + expected.getHostAddress());
+        }
+        if (NetworkInterface.getByInetAddress(expected) == null) {
+            throw new IllegalStateException("self-check: NetworkInterface does not list the default interface "
+                    + expected.getHostAddress());
         }
     }
 

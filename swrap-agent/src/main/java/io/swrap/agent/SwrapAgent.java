@@ -7,12 +7,16 @@ import java.net.URISyntaxException;
 import java.util.jar.JarFile;
 
 /**
- * The {@code Premain-Class}. It makes sure this jar is on the boot class path (the manifest's
- * {@code Boot-Class-Path} normally did that already) and hands over to {@link Bootstrap} loaded there. When SOCKET_WRAPPER_DIR is
- * unset (and no {@code dir=} argument is given) it does nothing at all, so the JVM behaves exactly
- * as without the agent.
+ * The {@code Premain-Class}, compiled for Java 8 (a separate compiler execution) so that an older
+ * JVM can load it and be told in one line which Java it needs, instead of aborting with an
+ * {@code UnsupportedClassVersionError}. On Java 25 it makes sure this jar is on the boot class
+ * path (the manifest's {@code Boot-Class-Path} normally did that already) and hands over to
+ * {@link Bootstrap} loaded there. Only Java 8 API may be used here.
  */
 public final class SwrapAgent {
+    /** The Java feature release the rest of the agent is compiled for. */
+    static final int REQUIRED_JAVA = 25;
+
     private SwrapAgent() {
     }
 
@@ -25,10 +29,14 @@ public final class SwrapAgent {
     }
 
     private static void start(String agentArgs, Instrumentation inst) {
-        String dir = System.getenv("SOCKET_WRAPPER_DIR");
-        boolean dirArg = agentArgs != null && (agentArgs.startsWith("dir=") || agentArgs.contains(",dir="));
-        if ((dir == null || dir.isEmpty()) && !dirArg) {
-            return;
+        String spec = System.getProperty("java.specification.version", "0");
+        int running = featureRelease(spec);
+        if (running < REQUIRED_JAVA) {
+            System.err.println("swrap-agent: needs Java " + REQUIRED_JAVA + " or later, but this JVM is Java "
+                    + spec + " (" + System.getProperty("java.home") + "); run it with a JDK " + REQUIRED_JAVA
+                    + " java (e.g. JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64)");
+            System.err.flush();
+            Runtime.getRuntime().halt(1);
         }
         try {
             if (SwrapAgent.class.getClassLoader() != null) {
@@ -46,6 +54,17 @@ public final class SwrapAgent {
             System.err.println("swrap-agent: cannot put the agent jar on the boot class path: " + e);
             System.err.flush();
             Runtime.getRuntime().halt(1);
+        }
+    }
+
+    /** "1.8" is 8, "17" is 17; anything unreadable counts as too old. */
+    static int featureRelease(String spec) {
+        String s = spec.startsWith("1.") ? spec.substring(2) : spec;
+        int dot = s.indexOf('.');
+        try {
+            return Integer.parseInt(dot < 0 ? s : s.substring(0, dot));
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 }

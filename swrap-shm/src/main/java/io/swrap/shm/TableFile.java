@@ -26,7 +26,11 @@ import java.nio.file.Path;
  * REPLACE_EXISTING checks-then-renames, which races; an flock during initialisation works only
  * if every attacher takes it too and copes with a creator that died between creating the file
  * and writing its header. A process killed during creation leaves only a
- * {@code .<name>.*.init} file behind, never a half-made table.
+ * {@code .<name>.<pid>.<random>.init} file behind, never a half-made table; the next process that
+ * opens the table deletes those of creators that are gone.
+ *
+ * <p>The file is created with mode 0666 masked by the umask, as C socket_wrapper's socket files
+ * are, so a network shared by several users (a common group, umask 002) works.
  *
  * <p>The file channel is closed once mapped: the mapping keeps the file alive, and the agent
  * should not hold an extra descriptor in the programs it wraps.
@@ -39,7 +43,44 @@ final class TableFile {
     record Mapping(Arena arena, MemorySegment map) {
     }
 
+    private static final String INIT_SUFFIX = ".init";
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private TableFile() {
+    }
+
+    private static String initPrefix(Path path) {
+        return "." + path.getFileName() + ".";
+    }
+
+    /**
+     * Deletes the {@code .<name>.<pid>.<random>.init} files of creators that died half-way. A
+     * file of a live creator, or one whose name carries no pid, is left alone.
+     */
+    static int reclaimStaleInits(Path path) throws IOException {
+        Path dir = path.toAbsolutePath().getParent();
+        String prefix = initPrefix(path);
+        int reclaimed = 0;
+        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir, prefix + "*" + INIT_SUFFIX)) {
+            for (Path f : files) {
+                String middle = f.getFileName().toString();
+                middle = middle.substring(prefix.length(), middle.length() - INIT_SUFFIX.length());
+                int dot = middle.indexOf('.');
+                long pid;
+                try {
+                    pid = Long.parseLong(dot < 0 ? middle : middle.substring(0, dot));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                    continue;
+                }
+                if (Files.deleteIfExists(f)) {
+                    reclaimed++;
+                }
+            }
+        }
+        return reclaimed;
     }
 
     /** Maps the table at {@code path}, creating it first if it does not exist. */
@@ -50,6 +91,7 @@ final class TableFile {
             } catch (NoSuchFileException absent) {
                 // Expected on first use: fall through and create it.
             }
+            reclaimStaleInits(path);
             Mapping created = tryCreate(path, layout);
             if (created != null) {
                 return created;
@@ -90,7 +132,9 @@ final class TableFile {
     /** @return the mapping of the file this call created, or null if another process won */
     private static Mapping tryCreate(Path path, Layout layout) throws IOException {
         Path dir = path.toAbsolutePath().getParent();
-        Path temp = Files.createTempFile(dir, "." + path.getFileName() + ".", ".init");
+        // createTempFile would force mode 0600: a second user could never open the table
+        Path temp = Files.createFile(dir.resolve(initPrefix(path) + ProcessHandle.current().pid() + "."
+                + Long.toUnsignedString(RANDOM.nextLong(), 36) + INIT_SUFFIX));
         Arena arena = Arena.ofShared();
         boolean published = false;
         try {

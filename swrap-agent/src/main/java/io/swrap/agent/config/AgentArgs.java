@@ -8,7 +8,11 @@ import java.util.Set;
 /** Parses {@code key=value,key=value} agent arguments; keys are the env variables' suffixes. */
 final class AgentArgs {
     static final Set<String> KEYS = Set.of(
-            "dir", "default_iface", "ipv4_network", "mtu", "max_sockets", "debuglevel", "pcap_file");
+            "dir", "default_iface", "ipv4_network", "mtu", "max_sockets", "debuglevel", "pcap_file",
+            // Host identity
+            "hostname", "interfaces", "hosts",
+            // Clear errors
+            "require");
 
     private AgentArgs() {
     }

@@ -2,6 +2,8 @@ package io.swrap.agent.config;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -20,6 +22,10 @@ import java.util.Objects;
  * <tr><td>SOCKET_WRAPPER_MAX_SOCKETS</td><td>max_sockets</td><td>65535</td><td>1..262140</td></tr>
  * <tr><td>SOCKET_WRAPPER_DEBUGLEVEL</td><td>debuglevel</td><td>0</td><td>0 (error)..3 (trace)</td></tr>
  * <tr><td>SOCKET_WRAPPER_PCAP_FILE</td><td>pcap_file</td><td>unset</td><td>a file path</td></tr>
+ * <tr><td>SWRAP_HOSTNAME</td><td>hostname</td><td>swrap-X (X: default interface)</td><td>a host name</td></tr>
+ * <tr><td>SWRAP_INTERFACES</td><td>interfaces</td><td>the default interface</td><td>1..64, comma-separated</td></tr>
+ * <tr><td>RESOLV_WRAPPER_HOSTS</td><td>hosts</td><td>unset</td><td>a file in resolv_wrapper's format</td></tr>
+ * <tr><td>SWRAP_REQUIRE_DIR</td><td>require</td><td>0</td><td>0, 1 (1: SOCKET_WRAPPER_DIR unset is fatal)</td></tr>
  * </table>
  *
  * <p>Unlike C, which aborts or silently falls back to a default, an invalid value is a
@@ -40,9 +46,15 @@ public final class SwrapConfig {
     private final int maxSockets;
     private final int debugLevel;
     private final Path pcapFile;
+    // Host identity
+    private final HostIdentity identity;
+    // Clear errors
+    private final boolean requireDir;
 
     private SwrapConfig(Path dir, int defaultIface, Ipv4Network ipv4Network, int mtu,
-                        int maxSockets, int debugLevel, Path pcapFile) {
+                        int maxSockets, int debugLevel, Path pcapFile, HostIdentity identity, boolean requireDir) {
+        this.identity = identity;
+        this.requireDir = requireDir;
         this.dir = dir;
         this.defaultIface = defaultIface;
         this.ipv4Network = ipv4Network;
@@ -116,13 +128,36 @@ public final class SwrapConfig {
         return pcapFile;
     }
 
+    /**
+     * The host the process appears to be: its name, the fake interfaces {@code NetworkInterface}
+     * lists (the default interface first) and the resolv_wrapper hosts file names resolve from.
+     *
+     * @param hostName   what {@code InetAddress.getLocalHost()} is called
+     * @param interfaces the fake interfaces of the process, default interface first
+     * @param hostsFile  resolv_wrapper's hosts file, or null: then only localhost, the host name and
+     *                   literal addresses resolve
+     */
+    public record HostIdentity(String hostName, List<Integer> interfaces, Path hostsFile) {
+    }
+
+    /** Host name, interfaces and hosts file; see {@link HostIdentity}. */
+    public HostIdentity identity() {
+        return identity;
+    }
+
+    /** Whether a JVM under the agent without SOCKET_WRAPPER_DIR must stop rather than warn. */
+    public boolean requireDir() {
+        return requireDir;
+    }
+
     /** Reads the configuration from the environment, with agent arguments taking precedence. */
     public static SwrapConfig load(Map<String, String> env, String agentArgs) {
         Settings s = new Settings(env, AgentArgs.parse(agentArgs));
         int debugLevel = s.intValue("DEBUGLEVEL", 0, 0, 3);
+        boolean requireDir = s.named("SWRAP_REQUIRE_DIR", "require", 0, 0, 1) == 1;
         String dirText = s.string("DIR");
         if (dirText == null || dirText.isEmpty()) {
-            return new SwrapConfig(null, 1, Ipv4Network.LOOPBACK, 1500, 65535, debugLevel, null);
+            return new SwrapConfig(null, 1, Ipv4Network.LOOPBACK, 1500, 65535, debugLevel, null, null, requireDir);
         }
         Path dir = checkDir(s.describe("DIR"), dirText);
         int iface = s.intValue("DEFAULT_IFACE", 1, 1, MAX_INTERFACES);
@@ -131,7 +166,41 @@ public final class SwrapConfig {
         int maxSockets = s.intValue("MAX_SOCKETS", 65535, 1, MAX_SOCKETS_LIMIT);
         String pcap = s.string("PCAP_FILE");
         Path pcapFile = pcap == null || pcap.isEmpty() ? null : Path.of(pcap).toAbsolutePath();
-        return new SwrapConfig(dir, iface, net, mtu, maxSockets, debugLevel, pcapFile);
+        return new SwrapConfig(dir, iface, net, mtu, maxSockets, debugLevel, pcapFile, identity(s, iface),
+                requireDir);
+    }
+
+    // Host identity
+    private static HostIdentity identity(Settings s, int defaultIface) {
+        String name = s.namedString("SWRAP_HOSTNAME", "hostname");
+        if (name == null || name.isEmpty()) {
+            name = "swrap-" + defaultIface;
+        } else if (name.length() > 253 || !name.matches("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?")) {
+            throw new ConfigException(s.describeNamed("SWRAP_HOSTNAME", "hostname") + "=" + name
+                    + " is not a host name (expected: letters, digits, '-' and '.', at most 253 characters)");
+        }
+        List<Integer> interfaces = new ArrayList<>(List.of(defaultIface));
+        String list = s.namedString("SWRAP_INTERFACES", "interfaces");
+        if (list != null && !list.isBlank()) {
+            // agent arguments are comma-separated too: there the list is separated by ':'
+            for (String part : list.split("[,:]")) {
+                int iface = Settings.parseInt(s.describeNamed("SWRAP_INTERFACES", "interfaces"), part, 1,
+                        MAX_INTERFACES);
+                if (!interfaces.contains(iface)) {
+                    interfaces.add(iface);
+                }
+            }
+        }
+        String hosts = s.namedString("RESOLV_WRAPPER_HOSTS", "hosts");
+        Path hostsFile = null;
+        if (hosts != null && !hosts.isEmpty()) {
+            hostsFile = Path.of(hosts).toAbsolutePath();
+            if (!Files.isReadable(hostsFile)) {
+                throw new ConfigException(s.describeNamed("RESOLV_WRAPPER_HOSTS", "hosts") + "=" + hosts
+                        + ": not a readable file (create it, or unset it to resolve only localhost and " + name + ")");
+            }
+        }
+        return new HostIdentity(name, List.copyOf(interfaces), hostsFile);
     }
 
     private static Path checkDir(String name, String value) {
@@ -173,7 +242,7 @@ public final class SwrapConfig {
     public String toString() {
         return "SwrapConfig[dir=" + dir + ", defaultIface=" + defaultIface + ", ipv4Network=" + ipv4Network
                 + ", mtu=" + mtu + ", maxSockets=" + maxSockets + ", debugLevel=" + debugLevel
-                + ", pcapFile=" + pcapFile + "]";
+                + ", pcapFile=" + pcapFile + ", identity=" + identity + ", requireDir=" + requireDir + "]";
     }
 
     /** Looks each setting up in the agent arguments first, then in the environment. */
@@ -195,20 +264,39 @@ public final class SwrapConfig {
             return args.containsKey(argKey) ? "agent argument " + argKey : PREFIX + key;
         }
 
+        /** A setting whose variable is not {@code SOCKET_WRAPPER_*} (resolv_wrapper's, or the agent's own). */
+        String namedString(String envName, String argKey) {
+            String arg = args.get(argKey);
+            return arg != null ? arg : env.get(envName);
+        }
+
+        String describeNamed(String envName, String argKey) {
+            return args.containsKey(argKey) ? "agent argument " + argKey : envName;
+        }
+
+        int named(String envName, String argKey, int dflt, int min, int max) {
+            String value = namedString(envName, argKey);
+            return value == null || value.isEmpty() ? dflt : parseInt(describeNamed(envName, argKey), value, min, max);
+        }
+
         int intValue(String key, int dflt, int min, int max) {
             String value = string(key);
             if (value == null || value.isEmpty()) {
                 return dflt;
             }
+            return parseInt(describe(key), value, min, max);
+        }
+
+        static int parseInt(String name, String value, int min, int max) {
             int n;
             try {
                 n = Integer.parseInt(value.trim());
             } catch (NumberFormatException e) {
-                throw new ConfigException(describe(key) + "=" + value + " is not a number (expected: "
+                throw new ConfigException(name + "=" + value + " is not a number (expected: "
                         + min + ".." + max + ")", e);
             }
             if (n < min || n > max) {
-                throw new ConfigException(describe(key) + "=" + value + " is out of range (expected: "
+                throw new ConfigException(name + "=" + value + " is out of range (expected: "
                         + min + ".." + max + ")");
             }
             return n;

@@ -40,6 +40,10 @@ public final class HookInstaller {
     private static final String DATAGRAM = "sun.nio.ch.DatagramChannelImpl";
     /** A connected DatagramChannel's read and write (and DatagramSocket's, through it). */
     private static final String DATAGRAM_DISPATCHER = "sun.nio.ch.DatagramDispatcher";
+    // Host identity
+    private static final String INET_ADDRESS = "java.net.InetAddress";
+    private static final String NETIF = "java.net.NetworkInterface";
+    private static final Class<?>[] NONE = {};
 
     /** Every hook of the agent. */
     static final List<Hook> HOOKS = List.of(
@@ -101,7 +105,20 @@ public final class HookInstaller {
                 int.class}, IsReachableAdvice.class),
             // Process trees: children of a JVM with C socket_wrapper switched off still inherit the network
             new Hook("java.lang.ProcessBuilder", "start", new Class<?>[] {ProcessBuilder.Redirect[].class},
-                ProcessStartAdvice.class));
+                ProcessStartAdvice.class),
+            // Host identity
+            new Hook(INET_ADDRESS, "getLocalHost", NONE, LocalHostAdvice.class),
+            new Hook(NETIF, "getByName", new Class<?>[] {String.class}, InterfaceByNameAdvice.class),
+            new Hook(NETIF, "getByIndex", new Class<?>[] {int.class}, InterfaceByIndexAdvice.class),
+            new Hook(NETIF, "getByInetAddress", new Class<?>[] {InetAddress.class}, InterfaceByAddressAdvice.class),
+            new Hook(NETIF, "getNetworkInterfaces", NONE, InterfaceListAdvice.class),
+            new Hook(NETIF, "networkInterfaces", NONE, InterfaceStreamAdvice.class),
+            new Hook(NETIF, "isUp", NONE, InterfaceQueryAdvice.class),
+            new Hook(NETIF, "isLoopback", NONE, InterfaceQueryAdvice.class),
+            new Hook(NETIF, "isPointToPoint", NONE, InterfaceQueryAdvice.class),
+            new Hook(NETIF, "supportsMulticast", NONE, InterfaceQueryAdvice.class),
+            new Hook(NETIF, "getMTU", NONE, InterfaceQueryAdvice.class),
+            new Hook(NETIF, "getHardwareAddress", NONE, InterfaceQueryAdvice.class));
 
     private static final String JUNIX = "org.newsclub.net.unix.";
     private static final String ANCILLARY = JUNIX + "AncillaryDataSupport";

@@ -8,12 +8,17 @@ import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.ConnectException;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 /**
  * The semantics of wrapped stream sockets: every JDK inet stream socket is an AF_UNIX socket whose
@@ -92,9 +97,19 @@ public final class FakeNetwork {
             // C names an unbound UDP socket at its first send (autobind), from the destination's family
             return true;
         }
+        boolean dualStack = stream && address instanceof Inet6Address && address.isAnyLocalAddress();
         SocketName name = port == 0
-                ? bindEphemeral(fd, address, stream)
+                ? bindEphemeral(fd, address, stream, dualStack)
                 : bindNamed(fd, map.local(address, port, stream), address, port);
+        if (dualStack) {
+            try {
+                DualStack.link(map.path(name), map.path(DualStack.twin(name)));
+            } catch (IOException e) {
+                // the unix socket stays bound to the IPv6 name: free it, the channel closes on the error
+                Files.deleteIfExists(map.path(name));
+                throw e;
+            }
+        }
         InetSocketAddress local = address.isAnyLocalAddress()
                 ? new InetSocketAddress(address, name.port())
                 : map.inetAddress(name);
@@ -120,10 +135,14 @@ public final class FakeNetwork {
         return name;
     }
 
-    private SocketName bindEphemeral(FileDescriptor fd, InetAddress address, boolean stream) throws IOException {
+    private SocketName bindEphemeral(FileDescriptor fd, InetAddress address, boolean stream, boolean dualStack)
+            throws IOException {
         SocketName base = map.local(address, 1, stream);
         for (int port = EPHEMERAL_FIRST; port <= EPHEMERAL_LAST; port++) {
             SocketName name = new SocketName(base.type(), base.iface(), port);
+            if (dualStack && Files.exists(map.path(DualStack.twin(name)), LinkOption.NOFOLLOW_LINKS)) {
+                continue; // the port must be free for IPv4 too
+            }
             if (tryBindFree(fd, name)) {
                 return name;
             }
@@ -183,6 +202,11 @@ public final class FakeNetwork {
         }
         InetSocketAddress peer = map.inetAddress(dest);
         table.connected(h, peer);
+        InetSocketAddress local = table.localAddress(h);
+        if (local != null && local.getAddress().isAnyLocalAddress()) {
+            // bound to 0.0.0.0 or :: before connect: Linux (and C) report the concrete source address
+            table.localConcrete(h, map.inetAddress(table.boundName(h)));
+        }
         if (SwrapLog.enabled(SwrapLog.DEBUG)) {
             SwrapLog.debug("swrap_connect", "fd=" + fdv + " " + table.localAddress(h) + " -> " + peer);
         }
@@ -272,6 +296,10 @@ public final class FakeNetwork {
             SwrapLog.error("swrap_accept", "fd=" + fdv + ": peer " + (peerPath == null ? "(unnamed)" : peerPath)
                     + " is not a socket_wrapper name; reporting " + peer);
         }
+        if (localName.ipv6() && peerName != null && !peerName.ipv6()) {
+            // an IPv4 client of a dual-stack listener: the JDK reports both ends as IPv4, as on Linux
+            localName = new SocketName(AddressMap.type(false, localName.stream()), localName.iface(), localName.port());
+        }
         InetSocketAddress local = map.inetAddress(localName);
         h = table.adopt(fdv, local, peer);
         if (SwrapLog.enabled(SwrapLog.DEBUG)) {
@@ -293,6 +321,35 @@ public final class FakeNetwork {
         if (h != null && SwrapLog.enabled(SwrapLog.TRACE)) {
             SwrapLog.trace("swrap_close", "fd=" + fdv + " " + h);
         }
+    }
+
+    /**
+     * Unlinks the socket files no open socket is bound to: left by a process killed between
+     * binding a name (autobind, bind) and recording it in the table, or by C processes that
+     * died. Run once at start-up; a name bound meanwhile is live and stays.
+     */
+    public int reclaimStaleNames() throws IOException {
+        List<Path> names = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(map.dir(), "[TUXY]??????")) {
+            for (Path f : files) {
+                if (SocketName.parse(f.getFileName().toString()) != null) {
+                    names.add(f);
+                }
+            }
+        }
+        // read after listing: a name bound before the listing is in the kernel's list by now
+        Set<String> live = LiveSockets.boundNames();
+        int reclaimed = 0;
+        for (Path f : names) {
+            if (live.contains(f.getFileName().toString()) || DualStack.isLiveTwin(f)) {
+                continue;
+            }
+            if (Files.deleteIfExists(f)) {
+                reclaimed++;
+                SwrapLog.debug("swrap_init", "reclaimed stale " + f);
+            }
+        }
+        return reclaimed;
     }
 
     /** Drops this process's references (unlinking names no other process holds): the JVM exits. */

@@ -1,6 +1,7 @@
 package io.swrap.agent.table;
 
 import io.swrap.agent.SwrapLog;
+import io.swrap.agent.net.DualStack;
 import io.swrap.agent.net.LiveSockets;
 import io.swrap.agent.net.SocketName;
 import io.swrap.shm.RecordRepair;
@@ -51,6 +52,7 @@ final class DeadOwners implements RecordRepair {
     private static void unlinkIfStale(Path path) {
         try {
             if (Files.exists(path) && !LiveSockets.isBound(path)) {
+                DualStack.unlinkTwin(path);
                 Files.deleteIfExists(path);
                 SwrapLog.debug("swrap_reclaim", "unlinked " + path);
             }

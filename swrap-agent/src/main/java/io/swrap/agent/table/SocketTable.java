@@ -4,6 +4,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 import io.swrap.agent.SwrapLog;
+import io.swrap.agent.net.DualStack;
 import io.swrap.agent.net.SocketName;
 import io.swrap.shm.Layout;
 import io.swrap.shm.SharedTable;
@@ -13,9 +14,12 @@ import java.lang.foreign.MemorySegment;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -58,13 +62,35 @@ public final class SocketTable {
     public static SocketTable open(Path dir, int capacity) throws IOException {
         int pid = (int) ProcessHandle.current().pid();
         SharedTable shared;
+        Path file = dir.resolve(FILE_NAME);
         try {
-            shared = SharedTable.open(dir.resolve(FILE_NAME), layout(capacity), new DeadOwners(dir, pid));
+            shared = SharedTable.open(file, layout(capacity), new DeadOwners(dir, pid));
+        } catch (AccessDeniedException e) {
+            throw new IOException(accessDenied(file, e), e);
         } catch (FileSystemException e) {
             throw new IOException(e.getMessage() + ". Every process of one network must run the same agent"
                     + " version with the same SOCKET_WRAPPER_MAX_SOCKETS (this one: " + capacity + ")", e);
         }
         return new SocketTable(shared, dir, pid);
+    }
+
+    /** Names the file, its mode and owner, and this process's user: what a second user needs to know. */
+    static String accessDenied(Path file, AccessDeniedException e) {
+        String mode;
+        String owner;
+        try {
+            PosixFileAttributes a = Files.readAttributes(file, PosixFileAttributes.class);
+            mode = PosixFilePermissions.toString(a.permissions());
+            owner = a.owner().getName() + ":" + a.group().getName();
+        } catch (IOException statFailed) {
+            Path denied = e.getFile() == null ? file : Path.of(e.getFile());
+            return denied + ": permission denied (" + statFailed.getMessage() + "); this process runs as "
+                    + System.getProperty("user.name") + " and needs to reach and write the socket directory " + file.getParent();
+        }
+        return file + ": permission denied: mode " + mode + ", owner " + owner + "; this process runs as "
+                + System.getProperty("user.name") + " and every process of one network needs read and write"
+                + " access to it: run them as one user, or share a group (umask 002 before the first process"
+                + " creates the table, or chmod g+w " + file + ")";
     }
 
     static Layout layout(int capacity) {
@@ -187,6 +213,14 @@ public final class SocketTable {
     /** Whether the socket is a datagram (UDP) socket. */
     public boolean datagram(Handle h) {
         return shared.record(h.index).get(JAVA_INT, Records.TYPE) == Records.SOCK_DGRAM;
+    }
+
+    /**
+     * Replaces a wildcard local address by the interface the socket's name is on: Linux reports
+     * the concrete source address of a connected socket (no lock, as {@link #bound}).
+     */
+    public void localConcrete(Handle h, InetSocketAddress local) {
+        Records.setLocal(shared.record(h.index), local);
     }
 
     /** The fake local address; null before bind/connect. */
@@ -361,6 +395,7 @@ public final class SocketTable {
             return;
         }
         Path path = dir.resolve(name.fileName());
+        DualStack.unlinkTwin(path);
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {

@@ -70,4 +70,46 @@ class SwrapConfigTest {
                 () -> SwrapConfig.load(Map.of("SOCKET_WRAPPER_DIR", deep.toString()), null));
         assertTrue(e.getMessage().contains("is too long"), e.getMessage());
     }
+
+    // Host identity
+    @Test
+    void identityDefaultsToTheDefaultInterface() {
+        SwrapConfig c = SwrapConfig.load(Map.of("SOCKET_WRAPPER_DIR", dir.toString(),
+                "SOCKET_WRAPPER_DEFAULT_IFACE", "21"), null);
+        assertEquals(new SwrapConfig.HostIdentity("swrap-21", java.util.List.of(21), null), c.identity());
+    }
+
+    @Test
+    void identitySettingsFromEnvironmentAndArguments() throws Exception {
+        Path hosts = java.nio.file.Files.writeString(dir.resolve("hosts"), "A a.example 127.0.0.11\n");
+        SwrapConfig c = SwrapConfig.load(Map.of("SOCKET_WRAPPER_DIR", dir.toString(),
+                "SOCKET_WRAPPER_DEFAULT_IFACE", "21", "SWRAP_INTERFACES", "11,21,12",
+                "RESOLV_WRAPPER_HOSTS", hosts.toString()), "hostname=c21.samba.example");
+        assertEquals(new SwrapConfig.HostIdentity("c21.samba.example", java.util.List.of(21, 11, 12), hosts),
+                c.identity());
+        SwrapConfig args = SwrapConfig.load(Map.of("SOCKET_WRAPPER_DIR", dir.toString()), "interfaces=3:4");
+        assertEquals(java.util.List.of(1, 3, 4), args.identity().interfaces());
+    }
+
+    @Test
+    void badIdentitySettingsNameTheVariable() {
+        ConfigException name = assertThrows(ConfigException.class, () -> SwrapConfig.load(Map.of(
+                "SOCKET_WRAPPER_DIR", dir.toString(), "SWRAP_HOSTNAME", "bad name"), null));
+        assertTrue(name.getMessage().startsWith("SWRAP_HOSTNAME=bad name is not a host name"), name.getMessage());
+        ConfigException iface = assertThrows(ConfigException.class, () -> SwrapConfig.load(Map.of(
+                "SOCKET_WRAPPER_DIR", dir.toString(), "SWRAP_INTERFACES", "11,65"), null));
+        assertTrue(iface.getMessage().startsWith("SWRAP_INTERFACES=65 is out of range (expected: 1..64)"),
+                iface.getMessage());
+        ConfigException hosts = assertThrows(ConfigException.class, () -> SwrapConfig.load(Map.of(
+                "SOCKET_WRAPPER_DIR", dir.toString(), "RESOLV_WRAPPER_HOSTS", dir.resolve("none").toString()), null));
+        assertTrue(hosts.getMessage().contains("not a readable file"), hosts.getMessage());
+    }
+
+    // Clear errors
+    @Test
+    void requireDirIsReadWhileWrappingIsOff() {
+        assertTrue(SwrapConfig.load(Map.of("SWRAP_REQUIRE_DIR", "1"), null).requireDir());
+        assertTrue(SwrapConfig.load(Map.of(), "require=1").requireDir());
+        assertFalse(SwrapConfig.load(Map.of(), null).requireDir());
+    }
 }

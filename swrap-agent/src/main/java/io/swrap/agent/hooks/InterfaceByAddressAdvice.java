@@ -1,0 +1,25 @@
+package io.swrap.agent.hooks;
+
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.util.Optional;
+import net.bytebuddy.asm.Advice;
+
+/** {@code NetworkInterface.getByAddress}: the fake interfaces only. */
+public final class InterfaceByAddressAdvice {
+    private InterfaceByAddressAdvice() {
+    }
+
+    @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+    static Optional<NetworkInterface> enter(@Advice.Argument(0) InetAddress key) {
+        return IdentityHooks.byAddress(key);
+    }
+
+    @Advice.OnMethodExit
+    static void exit(@Advice.Enter Optional<NetworkInterface> fake,
+                     @Advice.Return(readOnly = false) NetworkInterface result) {
+        if (fake != null) {
+            result = fake.orElse(null);
+        }
+    }
+}
