@@ -3,7 +3,6 @@ package io.swrap.selftest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.swrap.selftest.env.ChildProcess;
 import io.swrap.selftest.peers.EchoClient;
@@ -120,7 +119,7 @@ class IdentityIT {
     /** The system calls of the whole JVM under strace: no inet connect or send, to port 53 or anywhere. */
     @Test
     void unknownNamesSendNoPacket() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/strace")), "strace is not installed");
+        assertTrue(Files.isExecutable(Path.of("/usr/bin/strace")), "strace is missing: scripts/test installs it");
         Map<String, String> env = env(21);
         env.put("RESOLV_WRAPPER_HOSTS", hosts().toString());
         Path trace = dir.resolve("strace.out");
@@ -151,7 +150,7 @@ class IdentityIT {
     @Test
     void javaAndCUnderResolvWrapperShareNames() throws Exception {
         Path resolvWrapper = Path.of("/usr/lib/x86_64-linux-gnu/libresolv_wrapper.so");
-        assumeTrue(Files.isRegularFile(resolvWrapper), "libresolv-wrapper is not installed (scripts/test installs it)");
+        assertTrue(Files.isRegularFile(resolvWrapper), resolvWrapper + " is missing: scripts/test installs libresolv-wrapper");
         Map<String, String> env = env(11);
         env.put("RESOLV_WRAPPER_HOSTS", hosts().toString());
         try (ChildProcess server = ChildProcess.java("server", env, EchoServer.class.getName(), "nio", "127.0.0.11:7400")) {

@@ -32,7 +32,7 @@ class StartupErrorsIT {
     @Test
     void olderJavaIsToldWhichJavaTheAgentNeeds() throws Exception {
         Path java17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64/bin/java");
-        assumeTrue(Files.isExecutable(java17), "no JDK 17 on this machine");
+        assertTrue(Files.isExecutable(java17), java17 + " is missing: scripts/test installs openjdk-17-jre-headless");
         try (ChildProcess p = ChildProcess.command("java17", env(21), List.of(java17.toString(),
                 "-javaagent:" + ChildProcess.agentJar(), "-version"))) {
             assertEquals(1, p.waitFor());
@@ -61,7 +61,7 @@ class StartupErrorsIT {
     /** A second user gets the table's file, mode and owner named, not "incompatible table". */
     @Test
     void secondUserWithoutAccessToTheTableIsToldFileAndMode() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run a child as nobody");
+        assertEquals("root", System.getProperty("user.name"), "the suites run as root (CI does): this test runs a child as nobody");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Map<String, String> env = env(11);
         Path net = dir.resolve("net");
