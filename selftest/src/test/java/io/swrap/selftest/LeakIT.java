@@ -120,6 +120,29 @@ class LeakIT {
         assertTrue(leaks.stream().anyMatch(l -> l.contains("htons(7009)")), "io_uring made no inet bind: " + leaks);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"java", "sh"})
+    void grpcUnderSwrapRunMakesNoRealInetCall(String launcher) throws Exception {
+        // what the issue saw leak: gRPC under swrap-run, started directly or by a shell launcher (under LD_PRELOAD)
+        Path trace = dir.resolve("trace");
+        String swrapRun = Path.of("..", "scripts", "swrap-run").toAbsolutePath().normalize().toString();
+        List<String> cmd = new ArrayList<>(List.of("unshare", "-n", "strace", "-f", "-qq", "-s", "32", "-o",
+                trace.toString(), "-e", "trace=" + SYSCALLS, swrapRun, "--dir", dir.toString(), "--iface", "21",
+                "--debug", "1", "--"));
+        String cp = System.getProperty("java.class.path");
+        cmd.addAll(launcher.equals("sh")
+                ? List.of("sh", "-c", "java -cp \"$0\" " + LeakProbe.class.getName() + " grpc", cp)
+                : List.of("java", "-cp", cp, LeakProbe.class.getName(), "grpc"));
+        try (ChildProcess p = ChildProcess.command("swrap-run " + launcher + " grpc",
+                java.util.Map.of("SWRAP_NO_BUILD", "1"), cmd)) {
+            p.expect("RESULT grpc ok local=/127\\.0\\.0\\.21:(\\d+) PEER /127\\.0\\.0\\.21:\\1 leak");
+            p.succeeds();
+            assertTrue(p.stderr().contains("swrap_native_transport: io.grpc.netty.shaded.io.netty.channel.epoll.Epoll"),
+                    p.stderr());
+        }
+        assertNoInetCalls("swrap-run -- " + launcher + " … grpc", trace);
+    }
+
     /** The program under strace in an empty network namespace, with or without the agent. */
     private ChildProcess traced(String program, Path trace, boolean agent) throws IOException {
         List<String> cmd = new ArrayList<>(List.of("unshare", "-n", "strace", "-f", "-qq", "-s", "32",
