@@ -126,6 +126,15 @@ class ProtocolBoundsIT extends SmbServerSuite {
     }
 
     @Test
+    void locksPerFileAreCapped() throws Exception {
+        var r = probe(env, NICS[2], "lockFill").get("lockFill");
+        assertEquals("16384", r.get("granted"), "ByteRangeLocks.MAX_LOCKS_PER_FILE: " + r);
+        assertEquals("0xc000009a", r.get("refusal"), "STATUS_INSUFFICIENT_RESOURCES beyond: " + r);
+        assertEquals("true", r.get("alive"), r.toString());
+        System.out.println("lockFill " + r); // the slowest request's time, for the README (no timing assertion)
+    }
+
+    @Test
     void blockingLocksPerHandleAreBoundedAndAllCompletedByClose() throws Exception {
         var r = probe(env, NICS[1], "pendingLocks:20").get("pendingLocks:20");
         assertEquals("16", r.get("pending"), "blocking LOCKs waiting on one handle: " + r);

@@ -59,6 +59,7 @@ public final class BoundsProbe {
                 case "messageIdBeyondWindow" -> messageId(s, s.nextMessageId() + 100_000);
                 case "openFiles" -> openFiles(s, Integer.parseInt(f[1]));
                 case "notifies" -> notifies(s, Integer.parseInt(f[1]));
+                case "lockFill" -> lockFill(s);
                 case "pendingLocks" -> pendingLocks(s, Integer.parseInt(f[1]));
                 case "lockElements" -> lockElements(s, Integer.parseInt(f[1]));
                 case "echoChain" -> echoChain(s, Integer.parseInt(f[1]));
@@ -228,6 +229,31 @@ public final class BoundsProbe {
     private static byte[] lockBody(byte[] fid, int flags) {
         return RawSession.body(48).putShort((short) 48).putShort((short) 1).putInt(0).put(fid).putLong(0).putLong(10)
                 .putInt(flags).putInt(0).array();
+    }
+
+    /**
+     * Fills one file with byte-range locks, 1024 per LOCK request, until the server refuses: prints how many
+     * were granted, the slowest request and the refusal's status.
+     */
+    private static String lockFill(RawSession s) throws IOException {
+        byte[] fid = s.create("lockfill.bin", GENERIC_ALL, FILE_OPEN_IF, 0);
+        int granted = 0;
+        long slowest = 0;
+        int status = 0;
+        for (int req = 0; req < 40 && status == 0; req++) {
+            ByteBuffer b = RawSession.body(24 + 24 * 1024).putShort((short) 48).putShort((short) 1024).putInt(0).put(fid);
+            for (int i = 0; i < 1024; i++) {
+                b.putLong((granted + i) * 2L).putLong(1).putInt(0x12).putInt(0);
+            }
+            long t0 = System.nanoTime();
+            status = s.call(Smb2Command.LOCK, b.array()).status();
+            slowest = Math.max(slowest, (System.nanoTime() - t0) / 1_000_000);
+            if (status == 0) {
+                granted += 1024;
+            }
+        }
+        s.closeFile(fid);
+        return "granted=" + granted + " refusal=" + hex(status) + " slowestMs=" + slowest + " alive=" + s.echo();
     }
 
     /** One LOCK request with {@code n} non-overlapping exclusive FAIL_IMMEDIATELY elements. */
