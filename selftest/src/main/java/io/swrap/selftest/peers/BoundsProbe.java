@@ -151,6 +151,7 @@ public final class BoundsProbe {
         byte[] dir = s.create("watched", FILE_LIST_DIRECTORY, FILE_OPEN, FILE_DIRECTORY_FILE);
         int pending = 0;
         int refused = 0;
+        long firstPending = -1;
         for (int i = 0; i < n; i++) {
             byte[] m = s.message(Smb2Command.CHANGE_NOTIFY, RawSession.body(32).putShort((short) 32).putShort((short) 0)
                     .putInt(4096).put(dir).putInt(0x17).putInt(0).array());
@@ -158,10 +159,18 @@ public final class BoundsProbe {
             Message r = s.read();
             if (r.interim()) {
                 pending++;
+                firstPending = firstPending < 0 ? r.messageId() : firstPending;
             } else if (r.status() != NtStatus.SUCCESS) {
                 refused++;
             }
         }
+        // CANCEL (sync form: the MessageId of the request it cancels, no credit) completes that one only
+        byte[] cancel = s.template(Smb2Command.CANCEL, RawSession.body(4).putShort((short) 4).array());
+        ByteBuffer.wrap(cancel).order(ByteOrder.LITTLE_ENDIAN).putLong(24, firstPending).putShort(6, (short) 0);
+        s.sendFrame(cancel);
+        Message c = s.read();
+        boolean cancelled = c.messageId() == firstPending && c.status() == 0xC0000120;
+        pending -= cancelled ? 1 : 0;
         byte[] close = s.message(Smb2Command.CLOSE, RawSession.body(24).putShort((short) 24).putShort((short) 0)
                 .putInt(0).put(dir).array());
         long closeId = ByteBuffer.wrap(close).order(ByteOrder.LITTLE_ENDIAN).getLong(24);
@@ -181,7 +190,8 @@ public final class BoundsProbe {
                 closed = true;
             }
         }
-        return "pending=" + pending + " refused=" + refused + " cleanup=" + cleanup + " alive=" + s.echo();
+        return "pending=" + pending + " refused=" + refused + " cancelled=" + cancelled + " cleanup=" + cleanup + " alive="
+                + s.echo();
     }
 
     /**
