@@ -31,7 +31,7 @@ class MutationFuzzIT extends SmbServerSuite {
     private static final int CLIENT = 25;
     private static final int CASES = Integer.getInteger("smb.fuzz.cases", 10_000);
     private static final long SEED = Long.getLong("smb.fuzz.seed", 20261201L);
-    private static final int WORKERS = 4;
+    private static final int WORKERS = 5;
     private static final int BUDGET_SECONDS = 240;
     private static final int FD_SLACK = 4;
     private static final int THREAD_SLACK = 6;

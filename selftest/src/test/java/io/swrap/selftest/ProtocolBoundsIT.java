@@ -119,10 +119,20 @@ class ProtocolBoundsIT extends SmbServerSuite {
     @Test
     void changeNotifiesPerHandleAreBoundedAndAllCompletedByClose() throws Exception {
         var r = probe(env, NICS[0], "notifies:20").get("notifies:20");
-        assertEquals("16", r.get("pending"), "CHANGE_NOTIFYs waiting on one handle: " + r);
+        assertEquals("15", r.get("pending"), "CHANGE_NOTIFYs waiting on one handle (16, one canceled): " + r);
         assertEquals("4", r.get("refused"), r.toString());
+        assertEquals("true", r.get("cancelled"), "CANCEL completes the request it names: " + r);
         assertEquals(r.get("pending"), r.get("cleanup"), "every waiting CHANGE_NOTIFY completes at CLOSE: " + r);
         assertEquals("true", r.get("alive"), r.toString());
+    }
+
+    @Test
+    void locksPerFileAreCapped() throws Exception {
+        var r = probe(env, NICS[2], "lockFill").get("lockFill");
+        assertEquals("16384", r.get("granted"), "ByteRangeLocks.MAX_LOCKS_PER_FILE: " + r);
+        assertEquals("0xc000009a", r.get("refusal"), "STATUS_INSUFFICIENT_RESOURCES beyond: " + r);
+        assertEquals("true", r.get("alive"), r.toString());
+        System.out.println("lockFill " + r); // the slowest request's time, for the README (no timing assertion)
     }
 
     @Test

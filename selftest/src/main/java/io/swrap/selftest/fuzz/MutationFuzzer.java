@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * Bounded mutation fuzzer of the SMB server:
  * {@code MutationFuzzer HOST:PORT SHARE USER PASSWORD SEED CASES WORKERS BUDGET_SECONDS}. Case i is decided
  * by {@code SplittableRandom(SEED, i)} alone: which valid request ({@link PduTemplates}) and which mutation
- * ({@link Mutator}). WORKERS connections each hold a real session (worker 0 signs, the others do not, so
- * that the handlers see most mutations) and take every WORKERS-th case; NEGOTIATE and SESSION_SETUP cases
+ * ({@link Mutator}). WORKERS connections each hold a real session (workers 0 and 1 sign, with 2.1 and 3.0.2;
+ * the others do not, so that the handlers see most mutations) and take every WORKERS-th case; NEGOTIATE and SESSION_SETUP cases
  * run on new connections. After each case an ECHO must be answered, or the connection must have been closed
  * by the server (then the worker logs on again). The server not answering, or refusing a new connection,
  * stops the run with {@code FUZZ BROKEN seed=... case=... template=... mutation=... bytes=HEX cause=...};
@@ -105,7 +105,10 @@ public final class MutationFuzzer {
         String lastTemplate = "";
 
         Conn(int worker, int n) throws IOException {
-            s = RawSession.open(server, user, password, share, Smb2Dialect.SMB2_10, worker == 0, TIMEOUT_MS);
+            // worker 0 signs with 2.1 (HMAC-SHA256), worker 1 with 3.0.2 (AES-CMAC); the others do not sign,
+            // odd ones on 3.0.2, even ones on 2.1
+            s = RawSession.open(server, user, password, share, worker % 2 == 1 ? Smb2Dialect.SMB3_02
+                    : Smb2Dialect.SMB2_10, worker < 2, TIMEOUT_MS);
             t = new PduTemplates(s, "fuzz-w" + worker + "-" + n, server.getAddress().getHostAddress());
             s.onOther(m -> count(lastTemplate, m.status()));
         }

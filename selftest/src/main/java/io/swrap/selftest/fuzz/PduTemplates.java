@@ -55,8 +55,11 @@ public final class PduTemplates {
             sign(p.bytes(), p.members(), p.bytes().length);
             s.sendFrame(p.bytes());
             RawSession.Message resp = s.await(ByteBuffer.wrap(p.bytes()).order(ByteOrder.LITTLE_ENDIAN).getLong(24));
-            // a state-dependent refusal (a lock still held by a closing connection) is fine; a malformed one not
-            if (resp.status() == NtStatus.INVALID_PARAMETER || resp.status() == NtStatus.INTERNAL_ERROR) {
+            // every template succeeds, signed or not; LOCK may find its range still held by the worker's previous
+            // connection while the server closes it
+            boolean ok = resp.status() == NtStatus.SUCCESS
+                    || (n.equals("LOCK") && resp.status() == NtStatus.LOCK_NOT_GRANTED);
+            if (!ok) {
                 throw new IOException("unmutated " + n + " template refused: " + resp);
             }
             if (!s.echo()) {

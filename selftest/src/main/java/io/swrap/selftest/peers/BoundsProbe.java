@@ -59,6 +59,7 @@ public final class BoundsProbe {
                 case "messageIdBeyondWindow" -> messageId(s, s.nextMessageId() + 100_000);
                 case "openFiles" -> openFiles(s, Integer.parseInt(f[1]));
                 case "notifies" -> notifies(s, Integer.parseInt(f[1]));
+                case "lockFill" -> lockFill(s);
                 case "pendingLocks" -> pendingLocks(s, Integer.parseInt(f[1]));
                 case "lockElements" -> lockElements(s, Integer.parseInt(f[1]));
                 case "echoChain" -> echoChain(s, Integer.parseInt(f[1]));
@@ -150,6 +151,7 @@ public final class BoundsProbe {
         byte[] dir = s.create("watched", FILE_LIST_DIRECTORY, FILE_OPEN, FILE_DIRECTORY_FILE);
         int pending = 0;
         int refused = 0;
+        long firstPending = -1;
         for (int i = 0; i < n; i++) {
             byte[] m = s.message(Smb2Command.CHANGE_NOTIFY, RawSession.body(32).putShort((short) 32).putShort((short) 0)
                     .putInt(4096).put(dir).putInt(0x17).putInt(0).array());
@@ -157,10 +159,18 @@ public final class BoundsProbe {
             Message r = s.read();
             if (r.interim()) {
                 pending++;
+                firstPending = firstPending < 0 ? r.messageId() : firstPending;
             } else if (r.status() != NtStatus.SUCCESS) {
                 refused++;
             }
         }
+        // CANCEL (sync form: the MessageId of the request it cancels, no credit) completes that one only
+        byte[] cancel = s.template(Smb2Command.CANCEL, RawSession.body(4).putShort((short) 4).array());
+        ByteBuffer.wrap(cancel).order(ByteOrder.LITTLE_ENDIAN).putLong(24, firstPending).putShort(6, (short) 0);
+        s.sendFrame(cancel);
+        Message c = s.read();
+        boolean cancelled = c.messageId() == firstPending && c.status() == 0xC0000120;
+        pending -= cancelled ? 1 : 0;
         byte[] close = s.message(Smb2Command.CLOSE, RawSession.body(24).putShort((short) 24).putShort((short) 0)
                 .putInt(0).put(dir).array());
         long closeId = ByteBuffer.wrap(close).order(ByteOrder.LITTLE_ENDIAN).getLong(24);
@@ -180,7 +190,8 @@ public final class BoundsProbe {
                 closed = true;
             }
         }
-        return "pending=" + pending + " refused=" + refused + " cleanup=" + cleanup + " alive=" + s.echo();
+        return "pending=" + pending + " refused=" + refused + " cancelled=" + cancelled + " cleanup=" + cleanup + " alive="
+                + s.echo();
     }
 
     /**
@@ -228,6 +239,31 @@ public final class BoundsProbe {
     private static byte[] lockBody(byte[] fid, int flags) {
         return RawSession.body(48).putShort((short) 48).putShort((short) 1).putInt(0).put(fid).putLong(0).putLong(10)
                 .putInt(flags).putInt(0).array();
+    }
+
+    /**
+     * Fills one file with byte-range locks, 1024 per LOCK request, until the server refuses: prints how many
+     * were granted, the slowest request and the refusal's status.
+     */
+    private static String lockFill(RawSession s) throws IOException {
+        byte[] fid = s.create("lockfill.bin", GENERIC_ALL, FILE_OPEN_IF, 0);
+        int granted = 0;
+        long slowest = 0;
+        int status = 0;
+        for (int req = 0; req < 40 && status == 0; req++) {
+            ByteBuffer b = RawSession.body(24 + 24 * 1024).putShort((short) 48).putShort((short) 1024).putInt(0).put(fid);
+            for (int i = 0; i < 1024; i++) {
+                b.putLong((granted + i) * 2L).putLong(1).putInt(0x12).putInt(0);
+            }
+            long t0 = System.nanoTime();
+            status = s.call(Smb2Command.LOCK, b.array()).status();
+            slowest = Math.max(slowest, (System.nanoTime() - t0) / 1_000_000);
+            if (status == 0) {
+                granted += 1024;
+            }
+        }
+        s.closeFile(fid);
+        return "granted=" + granted + " refusal=" + hex(status) + " slowestMs=" + slowest + " alive=" + s.echo();
     }
 
     /** One LOCK request with {@code n} non-overlapping exclusive FAIL_IMMEDIATELY elements. */

@@ -5,6 +5,7 @@ import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2Command;
 import io.swrap.smb.smb2.codec.Smb2Dialect;
 import io.swrap.smb.smb2.codec.Smb2Header;
+import io.swrap.smb.smb2.crypto.Smb2Kdf;
 import io.swrap.smb.smb2.crypto.Smb2Signer;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -23,10 +24,10 @@ import java.util.Arrays;
 
 /**
  * A blocking, byte-level SMB2 client for tests that send what a well-behaved client never would: one TCP
- * connection on which it negotiates a single dialect (2.1 by default, no preauth hash) and sets up a real
+ * connection on which it negotiates a single dialect (up to 3.0.2: no preauth hash) and sets up a real
  * NTLMv2 session, then sends messages built or mutated by the caller, with MessageIds from the window the
- * server granted. Signing (2.1: HMAC-SHA256 with the session key) is optional; without it the server's
- * handlers see every request. Reads are bounded by a timeout; a closed connection is an {@link EOFException}.
+ * server granted. Signing (2.x: HMAC-SHA256 with the session key, 3.0.x: AES-CMAC with the derived key) is
+ * optional; without it the server's handlers see every request. Reads are bounded by a timeout; a closed connection is an {@link EOFException}.
  */
 public final class RawSession implements Closeable {
     /** Credits asked for in every request: enough for a burst of requests between reads. */
@@ -102,7 +103,7 @@ public final class RawSession implements Closeable {
         RawSession r = connect(server, timeoutMillis);
         try {
             r.ok(r.call(Smb2Command.NEGOTIATE, negotiateBody(dialect)), "NEGOTIATE");
-            r.logon(user, password, sign);
+            r.logon(user, password, sign, dialect);
             byte[] path = ("\\\\" + server.getAddress().getHostAddress() + "\\" + share).getBytes(StandardCharsets.UTF_16LE);
             ByteBuffer b = body(8 + path.length).putShort((short) 9).putShort((short) 0)
                     .putShort((short) (64 + 8)).putShort((short) path.length).put(path);
@@ -151,7 +152,11 @@ public final class RawSession implements Closeable {
     }
 
     /** SPNEGO/NTLMv2 over two SESSION_SETUP rounds (as {@link Session#setup}, without key checks). */
-    private void logon(String user, String password, boolean signed) throws IOException {
+    private void logon(String user, String password, boolean signed, int dialect) throws IOException {
+        if (signed && dialect > Smb2Dialect.SMB3_02) {
+            throw new IllegalArgumentException("signing with " + Smb2Dialect.name(dialect) + ": this client signs 2.x"
+                    + " and 3.0/3.0.2 only (3.1.1 needs the preauth hash)");
+        }
         SpnegoClient spnego = new SpnegoClient(new NtlmClient(user, password, "WORKGROUP"));
         Message m = call(Smb2Command.SESSION_SETUP, sessionSetupBody(spnego.initialToken(), signed));
         if (m.status() != NtStatus.MORE_PROCESSING_REQUIRED) {
@@ -161,7 +166,11 @@ public final class RawSession implements Closeable {
         m = ok(call(Smb2Command.SESSION_SETUP, sessionSetupBody(spnego.responseToken(securityBuffer(m)), signed)),
                 "SESSION_SETUP round 2");
         if (signed) {
-            signer = Smb2Signer.create(Smb2Signer.HMAC_SHA256, spnego.sessionKey());
+            // 3.2.5.3.1: 2.x signs with the session key (HMAC-SHA256), 3.0/3.0.2 with a derived key (AES-CMAC)
+            byte[] key = Arrays.copyOf(spnego.sessionKey(), 16);
+            signer = dialect < Smb2Dialect.SMB3_00 ? Smb2Signer.create(Smb2Signer.HMAC_SHA256, key)
+                    : Smb2Signer.create(Smb2Signer.AES_CMAC, Smb2Kdf.derive(key, Smb2Kdf.LABEL_30_SIGN,
+                            Smb2Kdf.CONTEXT_30_SIGN, 128));
             sign = true;
         }
     }
