@@ -65,7 +65,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             }
             if (!admission.tryReserve(len)) {
                 throw refuse(in, new TooLongFrameException("frame of " + len + " bytes does not fit the "
-                        + l.maxBufferedBytes() + " bytes all connections may be receiving (smbserver:max buffered bytes)"));
+                        + l.maxBufferedBytes() + " bytes all connections may be receiving"
+                        + " (smbserver:max buffered bytes)"));
             }
             reserved = len;
             length = len;
