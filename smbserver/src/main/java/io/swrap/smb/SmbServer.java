@@ -8,10 +8,10 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.LengthFieldPrepender;
 import io.swrap.smb.config.InterfaceSpec;
 import io.swrap.smb.config.SmbConfig;
@@ -39,7 +39,8 @@ import java.util.logging.Logger;
  * transport (NIO rather than epoll so that a -javaagent wrapping JDK sockets sees it) and builds each
  * connection's pipeline, in order:
  * <pre>
- * guard (timeouts, back-pressure) → frame (direct TCP, [MS-SMB2] 2.1, bounded) → transform (decrypt/encrypt) → compound (split) → encoder (out)
+ * guard (timeouts, back-pressure) → frame (direct TCP, [MS-SMB2] 2.1, bounded)
+ *   → transform (decrypt/encrypt) → compound (split) → encoder (out)
  *   → signature (verify) → credits → client (at NEGOTIATE: join the ClientGuid's event loop) → dispatch
  *   → one handler per command
  * </pre>

@@ -83,7 +83,7 @@ public final class SmbConfParser {
             String key = normalizeKey(line.substring(0, eq));
             String value = line.substring(eq + 1).strip();
             if (section.equals("global")) {
-                checkKey(key, lineNo, GLOBAL_KEYS);
+                checkKey(key, lineNo, ALL_GLOBAL_KEYS);
                 global.put(key, value);
                 globalLines.put(key, lineNo);
             } else {
@@ -94,13 +94,14 @@ public final class SmbConfParser {
         }
     }
 
-    private static final List<String> GLOBAL_KEYS = Stream.concat(Stream.of("interfaces", "smbports", "serversigning", "smbencrypt",
+    private static final List<String> GLOBAL_KEYS = List.of("interfaces", "smbports", "serversigning", "smbencrypt",
             "serverminprotocol", "servermaxprotocol", "smbpasswdfile", "netbiosname", "workgroup",
             "servermultichannelsupport", "smb2leases", "smb2disableoplockbreakretry", "smbd:fsctl_smbtorture",
             "smbserver:breakacktimeout",
             // request limits
-            "maxopenfiles"),
-            // connection limits
+            "maxopenfiles");
+    // connection limits: their keys join the global ones
+    private static final List<String> ALL_GLOBAL_KEYS = Stream.concat(GLOBAL_KEYS.stream(),
             ConnectionLimits.KEYS.stream()).toList();
     private static final List<String> SHARE_KEYS = List.of("path", "readonly", "writeable", "writable", "smbencrypt");
 

@@ -12,7 +12,8 @@ import java.util.logging.Logger;
  * A connection's timers and back-pressure, right after the pipeline's head:
  * <ul>
  *   <li>{@code smbserver:pre-auth timeout}: closed if no session of it has logged on by then;</li>
- *   <li>{@code deadtime}: closed when it sent nothing for that long while it has no open file;</li>
+ *   <li>{@code deadtime}: closed when it sent nothing for a whole period of that length (checked once per
+ *       period, so after one to two of them) while it has no open file;</li>
  *   <li>{@code smbserver:max unsent bytes}: while the replies waiting for the peer are above it (the
  *       channel is not writable), the connection is not read, so a peer that never reads its replies
  *       cannot make the server queue them without end; reading resumes once they drained to half.</li>
@@ -24,7 +25,8 @@ public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
 
     private final Connection conn;
     private final ConnectionLimits limits;
-    private long lastRead = System.nanoTime();
+    /** Whether the peer sent anything since the last deadtime check. */
+    private boolean readSinceCheck;
 
     public ConnectionGuard(Connection conn) {
         this.conn = conn;
@@ -36,13 +38,13 @@ public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         Channel ch = ctx.channel();
         ch.eventLoop().schedule(() -> onLoop(ch, this::checkLogon), limits.preauthTimeout().toNanos(),
                 TimeUnit.NANOSECONDS);
-        scheduleDeadtime(ch, limits.deadtime().toNanos());
+        scheduleDeadtime(ch);
         super.channelActive(ctx);
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        lastRead = System.nanoTime();
+        readSinceCheck = true;
         super.channelRead(ctx, msg);
     }
 
@@ -79,18 +81,19 @@ public final class ConnectionGuard extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void scheduleDeadtime(Channel ch, long delayNanos) {
+    /** A check every {@code deadtime}: a connection silent for one whole period is closed (after 1 to 2 of them). */
+    private void scheduleDeadtime(Channel ch) {
         if (limits.deadtime().isZero()) {
             return;
         }
-        ch.eventLoop().schedule(() -> onLoop(ch, this::checkDeadtime), delayNanos, TimeUnit.NANOSECONDS);
+        ch.eventLoop().schedule(() -> onLoop(ch, this::checkDeadtime), limits.deadtime().toNanos(),
+                TimeUnit.NANOSECONDS);
     }
 
     private void checkDeadtime(Channel ch) {
-        long deadtime = limits.deadtime().toNanos();
-        long idle = System.nanoTime() - lastRead;
-        if (idle < deadtime || conn.hasOpenFiles()) {
-            scheduleDeadtime(ch, idle < deadtime ? deadtime - idle : deadtime);
+        if (readSinceCheck || conn.hasOpenFiles()) {
+            readSinceCheck = false;
+            scheduleDeadtime(ch);
             return;
         }
         LOG.info("closing connection from " + ch.remoteAddress() + ": idle for " + limits.deadtime().toMinutes()

@@ -17,12 +17,13 @@ import java.util.List;
  * connection has a logged-on session and {@code smbserver:max frame} after, and it is reserved from the
  * server's {@code smbserver:max buffered bytes} until the frame is complete. A frame that does not fit
  * closes the connection. Before logon the partial frame is kept in one buffer; after, as a composite of
- * at most {@link #MAX_COMPONENTS} read buffers (large WRITEs are handed on without copying, yet a peer
- * trickling bytes cannot pin one read buffer per byte).
+ * the read buffers, so that large WRITEs are handed on without copying. Each small read still comes in a
+ * buffer of its own (at least 512 bytes, the receive allocator's minimum): past {@link #MAX_COMPONENTS}
+ * of them the composite is copied into one, so a peer trickling a byte at a time pins at most that many.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
     static final int HEADER = 4;
-    static final int MAX_COMPONENTS = 16;
+    static final int MAX_COMPONENTS = 1024;
 
     private static final Cumulator BOUNDED_COMPOSITE = FrameDecoder::cumulateComposite;
 
@@ -64,7 +65,8 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             }
             if (!admission.tryReserve(len)) {
                 throw refuse(in, new TooLongFrameException("frame of " + len + " bytes does not fit the "
-                        + l.maxBufferedBytes() + " bytes all connections may be receiving (smbserver:max buffered bytes)"));
+                        + l.maxBufferedBytes() + " bytes all connections may be receiving"
+                        + " (smbserver:max buffered bytes)"));
             }
             reserved = len;
             length = len;
