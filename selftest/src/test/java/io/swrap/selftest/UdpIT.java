@@ -94,12 +94,14 @@ class UdpIT {
         try (ChildProcess j = ChildProcess.java("udp-java-server", ChildProcess.net(dir, 10), PEER,
                 "server", "socket", "127.0.0.10:7")) {
             j.expect("BOUND /127\\.0\\.0\\.10:7");
-            try (ChildProcess c = ChildProcess.cPeer("udp-c-client", ChildProcess.net(dir, 31), "udp_client.py",
-                    "127.0.0.10", "7")) {
-                Matcher sent = c.expect("SENT local=127\\.0\\.0\\.31:(\\d+)");
-                c.expect("REPLY hello from python from 127\\.0\\.0\\.10:7");
-                j.expect("ECHOED 17 from /127\\.0\\.0\\.31:" + sent.group(1));
-                c.succeeds();
+            for (String mode : new String[] {"sendto", "connect"}) {
+                try (ChildProcess c = ChildProcess.cPeer("udp-c-client-" + mode, ChildProcess.net(dir, 31), "udp_client.py",
+                        "127.0.0.10", "7", mode)) {
+                    Matcher sent = c.expect("SENT local=127\\.0\\.0\\.31:(\\d+)");
+                    c.expect("REPLY hello from python from 127\\.0\\.0\\.10:7");
+                    j.expect("ECHOED 17 from /127\\.0\\.0\\.31:" + sent.group(1));
+                    c.succeeds();
+                }
             }
         }
         try (ChildProcess j = ChildProcess.java("udp6-java-server", ChildProcess.net(dir, 10), PEER,
