@@ -52,8 +52,11 @@ public final class Datagrams {
         this.dirPrefix = map.dirPrefix();
     }
 
-    /** A connected socket's peer, resolved once at connect for every send and receive after it. */
-    private record Peer(InetSocketAddress address, SocketName name, byte[] path) {
+    /**
+     * A connected socket's peer, resolved once at connect for every send and receive after it,
+     * and the wildcard address the socket was bound to before (null if it was a concrete one).
+     */
+    private record Peer(InetSocketAddress address, SocketName name, byte[] path, InetSocketAddress wildcard) {
     }
 
     private static Peer peer(Handle h) {
@@ -102,7 +105,16 @@ public final class Datagrams {
         }
         h.takePortUnreachable();
         InetSocketAddress peer = map.inetAddress(dest);
-        h.datagramPeer(new Peer(peer, dest, map.pathBytes(dest)));
+        // as Linux: a socket bound to the wildcard reports its concrete address while connected
+        InetSocketAddress local = table.localAddress(h);
+        Peer previous = peer(h);
+        InetSocketAddress wildcard = previous != null ? previous.wildcard
+                : local != null && local.getAddress().isAnyLocalAddress() ? local : null;
+        if (wildcard != null) {
+            SocketName name = table.boundName(h);
+            table.bound(h, name, map.inetAddress(name), false);
+        }
+        h.datagramPeer(new Peer(peer, dest, map.pathBytes(dest), wildcard));
         table.connected(h, peer);
         if (SwrapLog.enabled(SwrapLog.DEBUG)) {
             SwrapLog.debug("swrap_connect", "fd=" + UnixSockets.fdVal(fd) + " " + table.localAddress(h) + " -> "
@@ -115,6 +127,10 @@ public final class Datagrams {
     public void disconnected(FileDescriptor fd) {
         Handle h = table.get(UnixSockets.fdVal(fd));
         if (h != null) {
+            Peer peer = peer(h);
+            if (peer != null && peer.wildcard != null) {
+                table.bound(h, table.boundName(h), peer.wildcard, false);
+            }
             h.datagramPeer(null);
             table.disconnected(h);
             h.takePortUnreachable();
