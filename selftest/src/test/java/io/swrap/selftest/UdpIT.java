@@ -69,6 +69,22 @@ class UdpIT {
     }
 
     @Test
+    void connectedDatagramSocketReportsItsConcreteAddressUntilDisconnect() throws Exception {
+        try (ChildProcess server = ChildProcess.java("udp-server", ChildProcess.net(dir, 10), PEER,
+                "server", "socket", "127.0.0.10:7")) {
+            server.expect("BOUND /127\\.0\\.0\\.10:7");
+            try (ChildProcess c = ChildProcess.java("udp-client-socketconnected", ChildProcess.net(dir, 21), PEER,
+                    "client", "socketconnected", "127.0.0.10:7")) {
+                Matcher m = c.expect("SENT local=/127\\.0\\.0\\.21:(\\d+) remote=/127\\.0\\.0\\.10:7");
+                c.expect("REPLY hello from \\d+ from /127\\.0\\.0\\.10:7 local=/127\\.0\\.0\\.21:" + m.group(1));
+                server.expect("ECHOED \\d+ from /127\\.0\\.0\\.21:" + m.group(1));
+                c.expect("DISCONNECTED local=/0\\.0\\.0\\.0:" + m.group(1) + " connected=false");
+                c.succeeds();
+            }
+        }
+    }
+
+    @Test
     void ipv6JavaServerAndClients() throws Exception {
         for (String server : new String[] {"channel", "socket"}) {
             try (ChildProcess s = ChildProcess.java("udp6-server", ChildProcess.net(dir, 10), PEER,
@@ -94,12 +110,14 @@ class UdpIT {
         try (ChildProcess j = ChildProcess.java("udp-java-server", ChildProcess.net(dir, 10), PEER,
                 "server", "socket", "127.0.0.10:7")) {
             j.expect("BOUND /127\\.0\\.0\\.10:7");
-            try (ChildProcess c = ChildProcess.cPeer("udp-c-client", ChildProcess.net(dir, 31), "udp_client.py",
-                    "127.0.0.10", "7")) {
-                Matcher sent = c.expect("SENT local=127\\.0\\.0\\.31:(\\d+)");
-                c.expect("REPLY hello from python from 127\\.0\\.0\\.10:7");
-                j.expect("ECHOED 17 from /127\\.0\\.0\\.31:" + sent.group(1));
-                c.succeeds();
+            for (String mode : new String[] {"sendto", "connect"}) {
+                try (ChildProcess c = ChildProcess.cPeer("udp-c-client-" + mode, ChildProcess.net(dir, 31), "udp_client.py",
+                        "127.0.0.10", "7", mode)) {
+                    Matcher sent = c.expect("SENT local=127\\.0\\.0\\.31:(\\d+)");
+                    c.expect("REPLY hello from python from 127\\.0\\.0\\.10:7");
+                    j.expect("ECHOED 17 from /127\\.0\\.0\\.31:" + sent.group(1));
+                    c.succeeds();
+                }
             }
         }
         try (ChildProcess j = ChildProcess.java("udp6-java-server", ChildProcess.net(dir, 10), PEER,

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * <ul>
  * <li>{@code server socket|channel|selector HOST:PORT}: an echo server; {@code BOUND <local>},
  *     then {@code ECHOED <n> from <sender>} per datagram.</li>
- * <li>{@code client socket|channel|connected|selector HOST:PORT}: one datagram and its echo;
+ * <li>{@code client socket|multicastsocket|socketconnected|channel|connected|selector HOST:PORT}: one
+ *     datagram and its echo;
  *     {@code SENT local=<a>}, {@code REPLY <text> from <b> local=<a>}, or {@code FAILED <exception>}.</li>
  * <li>{@code listen HOST:PORT}: {@code BOUND <local>}, then {@code GOT <text> from <sender>}.</li>
  * <li>{@code broadcast HOST:PORT}: sends to a broadcast address without and with SO_BROADCAST.</li>
@@ -133,6 +134,21 @@ public final class UdpPeer {
                     s.receive(p);
                     System.out.println("REPLY " + new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8)
                             + " from " + p.getSocketAddress() + " local=" + s.getLocalSocketAddress());
+                }
+            }
+            case "socketconnected" -> {
+                // the local address is concrete while connected and the wildcard again after, as on Linux
+                try (DatagramSocket s = new DatagramSocket()) {
+                    s.setSoTimeout(TIMEOUT_MS);
+                    s.connect(addr);
+                    s.send(new DatagramPacket(out, out.length));
+                    System.out.println("SENT local=" + s.getLocalSocketAddress() + " remote=" + s.getRemoteSocketAddress());
+                    DatagramPacket p = new DatagramPacket(new byte[65536], 65536);
+                    s.receive(p);
+                    System.out.println("REPLY " + new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8)
+                            + " from " + p.getSocketAddress() + " local=" + s.getLocalSocketAddress());
+                    s.disconnect();
+                    System.out.println("DISCONNECTED local=" + s.getLocalSocketAddress() + " connected=" + s.isConnected());
                 }
             }
             case "channel" -> {

@@ -18,6 +18,8 @@ public final class AddressMap {
         (byte) 0xfd, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x53, 0x57, 0x5f, 0};
 
     private final Path dir;
+    /** The directory with a trailing slash, as the bytes of a {@code sun_path}. */
+    private final byte[] dirPrefix;
     private final byte[] ipv4Prefix;
     private final int defaultIface;
 
@@ -27,6 +29,7 @@ public final class AddressMap {
 
     AddressMap(Path dir, byte[] ipv4Prefix, int defaultIface) {
         this.dir = dir;
+        this.dirPrefix = (dir + "/").getBytes(java.nio.charset.StandardCharsets.UTF_8);
         this.ipv4Prefix = ipv4Prefix.clone();
         this.defaultIface = defaultIface;
     }
@@ -41,6 +44,21 @@ public final class AddressMap {
 
     public Path path(SocketName name) {
         return dir.resolve(name.fileName());
+    }
+
+    /** {@link #path} as the bytes of a {@code sun_path}, without building a Path. */
+    public byte[] pathBytes(SocketName name) {
+        byte[] b = java.util.Arrays.copyOf(dirPrefix, dirPrefix.length + SocketName.LENGTH);
+        String file = name.fileName();
+        for (int i = 0; i < SocketName.LENGTH; i++) {
+            b[dirPrefix.length + i] = (byte) file.charAt(i);
+        }
+        return b;
+    }
+
+    /** The directory with a trailing slash, as bytes: what every sender's {@code sun_path} starts with. */
+    public byte[] dirPrefix() {
+        return dirPrefix.clone();
     }
 
     /** The fake address a name stands for: {@code T0B01BD} is 127.0.0.11:445. */

@@ -36,18 +36,31 @@ public final class Datagrams {
     private final FakeNetwork network;
     private final AddressMap map;
     private final SocketTable table;
+    private final byte[] dirPrefix;
     /** Set while DatagramChannelImpl binds a socket it is about to use unbound (bindInternal(null)). */
     private final ThreadLocal<Boolean> implicitBind = new ThreadLocal<>();
     /** The fake sender of this thread's last receive, read back by the channel right after it. */
     private final ThreadLocal<Sender> lastSender = new ThreadLocal<>();
 
-    private record Sender(int fd, InetSocketAddress address) {
+    private record Sender(int fd, SocketName name, InetSocketAddress address) {
     }
 
     Datagrams(FakeNetwork network, AddressMap map, SocketTable table) {
         this.network = network;
         this.map = map;
         this.table = table;
+        this.dirPrefix = map.dirPrefix();
+    }
+
+    /**
+     * A connected socket's peer, resolved once at connect for every send and receive after it,
+     * and the wildcard address the socket was bound to before (null if it was a concrete one).
+     */
+    private record Peer(InetSocketAddress address, SocketName name, byte[] path, InetSocketAddress wildcard) {
+    }
+
+    private static Peer peer(Handle h) {
+        return (Peer) h.datagramPeer();
     }
 
     /** Net.socket(family, false): an AF_UNIX datagram fd instead of an inet one. */
@@ -87,11 +100,21 @@ public final class Datagrams {
     /** Net.connect of a datagram socket: records the peer (C defers the real connect, we never make it). */
     int connect(FileDescriptor fd, Handle h, InetAddress address, int port) throws IOException {
         SocketName dest = map.remote(address, port, false);
-        if (table.boundName(h) == null) {
+        if (!table.named(h)) {
             network.autobind(fd, h, dest.ipv6(), false);
         }
         h.takePortUnreachable();
         InetSocketAddress peer = map.inetAddress(dest);
+        // as Linux: a socket bound to the wildcard reports its concrete address while connected
+        InetSocketAddress local = table.localAddress(h);
+        Peer previous = peer(h);
+        InetSocketAddress wildcard = previous != null ? previous.wildcard
+                : local != null && local.getAddress().isAnyLocalAddress() ? local : null;
+        if (wildcard != null) {
+            SocketName name = table.boundName(h);
+            table.bound(h, name, map.inetAddress(name), false);
+        }
+        h.datagramPeer(new Peer(peer, dest, map.pathBytes(dest), wildcard));
         table.connected(h, peer);
         if (SwrapLog.enabled(SwrapLog.DEBUG)) {
             SwrapLog.debug("swrap_connect", "fd=" + UnixSockets.fdVal(fd) + " " + table.localAddress(h) + " -> "
@@ -104,6 +127,11 @@ public final class Datagrams {
     public void disconnected(FileDescriptor fd) {
         Handle h = table.get(UnixSockets.fdVal(fd));
         if (h != null) {
+            Peer peer = peer(h);
+            if (peer != null && peer.wildcard != null) {
+                table.bound(h, table.boundName(h), peer.wildcard, false);
+            }
+            h.datagramPeer(null);
             table.disconnected(h);
             h.takePortUnreachable();
         }
@@ -175,15 +203,14 @@ public final class Datagrams {
 
     private long receive(FileDescriptor fd, Handle h, long address, int len, boolean vector) throws IOException {
         int fdv = UnixSockets.fdVal(fd);
-        InetSocketAddress peer = table.peerAddress(h);
+        Peer peer = peer(h);
         if (peer != null && h.takePortUnreachable()) {
-            throw portUnreachable(peer);
+            throw portUnreachable(peer.address);
         }
-        if (table.boundName(h) == null) {
+        if (!table.named(h)) {
             // C autobinds before a receive too: a socket nobody can address would wait forever
             network.autobind(fd, h, table.ipv6(h), false);
         }
-        SocketName peerName = peer == null ? null : map.remote(peer.getAddress(), peer.getPort(), false);
         for (int dropped = 0; dropped < MAX_DROPPED_PER_CALL; dropped++) {
             long n = vector ? UnixDatagrams.receiveVector(fdv, address, len) : UnixDatagrams.receive(fdv, address, len);
             if (n == UnixDatagrams.UNAVAILABLE || n == UnixDatagrams.INTERRUPTED) {
@@ -192,30 +219,34 @@ public final class Datagrams {
             if (n < 0) {
                 int errno = UnixDatagrams.errnoOf(n);
                 if (peer != null && (errno == UnixDatagrams.ECONNREFUSED || errno == UnixDatagrams.ECONNRESET)) {
-                    throw portUnreachable(peer);
+                    throw portUnreachable(peer.address);
                 }
                 throw new SocketException("recvmsg on " + table.localAddress(h) + " failed: "
                         + UnixDatagrams.errnoText(errno));
             }
-            String path = UnixDatagrams.senderPath();
-            SocketName from = path == null ? null : map.nameIn(path);
+            SocketName from = UnixDatagrams.senderName(dirPrefix);
             if (from == null) {
+                String path = UnixDatagrams.senderPath();
                 SwrapLog.error("swrap_recvmsg", "fd=" + fdv + ": dropped a datagram from "
-                        + (path == null ? "an unnamed socket" : path) + ", which is not a socket_wrapper name");
+                        + (path == null ? "an unnamed socket" : path) + ", which is not a socket_wrapper name in "
+                        + map.dir());
                 continue;
             }
-            if (peerName != null && !from.equals(peerName)) {
+            if (peer != null && !from.equals(peer.name)) {
                 if (SwrapLog.enabled(SwrapLog.TRACE)) {
                     SwrapLog.trace("swrap_recvmsg", "fd=" + fdv + ": dropped a datagram from " + from
-                            + ", connected to " + peerName);
+                            + ", connected to " + peer.name);
                 }
                 continue;
             }
-            InetSocketAddress sender = map.inetAddress(from);
-            lastSender.set(new Sender(fdv, sender));
+            Sender last = lastSender.get();
+            if (last == null || last.fd != fdv || !last.name.equals(from)) {
+                last = new Sender(fdv, from, map.inetAddress(from));
+                lastSender.set(last);
+            }
             table.countRead(fdv, n);
             if (SwrapLog.enabled(SwrapLog.TRACE)) {
-                SwrapLog.trace("swrap_recvmsg", "fd=" + fdv + " " + n + " bytes from " + sender);
+                SwrapLog.trace("swrap_recvmsg", "fd=" + fdv + " " + n + " bytes from " + last.address);
             }
             return n;
         }
@@ -230,7 +261,13 @@ public final class Datagrams {
         Handle h = wrapped(fd, "send");
         int pos = bb.position();
         int rem = bb.remaining();
-        long n = send(fd, h, MemorySegment.ofBuffer(bb).address(), rem, false, target);
+        long n;
+        if (map.isBroadcast(target.getAddress())) {
+            n = broadcast(fd, h, MemorySegment.ofBuffer(bb).address(), rem, false, target);
+        } else {
+            SocketName dest = map.remote(target.getAddress(), target.getPort(), false);
+            n = send(fd, h, MemorySegment.ofBuffer(bb).address(), rem, false, target, dest, map.pathBytes(dest));
+        }
         if (n > 0) {
             bb.position(pos + (int) n);
         }
@@ -240,29 +277,23 @@ public final class Datagrams {
     /** DatagramDispatcher.write/writev (a connected channel's write): null if not wrapped. */
     public Long write(FileDescriptor fd, long address, int len, boolean vector) throws IOException {
         Handle h = wrapped(fd, "write");
-        InetSocketAddress peer = table.peerAddress(h);
+        Peer peer = peer(h);
         if (peer == null) {
             throw new SocketException("Destination address required: the datagram socket is not connected");
         }
-        return send(fd, h, address, len, vector, peer);
+        return send(fd, h, address, len, vector, peer.address, peer.name, peer.path);
     }
 
-    private long send(FileDescriptor fd, Handle h, long address, int len, boolean vector, InetSocketAddress target)
-            throws IOException {
+    private long send(FileDescriptor fd, Handle h, long address, int len, boolean vector, InetSocketAddress target,
+                      SocketName dest, byte[] path) throws IOException {
         int fdv = UnixSockets.fdVal(fd);
-        boolean connected = table.peerAddress(h) != null;
+        boolean connected = peer(h) != null;
         if (connected && h.takePortUnreachable()) {
             throw portUnreachable(target);
         }
-        InetAddress ia = target.getAddress();
-        if (map.isBroadcast(ia)) {
-            return broadcast(fd, h, address, len, vector, target);
-        }
-        SocketName dest = map.remote(ia, target.getPort(), false);
-        if (table.boundName(h) == null) {
+        if (!table.named(h)) {
             network.autobind(fd, h, dest.ipv6(), false);
         }
-        byte[] path = UnixDatagrams.pathBytes(map.path(dest).toString());
         long n = vector ? UnixDatagrams.sendVector(fdv, address, len, path, 0)
                 : UnixDatagrams.sendTo(fdv, address, len, path, 0);
         if (n >= 0 || n == UnixDatagrams.UNAVAILABLE || n == UnixDatagrams.INTERRUPTED) {
@@ -281,7 +312,9 @@ public final class Datagrams {
                 if (connected) {
                     h.portUnreachable();
                 }
-                SwrapLog.debug("swrap_sendmsg", "fd=" + fdv + ": " + target + " unreachable, datagram lost");
+                if (SwrapLog.enabled(SwrapLog.DEBUG)) {
+                    SwrapLog.debug("swrap_sendmsg", "fd=" + fdv + ": " + target + " unreachable, datagram lost");
+                }
                 return len(vector, address, len);
             }
             case UnixDatagrams.EPERM -> {
@@ -308,17 +341,18 @@ public final class Datagrams {
             throw new BindException("Permission denied: broadcast to " + target
                     + " needs SO_BROADCAST (DatagramChannel.setOption(StandardSocketOptions.SO_BROADCAST, true))");
         }
-        if (table.boundName(h) == null) {
+        if (!table.named(h)) {
             network.autobind(fd, h, false, false);
         }
         long size = len(vector, address, len);
         int copies = 0;
         for (int iface = 1; iface <= 64; iface++) {
-            Path p = map.path(new SocketName(SocketName.UDP_V4, iface, target.getPort()));
+            SocketName name = new SocketName(SocketName.UDP_V4, iface, target.getPort());
+            Path p = map.path(name);
             if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
                 continue;
             }
-            byte[] path = UnixDatagrams.pathBytes(p.toString());
+            byte[] path = map.pathBytes(name);
             long n = vector ? UnixDatagrams.sendVector(fdv, address, len, path, UnixDatagrams.MSG_DONTWAIT)
                     : UnixDatagrams.sendTo(fdv, address, len, path, UnixDatagrams.MSG_DONTWAIT);
             if (n >= 0) {

@@ -43,7 +43,6 @@ public final class UnixDatagrams {
     private static final int AF_UNIX = 1;
     private static final int SOCK_DGRAM = 2;
     private static final int SOCK_CLOEXEC = 02000000;
-    private static final int SUN_PATH_MAX = 108;
     private static final long SOCKADDR_UN_SIZE = 110;
 
     // struct msghdr and struct iovec on LP64 Linux
@@ -109,19 +108,6 @@ public final class UnixDatagrams {
             throw new SocketException("socket(AF_UNIX, SOCK_DGRAM) failed: " + errnoText(errno(s)));
         }
         return UnixSockets.newFd(fd);
-    }
-
-    /**
-     * The bytes of a {@code sun_path}, checked against its 108 bytes (the directory's length is
-     * checked once at start-up, so this only fails for a path that is not ours).
-     */
-    public static byte[] pathBytes(String path) throws SocketException {
-        byte[] b = path.getBytes(StandardCharsets.UTF_8);
-        if (b.length >= SUN_PATH_MAX) {
-            throw new SocketException("unix socket path too long (" + b.length + " bytes, at most "
-                    + (SUN_PATH_MAX - 1) + "): " + path);
-        }
-        return b;
     }
 
     /** sendmsg of {@code len} bytes at native address {@code address} to the socket at {@code path}. */
@@ -201,6 +187,31 @@ public final class UnixDatagrams {
             end++;
         }
         return end == 0 ? null : new String(path, 0, end, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The socket_wrapper name the last {@link #receive} of this thread came from, if the sender's
+     * path is {@code dirPrefix} followed by a name; null otherwise (then see {@link #senderPath}).
+     */
+    public static SocketName senderName(byte[] dirPrefix) {
+        MemorySegment s = SCRATCH.get();
+        int len = (int) Math.min(s.get(ValueLayout.JAVA_INT, SCRATCH_MSGHDR + MSG_NAMELEN), SOCKADDR_UN_SIZE);
+        MemorySegment name = s.asSlice(SCRATCH_NAME, SOCKADDR_UN_SIZE);
+        int pathLen = dirPrefix.length + SocketName.LENGTH;
+        if (len < 2 + pathLen || name.get(ValueLayout.JAVA_SHORT, 0) != AF_UNIX
+                || (len > 2 + pathLen && name.get(ValueLayout.JAVA_BYTE, 2 + pathLen) != 0)) {
+            return null;
+        }
+        for (int i = 0; i < dirPrefix.length; i++) {
+            if (name.get(ValueLayout.JAVA_BYTE, 2 + i) != dirPrefix[i]) {
+                return null;
+            }
+        }
+        char[] file = new char[SocketName.LENGTH];
+        for (int i = 0; i < file.length; i++) {
+            file[i] = (char) (name.get(ValueLayout.JAVA_BYTE, 2 + dirPrefix.length + i) & 0xff);
+        }
+        return SocketName.parse(new String(file));
     }
 
     private static MemorySegment header(MemorySegment s, long iov, int count, int nameLen) {

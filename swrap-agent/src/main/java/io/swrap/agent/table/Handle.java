@@ -14,6 +14,8 @@ public final class Handle {
     private volatile Map<SocketOption<?>, Object> options;
     /** A connected datagram socket's pending ICMP-like error: its peer's port was unreachable. */
     private boolean portUnreachable;
+    /** A connected datagram socket's peer, resolved once for the I/O path (owned by net/Datagrams). */
+    private volatile Object datagramPeer;
 
     Handle(int index) {
         this.index = index;
@@ -48,6 +50,14 @@ public final class Handle {
         boolean was = portUnreachable;
         portUnreachable = false;
         return was;
+    }
+
+    public Object datagramPeer() {
+        return datagramPeer;
+    }
+
+    public void datagramPeer(Object peer) {
+        datagramPeer = peer;
     }
 
     @Override

@@ -238,6 +238,11 @@ public final class SocketTable {
         return Records.boundName(shared.record(h.index));
     }
 
+    /** Whether the socket holds a name (no allocation: on every datagram's path). */
+    public boolean named(Handle h) {
+        return shared.record(h.index).get(JAVA_INT, Records.BOUND_NAME) != 0;
+    }
+
     public boolean listener(Handle h) {
         return (shared.getIntVolatile(h.index, Records.FLAGS) & Records.LISTENER) != 0;
     }
