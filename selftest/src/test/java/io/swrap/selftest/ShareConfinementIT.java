@@ -37,6 +37,9 @@ class ShareConfinementIT extends SmbServerSuite {
     private static final int CLIENT = 31;
     private static final int RACE_SECONDS = Integer.getInteger("share.race.seconds", 20);
     private static final Duration PEER_TIMEOUT = Duration.ofSeconds(RACE_SECONDS + 120L);
+    /** Descriptors the server may hold more after a race than before (its logger, a lazily opened file...). */
+    private static final int FD_SLACK = 16;
+    private static final Duration FD_SETTLE = Duration.ofSeconds(30);
 
     private Path outside;
     private String marker;
@@ -65,8 +68,18 @@ class ShareConfinementIT extends SmbServerSuite {
                 main, a.toArray(String[]::new));
     }
 
-    /** Runs a ShareEscapePeer and checks its DONE line: no escape, and the race did real work both ways. */
+    private static long serverFds() throws Exception {
+        try (Stream<Path> s = Files.list(Path.of("/proc", Long.toString(env.serverPid()), "fd"))) {
+            return s.count();
+        }
+    }
+
+    /**
+     * Runs a ShareEscapePeer and checks its DONE line: no escape, and the race did real work; once the peer has
+     * gone, the server holds no more descriptors than before (every open's descriptors were closed).
+     */
     private void race(String mode) throws Exception {
+        long fdsBefore = serverFds();
         try (ChildProcess p = peer(ShareEscapePeer.class.getName(), mode, Integer.toString(RACE_SECONDS), marker)) {
             Matcher m = p.expect("DONE reads=(\\d+) escapes=(\\d+) first_escape_ms=(-?\\d+) creates=(\\d+) refused=(\\d+)"
                     + " errors=(\\d+) renames=(\\d+) rename_refused=(\\S+)", PEER_TIMEOUT);
@@ -83,6 +96,14 @@ class ShareConfinementIT extends SmbServerSuite {
             p.succeeds();
         }
         assertOutsideUntouched();
+        long deadline = System.nanoTime() + FD_SETTLE.toNanos();
+        long fds = serverFds();
+        while (fds > fdsBefore + FD_SLACK && System.nanoTime() < deadline) {
+            Thread.sleep(200); // the server closes a gone client's opens when it notices the connection is lost
+            fds = serverFds();
+        }
+        assertTrue(fds <= fdsBefore + FD_SLACK, "the server holds " + fds + " descriptors after the race, "
+                + fdsBefore + " before: descriptors leak");
     }
 
     @Test

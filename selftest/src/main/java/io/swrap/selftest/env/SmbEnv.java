@@ -99,6 +99,11 @@ public final class SmbEnv implements AutoCloseable {
         return swrap;
     }
 
+    /** The server JVM's process id (e.g. to count its descriptors in /proc). */
+    public long serverPid() {
+        return server.pid();
+    }
+
     public String serverStderr() {
         return server.stderr();
     }
