@@ -221,6 +221,20 @@ class ShareConfinementIT extends SmbServerSuite {
     }
 
     @Test
+    void clientsCreatingOneDirectoryAtOnceAllSucceed() throws Exception {
+        // the create is exclusive (mkdirat); one that finds the name taken opens it instead (issue 10's race)
+        int clients = 4;
+        int rounds = 25;
+        String scenario = "create-race:mk:" + clients + ":" + rounds;
+        try (ChildProcess p = peer(VfsPeer.class.getName(), scenario)) {
+            Matcher m = p.expect("(OK|FAILED|ERROR) \\Q" + scenario + "\\E (.*)", PEER_TIMEOUT);
+            assertEquals("OK", m.group(1), m.group(2) + "\n" + p.stderr());
+            assertEquals("opened=" + clients * rounds + " refused=0 first=-", m.group(2));
+            p.succeeds();
+        }
+    }
+
+    @Test
     void theShareRootIsNeverDeletedOnClose() throws Exception {
         try (ChildProcess p = peer(VfsPeer.class.getName(), "root-delete-on-close")) {
             Matcher m = p.expect("(OK|FAILED|ERROR) root-delete-on-close (.*)", PEER_TIMEOUT);
