@@ -11,6 +11,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * File-system scenarios of the Java SMB client for the VFS tests:
@@ -22,12 +28,18 @@ import java.nio.charset.StandardCharsets;
  *     {@code create=STATUS}.</li>
  * <li>{@code roundtrip:NAME:TEXT}: creates NAME with TEXT, lists the share's root, reads NAME back. Prints
  *     {@code listed=B read=TEXT}.</li>
+ * <li>{@code create-race:PREFIX:CLIENTS:ROUNDS}: in each round CLIENTS sessions at once open the same new
+ *     directory PREFIX-round with FILE_OPEN_IF. Prints {@code opened=N refused=N first=STATUS} (every open
+ *     should succeed: one creates, the others open).</li>
  * </ul>
  * (STATUS: OK or the NTSTATUS name.) Output lines as {@link SmbPeerArgs#runAll}.
  */
 public final class VfsPeer {
     private static final int DELETE_ACCESS = 0x00110080; // DELETE | FILE_READ_ATTRIBUTES | SYNCHRONIZE
     private static final int FILE_OPEN = 1;
+    private static final int FILE_OPEN_IF = 3;
+    /** FILE_LIST_DIRECTORY | FILE_READ_ATTRIBUTES | SYNCHRONIZE. */
+    private static final int OPEN_DIRECTORY_ACCESS = 0x00100081;
     private static final int FILE_DIRECTORY_FILE = 0x1;
     private static final int FILE_NON_DIRECTORY_FILE = 0x40;
     private static final int FILE_DELETE_ON_CLOSE = 0x1000;
@@ -88,8 +100,64 @@ public final class VfsPeer {
                             StandardCharsets.UTF_8);
                 }
             }
+            case "create-race" -> {
+                return createRace(server, share, cfg, f[1], Integer.parseInt(f[2]), Integer.parseInt(f[3]));
+            }
             default -> throw new IllegalArgumentException("scenario " + scenario
-                    + " (expected: replace-open:TARGET:TEMP, root-delete-on-close or roundtrip:NAME:TEXT)");
+                    + " (expected: replace-open:TARGET:TEMP, root-delete-on-close, roundtrip:NAME:TEXT or"
+                    + " create-race:PREFIX:CLIENTS:ROUNDS)");
+        }
+    }
+
+    private static String createRace(InetSocketAddress server, String share, ClientConfig cfg, String prefix,
+            int clients, int rounds) throws IOException {
+        List<Tree> trees = new ArrayList<>();
+        List<Session> sessions = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                Session s = SmbClient.connect(server, cfg);
+                sessions.add(s);
+                trees.add(s.treeConnect(share));
+            }
+            AtomicInteger opened = new AtomicInteger();
+            AtomicInteger refused = new AtomicInteger();
+            AtomicReference<String> first = new AtomicReference<>("-");
+            for (int r = 0; r < rounds; r++) {
+                String name = prefix + "-" + r;
+                CyclicBarrier start = new CyclicBarrier(clients);
+                List<Thread> threads = new ArrayList<>();
+                for (Tree t : trees) {
+                    Thread th = new Thread(() -> {
+                        try {
+                            start.await(30, TimeUnit.SECONDS);
+                            String st = status(() -> t.create(name, OPEN_DIRECTORY_ACCESS, FILE_OPEN_IF,
+                                    FILE_DIRECTORY_FILE).close());
+                            if (st.equals("OK")) {
+                                opened.incrementAndGet();
+                            } else {
+                                refused.incrementAndGet();
+                                first.compareAndSet("-", st);
+                            }
+                        } catch (Exception e) {
+                            refused.incrementAndGet();
+                            first.compareAndSet("-", e.toString().replace(' ', '_'));
+                        }
+                    }, "create-race");
+                    th.start();
+                    threads.add(th);
+                }
+                for (Thread th : threads) {
+                    th.join(60_000);
+                }
+            }
+            return "opened=" + opened.get() + " refused=" + refused.get() + " first=" + first.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } finally {
+            for (Session s : sessions) {
+                s.close();
+            }
         }
     }
 

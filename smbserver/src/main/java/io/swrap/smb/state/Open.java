@@ -186,7 +186,6 @@ public final class Open {
         pendingLocks.clear();
         step(path, "forgetting its replay entry", () -> server.replayCache().forget(this));
         step(path, "releasing its byte-range locks", () -> server.locks().releaseAll(path, this));
-        step(path, "releasing its oplock", () -> server.oplocks().release(this)); // wakes opens waiting on a break
         ShareModes modes = server.shareModes();
         if (deleteOnClose) {
             step(path, "marking it delete-pending", () -> modes.setDeletePending(path, true));
@@ -212,6 +211,8 @@ public final class Open {
         if (delete) {
             deleteNow(path, server);
         }
+        // last: this wakes the opens waiting for its break, which must find its share mode (and a deleted file) gone
+        step(path, "releasing its oplock", () -> server.oplocks().release(this));
     }
 
     /** The last close of a delete-pending file: remove it by name beneath the share's root. */

@@ -131,11 +131,17 @@ public final class ByteRangeLocks {
         }
     }
 
-    /** Moves the locks of {@code from} (and of files below it) to {@code to} after a rename. */
+    /**
+     * Moves the locks of {@code from} (and of files below it) to {@code to} after a rename; locks still held on
+     * a file the rename replaced stay with their owners (merged), so that every owner can release them.
+     */
     public synchronized void renamed(Path from, Path to) {
         for (Path p : List.copyOf(locks.keySet())) {
             if (p.startsWith(from)) {
-                locks.put(to.resolve(from.relativize(p)), locks.remove(p));
+                locks.merge(to.resolve(from.relativize(p)), locks.remove(p), (a, b) -> {
+                    a.addAll(b);
+                    return a;
+                });
             }
         }
     }

@@ -39,7 +39,9 @@ public final class Errno {
 
     /**
      * The NTSTATUS for {@code errno}. EXDEV and ELOOP come from a resolution that would leave the share
-     * (RESOLVE_BENEATH, or a symlink pointing outside): ACCESS_DENIED, as a name resolving outside always was.
+     * (RESOLVE_BENEATH, or a symlink pointing outside): such a symlink does not exist for a client, as in Samba
+     * with {@code wide links = no} (OBJECT_PATH_NOT_FOUND here; OBJECT_NAME_NOT_FOUND when it is the last
+     * component of a name, which the CREATE handler decides).
      */
     public static int toStatus(int errno) {
         return switch (errno) {
@@ -48,7 +50,8 @@ public final class Errno {
             case ENOTEMPTY -> NtStatus.DIRECTORY_NOT_EMPTY;
             case ENOTDIR -> NtStatus.NOT_A_DIRECTORY;
             case EISDIR -> NtStatus.FILE_IS_A_DIRECTORY;
-            case EACCES, EPERM, EXDEV, ELOOP -> NtStatus.ACCESS_DENIED;
+            case EACCES, EPERM -> NtStatus.ACCESS_DENIED;
+            case EXDEV, ELOOP -> NtStatus.OBJECT_PATH_NOT_FOUND;
             case ENOSPC, EDQUOT, EFBIG -> NtStatus.DISK_FULL;
             case ENAMETOOLONG -> NtStatus.OBJECT_NAME_INVALID;
             case EROFS -> NtStatus.MEDIA_WRITE_PROTECTED;

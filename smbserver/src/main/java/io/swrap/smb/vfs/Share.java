@@ -13,7 +13,7 @@ import java.nio.file.Path;
  * case-insensitively component by component, each lookup reading the parent directory through its
  * descriptor; ".." and absolute names are refused. The resolved name is only a name: every operation on it
  * goes through the share's {@link Vfs}, which resolves it again beneath the share's root descriptor and
- * refuses a symlink leading outside (STATUS_ACCESS_DENIED).
+ * refuses a symlink leading outside (which, as in Samba with {@code wide links = no}, does not exist for a client).
  */
 public final class Share {
     private final ShareConfig config;
@@ -68,8 +68,8 @@ public final class Share {
     /**
      * Resolves a share-relative name as sent in CREATE ("\"-separated, no leading "\").
      *
-     * @throws Smb2Exception OBJECT_NAME_INVALID for "..", empty components or forbidden characters;
-     *     ACCESS_DENIED for a directory in the name that leads outside the share
+     * @throws Smb2Exception OBJECT_NAME_INVALID for "..", empty components or forbidden characters (a directory
+     *     in the name that leads outside the share makes the rest non-existent: parentExists is false)
      */
     public Resolved resolve(String name) throws Smb2Exception {
         String n = name;
@@ -98,9 +98,13 @@ public final class Share {
                     try {
                         match = vfs.lookup(rel, c);
                     } catch (VfsException e) {
-                        if (e.errno() != Errno.ENOENT && e.errno() != Errno.ENOTDIR) {
+                        // the directory is missing, no directory, or a symlink leading outside (EXDEV, ELOOP):
+                        // the name has no parent, OBJECT_PATH_NOT_FOUND as in Samba
+                        if (e.errno() != Errno.ENOENT && e.errno() != Errno.ENOTDIR && e.errno() != Errno.EXDEV
+                                && e.errno() != Errno.ELOOP) {
                             throw Vfs.toSmb(e, "name '" + name + "' in share [" + name() + "]");
                         }
+                        parentExists = false;
                     }
                     exists = match != null;
                 }

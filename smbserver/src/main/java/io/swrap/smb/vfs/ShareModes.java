@@ -132,9 +132,9 @@ public final class ShareModes {
     }
 
     /**
-     * Moves the state of {@code from} (and of everything below it) to {@code to} after a rename. The caller
-     * refuses a rename onto a name with opens; should a name still have state, the two are merged (never
-     * dropped), so that every entry can be released.
+     * Moves the state of {@code from} (and of everything below it) to {@code to} after a rename. When the
+     * rename replaced a file that is still open, the two states are merged (never dropped): the replaced file's
+     * opens take part in sharing checks of the name until they close, and every entry can be released.
      */
     public synchronized void renamed(Path from, Path to) {
         Map<Path, FileState> moved = new HashMap<>();

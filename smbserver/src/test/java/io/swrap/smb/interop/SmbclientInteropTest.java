@@ -130,7 +130,8 @@ class SmbclientInteropTest {
         Path cwd = Files.createDirectories(local.resolve("escape"));
         SmbClient.Result r = SmbClient.run(server.port, "share", SmbTestServer.PASSWORD, cwd,
                 "get out\\secret.txt x", "-m", "SMB3");
-        assertTrue(r.output().contains("NT_STATUS_ACCESS_DENIED"), r.output());
+        // as Samba with wide links = no: a symlink leading outside does not exist for a client
+        assertTrue(r.output().contains("NT_STATUS_OBJECT_PATH_NOT_FOUND"), r.output());
         r = SmbClient.run(server.port, "share", SmbTestServer.PASSWORD, cwd, "get ..\\outside\\secret.txt y", "-m", "SMB3");
         assertTrue(r.output().contains("NT_STATUS_"), r.output());
         assertFalse(Files.exists(cwd.resolve("x")) && Files.size(cwd.resolve("x")) > 0);

@@ -43,7 +43,7 @@ class ErrnoTest {
         }
         assertEquals(NtStatus.DISK_FULL, Errno.toStatus(Errno.ENOSPC));
         assertEquals(NtStatus.DISK_FULL, Errno.toStatus(Errno.EDQUOT));
-        assertEquals(NtStatus.ACCESS_DENIED, Errno.toStatus(Errno.EXDEV));
+        assertEquals(NtStatus.OBJECT_PATH_NOT_FOUND, Errno.toStatus(Errno.EXDEV), "a symlink leading outside");
         assertEquals(NtStatus.UNEXPECTED_IO_ERROR, Errno.toStatus(121), "an errno outside the table (EREMOTEIO)");
     }
 }

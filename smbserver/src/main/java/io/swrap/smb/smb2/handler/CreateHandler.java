@@ -13,10 +13,11 @@ import io.swrap.smb.oplock.OplockRequest;
 import io.swrap.smb.oplock.Oplocks;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.vfs.ChangeNotify;
+import io.swrap.smb.vfs.Errno;
 import io.swrap.smb.vfs.FileInfo;
 import io.swrap.smb.vfs.Share;
 import io.swrap.smb.vfs.ShareModes;
-import io.swrap.smb.vfs.Errno;
+import io.swrap.smb.vfs.Stat;
 import io.swrap.smb.vfs.Vfs;
 import io.swrap.smb.vfs.VfsException;
 import java.io.IOException;
@@ -134,6 +135,11 @@ final class CreateHandler implements Smb2CommandHandler {
                 try {
                     handle = vfs.open(r.rel());
                 } catch (VfsException e) {
+                    if (e.errno() == Errno.EXDEV || e.errno() == Errno.ELOOP) {
+                        // a symlink leading outside the share: not there for a client (as Samba)
+                        throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, "'" + req.name()
+                                + "' leads outside share [" + share.name() + "]: " + e.getMessage());
+                    }
                     throw Vfs.toSmb(e, "opening '" + req.name() + "'");
                 }
                 break;
@@ -154,7 +160,13 @@ final class CreateHandler implements Smb2CommandHandler {
         boolean isDir;
         OplockRequest oreq;
         try {
-            isDir = handle.stat().isDirectory();
+            Stat st = handle.stat();
+            isDir = st.isDirectory();
+            if (!isDir && !st.isRegular()) {
+                // a FIFO or device node would block or act on open; Windows has no such files to offer
+                throw new Smb2Exception(NtStatus.ACCESS_DENIED, "'" + req.name() + "' is not a regular file or"
+                        + " directory (mode 0" + Integer.toOctalString(st.mode()) + ")");
+            }
             if (action != Smb2CreateResponse.FILE_CREATED) {
                 checkExisting(req, disp, opts, isDir);
                 if (deleteOnClose && isDir && !handle.list().isEmpty()) {

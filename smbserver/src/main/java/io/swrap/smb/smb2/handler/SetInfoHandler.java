@@ -165,9 +165,11 @@ final class SetInfoHandler implements Smb2CommandHandler {
             }
         }
         ShareModes modes = rc.conn.server().shareModes();
-        if (!sameFile && modes.hasOtherOpens(dest, null)) {
-            // As Samba: a file that is open elsewhere is not replaced (its opens would lose their name).
-            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "rename target '" + name + "' is open");
+        if (target.exists() && !sameFile) {
+            // Replacing works like an open of the target for DELETE: its opens must share delete. Those opens
+            // keep the replaced file; their share-mode entries stay releasable (ShareModes.renamed merges).
+            modes.checkSharing(dest, new ShareModes.Entry(ShareModes.DELETE,
+                    ShareModes.FILE_SHARE_READ | ShareModes.FILE_SHARE_WRITE));
         }
         // As Windows and Samba (smb2.rename.*_delete_access): a rename works like an open of the source's
         // parent directory for DELETE sharing READ|WRITE, so an open of that directory holding DELETE, or not
