@@ -62,6 +62,7 @@ class LeakIT {
         "http-proxy   | refused java.net.SocketException: Network is unreachable: 192\\.0\\.2\\.1 is outside the socket_wrapper network.*",
         // libsctp1 installed (scripts/test): the JDK reaches socket(), where the agent refuses
         "sctp         | refused java.net.SocketException: Protocol not supported: swrap-agent refuses SCTP sockets.*",
+        "jndi-dns     | refused java.net.SocketException: Network is unreachable: 192\\.0\\.2\\.1 is outside the socket_wrapper network.*",
         "socks-proxy  | refused java.net.SocketException: Network is unreachable: 192\\.0\\.2\\.1 is outside the socket_wrapper network.*",
     })
     void noRealInetSyscallUnderTheAgent(String program, String outcome) throws Exception {

@@ -85,6 +85,7 @@ public final class LeakProbe {
                 case "http-proxy" -> httpProxy(7011);
                 case "socks-proxy" -> socksProxy(7012);
                 case "sctp" -> sctp(7013);
+                case "jndi-dns" -> jndiDns();
                 default -> throw new IllegalArgumentException("unknown case " + c);
             };
         } catch (Exception | LinkageError e) {
@@ -304,5 +305,24 @@ public final class LeakProbe {
     static String reachable() throws Exception {
         return "inside=" + InetAddress.getByName(SERVER).isReachable(2000)
                 + " outside=" + InetAddress.getByName(OUTSIDE).isReachable(2000);
+    }
+
+    /**
+     * JNDI's DNS provider (com.sun.jndi.dns) queries a DNS server itself over DatagramSocket and
+     * Socket, bypassing the JDK resolver the agent replaces: a server outside the fake network is
+     * refused by the socket layer before any system call.
+     */
+    static String jndiDns() {
+        java.util.Hashtable<String, String> env = new java.util.Hashtable<>();
+        env.put("java.naming.factory.initial", "com.sun.jndi.dns.DnsContextFactory");
+        env.put("java.naming.provider.url", "dns://" + OUTSIDE);
+        env.put("com.sun.jndi.dns.timeout.initial", "200");
+        env.put("com.sun.jndi.dns.timeout.retries", "1");
+        try {
+            javax.naming.directory.DirContext ctx = new javax.naming.directory.InitialDirContext(env);
+            return "answered " + ctx.getAttributes("example.com", new String[] {"A"});
+        } catch (javax.naming.NamingException e) {
+            return "refused " + e.getRootCause();
+        }
     }
 }
