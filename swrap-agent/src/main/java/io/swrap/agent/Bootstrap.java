@@ -73,7 +73,10 @@ public final class Bootstrap {
                 SwrapLog.debug("swrap_init", "reclaimed " + reclaimed + " sockets of processes that are gone");
             }
             // Clear errors: after the records, so names freed with them are not counted twice
-            network.reclaimStaleNames();
+            int staleNames = network.reclaimStaleNames();
+            if (staleNames > 0) {
+                SwrapLog.debug("swrap_init", "unlinked " + staleNames + " socket files no open socket is bound to");
+            }
             // Host identity
             IdentityHooks.install(new FakeResolver(config.identity(), network.addressMap()),
                     new FakeInterfaces(network.addressMap(), config.identity().interfaces(), config.mtu()));

@@ -105,7 +105,7 @@ public final class FakeNetwork {
             try {
                 DualStack.link(map.path(name), map.path(DualStack.twin(name)));
             } catch (IOException e) {
-                // the unix socket stays bound to the IPv6 name: free it, the channel closes on the error
+                // the IPv6 name must not outlive the failed bind: unlink it so the port stays free
                 Files.deleteIfExists(map.path(name));
                 throw e;
             }
