@@ -4,6 +4,7 @@ import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import io.swrap.agent.StartupClock;
 import io.swrap.agent.SwrapLog;
 import io.swrap.agent.fdpass.FdPassing;
 import io.swrap.agent.fdpass.JunixHooks;
@@ -150,7 +151,7 @@ public final class HookInstaller {
      * Installs all hooks, or throws {@link IllegalStateException} listing every hook that failed: an
      * agent that silently does nothing would let a test talk to the real network.
      */
-    public static void install(Instrumentation inst, FakeNetwork network) {
+    public static void install(Instrumentation inst, FakeNetwork network, StartupClock clock) {
         List<String> problems = new ArrayList<>();
         for (Hook h : HOOKS) {
             String p = h.problem();
@@ -162,9 +163,11 @@ public final class HookInstaller {
             throw new IllegalStateException("the JDK's socket internals differ from what this agent knows"
                     + " (Java " + Runtime.version() + "): " + String.join("; ", problems));
         }
+        clock.phase("hook target check");
         SocketHooks.install(network);
         FailClosed.install(network);
         FdPassing.install(network);
+        clock.phase("hook helpers");
 
         Map<String, List<Hook>> byClass = new LinkedHashMap<>();
         for (Hook h : HOOKS) {
@@ -233,7 +236,9 @@ public final class HookInstaller {
                 throw new IllegalStateException("class " + className + " not found", e);
             }
         }
+        clock.phase("agent builder");
         builder.installOn(inst);
+        clock.phase("retransformation");
 
         for (String className : byClass.keySet()) {
             Throwable t = errors.get(className);
@@ -251,6 +256,7 @@ public final class HookInstaller {
         }
         // Fail closed: native transports and SCTP, outside java.base
         FailClosedHooks.install(inst);
+        clock.phase("fail-closed hooks");
         for (Hook h : HOOKS) {
             SwrapLog.trace("swrap_init", "hook " + h);
         }
