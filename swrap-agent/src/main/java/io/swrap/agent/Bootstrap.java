@@ -86,7 +86,7 @@ public final class Bootstrap {
             IdentityHooks.install(new FakeResolver(config.identity(), network.addressMap()),
                     new FakeInterfaces(network.addressMap(), config.identity().interfaces(), config.mtu()));
             clock.phase("resolver install");
-            HookInstaller.install(inst, network, clock);
+            HookInstaller.install(inst, network, config.cacheDir(), clock);
             selfCheck(network);
             clock.phase("self-check");
             String hold = System.getProperty(SocketTable.HOLD_LOCK_PROPERTY);
