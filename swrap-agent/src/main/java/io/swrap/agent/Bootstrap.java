@@ -7,7 +7,6 @@ import io.swrap.agent.hooks.IdentityHooks;
 import io.swrap.agent.names.FakeResolver;
 import io.swrap.agent.net.FakeInterfaces;
 import io.swrap.agent.net.FakeNetwork;
-import io.swrap.agent.net.UnixDatagrams;
 import io.swrap.agent.net.UnixSockets;
 import io.swrap.agent.table.SocketTable;
 import java.io.IOException;
@@ -68,8 +67,7 @@ public final class Bootstrap {
             openJavaBase(inst);
             clock.phase("preload, open java.base");
             UnixSockets.init();
-            UnixDatagrams.init();
-            clock.phase("FFM handles");
+            clock.phase("JDK unix sockets");
             FakeNetwork network = new FakeNetwork(config);
             clock.phase("table mapping");
             int reclaimed = network.table().reclaim();

@@ -4,6 +4,8 @@ import io.swrap.agent.SwrapLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import net.bytebuddy.ClassFileVersion;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
@@ -31,6 +33,9 @@ final class AdviceTransformer implements ClassFileTransformer {
     /** For the JDK's own classes (boot loader): what ByteBuddy made of them at an earlier start. */
     private final AdvisedClassCache cache;
 
+    /** The classes a rule claimed so far (advised, or failed and reported). */
+    private final Set<String> seen = ConcurrentHashMap.newKeySet();
+
     AdviceTransformer(List<AdviceRule> rules, AdvisedClassCache cache) {
         this.rules = List.copyOf(rules);
         this.cache = cache;
@@ -45,6 +50,7 @@ final class AdviceTransformer implements ClassFileTransformer {
         String name = internalName.replace('/', '.');
         for (AdviceRule rule : rules) {
             if (rule.appliesTo(name)) {
+                seen.add(name);
                 if (loader == null) {
                     byte[] cached = cache.lookup(name, classFile);
                     if (cached != null) {
@@ -62,6 +68,11 @@ final class AdviceTransformer implements ClassFileTransformer {
             }
         }
         return null;
+    }
+
+    /** Whether a rule claimed this class as it loaded or was retransformed. */
+    boolean saw(String className) {
+        return seen.contains(className);
     }
 
     private static byte[] apply(AdviceRule rule, String name, ClassLoader loader, byte[] classFile) {

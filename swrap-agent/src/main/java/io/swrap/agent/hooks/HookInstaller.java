@@ -166,18 +166,6 @@ public final class HookInstaller {
      * agent that silently does nothing would let a test talk to the real network.
      */
     public static void install(Instrumentation inst, FakeNetwork network, Path cacheDir, StartupClock clock) {
-        List<String> problems = new ArrayList<>();
-        for (Hook h : HOOKS) {
-            String p = h.problem();
-            if (p != null) {
-                problems.add(p);
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException("the JDK's socket internals differ from what this agent knows"
-                    + " (Java " + Runtime.version() + "): " + String.join("; ", problems));
-        }
-        clock.phase("hook target check");
         SocketHooks.install(network);
         FailClosed.install(network);
         FdPassing.install(network);
@@ -252,8 +240,23 @@ public final class HookInstaller {
         // Fail closed: native transports and SCTP, outside java.base
         FailClosedHooks failClosed = new FailClosedHooks(inst);
         rules.addAll(failClosed.rules());
+        AdviceTransformer transformer = new AdviceTransformer(rules, AdvisedClassCache.open(cacheDir));
+        inst.addTransformer(transformer, true);
+        clock.phase("advice rules");
+        // Loads the targets not loaded yet: the transformer advises them as they load, from the class
+        // files of the JDK's image (the same bytes at every start, so the cache always fits)
+        List<String> problems = new ArrayList<>();
+        for (Hook h : HOOKS) {
+            String p = h.problem();
+            if (p != null) {
+                problems.add(p);
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("the JDK's socket internals differ from what this agent knows"
+                    + " (Java " + Runtime.version() + "): " + String.join("; ", problems));
+        }
         List<Class<?>> targets = new ArrayList<>();
-        // Load every target now so that retransformation covers all of them before premain returns.
         for (String className : byClass.keySet()) {
             try {
                 targets.add(Class.forName(className, false, null));
@@ -262,15 +265,19 @@ public final class HookInstaller {
             }
         }
         targets.addAll(failClosed.targets());
-        clock.phase("advice rules");
-        inst.addTransformer(new AdviceTransformer(rules, AdvisedClassCache.open(cacheDir)), true);
-        try {
-            // One pass over all of them: the JVM stops the world once
-            inst.retransformClasses(targets.toArray(Class<?>[]::new));
-        } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
-            throw new IllegalStateException("the JVM refused the advised classes " + targets + ": " + e, e);
+        // Those loaded before the transformer was there (by the JVM's or this agent's start) are
+        // retransformed, in one pass: the JVM stops the world once
+        targets.removeIf(c -> transformer.saw(c.getName()));
+        if (!targets.isEmpty()) {
+            try {
+                inst.retransformClasses(targets.toArray(Class<?>[]::new));
+            } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
+                throw new IllegalStateException("the JVM refused the advised classes " + targets + ": " + e, e);
+            }
         }
-        clock.phase("retransformation");
+        SwrapLog.trace("swrap_init", "retransformed " + targets.size() + " classes loaded before the agent: "
+                + targets.stream().map(Class::getName).toList());
+        clock.phase("load and advise targets");
 
         for (String className : byClass.keySet()) {
             Throwable t = errors.get(className);
