@@ -51,14 +51,24 @@ final class AdvisedClassCache {
         if (root == null) {
             return off();
         }
+        String key;
         try {
-            String key = agentJarKey();
-            if (key == null) {
-                SwrapLog.debug("swrap_init", "advised class cache off: the agent jar is not on the class path");
-                return off();
-            }
-            String jdk = (System.getProperty("java.vm.vendor", "") + "-" + System.getProperty("java.runtime.version", ""))
-                    .replaceAll("[^A-Za-z0-9.+_-]", "_");
+            key = agentJarKey();
+        } catch (IOException | RuntimeException e) {
+            key = null;
+        }
+        if (key == null) {
+            SwrapLog.debug("swrap_init", "advised class cache off: the agent jar is not on the class path");
+            return off();
+        }
+        return open(root, key);
+    }
+
+    /** The cache under {@code root} for agent build {@code key}. */
+    static AdvisedClassCache open(Path root, String key) {
+        try {
+            String jdk = (System.getProperty("java.vm.vendor", "") + "-"
+                    + System.getProperty("java.runtime.version", "")).replaceAll("[^A-Za-z0-9.+_-]", "_");
             Path dir = root.resolve(jdk + "-" + key);
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PRIVATE));
             for (Path p : new Path[] {root, dir}) {

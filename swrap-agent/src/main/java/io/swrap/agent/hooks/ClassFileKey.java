@@ -25,7 +25,7 @@ final class ClassFileKey {
             for (int i = 1; i < count; i++) {
                 int tag = b.get();
                 switch (tag) {
-                    case 1 -> b.position(b.position() + (b.getShort() & 0xffff));
+                    case 1 -> skip(b, b.getShort() & 0xffff);
                     case 7, 8, 16, 19, 20 -> b.position(b.position() + 2);
                     case 15 -> b.position(b.position() + 3);
                     case 3, 4, 9, 10, 11, 12, 17, 18 -> b.position(b.position() + 4);
@@ -39,7 +39,7 @@ final class ClassFileKey {
                 }
             }
             b.position(b.position() + 6);
-            b.position(b.position() + 2 * (b.getShort() & 0xffff));
+            skip(b, 2 * (b.getShort() & 0xffff));
             skipMembers(b);
             int methodsStart = b.position();
             int methods = b.getShort() & 0xffff;
@@ -70,12 +70,17 @@ final class ClassFileKey {
         }
     }
 
+    /** Skips {@code n} bytes; the argument is read before the position is (a length field moves it). */
+    private static void skip(ByteBuffer b, int n) {
+        b.position(b.position() + n);
+    }
+
     private static void skipMember(ByteBuffer b) {
         b.position(b.position() + 6);
         int attributes = b.getShort() & 0xffff;
         for (int a = 0; a < attributes; a++) {
             b.position(b.position() + 2);
-            b.position(b.position() + b.getInt());
+            skip(b, b.getInt());
         }
     }
 }
