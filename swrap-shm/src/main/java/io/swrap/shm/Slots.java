@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * The record slots and the operations that change them; every method except the constructor
@@ -142,14 +143,30 @@ final class Slots {
 
     /** Frees every IN_USE record the hook rejects; returns how many. */
     int reclaim(RecordRepair hook) {
-        int freed = 0;
-        for (int i = 0; i < capacity; i++) {
-            if (state(i) == IN_USE && !hook.repair(i, payload(i))) {
+        int[] freed = {0};
+        forEachInUse(i -> {
+            if (!hook.repair(i, payload(i))) {
                 free(i);
-                freed++;
+                freed[0]++;
+            }
+        });
+        return freed[0];
+    }
+
+    /**
+     * Calls {@code action} with each IN_USE index in ascending order, and stops after the last
+     * one (the header's count, consistent under the lock): the free list hands out low indices
+     * first, so a table of 65,535 slots with a few sockets is visited only at its start. The
+     * action may free the record it is given.
+     */
+    void forEachInUse(IntConsumer action) {
+        int left = inUse();
+        for (int i = 0; i < capacity && left > 0; i++) {
+            if (state(i) == IN_USE) {
+                left--;
+                action.accept(i);
             }
         }
-        return freed;
     }
 
     /** Checks the free list against the states; see {@link TableAudit}. */
