@@ -42,6 +42,9 @@ final class Slots {
         void reached(Step step, int index);
     }
 
+    /** Slots formatted per copy (~170 KB of a 168-byte-record table). */
+    private static final int FORMAT_CHUNK = 1024;
+
     private final MemorySegment map;
     private final int capacity;
     private final int recordSize;
@@ -57,8 +60,19 @@ final class Slots {
 
     /** Links every slot into the free list of a new, zero-filled (all FREE) file. */
     void format() {
-        for (int i = 0; i < capacity; i++) {
-            setNext(i, i + 1 < capacity ? i + 1 : NIL);
+        // Built in an int[] and copied a chunk at a time: 65,535 single stores through the
+        // mapping cost a new JVM ~50 ms before the JIT catches up, a copy is a memcpy.
+        int intsPerSlot = (int) (slotSize / Integer.BYTES);
+        int chunk = Math.min(capacity, FORMAT_CHUNK);
+        int[] slots = new int[chunk * intsPerSlot];
+        MemorySegment source = MemorySegment.ofArray(slots);
+        for (int first = 0; first < capacity; first += chunk) {
+            int n = Math.min(chunk, capacity - first);
+            for (int k = 0; k < n; k++) {
+                int i = first + k;
+                slots[k * intsPerSlot + (int) (NEXT_OFFSET / Integer.BYTES)] = i + 1 < capacity ? i + 1 : NIL;
+            }
+            MemorySegment.copy(source, 0, map, slotOffset(first), n * slotSize);
         }
         setFreeHead(0);
         setInUse(0);
