@@ -7,7 +7,6 @@ import io.swrap.agent.hooks.IdentityHooks;
 import io.swrap.agent.names.FakeResolver;
 import io.swrap.agent.net.FakeInterfaces;
 import io.swrap.agent.net.FakeNetwork;
-import io.swrap.agent.net.UnixDatagrams;
 import io.swrap.agent.net.UnixSockets;
 import io.swrap.agent.table.SocketTable;
 import java.io.IOException;
@@ -62,12 +61,15 @@ public final class Bootstrap {
             SwrapLog.error("swrap_init", "SOCKET_WRAPPER_PCAP_FILE=" + config.pcapFile()
                     + " is set, but this agent does not write pcap captures yet: no capture will be written");
         }
+        StartupClock clock = new StartupClock();
         try {
             PreloadedSocketWrapper.neutralise();
             openJavaBase(inst);
+            clock.phase("preload, open java.base");
             UnixSockets.init();
-            UnixDatagrams.init();
+            clock.phase("JDK unix sockets");
             FakeNetwork network = new FakeNetwork(config);
+            clock.phase("table mapping");
             int reclaimed = network.table().reclaim();
             if (reclaimed > 0) {
                 SwrapLog.debug("swrap_init", "reclaimed " + reclaimed + " sockets of processes that are gone");
@@ -77,11 +79,14 @@ public final class Bootstrap {
             if (staleNames > 0) {
                 SwrapLog.debug("swrap_init", "unlinked " + staleNames + " socket files no open socket is bound to");
             }
+            clock.phase("stale sweep");
             // Host identity
             IdentityHooks.install(new FakeResolver(config.identity(), network.addressMap()),
                     new FakeInterfaces(network.addressMap(), config.identity().interfaces(), config.mtu()));
-            HookInstaller.install(inst, network);
+            clock.phase("resolver install");
+            HookInstaller.install(inst, network, config.cacheDir(), clock);
             selfCheck(network);
+            clock.phase("self-check");
             String hold = System.getProperty(SocketTable.HOLD_LOCK_PROPERTY);
             if (hold != null) {
                 network.table().armHoldLockTestHook(Integer.parseInt(hold));

@@ -37,12 +37,6 @@ final class RobustMutex {
     private static final int PTHREAD_MUTEX_ROBUST = 1;
     private static final int PTHREAD_MUTEX_ERRORCHECK = 2;
 
-    private static final MethodHandle ATTR_INIT;
-    private static final MethodHandle ATTR_SETPSHARED;
-    private static final MethodHandle ATTR_SETROBUST;
-    private static final MethodHandle ATTR_SETTYPE;
-    private static final MethodHandle ATTR_DESTROY;
-    private static final MethodHandle MUTEX_INIT;
     private static final MethodHandle LOCK;
     private static final MethodHandle UNLOCK;
     private static final MethodHandle CONSISTENT;
@@ -52,17 +46,27 @@ final class RobustMutex {
         Linker linker = Linker.nativeLinker();
         SymbolLookup libc = linker.defaultLookup();
         FunctionDescriptor ptr = FunctionDescriptor.of(JAVA_INT, ADDRESS);
-        FunctionDescriptor ptrInt = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT);
-        FunctionDescriptor ptrPtr = FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS);
-        ATTR_INIT = find(linker, libc, "pthread_mutexattr_init", ptr);
-        ATTR_SETPSHARED = find(linker, libc, "pthread_mutexattr_setpshared", ptrInt);
-        ATTR_SETROBUST = find(linker, libc, "pthread_mutexattr_setrobust", ptrInt);
-        ATTR_SETTYPE = find(linker, libc, "pthread_mutexattr_settype", ptrInt);
-        ATTR_DESTROY = find(linker, libc, "pthread_mutexattr_destroy", ptr);
-        MUTEX_INIT = find(linker, libc, "pthread_mutex_init", ptrPtr);
         LOCK = find(linker, libc, "pthread_mutex_lock", ptr);
         UNLOCK = find(linker, libc, "pthread_mutex_unlock", ptr);
         CONSISTENT = find(linker, libc, "pthread_mutex_consistent", ptr);
+    }
+
+    /**
+     * What only the creator of a mutex needs, linked on first use: each new call shape costs the
+     * linker ~15 ms of generated code, and most processes open a table someone else created.
+     */
+    private static final class Init {
+        private static final Linker LINKER = Linker.nativeLinker();
+        private static final SymbolLookup LIBC = LINKER.defaultLookup();
+        private static final FunctionDescriptor PTR = FunctionDescriptor.of(JAVA_INT, ADDRESS);
+        private static final FunctionDescriptor PTR_INT = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT);
+        static final MethodHandle ATTR_INIT = find(LINKER, LIBC, "pthread_mutexattr_init", PTR);
+        static final MethodHandle ATTR_SETPSHARED = find(LINKER, LIBC, "pthread_mutexattr_setpshared", PTR_INT);
+        static final MethodHandle ATTR_SETROBUST = find(LINKER, LIBC, "pthread_mutexattr_setrobust", PTR_INT);
+        static final MethodHandle ATTR_SETTYPE = find(LINKER, LIBC, "pthread_mutexattr_settype", PTR_INT);
+        static final MethodHandle ATTR_DESTROY = find(LINKER, LIBC, "pthread_mutexattr_destroy", PTR);
+        static final MethodHandle MUTEX_INIT = find(LINKER, LIBC, "pthread_mutex_init",
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
     }
 
     private final MemorySegment mutex;
@@ -82,17 +86,17 @@ final class RobustMutex {
         try (Arena arena = Arena.ofConfined()) {
             // pthread_mutexattr_t is a 4-byte union on glibc; 8 leaves room and keeps alignment.
             MemorySegment attr = arena.allocate(8, 8);
-            check(call(ATTR_INIT, attr), "pthread_mutexattr_init", name);
+            check(call(Init.ATTR_INIT, attr), "pthread_mutexattr_init", name);
             try {
-                check(call(ATTR_SETPSHARED, attr, PTHREAD_PROCESS_SHARED),
+                check(call(Init.ATTR_SETPSHARED, attr, PTHREAD_PROCESS_SHARED),
                         "pthread_mutexattr_setpshared(PTHREAD_PROCESS_SHARED)", name);
-                check(call(ATTR_SETROBUST, attr, PTHREAD_MUTEX_ROBUST),
+                check(call(Init.ATTR_SETROBUST, attr, PTHREAD_MUTEX_ROBUST),
                         "pthread_mutexattr_setrobust(PTHREAD_MUTEX_ROBUST)", name);
-                check(call(ATTR_SETTYPE, attr, PTHREAD_MUTEX_ERRORCHECK),
+                check(call(Init.ATTR_SETTYPE, attr, PTHREAD_MUTEX_ERRORCHECK),
                         "pthread_mutexattr_settype(PTHREAD_MUTEX_ERRORCHECK)", name);
-                check(call(MUTEX_INIT, mutex, attr), "pthread_mutex_init", name);
+                check(call(Init.MUTEX_INIT, mutex, attr), "pthread_mutex_init", name);
             } finally {
-                check(call(ATTR_DESTROY, attr), "pthread_mutexattr_destroy", name);
+                check(call(Init.ATTR_DESTROY, attr), "pthread_mutexattr_destroy", name);
             }
         }
     }

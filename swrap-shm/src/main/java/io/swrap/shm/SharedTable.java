@@ -9,6 +9,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.IntConsumer;
 import java.util.function.Supplier;
 
 /**
@@ -172,6 +173,15 @@ public final class SharedTable implements AutoCloseable {
      */
     public int reclaim() {
         return withLock(() -> slots.reclaim(repairHook));
+    }
+
+    /**
+     * With the lock held ({@link #withLock}): calls {@code action} with every record index in
+     * use, in ascending order, visiting only the slots up to the last one in use. The action may
+     * {@link #free} the record it is given.
+     */
+    public void forEachInUse(IntConsumer action) {
+        slots.forEachInUse(action);
     }
 
     /** Checks the bookkeeping under the lock (after a repair, if one was due). */

@@ -183,4 +183,40 @@ class SharedTableTest {
                     audit::toString);
         }
     }
+
+    @Test
+    void forEachInUseVisitsExactlyTheRecordsInUseAndMayFreeThem() throws Exception {
+        // 5000 slots: a new table formats its free list in several chunks
+        try (SharedTable t = SharedTable.open(dir.resolve("t"), Layout.of(5000, 16))) {
+            assertTrue(t.audit().clean(), t.audit()::toString);
+            List<Integer> taken = new ArrayList<>();
+            for (int k = 0; k < 2000; k++) {
+                taken.add(t.allocate());
+            }
+            for (int k = 0; k < 2000; k += 3) {
+                t.free(taken.get(k));
+            }
+            List<Integer> expected = new ArrayList<>();
+            for (int k = 0; k < 2000; k++) {
+                if (k % 3 != 0) {
+                    expected.add(taken.get(k));
+                }
+            }
+            expected.sort(null);
+            List<Integer> seen = new ArrayList<>();
+            t.withLock(() -> t.forEachInUse(seen::add));
+            assertEquals(expected, seen);
+
+            t.withLock(() -> t.forEachInUse(i -> {
+                if (i % 2 == 0) {
+                    t.free(i);
+                }
+            }));
+            List<Integer> odd = new ArrayList<>();
+            t.withLock(() -> t.forEachInUse(odd::add));
+            assertEquals(expected.stream().filter(i -> i % 2 != 0).toList(), odd);
+            assertEquals(odd.size(), t.inUse());
+            assertTrue(t.audit().clean(), t.audit()::toString);
+        }
+    }
 }

@@ -15,18 +15,32 @@ import java.util.regex.Matcher;
  * (127.0.0.1, no agent) against the agent's fake network (127.0.0.11, unix sockets underneath),
  * alternating the two so that machine noise hits both alike, and prints medians and ratios.
  *
+ * Start-up: {@link StartupBench} (a JVM printing one line), {@value #STARTUPS_PER_ROUND} pairs of
+ * fresh JVMs per round, plain and under the agent alternately.
+ *
  * <p>Usage: {@code BenchRunner [ROUNDS=5] [MIB=2048] [RR_COUNT=4000]}. Each JVM first makes a quarter of
  * RR_COUNT untimed connections. Much larger counts flatter the agent: tens of thousands of plain TCP
  * connections fill the loopback's TIME_WAIT table and slow the baseline, not the agent.
  */
 public final class BenchRunner {
+    static final int STARTUPS_PER_ROUND = 4;
+
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int mib = args.length > 1 ? Integer.parseInt(args[1]) : 2048;
         int rrCount = args.length > 2 ? Integer.parseInt(args[2]) : 4000;
         Map<String, List<Double>> results = new HashMap<>();
         int port = 20000;
+        Path base = Path.of(System.getProperty("swrap.bench.dir", "/tmp"));
         for (int r = 0; r < rounds; r++) {
+            for (int i = 0; i < STARTUPS_PER_ROUND; i++) {
+                for (boolean wrapped : new boolean[] {false, true}) {
+                    double[] t = StartupBench.run(wrapped, base);
+                    String who = wrapped ? "wrapped" : "plain";
+                    results.computeIfAbsent(who + " startup wall", k -> new ArrayList<>()).add(t[0]);
+                    results.computeIfAbsent(who + " startup cpu", k -> new ArrayList<>()).add(t[1]);
+                }
+            }
             for (String mode : new String[] {"throughput", "rr"}) {
                 String n = mode.equals("throughput") ? Integer.toString(mib) : Integer.toString(rrCount);
                 port++;
@@ -46,6 +60,12 @@ public final class BenchRunner {
                 "bulk throughput, " + mib + " MiB", plainTp, wrapTp, wrapTp / plainTp);
         System.out.printf(Locale.ROOT, "%-34s %11.1f us %11.1f us %7.2fx%n",
                 "connect+64B echo+close", plainRr, wrapRr, wrapRr / plainRr);
+        for (String what : new String[] {"wall", "cpu"}) {
+            double plain = BenchSupport.median(results.get("plain startup " + what));
+            double wrapped = BenchSupport.median(results.get("wrapped startup " + what));
+            System.out.printf(Locale.ROOT, "%-34s %11.0f ms %11.0f ms %7.2fx  (+%.0f ms)%n",
+                    "start-up (Hello), " + what, plain, wrapped, wrapped / plain, wrapped - plain);
+        }
         System.out.println("all runs: " + results);
     }
 

@@ -12,7 +12,7 @@ final class AgentArgs {
             // Host identity
             "hostname", "interfaces", "hosts",
             // Clear errors
-            "require");
+            "require", "cache");
 
     private AgentArgs() {
     }

@@ -26,6 +26,8 @@ import java.util.Objects;
  * <tr><td>SWRAP_INTERFACES</td><td>interfaces</td><td>the default interface</td><td>1..64, comma-separated</td></tr>
  * <tr><td>RESOLV_WRAPPER_HOSTS</td><td>hosts</td><td>unset</td><td>a file in resolv_wrapper's format</td></tr>
  * <tr><td>SWRAP_REQUIRE_DIR</td><td>require</td><td>0</td><td>0, 1 (1: SOCKET_WRAPPER_DIR unset is fatal)</td></tr>
+ * <tr><td>SWRAP_CACHE_DIR</td><td>cache</td><td>$XDG_CACHE_HOME/swrap-agent, else ~/.cache/swrap-agent</td><td>a
+ * directory, or {@code off}</td></tr>
  * </table>
  *
  * <p>Unlike C, which aborts or silently falls back to a default, an invalid value is a
@@ -50,6 +52,7 @@ public final class SwrapConfig {
     private final HostIdentity identity;
     // Clear errors
     private final boolean requireDir;
+    private Path cacheDir;
 
     private SwrapConfig(Path dir, int defaultIface, Ipv4Network ipv4Network, int mtu,
                         int maxSockets, int debugLevel, Path pcapFile, HostIdentity identity, boolean requireDir) {
@@ -150,9 +153,39 @@ public final class SwrapConfig {
         return requireDir;
     }
 
+    /**
+     * Where start-up keeps the advised JDK classes (one subdirectory per JDK and agent jar), or null
+     * when that cache is off: then every start advises them anew.
+     */
+    public Path cacheDir() {
+        return cacheDir;
+    }
+
     /** Reads the configuration from the environment, with agent arguments taking precedence. */
     public static SwrapConfig load(Map<String, String> env, String agentArgs) {
         Settings s = new Settings(env, AgentArgs.parse(agentArgs));
+        SwrapConfig config = load(s);
+        config.cacheDir = cacheDir(s, env);
+        return config;
+    }
+
+    private static Path cacheDir(Settings s, Map<String, String> env) {
+        String value = s.namedString("SWRAP_CACHE_DIR", "cache");
+        if ("off".equals(value)) {
+            return null;
+        }
+        if (value != null && !value.isEmpty()) {
+            return Path.of(value).toAbsolutePath();
+        }
+        String xdg = env.get("XDG_CACHE_HOME");
+        if (xdg != null && xdg.startsWith("/")) {
+            return Path.of(xdg, "swrap-agent");
+        }
+        String home = env.get("HOME");
+        return home == null || !home.startsWith("/") ? null : Path.of(home, ".cache", "swrap-agent");
+    }
+
+    private static SwrapConfig load(Settings s) {
         int debugLevel = s.intValue("DEBUGLEVEL", 0, 0, 3);
         boolean requireDir = s.named("SWRAP_REQUIRE_DIR", "require", 0, 0, 1) == 1;
         String dirText = s.string("DIR");
@@ -242,7 +275,7 @@ public final class SwrapConfig {
     public String toString() {
         return "SwrapConfig[dir=" + dir + ", defaultIface=" + defaultIface + ", ipv4Network=" + ipv4Network
                 + ", mtu=" + mtu + ", maxSockets=" + maxSockets + ", debugLevel=" + debugLevel
-                + ", pcapFile=" + pcapFile + ", identity=" + identity + ", requireDir=" + requireDir + "]";
+                + ", pcapFile=" + pcapFile + ", identity=" + identity + ", requireDir=" + requireDir + ", cacheDir=" + cacheDir + "]";
     }
 
     /** Looks each setting up in the agent arguments first, then in the environment. */

@@ -3,24 +3,20 @@ package io.swrap.agent.hooks;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.isTypeInitializer;
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import io.swrap.agent.SwrapLog;
 import java.lang.instrument.Instrumentation;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
+import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.type.TypeDescription;
-import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.utility.JavaModule;
 
 /**
  * The fail-closed hooks outside java.base: Netty's native transports, whichever package a library
@@ -40,80 +36,104 @@ final class FailClosedHooks {
             "ensureAvailability", NativeEnsureAdvice.class,
             "unavailabilityCause", NativeCauseAdvice.class);
     private static final String SCTP_NET = "sun.nio.ch.sctp.SctpNet";
-    private static final ClassFileLocator ADVICE_LOCATOR = ClassFileLocator.ForClassLoader.ofSystemLoader();
 
-    private FailClosedHooks() {
-    }
+    private final Optional<Module> sctp;
+    private final Set<String> transformed = ConcurrentHashMap.newKeySet();
+    private final Map<String, Throwable> errors = new ConcurrentHashMap<>();
 
-    static void install(Instrumentation inst) {
-        Optional<Module> sctp = ModuleLayer.boot().findModule("jdk.sctp");
-        Set<String> transformed = ConcurrentHashMap.newKeySet();
-        Map<String, Throwable> errors = new ConcurrentHashMap<>();
-        AgentBuilder builder = new AgentBuilder.Default()
-                .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .ignore(none())
-                .with(new AgentBuilder.Listener.Adapter() {
-                    @Override
-                    public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
-                                                 boolean loaded, DynamicType dynamicType) {
-                        transformed.add(type.getName());
-                        if (nativeTransport(type.getName())) {
-                            FailClosed.nativeTransportDisabled(type.getName(), loader);
-                        }
-                    }
-
-                    @Override
-                    public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded,
-                                        Throwable throwable) {
-                        errors.put(typeName, throwable);
-                        if (nativeTransport(typeName)) {
-                            SwrapLog.error("swrap_native_transport", typeName + " (class loader " + loader
-                                    + ") could not be disabled, its native sockets may bypass the fake network: "
-                                    + throwable);
-                        }
-                    }
-                });
-        builder = builder.type(FailClosedHooks::isNativeTransport).transform((b, type, loader, module, domain) -> {
-            DynamicType.Builder<?> out = b.visit(Advice.to(NativeClinitAdvice.class, ADVICE_LOCATOR)
-                    .on(isTypeInitializer()));
-            for (Map.Entry<String, Class<?>> m : NATIVE_METHODS.entrySet()) {
-                ElementMatcher.Junction<MethodDescription> method = named(m.getKey()).and(isStatic())
-                        .and(takesArguments(0));
-                if (type.getDeclaredMethods().filter(method).isEmpty()) {
-                    SwrapLog.error("swrap_native_transport", type.getName() + " (class loader " + loader
-                            + ") has no static " + m.getKey() + "(): this Netty version is unknown to the agent");
-                    continue;
-                }
-                out = out.visit(Advice.to(m.getValue(), ADVICE_LOCATOR).on(method));
-            }
-            return out;
-        });
+    FailClosedHooks(Instrumentation inst) {
+        sctp = ModuleLayer.boot().findModule("jdk.sctp");
         if (sctp.isPresent()) {
             // the advice inlined into jdk.sctp calls this module
             Set<Module> self = Set.of(FailClosedHooks.class.getModule());
             inst.redefineModule(sctp.get(), self, Map.of(), Map.of(), Set.of(), Map.of());
-            builder = builder.type(named(SCTP_NET)).transform((b, type, loader, module, domain) ->
-                    b.visit(Advice.to(SctpSocketAdvice.class, ADVICE_LOCATOR)
-                            .on(named("socket").and(takesArguments(boolean.class)))));
-            try {
-                Class.forName(SCTP_NET, false, null);
-            } catch (ClassNotFoundException e) {
-                throw new IllegalStateException("module jdk.sctp has no class " + SCTP_NET + " on Java "
-                        + Runtime.version() + ": SCTP sockets cannot be refused", e);
-            }
         }
-        builder.installOn(inst);
+    }
+
+    List<AdviceRule> rules() {
+        AdviceRule nativeTransports = new AdviceRule() {
+            @Override
+            public boolean appliesTo(String className) {
+                return nativeTransport(className);
+            }
+
+            @Override
+            public AsmVisitorWrapper advice(TypeDescription type, ClassLoader loader) {
+                List<AsmVisitorWrapper> advices = new ArrayList<>();
+                advices.add(HookInstaller.advice(NativeClinitAdvice.class).on(isTypeInitializer()));
+                for (Map.Entry<String, Class<?>> m : NATIVE_METHODS.entrySet()) {
+                    ElementMatcher.Junction<MethodDescription> method = named(m.getKey()).and(isStatic())
+                            .and(takesArguments(0));
+                    if (type.getDeclaredMethods().filter(method).isEmpty()) {
+                        SwrapLog.error("swrap_native_transport", type.getName() + " (class loader " + loader
+                                + ") has no static " + m.getKey() + "(): this Netty version is unknown to the agent");
+                        continue;
+                    }
+                    advices.add(HookInstaller.advice(m.getValue()).on(method));
+                }
+                return new AsmVisitorWrapper.Compound(advices);
+            }
+
+            @Override
+            public void transformed(String className, ClassLoader loader) {
+                FailClosed.nativeTransportDisabled(className, loader);
+            }
+
+            @Override
+            public void failed(String className, ClassLoader loader, Throwable error) {
+                SwrapLog.error("swrap_native_transport", className + " (class loader " + loader
+                        + ") could not be disabled, its native sockets may bypass the fake network: " + error);
+            }
+        };
+        if (sctp.isEmpty()) {
+            return List.of(nativeTransports);
+        }
+        AdviceRule sctpNet = new AdviceRule() {
+            @Override
+            public boolean appliesTo(String className) {
+                return SCTP_NET.equals(className);
+            }
+
+            @Override
+            public AsmVisitorWrapper advice(TypeDescription type, ClassLoader loader) {
+                return HookInstaller.advice(SctpSocketAdvice.class)
+                        .on(named("socket").and(takesArguments(boolean.class)));
+            }
+
+            @Override
+            public void transformed(String className, ClassLoader loader) {
+                transformed.add(className);
+            }
+
+            @Override
+            public void failed(String className, ClassLoader loader, Throwable error) {
+                errors.put(className, error);
+            }
+        };
+        return List.of(nativeTransports, sctpNet);
+    }
+
+    /** The classes to retransform now (SctpNet): native transports are advised when they load. */
+    List<Class<?>> targets() {
+        if (sctp.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return List.of(Class.forName(SCTP_NET, false, null));
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("module jdk.sctp has no class " + SCTP_NET + " on Java "
+                    + Runtime.version() + ": SCTP sockets cannot be refused", e);
+        }
+    }
+
+    /** After the retransformation: SCTP must be refused. */
+    void verify() {
         if (sctp.isPresent() && (errors.containsKey(SCTP_NET) || !transformed.contains(SCTP_NET))) {
             throw new IllegalStateException("hook " + SCTP_NET + ".socket(boolean) <- SctpSocketAdvice failed to"
                     + " install: " + errors.getOrDefault(SCTP_NET, new IllegalStateException("not transformed")));
         }
         SwrapLog.trace("swrap_init", "fail closed: native transports " + NATIVE_TRANSPORTS + " report unavailable"
                 + (sctp.isPresent() ? "; SCTP refused" : "; no jdk.sctp module"));
-    }
-
-    private static boolean isNativeTransport(TypeDescription type) {
-        return nativeTransport(type.getName());
     }
 
     static boolean nativeTransport(String className) {

@@ -1,15 +1,16 @@
 package io.swrap.agent.hooks;
 
 import static net.bytebuddy.matcher.ElementMatchers.named;
-import static net.bytebuddy.matcher.ElementMatchers.none;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
+import io.swrap.agent.StartupClock;
 import io.swrap.agent.SwrapLog;
 import io.swrap.agent.fdpass.FdPassing;
 import io.swrap.agent.fdpass.JunixHooks;
 import io.swrap.agent.net.FakeNetwork;
 import java.io.FileDescriptor;
 import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -18,19 +19,18 @@ import java.net.SocketAddress;
 import java.net.SocketImpl;
 import java.net.SocketOption;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import net.bytebuddy.agent.builder.AgentBuilder;
 import net.bytebuddy.asm.Advice;
 import net.bytebuddy.asm.AsmVisitorWrapper;
 import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.ClassFileLocator;
-import net.bytebuddy.dynamic.DynamicType;
-import net.bytebuddy.utility.JavaModule;
+import net.bytebuddy.pool.TypePool;
 
 /** Installs the advices into java.base and proves that every one of them took. */
 public final class HookInstaller {
@@ -137,34 +137,39 @@ public final class HookInstaller {
             new LateHook(JUNIX + "AFSocketImpl$AFOutputStreamImpl", "write", List.of("byte[]", "int", "int"),
                 JunixStreamSentAdvice.class));
 
-    /**
-     * Where ByteBuddy reads the advice class files: this jar is on the boot class path, where
-     * {@code getResource} finds nothing, but the JVM also puts every agent jar on the system class path.
-     */
-    private static final ClassFileLocator ADVICE_LOCATOR = ClassFileLocator.ForClassLoader.ofSystemLoader();
+    /** ByteBuddy's view of the advice, made on first use: a start served by the cache never loads it. */
+    private static final class Parsed {
+        /**
+         * Where ByteBuddy reads the advice class files: this jar is on the boot class path, where
+         * {@code getResource} finds nothing, but the JVM also puts every agent jar on the system class path.
+         */
+        static final ClassFileLocator ADVICE_LOCATOR = ClassFileLocator.ForClassLoader.ofSystemLoader();
+        /**
+         * Advice classes described from their class files, not by reflection: reflection would parse
+         * their annotations into proxy instances, which costs more than the rest of the description.
+         */
+        static final TypePool ADVICE_POOL = TypePool.Default.of(ADVICE_LOCATOR);
+        /** Parsed advice, by class: several hooks share one (InterfaceQueryAdvice advises six methods). */
+        static final Map<Class<?>, Advice> ADVICE = new ConcurrentHashMap<>();
+    }
 
     private HookInstaller() {
+    }
+
+    static Advice advice(Class<?> adviceClass) {
+        return Parsed.ADVICE.computeIfAbsent(adviceClass,
+                c -> Advice.to(Parsed.ADVICE_POOL.describe(c.getName()).resolve(), Parsed.ADVICE_LOCATOR));
     }
 
     /**
      * Installs all hooks, or throws {@link IllegalStateException} listing every hook that failed: an
      * agent that silently does nothing would let a test talk to the real network.
      */
-    public static void install(Instrumentation inst, FakeNetwork network) {
-        List<String> problems = new ArrayList<>();
-        for (Hook h : HOOKS) {
-            String p = h.problem();
-            if (p != null) {
-                problems.add(p);
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException("the JDK's socket internals differ from what this agent knows"
-                    + " (Java " + Runtime.version() + "): " + String.join("; ", problems));
-        }
+    public static void install(Instrumentation inst, FakeNetwork network, Path cacheDir, StartupClock clock) {
         SocketHooks.install(network);
         FailClosed.install(network);
         FdPassing.install(network);
+        clock.phase("hook helpers");
 
         Map<String, List<Hook>> byClass = new LinkedHashMap<>();
         for (Hook h : HOOKS) {
@@ -177,63 +182,102 @@ public final class HookInstaller {
         JunixHooks.expect(List.copyOf(lateByClass.keySet()));
         Set<String> transformed = ConcurrentHashMap.newKeySet();
         Map<String, Throwable> errors = new ConcurrentHashMap<>();
-        AgentBuilder builder = new AgentBuilder.Default()
-                .disableClassFormatChanges()
-                .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-                .ignore(none())
-                .with(new AgentBuilder.Listener.Adapter() {
-                    @Override
-                    public void onTransformation(TypeDescription type, ClassLoader loader, JavaModule module,
-                                                 boolean loaded, DynamicType dynamicType) {
-                        transformed.add(type.getName());
-                        if (lateByClass.containsKey(type.getName())) {
-                            JunixHooks.transformed(type.getName());
-                        }
-                    }
+        List<AdviceRule> rules = new ArrayList<>();
+        rules.add(new AdviceRule() {
+            @Override
+            public boolean appliesTo(String className) {
+                return byClass.containsKey(className);
+            }
 
-                    @Override
-                    public void onError(String typeName, ClassLoader loader, JavaModule module, boolean loaded,
-                                        Throwable throwable) {
-                        errors.put(typeName, throwable);
-                        if (lateByClass.containsKey(typeName)) {
-                            JunixHooks.problem(typeName, "advice failed: " + throwable);
-                        }
-                    }
-                });
-        for (Map.Entry<String, List<Hook>> e : byClass.entrySet()) {
-            List<Hook> hooks = e.getValue();
-            builder = builder.type(named(e.getKey())).transform((b, type, loader, module, domain) -> {
-                DynamicType.Builder<?> out = b;
-                for (Hook h : hooks) {
-                    AsmVisitorWrapper visitor = Advice.to(h.advice(), ADVICE_LOCATOR)
-                            .on(named(h.methodName()).and(takesArguments(h.parameters())));
-                    out = out.visit(visitor);
+            @Override
+            public AsmVisitorWrapper advice(TypeDescription type, ClassLoader loader) {
+                List<AsmVisitorWrapper> advices = new ArrayList<>();
+                for (Hook h : byClass.get(type.getName())) {
+                    advices.add(HookInstaller.advice(h.advice()).on(named(h.methodName()).and(takesArguments(h.parameters()))));
                 }
-                return out;
-            });
-        }
-        for (Map.Entry<String, List<LateHook>> e : lateByClass.entrySet()) {
-            List<LateHook> hooks = e.getValue();
-            builder = builder.type(named(e.getKey())).transform((b, type, loader, module, domain) -> {
-                DynamicType.Builder<?> out = b;
-                for (LateHook h : hooks) {
+                return new AsmVisitorWrapper.Compound(advices);
+            }
+
+            @Override
+            public void transformed(String className, ClassLoader loader) {
+                transformed.add(className);
+            }
+
+            @Override
+            public void failed(String className, ClassLoader loader, Throwable error) {
+                errors.put(className, error);
+            }
+        });
+        rules.add(new AdviceRule() {
+            @Override
+            public boolean appliesTo(String className) {
+                return lateByClass.containsKey(className);
+            }
+
+            @Override
+            public AsmVisitorWrapper advice(TypeDescription type, ClassLoader loader) {
+                List<AsmVisitorWrapper> advices = new ArrayList<>();
+                for (LateHook h : lateByClass.get(type.getName())) {
                     if (type.getDeclaredMethods().filter(h.matcher()).isEmpty()) {
                         JunixHooks.problem(type.getName(), "method " + h + " not found");
                     }
-                    out = out.visit(Advice.to(h.advice(), ADVICE_LOCATOR).on(h.matcher()));
+                    advices.add(HookInstaller.advice(h.advice()).on(h.matcher()));
                 }
-                return out;
-            });
+                return new AsmVisitorWrapper.Compound(advices);
+            }
+
+            @Override
+            public void transformed(String className, ClassLoader loader) {
+                JunixHooks.transformed(className);
+            }
+
+            @Override
+            public void failed(String className, ClassLoader loader, Throwable error) {
+                SwrapLog.error("swrap_fdpass", className + " (class loader " + loader + "): advice failed: " + error);
+                JunixHooks.problem(className, "advice failed: " + error);
+            }
+        });
+        // Fail closed: native transports and SCTP, outside java.base
+        FailClosedHooks failClosed = new FailClosedHooks(inst);
+        rules.addAll(failClosed.rules());
+        AdviceTransformer transformer = new AdviceTransformer(rules, AdvisedClassCache.open(cacheDir));
+        inst.addTransformer(transformer, true);
+        clock.phase("advice rules");
+        // Loads the targets not loaded yet: the transformer advises them as they load, from the class
+        // files of the JDK's image (the same bytes at every start, so the cache always fits)
+        List<String> problems = new ArrayList<>();
+        for (Hook h : HOOKS) {
+            String p = h.problem();
+            if (p != null) {
+                problems.add(p);
+            }
         }
-        // Load every target now so that retransformation covers all of them before premain returns.
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("the JDK's socket internals differ from what this agent knows"
+                    + " (Java " + Runtime.version() + "): " + String.join("; ", problems));
+        }
+        List<Class<?>> targets = new ArrayList<>();
         for (String className : byClass.keySet()) {
             try {
-                Class.forName(className, false, null);
+                targets.add(Class.forName(className, false, null));
             } catch (ClassNotFoundException e) {
                 throw new IllegalStateException("class " + className + " not found", e);
             }
         }
-        builder.installOn(inst);
+        targets.addAll(failClosed.targets());
+        // Those loaded before the transformer was there (by the JVM's or this agent's start) are
+        // retransformed, in one pass: the JVM stops the world once
+        targets.removeIf(c -> transformer.saw(c.getName()));
+        if (!targets.isEmpty()) {
+            try {
+                inst.retransformClasses(targets.toArray(Class<?>[]::new));
+            } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
+                throw new IllegalStateException("the JVM refused the advised classes " + targets + ": " + e, e);
+            }
+        }
+        SwrapLog.trace("swrap_init", "retransformed " + targets.size() + " classes loaded before the agent: "
+                + targets.stream().map(Class::getName).toList());
+        clock.phase("load and advise targets");
 
         for (String className : byClass.keySet()) {
             Throwable t = errors.get(className);
@@ -249,8 +293,7 @@ public final class HookInstaller {
             errors.values().forEach(ex::addSuppressed);
             throw ex;
         }
-        // Fail closed: native transports and SCTP, outside java.base
-        FailClosedHooks.install(inst);
+        failClosed.verify();
         for (Hook h : HOOKS) {
             SwrapLog.trace("swrap_init", "hook " + h);
         }

@@ -91,10 +91,6 @@ public final class UnixDatagrams {
     private UnixDatagrams() {
     }
 
-    /** Loads the handles now, so that a platform without them fails at start-up. */
-    public static void init() {
-    }
-
     /** A new AF_UNIX SOCK_DGRAM socket (close-on-exec, as the JDK makes its sockets). */
     public static FileDescriptor socket() throws IOException {
         MemorySegment s = SCRATCH.get();

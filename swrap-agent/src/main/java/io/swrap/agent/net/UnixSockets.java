@@ -28,10 +28,6 @@ public final class UnixSockets {
     private static final MethodHandle BIND;
     private static final MethodHandle CONNECT;
     private static final VarHandle FD;
-    private static final MethodHandle GETSOCKNAME;
-    private static final MethodHandle GETPEERNAME;
-    private static final MethodHandle CLOSE;
-    private static final MethodHandle FSTAT;
     /** struct stat: 144 bytes on x86_64, 128 on aarch64; st_ino at 8 on both, st_mode at 24 or 16. */
     private static final long STAT_SIZE = 256;
     private static final long ST_INO_OFFSET = 8;
@@ -49,15 +45,6 @@ public final class UnixSockets {
                     MethodType.methodType(int.class, FileDescriptor.class, Path.class));
             FD = MethodHandles.privateLookupIn(FileDescriptor.class, MethodHandles.lookup())
                     .findVarHandle(FileDescriptor.class, "fd", int.class);
-            Linker linker = Linker.nativeLinker();
-            FunctionDescriptor nameFn = FunctionDescriptor.of(ValueLayout.JAVA_INT,
-                    ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
-            GETSOCKNAME = linker.downcallHandle(linker.defaultLookup().find("getsockname").orElseThrow(), nameFn);
-            GETPEERNAME = linker.downcallHandle(linker.defaultLookup().find("getpeername").orElseThrow(), nameFn);
-            CLOSE = linker.downcallHandle(linker.defaultLookup().find("close").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-            FSTAT = linker.downcallHandle(linker.defaultLookup().find("fstat").orElseThrow(),
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError("swrap-agent cannot reach the JDK's unix socket support"
                     + " (sun.nio.ch.UnixDomainSockets, java.io.FileDescriptor.fd) on Java "
@@ -65,10 +52,38 @@ public final class UnixSockets {
         }
     }
 
+    /*
+     * The libc calls, each linked on first use: linking a downcall spins classes (~15 ms each at
+     * start-up), and a JVM that never asks for a socket's names should not pay for them. They are
+     * plain libc functions; a platform without them fails the first call that needs one.
+     */
+    private static final class Names {
+        private static final FunctionDescriptor NAME_FN = FunctionDescriptor.of(ValueLayout.JAVA_INT,
+                ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS);
+        static final MethodHandle GETSOCKNAME = downcall("getsockname", NAME_FN);
+        static final MethodHandle GETPEERNAME = downcall("getpeername", NAME_FN);
+    }
+
+    private static final class Close {
+        static final MethodHandle CLOSE = downcall("close",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+    }
+
+    private static final class Fstat {
+        static final MethodHandle FSTAT = downcall("fstat",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+    }
+
+    private static MethodHandle downcall(String function, FunctionDescriptor descriptor) {
+        Linker linker = Linker.nativeLinker();
+        return linker.downcallHandle(linker.defaultLookup().find(function).orElseThrow(
+                () -> new IllegalStateException("libc has no " + function)), descriptor);
+    }
+
     private UnixSockets() {
     }
 
-    /** Loads the handles now, so that a JDK without them fails at start-up, not at first use. */
+    /** Finds the JDK's unix socket support now, so that a JDK without it fails at start-up, not at first use. */
     public static void init() {
     }
 
@@ -96,7 +111,7 @@ public final class UnixSockets {
     public static long inode(int fd) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment st = arena.allocate(STAT_SIZE, 8);
-            int rc = (int) FSTAT.invokeExact(fd, st);
+            int rc = (int) Fstat.FSTAT.invokeExact(fd, st);
             if (rc != 0) {
                 return -1;
             }
@@ -111,7 +126,7 @@ public final class UnixSockets {
     public static void close(int fd) throws IOException {
         int rc;
         try {
-            rc = (int) CLOSE.invokeExact(fd);
+            rc = (int) Close.CLOSE.invokeExact(fd);
         } catch (Throwable t) {
             throw new IOException("close(" + fd + ") failed: " + t, t);
         }
@@ -153,12 +168,12 @@ public final class UnixSockets {
 
     /** The path this unix socket is bound to; null if unnamed, not a unix socket or not a socket. */
     public static String localPath(int fd) throws SocketException {
-        return name(GETSOCKNAME, "getsockname", fd);
+        return name(Names.GETSOCKNAME, "getsockname", fd);
     }
 
     /** The path the peer of this unix socket is bound to; null if unnamed, unconnected or not unix. */
     public static String peerPath(int fd) throws SocketException {
-        return name(GETPEERNAME, "getpeername", fd);
+        return name(Names.GETPEERNAME, "getpeername", fd);
     }
 
     /** A sockaddr_un plus its length word per thread: no arena per accepted connection. */

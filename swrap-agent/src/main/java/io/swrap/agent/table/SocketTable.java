@@ -320,7 +320,7 @@ public final class SocketTable {
         fds.clear();
         List<SocketName> names = lock.call(() -> {
             List<SocketName> out = new ArrayList<>();
-            for (int i = 0; i < shared.capacity(); i++) {
+            shared.forEachInUse(i -> {
                 MemorySegment rec = shared.record(i);
                 if (Records.refs(rec, pid) > 0) {
                     Records.dropOwner(rec, pid);
@@ -329,7 +329,7 @@ public final class SocketTable {
                         out.add(name);
                     }
                 }
-            }
+            });
             return out;
         });
         names.forEach(this::unlink);

@@ -1,0 +1,201 @@
+package io.swrap.agent.hooks;
+
+import io.swrap.agent.SwrapLog;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.ByteBuffer;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.zip.CRC32C;
+
+/**
+ * The JDK classes as the agent advised them at an earlier start, so that later starts retransform
+ * them without running ByteBuddy (most of the agent's start-up cost). One directory per JDK build
+ * and agent jar (its size and modification time), one file per class holding the class
+ * file the JVM handed over (as a {@link ClassFileKey}) and the advised one: an entry is used only
+ * when the JVM hands over the same class file again, so a changed JDK, agent or another agent's transformation only
+ * costs time. The directory must belong to this user
+ * and be writable by nobody else (these bytes end up in java.base): otherwise the cache is not used.
+ */
+final class AdvisedClassCache {
+    private static final int MAGIC = 0x53574143; // "SWAC"
+    private static final int VERSION = 1;
+    /** Larger entries are not cached (the largest advised JDK class is ~60 KB). */
+    private static final int MAX_ENTRY = 4 << 20;
+    private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
+
+    /** Null when the cache is off or unusable. */
+    private final Path dir;
+
+    private AdvisedClassCache(Path dir) {
+        this.dir = dir;
+    }
+
+    static AdvisedClassCache off() {
+        return new AdvisedClassCache(null);
+    }
+
+    /** The cache under {@code root} for this JDK and agent jar; off (with a debug line) if unusable. */
+    static AdvisedClassCache open(Path root) {
+        if (root == null) {
+            return off();
+        }
+        String key;
+        try {
+            key = agentJarKey();
+        } catch (IOException | RuntimeException e) {
+            key = null;
+        }
+        if (key == null) {
+            SwrapLog.debug("swrap_init", "advised class cache off: the agent jar is not on the class path");
+            return off();
+        }
+        return open(root, key);
+    }
+
+    /** The cache under {@code root} for agent build {@code key}. */
+    static AdvisedClassCache open(Path root, String key) {
+        try {
+            String jdk = (System.getProperty("java.vm.vendor", "") + "-"
+                    + System.getProperty("java.runtime.version", "")).replaceAll("[^A-Za-z0-9.+_-]", "_");
+            Path dir = root.resolve(jdk + "-" + key);
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PRIVATE));
+            for (Path p : new Path[] {root, dir}) {
+                String problem = unsafe(p);
+                if (problem != null) {
+                    SwrapLog.warn("swrap_init", "advised class cache off: " + p + " " + problem
+                            + " (it must belong to this user and be writable by nobody else)");
+                    return off();
+                }
+            }
+            return new AdvisedClassCache(dir);
+        } catch (IOException | RuntimeException e) {
+            SwrapLog.debug("swrap_init", "advised class cache off: " + root + ": " + e);
+            return off();
+        }
+    }
+
+    /** The advised class file stored for this class file (up to the order of its methods), or null. */
+    byte[] lookup(String className, byte[] classFile) {
+        if (dir == null) {
+            return null;
+        }
+        byte[] original = ClassFileKey.of(classFile);
+        Path file = dir.resolve(fileName(className, original));
+        try {
+            if (unsafe(file) != null) {
+                return null;
+            }
+            byte[] entry = Files.readAllBytes(file);
+            ByteBuffer b = ByteBuffer.wrap(entry);
+            if (entry.length < 16 || b.getInt() != MAGIC || b.getInt() != VERSION) {
+                return null;
+            }
+            int originalLength = b.getInt();
+            if (originalLength != original.length || originalLength > b.remaining()) {
+                return null;
+            }
+            int start = b.position();
+            if (!Arrays.equals(entry, start, start + originalLength, original, 0, original.length)) {
+                return null;
+            }
+            b.position(start + originalLength);
+            int advisedLength = b.getInt();
+            if (advisedLength != b.remaining()) {
+                return null;
+            }
+            return Arrays.copyOfRange(entry, b.position(), entry.length);
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException | RuntimeException e) {
+            SwrapLog.debug("swrap_init", "advised class cache: cannot read " + file + ": " + e);
+            return null;
+        }
+    }
+
+    /** Stores an entry (atomically: a JVM starting meanwhile sees the old entry, the new one or none). */
+    void store(String className, byte[] classFile, byte[] advised) {
+        if (dir == null || classFile.length + advised.length > MAX_ENTRY) {
+            return;
+        }
+        byte[] original = ClassFileKey.of(classFile);
+        ByteBuffer b = ByteBuffer.allocate(16 + original.length + advised.length);
+        b.putInt(MAGIC).putInt(VERSION).putInt(original.length).put(original).putInt(advised.length).put(advised);
+        Path tmp = null;
+        try {
+            tmp = Files.createTempFile(dir, className, ".tmp", PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------")));
+            Files.write(tmp, b.array());
+            Files.move(tmp, dir.resolve(fileName(className, original)), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException | RuntimeException e) {
+            SwrapLog.debug("swrap_init", "advised class cache: cannot store " + className + " in " + dir + ": " + e);
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the write failed already, and was logged; a leftover temporary file is never read
+                }
+            }
+        }
+    }
+
+    /** One file per class and original (its {@link ClassFileKey}). */
+    private static String fileName(String className, byte[] original) {
+        CRC32C crc = new CRC32C();
+        crc.update(original);
+        return className + "." + Long.toHexString(crc.getValue()) + ".swac";
+    }
+
+    /** Why a cache path must not be trusted, or null: it must be ours, not a link, not writable by others. */
+    private static String unsafe(Path p) throws IOException {
+        PosixFileAttributes a;
+        try {
+            a = Files.readAttributes(p, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (AccessDeniedException e) {
+            return "is not readable";
+        }
+        if (a.isSymbolicLink()) {
+            return "is a symbolic link";
+        }
+        int uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+        int self = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        if (uid != self) {
+            return "belongs to uid " + uid + ", not to this process's uid " + self;
+        }
+        Set<PosixFilePermission> perms = a.permissions();
+        if (perms.contains(PosixFilePermission.GROUP_WRITE) || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
+            return "is writable by group or others (" + PosixFilePermissions.toString(perms) + ")";
+        }
+        return null;
+    }
+
+    /** The agent jar's size and modification time, which change with every build; null if not found. */
+    private static String agentJarKey() throws IOException {
+        URL url = ClassLoader.getSystemResource(AdvisedClassCache.class.getName().replace('.', '/') + ".class");
+        if (url == null || !"jar".equals(url.getProtocol())) {
+            return null;
+        }
+        String spec = url.toString();
+        int bang = spec.indexOf("!/");
+        Path jar;
+        try {
+            jar = Path.of(new URI(spec.substring("jar:".length(), bang < 0 ? spec.length() : bang)));
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            return null;
+        }
+        PosixFileAttributes a = Files.readAttributes(jar, PosixFileAttributes.class);
+        return "agent-" + a.size() + "-" + a.lastModifiedTime().toMillis();
+    }
+}
