@@ -97,12 +97,15 @@ public final class SmbConfParser {
     private static final List<String> GLOBAL_KEYS = Stream.concat(Stream.of("interfaces", "smbports", "serversigning", "smbencrypt",
             "serverminprotocol", "servermaxprotocol", "smbpasswdfile", "netbiosname", "workgroup",
             "servermultichannelsupport", "smb2leases", "smb2disableoplockbreakretry", "smbd:fsctl_smbtorture",
-            "smbserver:breakacktimeout",
+            "smbserver:breakacktimeout", "serverstring",
             // request limits
             "maxopenfiles"),
             // connection limits
             ConnectionLimits.KEYS.stream()).toList();
-    private static final List<String> SHARE_KEYS = List.of("path", "readonly", "writeable", "writable", "smbencrypt");
+    private static final List<String> SHARE_KEYS = List.of("path", "readonly", "writeable", "writable", "smbencrypt",
+            "comment", "browseable", "browsable");
+    /** The server comment when smb.conf has no {@code server string}. */
+    static final String DEFAULT_SERVER_STRING = "swrap smbserver";
 
     private static String normalizeKey(String key) {
         return key.replaceAll("\\s+", "").toLowerCase(Locale.ROOT);
@@ -137,7 +140,7 @@ public final class SmbConfParser {
                 globalBool("smbd:fsctl_smbtorture", "smbd:FSCTL_SMBTORTURE", false),
                 java.time.Duration.ofMillis(breakAckTimeout()));
         Map<String, ShareConfig> shares = new LinkedHashMap<>();
-        shares.put("ipc$", new ShareConfig("IPC$", null, true, encrypt));
+        shares.put("ipc$", new ShareConfig("IPC$", null, true, encrypt, "", false));
         for (var e : shareValues.entrySet()) {
             shares.put(e.getKey(), buildShare(e.getKey(), e.getValue(), shareLines.get(e.getKey()), encrypt, baseDir));
         }
@@ -156,7 +159,8 @@ public final class SmbConfParser {
                         return SmbConfParser.this.line(key);
                     }
                 }),
-                requestLimits());
+                requestLimits(),
+                global.getOrDefault("serverstring", DEFAULT_SERVER_STRING));
     }
 
     private boolean globalBool(String key, String name, boolean dflt) throws ConfigException {
@@ -213,7 +217,14 @@ public final class SmbConfParser {
         }
         EncryptSetting enc = values.containsKey("smbencrypt")
                 ? parseEncrypt(values.get("smbencrypt"), lines.get("smbencrypt")) : globalEncrypt;
-        return new ShareConfig(name, baseDir.resolve(path).normalize(), readOnly, enc);
+        boolean browseable = true;
+        for (String b : List.of("browseable", "browsable")) {
+            if (values.containsKey(b)) {
+                browseable = parseBool(values.get(b), lines.get(b), b);
+            }
+        }
+        return new ShareConfig(name, baseDir.resolve(path).normalize(), readOnly, enc,
+                values.getOrDefault("comment", ""), browseable);
     }
 
     private boolean parseBool(String v, int lineNo, String key) throws ConfigException {

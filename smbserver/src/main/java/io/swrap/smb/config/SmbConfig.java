@@ -17,7 +17,8 @@ import java.util.Map;
  *   <li>{@code server min protocol} / {@code server max protocol}: SMB2_02, SMB2_10, SMB3_00, SMB3_02, SMB3_11
  *       (SMB2 = SMB2_10, SMB3 = SMB3_11); defaults SMB2_02 / SMB3_11</li>
  *   <li>{@code smb passwd file}: smbpasswd(5) file; required</li>
- *   <li>{@code netbios name}: default SWRAP; {@code workgroup}: default WORKGROUP</li>
+ *   <li>{@code netbios name}: default SWRAP; {@code workgroup}: default WORKGROUP; {@code server string}: the
+ *       server comment of srvsvc and share listings, default "swrap smbserver"</li>
  *   <li>{@code server multi channel support}: yes | no; default yes (Samba's default since 4.15, also in 4.17)</li>
  *   <li>{@code smb2 leases}, {@code smb2 disable oplock break retry}, {@code smbd:FSCTL_SMBTORTURE},
  *       {@code smbserver:break ack timeout}: see {@link Oplocking}</li>
@@ -26,7 +27,8 @@ import java.util.Map;
  *       buffered bytes}, {@code smbserver:pre-auth timeout}, {@code deadtime}, {@code smbserver:max unsent
  *       bytes}: see {@link ConnectionLimits}</li>
  *   <li>{@code max open files}: see {@link RequestLimits}</li>
- *   <li>per share: {@code path} (required), {@code read only} (default yes), {@code smb encrypt}</li>
+ *   <li>per share: {@code path} (required), {@code read only} (default yes), {@code smb encrypt}, {@code comment},
+ *       {@code browseable} (default yes)</li>
  * </ul>
  */
 public record SmbConfig(
@@ -45,7 +47,9 @@ public record SmbConfig(
         // connection limits (max connections, sessions, frames, buffers, timeouts, back-pressure)
         ConnectionLimits limits,
         // request limits (open handles per session)
-        RequestLimits requestLimits) {
+        RequestLimits requestLimits,
+        // server string
+        String serverString) {
 
     /**
      * Limits on what one authenticated client's requests may hold: {@code max open files} (open handles per

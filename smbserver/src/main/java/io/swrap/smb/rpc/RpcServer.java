@@ -1,0 +1,121 @@
+package io.swrap.smb.rpc;
+
+import io.swrap.smb.config.ShareConfig;
+import io.swrap.smb.config.SmbConfig;
+import io.swrap.smb.rpc.lsarpc.Lsarpc;
+import io.swrap.smb.rpc.ndr.Sid;
+import io.swrap.smb.rpc.srvsvc.Srvsvc;
+import io.swrap.smb.rpc.wkssvc.Wkssvc;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The DCE/RPC services of IPC$ and what they tell about the server: its names and comment, the share
+ * list and the domain SID. Built once per server from its {@link SmbConfig}; shared by all event loops.
+ */
+public final class RpcServer {
+    /** STYPE_DISKTREE and STYPE_IPC | STYPE_SPECIAL ([MS-SRVS] 2.2.2.4). */
+    public static final int STYPE_DISKTREE = 0;
+    public static final int STYPE_IPC_SPECIAL = 0x80000003;
+
+    /** One share as srvsvc describes it; {@code path} in the DOS form Samba answers ("C:\srv\data"). */
+    public record ShareEntry(String name, int type, String comment, String path) {
+    }
+
+    private final String netbiosName;
+    private final String workgroup;
+    private final String comment;
+    private final List<ShareEntry> shares;
+    private final Path sidFile;
+    private final AtomicInteger nextAssocGroup = new AtomicInteger(0x53F0);
+    private Sid domainSid;
+
+    public RpcServer(SmbConfig config) {
+        this.netbiosName = config.netbiosName();
+        this.workgroup = config.workgroup();
+        this.comment = config.serverString();
+        List<ShareEntry> list = new ArrayList<>();
+        for (ShareConfig s : config.shares().values()) {
+            if (!s.isIpc() && s.browseable()) {
+                list.add(new ShareEntry(s.name(), STYPE_DISKTREE, s.comment(),
+                        "C:" + s.path().toString().replace('/', '\\')));
+            }
+        }
+        list.sort(Comparator.comparing(e -> e.name().toLowerCase(Locale.ROOT)));
+        list.add(new ShareEntry("IPC$", STYPE_IPC_SPECIAL, "IPC Service (" + comment + ")", ""));
+        this.shares = List.copyOf(list);
+        this.sidFile = config.passwdFile().resolveSibling(config.passwdFile().getFileName() + ".sid");
+    }
+
+    public String netbiosName() {
+        return netbiosName;
+    }
+
+    public String workgroup() {
+        return workgroup;
+    }
+
+    /** The server comment ({@code server string}). */
+    public String comment() {
+        return comment;
+    }
+
+    /** The browseable disk shares by name, then IPC$. */
+    public List<ShareEntry> shares() {
+        return shares;
+    }
+
+    /**
+     * The server's domain SID, S-1-5-21-x-y-z: read from {@code <smb passwd file>.sid}, or made from 96 random
+     * bits and written there on first use, so that it stays the same across restarts (as Samba's secrets.tdb).
+     */
+    public synchronized Sid domainSid() throws IOException {
+        if (domainSid == null) {
+            if (Files.exists(sidFile)) {
+                try {
+                    domainSid = Sid.parse(Files.readString(sidFile, StandardCharsets.US_ASCII));
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(sidFile + ": " + e.getMessage() + " (remove the file to make a new SID)");
+                }
+            } else {
+                SecureRandom r = new SecureRandom();
+                Sid sid = new Sid(5, new long[] {21, r.nextInt() & 0xFFFFFFFFL, r.nextInt() & 0xFFFFFFFFL,
+                        r.nextInt() & 0xFFFFFFFFL});
+                Path tmp = sidFile.resolveSibling(sidFile.getFileName() + ".tmp");
+                Files.writeString(tmp, sid + "\n", StandardCharsets.US_ASCII);
+                Files.move(tmp, sidFile, StandardCopyOption.ATOMIC_MOVE);
+                domainSid = sid;
+            }
+        }
+        return domainSid;
+    }
+
+    /**
+     * Opens the pipe {@code requested} (case-insensitive, with or without a leading {@code \PIPE\}).
+     *
+     * @return null for a name no service listens on
+     */
+    public Pipe open(String requested) {
+        String n = requested.toLowerCase(Locale.ROOT);
+        if (n.startsWith("\\pipe\\")) {
+            n = n.substring(6);
+        }
+        RpcService service = switch (n) {
+            case "srvsvc" -> new Srvsvc(this);
+            case "wkssvc" -> new Wkssvc(this);
+            case "lsarpc" -> new Lsarpc(this);
+            default -> null;
+        };
+        return service == null ? null
+                : new Pipe(n, n.equals("lsarpc") ? "lsass" : n, service, nextAssocGroup.getAndIncrement());
+    }
+}
