@@ -27,6 +27,8 @@ import java.util.Map;
  *       buffered bytes}, {@code smbserver:pre-auth timeout}, {@code deadtime}, {@code smbserver:max unsent
  *       bytes}: see {@link ConnectionLimits}</li>
  *   <li>{@code max open files}: see {@link RequestLimits}</li>
+ *   <li>{@code log level}, {@code log file}, {@code max log size}: see {@link LogSettings}; the common Samba
+ *       settings this server does not use are accepted and logged once as ignored ({@link SambaKeys})</li>
  *   <li>per share: {@code path} (required), {@code read only} (default yes), {@code smb encrypt}, {@code comment},
  *       {@code browseable} (default yes)</li>
  * </ul>
@@ -49,7 +51,9 @@ public record SmbConfig(
         // request limits (open handles per session)
         RequestLimits requestLimits,
         // server string
-        String serverString) {
+        String serverString,
+        // log level, log file, max log size; the Samba settings accepted and ignored
+        LogSettings log) {
 
     /**
      * Limits on what one authenticated client's requests may hold: {@code max open files} (open handles per
