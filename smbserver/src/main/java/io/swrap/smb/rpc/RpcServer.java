@@ -36,6 +36,7 @@ public final class RpcServer {
     private final String comment;
     private final List<ShareEntry> shares;
     private final Path sidFile;
+    private final io.swrap.smb.smb2.auth.SmbPasswdFile passwd;
     private final AtomicInteger nextAssocGroup = new AtomicInteger(0x53F0);
     private Sid domainSid;
 
@@ -53,6 +54,7 @@ public final class RpcServer {
         list.sort(Comparator.comparing(e -> e.name().toLowerCase(Locale.ROOT)));
         list.add(new ShareEntry("IPC$", STYPE_IPC_SPECIAL, "IPC Service (" + comment + ")", ""));
         this.shares = List.copyOf(list);
+        this.passwd = new io.swrap.smb.smb2.auth.SmbPasswdFile(config.passwdFile());
         this.sidFile = config.passwdFile().resolveSibling(config.passwdFile().getFileName() + ".sid");
     }
 
@@ -97,6 +99,22 @@ public final class RpcServer {
             }
         }
         return domainSid;
+    }
+
+    /**
+     * The accounts of the smbpasswd file (name as written → uid), read anew on each call so that users added
+     * while the server runs are found, as at logon.
+     */
+    public java.util.Map<String, Integer> users() throws IOException {
+        return passwd.uids();
+    }
+
+    /**
+     * The RID of the account with {@code uid}: Samba's algorithmic mapping for passdb backends without stored
+     * RIDs (smbpasswd), 2 * uid + 1000 ({@code algorithmic rid base} 1000; odd RIDs are its groups').
+     */
+    public static long rid(int uid) {
+        return 2L * Integer.toUnsignedLong(uid) + 1000;
     }
 
     /**

@@ -133,6 +133,20 @@ class RpcInteropTest {
     }
 
     @Test
+    void rpcclientLooksUpTheSmbpasswdUsersBySidAndName() throws Exception {
+        rpcclient("lsaquery 5");
+        String sid = Files.readString(dir.resolve("smbpasswd.sid")).strip();
+        // uid 1000: RID 2 * 1000 + 1000, Samba's algorithmic mapping
+        SmbClient.Result r = rpcclient("lookupnames USER nobody; lookupsids " + sid + "-3000 " + sid + "-4242");
+        assertEquals(0, r.exit(), r.output());
+        assertTrue(r.output().contains("USER " + sid + "-3000 (User: 1)\nnobody S-0-0 (UNKNOWN: 8)\n"), r.output());
+        assertTrue(r.output().contains(sid + "-3000 RPCTEST\\user (1)\n" + sid + "-4242 *unknown*\\*unknown* (8)\n"),
+                r.output());
+        SmbClient.Result none = rpcclient("lookupnames nobody");
+        assertTrue(none.output().contains("result was NT_STATUS_NONE_MAPPED"), none.output());
+    }
+
+    @Test
     void unknownPipeAndOpnumAreRefused() throws Exception {
         // rpcclient's samr commands open \PIPE\samr, which this server does not offer
         SmbClient.Result r = rpcclient("enumdomusers");

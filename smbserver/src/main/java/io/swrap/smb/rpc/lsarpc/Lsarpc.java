@@ -17,7 +17,8 @@ import java.util.UUID;
 
 /**
  * [MS-LSAD] lsarpc (12345778-1234-abcd-ef00-0123456789ab v0.0), what {@code rpcclient lsaquery} and
- * {@code net rpc} need: LsarClose (0), LsarOpenPolicy (6), LsarOpenPolicy2 (44), LsarQueryInformationPolicy (7)
+ * {@code net rpc} need: LsarClose (0), LsarOpenPolicy (6), LsarOpenPolicy2 (44), LsarLookupNames (14) and LsarLookupSids
+ * (15) for the smbpasswd users ({@link LsaLookup}), LsarQueryInformationPolicy (7)
  * and LsarQueryInformationPolicy2 (46) at levels 3 (primary domain: the workgroup, no SID, as a Samba stand-alone
  * server) and 5 (account domain: the netbios name and the server's domain SID). One instance per pipe: the
  * policy handles it gave out are only valid on it.
@@ -26,6 +27,8 @@ public final class Lsarpc implements RpcService {
     public static final SyntaxId SYNTAX = SyntaxId.of("12345778-1234-abcd-ef00-0123456789ab", 0);
     static final int CLOSE = 0;
     static final int OPEN_POLICY = 6;
+    static final int LOOKUP_NAMES = 14;
+    static final int LOOKUP_SIDS = 15;
     static final int QUERY_INFO_POLICY = 7;
     static final int OPEN_POLICY2 = 44;
     static final int QUERY_INFO_POLICY2 = 46;
@@ -57,6 +60,7 @@ public final class Lsarpc implements RpcService {
             // the object attributes and access mask are not needed: every authenticated user may query
             case OPEN_POLICY, OPEN_POLICY2 -> openPolicy();
             case QUERY_INFO_POLICY, QUERY_INFO_POLICY2 -> queryInfo(in);
+            case LOOKUP_NAMES, LOOKUP_SIDS -> lookup(opnum, in);
             default -> throw RpcFault.opnum("lsarpc", opnum);
         };
     }
@@ -76,6 +80,19 @@ public final class Lsarpc implements RpcService {
     private byte[] close(NdrReader in) throws NdrException {
         boolean known = handles.remove(ByteBuffer.wrap(in.bytes(HANDLE_SIZE)));
         return new NdrWriter().bytes(new byte[HANDLE_SIZE]).u32(known ? 0 : STATUS_INVALID_HANDLE).toByteArray();
+    }
+
+    private byte[] lookup(int opnum, NdrReader in) throws NdrException, RpcFault {
+        if (!handles.contains(ByteBuffer.wrap(in.bytes(HANDLE_SIZE)))) {
+            // domains NULL, an empty translation array, count 0
+            return new NdrWriter().pointer(false).u32(0).pointer(false).u32(0).u32(STATUS_INVALID_HANDLE).toByteArray();
+        }
+        try {
+            return opnum == LOOKUP_NAMES ? LsaLookup.lookupNames(server, in) : LsaLookup.lookupSids(server, in);
+        } catch (IOException e) {
+            throw new RpcFault(RpcFault.PROTO_ERROR, "the smbpasswd file or the domain SID cannot be read: "
+                    + e.getMessage());
+        }
     }
 
     /** [out,ref,switch_is(level)] lsa_PolicyInformation **info: a unique pointer, the u16 level, the arm. */

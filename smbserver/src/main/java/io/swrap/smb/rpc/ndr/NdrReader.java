@@ -94,6 +94,26 @@ public final class NdrReader {
         return pointer() ? string() : null;
     }
 
+    /** A dom_sid2: the conformance (SubAuthorityCount), then the SID ([MS-DTYP] 2.4.2.3). */
+    public Sid sid() throws NdrException {
+        long conformance = u32();
+        int revision = u8();
+        int count = u8();
+        if (revision != 1 || count != conformance || count > Sid.MAX_SUB_AUTHORITIES) {
+            throw new NdrException("SID with revision " + revision + ", " + count + " sub-authorities, conformance "
+                    + conformance + " (expected: revision 1, at most 15, equal)");
+        }
+        long authority = 0;
+        for (int i = 0; i < 6; i++) {
+            authority = authority << 8 | u8();
+        }
+        long[] subs = new long[count];
+        for (int i = 0; i < count; i++) {
+            subs[i] = u32();
+        }
+        return new Sid(authority, subs);
+    }
+
     public int position() {
         return pos;
     }
