@@ -3,11 +3,13 @@ package io.swrap.selftest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.swrap.selftest.env.ChildProcess;
 import io.swrap.selftest.env.RpcTools;
 import io.swrap.selftest.env.SmbEnv;
 import io.swrap.selftest.env.Smbclient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -15,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Share listing over IPC$ named pipes and DCE/RPC with Samba's clients in the fake network: smbclient -L
  * (srvsvc over FSCTL_PIPE_TRANSCEIVE), net rpc share list (lsarpc for the domain SID, then srvsvc) and
- * rpcclient (srvsvc and lsarpc), each under C libsocket_wrapper against the server under the agent.
+ * rpcclient (srvsvc and lsarpc), each under C libsocket_wrapper, and jcifs-ng in a JVM under the agent, against
+ * the server under the agent.
  */
 class ShareListingIT extends SmbServerSuite {
     private static final long TIMEOUT_SECONDS = 120;
@@ -35,6 +38,17 @@ class ShareListingIT extends SmbServerSuite {
             rows.append(m.group(1)).append('|').append(m.group(2)).append('|').append(m.group(3).strip()).append('\n');
         }
         assertEquals("share|Disk|\nIPC$|IPC|IPC Service (swrap smbserver)\n", rows.toString(), r.output());
+    }
+
+    @Test
+    void jcifsNgListsShares() throws Exception {
+        try (ChildProcess p = ChildProcess.java("jcifs-ng", ChildProcess.net(env.swrapDir(), 23),
+                "io.swrap.selftest.JcifsSharesPeer", "127.0.0.14", SmbEnv.USER, SmbEnv.PASSWORD)) {
+            Matcher m = p.expect("(SHARES|ERROR) (.*)", Duration.ofSeconds(TIMEOUT_SECONDS));
+            // as against Samba's smbd (shared/tools/samba-anchor.sh): "SHARES IPC$/,share/"
+            assertEquals("SHARES IPC$/,share/", m.group(0), p.stderr() + "\nserver:\n" + env.serverStderr());
+            p.succeeds();
+        }
     }
 
     @Test
