@@ -11,19 +11,19 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.logging.Logger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * One open of a named pipe on IPC$ and the DCE/RPC association on it ([C706] 12, [MS-RPCE] 3.3.1): the
  * bytes the client writes are cut into PDUs by frag_length, a fragmented REQUEST is reassembled up to
  * {@link #MAX_REQUEST_STUB}, and every answer is queued as whole PDUs (message mode: a READ or a
  * transceive returns at most one PDU, the rest of a longer one with STATUS_BUFFER_OVERFLOW). Everything a
- * peer sends that does not decode is answered with a BIND_NAK or a FAULT and logged in one line; nothing
+ * peer sends that does not decode is answered with a BIND_NAK or a FAULT and logged in one line (through the
+ * connection's rate-limited log); nothing
  * here throws at the peer. Used by one event loop at a time (the tree's client's).
  */
 public final class Pipe {
-    private static final Logger LOG = Logger.getLogger(Pipe.class.getName());
-
     /** The largest fragment this server sends or accepts (Samba's dcesrv default). */
     public static final int MAX_FRAG = 5840;
     /** The smallest max_xmit/max_recv_frag negotiated, whatever the client offers (as Samba). */
@@ -41,6 +41,7 @@ public final class Pipe {
     private final String endpoint;
     private final RpcService service;
     private final int assocGroup;
+    private final Consumer<Supplier<String>> log;
     private final ByteArrayOutputStream input = new ByteArrayOutputStream();
     private final ArrayDeque<byte[]> output = new ArrayDeque<>();
     private int outputBytes;
@@ -60,8 +61,10 @@ public final class Pipe {
      * @param endpoint the pipe the service listens on, the BIND_ACK's secondary address ("lsass" for lsarpc, as
      *     Samba and Windows answer)
      * @param assocGroup the association group id answered to a BIND that asks for a new one
+     * @param log where the one line per refused PDU or faulted call goes (the connection's rate-limited log)
      */
-    public Pipe(String name, String endpoint, RpcService service, int assocGroup) {
+    public Pipe(String name, String endpoint, RpcService service, int assocGroup, Consumer<Supplier<String>> log) {
+        this.log = log;
         this.name = name;
         this.endpoint = endpoint;
         this.service = service;
@@ -77,12 +80,20 @@ public final class Pipe {
         return outputBytes < MAX_PENDING_OUTPUT;
     }
 
-    /** Takes bytes the client wrote and answers every PDU completed by them. */
+    /**
+     * Takes bytes the client wrote and answers every PDU completed by them, until {@link #MAX_PENDING_OUTPUT}
+     * bytes of answers wait: the rest stays buffered (at most one WRITE, as {@link #acceptsWrite} refuses more)
+     * and is answered as reads drain the answers.
+     */
     public void write(byte[] data) {
         input.write(data, 0, data.length);
+        pump();
+    }
+
+    private void pump() {
         byte[] buf = input.toByteArray();
         int off = 0;
-        while (buf.length - off >= Pdu.HEADER) {
+        while (buf.length - off >= Pdu.HEADER && outputBytes < MAX_PENDING_OUTPUT) {
             byte[] head = Arrays.copyOfRange(buf, off, off + Pdu.HEADER);
             String bad = Pdu.Header.checkVersion(head);
             Pdu.Header h = Pdu.Header.read(head);
@@ -117,6 +128,10 @@ public final class Pipe {
         if (head.length <= max) {
             output.removeFirst();
             outputBytes -= head.length;
+            // refilled at half the limit, so that the buffered input is copied once per half MiB of answers
+            if (input.size() >= Pdu.HEADER && outputBytes <= MAX_PENDING_OUTPUT / 2) {
+                pump();
+            }
             return new Chunk(head, false);
         }
         output.removeFirst();
@@ -131,7 +146,7 @@ public final class Pipe {
     }
 
     private void refuse(Pdu.Header h, String why, int nakReason) {
-        LOG.info("pipe " + name + ": " + Pdu.typeName(h.type()) + " call " + h.callId() + " refused: " + why);
+        log.accept(() -> "pipe " + name + ": " + Pdu.typeName(h.type()) + " call " + h.callId() + " refused: " + why);
         if (h.type() == Pdu.BIND || h.type() == Pdu.ALTER_CONTEXT) {
             send(Pdu.bindNak(h.callId(), nakReason));
         } else {
@@ -293,7 +308,7 @@ public final class Pipe {
 
     private void call(int callId, int ctxId, int opnum, byte[] stub) {
         if (!contexts.contains(ctxId)) {
-            LOG.info("pipe " + name + ": call " + callId + " on unbound context " + ctxId);
+            log.accept(() -> "pipe " + name + ": call " + callId + " on unbound context " + ctxId);
             send(Pdu.fault(callId, ctxId, RpcFault.UNKNOWN_IF, true));
             return;
         }
@@ -301,12 +316,12 @@ public final class Pipe {
         try {
             out = service.call(opnum, new NdrReader(stub));
         } catch (RpcFault f) {
-            LOG.info("pipe " + name + ": call " + callId + " opnum " + opnum + " faulted 0x"
+            log.accept(() -> "pipe " + name + ": call " + callId + " opnum " + opnum + " faulted 0x"
                     + Integer.toHexString(f.status()) + ": " + f.getMessage());
             send(Pdu.fault(callId, ctxId, f.status(), true));
             return;
         } catch (NdrException e) {
-            LOG.info("pipe " + name + ": call " + callId + " opnum " + opnum + ": bad stub: " + e.getMessage());
+            log.accept(() -> "pipe " + name + ": call " + callId + " opnum " + opnum + ": bad stub: " + e.getMessage());
             send(Pdu.fault(callId, ctxId, RpcFault.FAULT_NDR, true));
             return;
         }

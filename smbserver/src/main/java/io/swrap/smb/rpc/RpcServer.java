@@ -120,9 +120,10 @@ public final class RpcServer {
     /**
      * Opens the pipe {@code requested} (case-insensitive, with or without a leading {@code \PIPE\}).
      *
+     * @param log the connection's rate-limited log, for the pipe's refused PDUs and faulted calls
      * @return null for a name no service listens on
      */
-    public Pipe open(String requested) {
+    public Pipe open(String requested, java.util.function.Consumer<java.util.function.Supplier<String>> log) {
         String n = requested.toLowerCase(Locale.ROOT);
         if (n.startsWith("\\pipe\\")) {
             n = n.substring(6);
@@ -134,6 +135,6 @@ public final class RpcServer {
             default -> null;
         };
         return service == null ? null
-                : new Pipe(n, n.equals("lsarpc") ? "lsass" : n, service, nextAssocGroup.getAndIncrement());
+                : new Pipe(n, n.equals("lsarpc") ? "lsass" : n, service, nextAssocGroup.getAndIncrement(), log);
     }
 }

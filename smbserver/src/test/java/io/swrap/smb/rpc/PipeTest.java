@@ -24,13 +24,15 @@ class PipeTest {
 
     @TempDir
     Path dir;
+    private final List<String> logged = new java.util.ArrayList<>();
 
     private Pipe pipe(int shares) throws Exception {
         StringBuilder conf = new StringBuilder("[global]\nsmb passwd file = smbpasswd\nnetbios name = T\n");
         for (int i = 0; i < shares; i++) {
             conf.append("[share").append(i).append("]\npath = s\ncomment = a comment long enough to fill fragments\n");
         }
-        return new Pipe("srvsvc", "srvsvc", new Srvsvc(new RpcServer(SmbConfParser.parse("t.conf", conf.toString(), dir))), 7);
+        RpcServer server = new RpcServer(SmbConfParser.parse("t.conf", conf.toString(), dir));
+        return new Pipe("srvsvc", "srvsvc", new Srvsvc(server), 7, m -> logged.add(m.get()));
     }
 
     private static ByteBuffer pdu(int type, int flags, int callId, int bodyLength) {
@@ -142,6 +144,30 @@ class PipeTest {
         p.write(request(3, 5, Pipe.MAX_REQUEST_STUB + 1L, 16, new byte[0]));
         assertEquals(RpcFault.PROTO_ERROR, faultStatus(answer(p)), "alloc_hint over the limit");
         assertNull(p.read(100), "every PDU got exactly one answer");
+        assertEquals(7, logged.size(), logged.toString());
+        assertTrue(logged.get(0).startsWith("pipe srvsvc: REQUEST call 1 refused: REQUEST before BIND"), logged.get(0));
+    }
+
+    @Test
+    void answersWaitingAreBoundedAndTheRestIsAnsweredAsTheyAreRead() throws Exception {
+        Pipe p = pipe(1);
+        // 50,000 REQUESTs before any BIND in one write: 50,000 FAULTs of 32 bytes would be 1.6 MB
+        int n = 50_000;
+        ByteArrayOutputStream w = new ByteArrayOutputStream();
+        for (int i = 0; i < n; i++) {
+            w.write(request(3, i, 0, 0, new byte[0]));
+        }
+        p.write(w.toByteArray());
+        assertFalse(p.acceptsWrite(), "the next WRITE is refused while 1 MiB of answers waits");
+        int faults = 0;
+        Pipe.Chunk c;
+        while ((c = p.read(Pipe.MAX_FRAG)) != null) {
+            ByteBuffer f = ByteBuffer.wrap(c.data()).order(ByteOrder.LITTLE_ENDIAN);
+            assertEquals(faults, f.getInt(12), "answers in call order");
+            faults++;
+        }
+        assertEquals(n, faults);
+        assertTrue(p.acceptsWrite());
     }
 
     @Test

@@ -41,7 +41,7 @@ class SambaGoldenTest {
 
     @Test
     void srvsvcBindSrvinfoShareEnumAndGetInfo() throws Exception {
-        Pipe p = new Pipe("srvsvc", "srvsvc", new Srvsvc(anchor()), 0x16b9);
+        Pipe p = new Pipe("srvsvc", "srvsvc", new Srvsvc(anchor()), 0x16b9, m -> { });
         // BIND: one context, srvsvc v3.0 over NDR, max_xmit/max_recv 4280
         assertEquals("05000c03100000004400000001000000b810b810b91600000d005c706970655c73727673766300000100000000000000"
                 + "045d888aeb1cc9119fe808002b10486002000000", answer(p,
@@ -75,7 +75,7 @@ class SambaGoldenTest {
 
     @Test
     void lsarpcBindOpenPolicyAndQueryPrimaryDomain() throws Exception {
-        Pipe p = new Pipe("lsarpc", "lsass", new Lsarpc(anchor()), 0x93bb);
+        Pipe p = new Pipe("lsarpc", "lsass", new Lsarpc(anchor()), 0x93bb, m -> { });
         assertEquals("05000c03100000004400000007000000b810b810bb9300000c005c706970655c6c736173730000000100000000000000"
                 + "045d888aeb1cc9119fe808002b10486002000000", answer(p,
                 "05000b03100000004800000007000000b810b810000000000100000000000100785734123412cdabef000123456789ab"

@@ -20,14 +20,18 @@ import java.util.List;
 
 /**
  * CREATE, READ, WRITE, IOCTL FSCTL_PIPE_TRANSCEIVE, QUERY_INFO and CLOSE on the named pipes of an IPC$ tree
- * ({@link io.swrap.smb.rpc.Pipe}): the SMB2 side of DCE/RPC over ncacn_np. A pipe open answers as Samba and
- * Windows do: FILE_OPENED, no times, AllocationSize 4096, EndOfFile 0, FILE_ATTRIBUTE_NORMAL.
+ * ({@link io.swrap.smb.rpc.Pipe}): the SMB2 side of DCE/RPC over ncacn_np. A pipe's CREATE response is Samba
+ * 4.17's (captured): FILE_OPENED, every time 1970-01-01 (the Unix epoch), AllocationSize and EndOfFile 0,
+ * FILE_ATTRIBUTE_NORMAL; QUERY_INFO answers FileStandardInformation only, with Samba's fake values for a pipe.
  */
 final class PipeHandler {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Pipe.class.getName());
     static final int FSCTL_PIPE_TRANSCEIVE = 0x0011C017;
     static final int STATUS_PIPE_EMPTY = 0xC00000D9;
     private static final int FILE_ATTRIBUTE_NORMAL = 0x80;
     private static final int PIPE_ALLOCATION_SIZE = 4096;
+    /** 1970-01-01T00:00:00Z as a FILETIME: the times of a pipe open. */
+    private static final long UNIX_EPOCH_FILETIME = 116_444_736_000_000_000L;
     private static final int FILE_STANDARD_INFORMATION = 5;
 
     private PipeHandler() {
@@ -39,7 +43,8 @@ final class PipeHandler {
     }
 
     static Reply create(RequestContext rc, Smb2CreateRequest req) throws Smb2Exception {
-        Pipe pipe = rc.conn.server().rpc().open(req.name());
+        Pipe pipe = rc.conn.server().rpc().open(req.name(),
+                msg -> rc.conn.peerLog().log(LOG, java.util.logging.Level.INFO, msg));
         if (pipe == null) {
             throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, "named pipe '" + req.name()
                     + "' does not exist (IPC$ offers srvsvc, wkssvc, lsarpc)");
@@ -51,7 +56,8 @@ final class PipeHandler {
         }
         rc.conn.compoundFileIdPersistent = id;
         rc.conn.compoundFileIdVolatile = id;
-        return Reply.ok(new Smb2CreateResponse(0, Smb2CreateResponse.FILE_OPENED, 0, 0, 0, 0, PIPE_ALLOCATION_SIZE, 0,
+        long t = UNIX_EPOCH_FILETIME;
+        return Reply.ok(new Smb2CreateResponse(0, Smb2CreateResponse.FILE_OPENED, t, t, t, t, 0, 0,
                 FILE_ATTRIBUTE_NORMAL, new Smb2FileId(id, id), List.of()));
     }
 
