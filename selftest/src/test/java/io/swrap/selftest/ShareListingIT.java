@@ -52,6 +52,21 @@ class ShareListingIT extends SmbServerSuite {
     }
 
     @Test
+    void pipeWriteAndReadCarryPdus() throws Exception {
+        try (ChildProcess p = ChildProcess.java("pipe-peer", ChildProcess.net(env.swrapDir(), 24),
+                "io.swrap.selftest.PipePeer", "127.0.0.11:" + SmbEnv.PORT, SmbEnv.USER, SmbEnv.PASSWORD)) {
+            Duration t = Duration.ofSeconds(TIMEOUT_SECONDS);
+            assertEquals("STEP bind-ack type=12 length=68 frag=68 max_xmit=4280", p.expect("STEP bind-ack .*", t).group(0),
+                    p.stderr());
+            // OBJECT_NAME_NOT_FOUND, then FILE_CLOSED
+            assertEquals("STEP unknown-pipe 0xC0000034", p.expect("STEP unknown-pipe .*", t).group(0));
+            assertEquals("STEP read-after-close 0xC0000128", p.expect("STEP read-after-close .*", t).group(0));
+            p.expect("OK", t);
+            p.succeeds();
+        }
+    }
+
+    @Test
     void netRpcShareList() throws Exception {
         Smbclient.Result r = RpcTools.netRpc(env.swrapDir(), 20, "127.0.0.12", SmbEnv.USER, SmbEnv.PASSWORD,
                 cwd("net"), TIMEOUT_SECONDS, "share", "list");

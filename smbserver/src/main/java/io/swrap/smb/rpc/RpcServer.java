@@ -118,15 +118,19 @@ public final class RpcServer {
     }
 
     /**
-     * Opens the pipe {@code requested} (case-insensitive, with or without a leading {@code \PIPE\}).
+     * Opens the pipe {@code requested} (case-insensitive, with or without a leading {@code \PIPE\} or {@code PIPE\}).
      *
      * @param log the connection's rate-limited log, for the pipe's refused PDUs and faulted calls
      * @return null for a name no service listens on
      */
     public Pipe open(String requested, java.util.function.Consumer<java.util.function.Supplier<String>> log) {
         String n = requested.toLowerCase(Locale.ROOT);
+        // "\PIPE\srvsvc" as SMB1 clients name it, "PIPE\srvsvc" once a client drops the leading backslash SMB2
+        // forbids, or plain "srvsvc"
         if (n.startsWith("\\pipe\\")) {
             n = n.substring(6);
+        } else if (n.startsWith("pipe\\")) {
+            n = n.substring(5);
         }
         RpcService service = switch (n) {
             case "srvsvc" -> new Srvsvc(this);
