@@ -30,7 +30,12 @@ final class LogFileHandler extends Handler {
     }
 
     private FileChannel open() throws IOException {
-        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        try {
+            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new IOException("log file " + file + " cannot be opened for appending (" + e
+                    + "): create its directory or fix 'log file ='", e);
+        }
     }
 
     @Override
