@@ -80,7 +80,8 @@ public record SmbConfig(
     public SmbConfig {
         interfaces = List.copyOf(interfaces);
         ports = List.copyOf(ports);
-        shares = Map.copyOf(shares);
+        // in smb.conf order: share listings follow it, as Samba's do
+        shares = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(shares));
         java.util.Objects.requireNonNull(requestLimits, "requestLimits");
     }
 

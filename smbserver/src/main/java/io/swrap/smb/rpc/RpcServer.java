@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,7 +50,6 @@ public final class RpcServer {
                         "C:" + s.path().toString().replace('/', '\\')));
             }
         }
-        list.sort(Comparator.comparing(e -> e.name().toLowerCase(Locale.ROOT)));
         list.add(new ShareEntry("IPC$", STYPE_IPC_SPECIAL, "IPC Service (" + comment + ")", ""));
         this.shares = List.copyOf(list);
         this.passwd = new io.swrap.smb.smb2.auth.SmbPasswdFile(config.passwdFile());
@@ -71,7 +69,7 @@ public final class RpcServer {
         return comment;
     }
 
-    /** The browseable disk shares by name, then IPC$. */
+    /** The browseable disk shares in smb.conf order, then IPC$ (as Samba lists them). */
     public List<ShareEntry> shares() {
         return shares;
     }

@@ -53,8 +53,8 @@ class RpcInteropTest {
                 + "netbios name = rpctest\n"
                 + "workgroup = testgroup\n"
                 + "server string = Interop Test Server\n"
-                + "[data]\npath = data\nread only = no\ncomment = Data for everyone\n"
                 + "[ro]\npath = ro\n"
+                + "[data]\npath = data\nread only = no\ncomment = Data for everyone\n"
                 + "[hidden]\npath = hidden\nbrowseable = no\n";
         server = SmbServer.start(new ServerState(SmbConfParser.parse("rpc.conf", conf, dir)));
     }
@@ -82,7 +82,8 @@ class RpcInteropTest {
         while (m.find()) {
             rows.append(m.group(1)).append('|').append(m.group(2)).append('|').append(m.group(3).strip()).append('\n');
         }
-        assertEquals("data|Disk|Data for everyone\nro|Disk|\nIPC$|IPC|IPC Service (Interop Test Server)\n",
+        // in smb.conf order, then IPC$, as Samba lists them
+        assertEquals("ro|Disk|\ndata|Disk|Data for everyone\nIPC$|IPC|IPC Service (Interop Test Server)\n",
                 rows.toString(), r.output());
     }
 
