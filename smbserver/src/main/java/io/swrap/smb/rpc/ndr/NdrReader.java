@@ -113,8 +113,4 @@ public final class NdrReader {
         }
         return new Sid(authority, subs);
     }
-
-    public int position() {
-        return pos;
-    }
 }

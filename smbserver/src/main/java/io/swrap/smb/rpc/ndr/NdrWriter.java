@@ -104,9 +104,6 @@ public final class NdrWriter {
         return this;
     }
 
-    public int size() {
-        return out.size();
-    }
 
     public byte[] toByteArray() {
         return out.toByteArray();
