@@ -105,6 +105,31 @@ class PipeTest {
     }
 
     @Test
+    void alterContextAddsAContext() throws Exception {
+        Pipe p = pipe(1);
+        byte[] alter = bind(4280, Srvsvc.SYNTAX, List.of(List.of(SyntaxId.NDR)));
+        alter[2] = Pdu.ALTER_CONTEXT;
+        p.write(alter);
+        assertEquals(Pdu.BIND_NAK, answer(p).get(2), "ALTER_CONTEXT before BIND");
+        // BIND context 0, then ALTER_CONTEXT with contexts 0 and 1 (both NDR): context 1 becomes usable
+        bindNdr(p, 4280);
+        byte[] two = bind(4280, Srvsvc.SYNTAX, List.of(List.of(SyntaxId.NDR), List.of(SyntaxId.NDR)));
+        two[2] = Pdu.ALTER_CONTEXT;
+        p.write(two);
+        ByteBuffer resp = answer(p);
+        assertEquals(Pdu.ALTER_CONTEXT_RESP, resp.get(2));
+        assertEquals(0, resp.getShort(24), "no secondary address in ALTER_CONTEXT_RESP");
+        assertEquals(2, resp.get(28), "two results");
+        assertEquals(Pdu.ACCEPTANCE, resp.getShort(32 + 24));
+        ByteBuffer call = pdu(Pdu.REQUEST, 3, 5, 8 + shareGetInfo("share0", 1).length);
+        call.putInt(0).putShort((short) 1).putShort((short) 16).put(shareGetInfo("share0", 1));
+        p.write(call.array());
+        ByteBuffer r = answer(p);
+        assertEquals(Pdu.RESPONSE, r.get(2));
+        assertEquals(1, r.getShort(20), "answered on context 1");
+    }
+
+    @Test
     void otherInterfaceIsRejectedAndSecondBindNaked() throws Exception {
         Pipe p = pipe(1);
         p.write(bind(4280, SyntaxId.of("12345778-1234-abcd-ef00-0123456789ab", 0), List.of(List.of(SyntaxId.NDR))));
