@@ -148,6 +148,17 @@ class RpcInteropTest {
     }
 
     @Test
+    void rpcclientUnservedLevels() throws Exception {
+        // rpcclient prints nothing for a level 100 answer that decodes; level 102 is not served
+        SmbClient.Result r = rpcclient("wkssvc_wkstagetinfo; wkssvc_wkstagetinfo 102");
+        assertEquals("result was WERR_INVALID_LEVEL\n", r.output(), r.output());
+        // srvsvc levels the IDL has and this server does not serve decode as such too; 102 is served
+        SmbClient.Result s = rpcclient("srvinfo 102; srvinfo 1005; netsharegetinfo data 1005");
+        assertTrue(s.output().contains("\tlicenses        :\t100000\n\tuser path       :\tC:\\\n"
+                + "result was WERR_INVALID_LEVEL\nresult was WERR_INVALID_LEVEL\n"), s.output());
+    }
+
+    @Test
     void unknownPipeAndOpnumAreRefused() throws Exception {
         // rpcclient's samr commands open \PIPE\samr, which this server does not offer
         SmbClient.Result r = rpcclient("enumdomusers");

@@ -35,6 +35,16 @@ public final class Srvsvc implements RpcService {
      */
     static final int SERVER_TYPE = 0x00809A03;
     private static final List<Integer> SHARE_LEVELS = List.of(0, 1, 2, 501, 502);
+    /**
+     * Levels the IDL's share unions (srvsvc_NetShareInfo, srvsvc_NetShareCtr) have an arm for and this server does
+     * not serve: their answer still carries the arm's pointer, NULL, as the client's unmarshalling expects.
+     */
+    private static final List<Integer> OTHER_SHARE_ARMS = List.of(503, 1004, 1005, 1006, 1007, 1501);
+    /** The same for srvsvc_NetSrvInfo. */
+    private static final List<Integer> OTHER_SERVER_ARMS = List.of(402, 403, 502, 503, 599, 1005, 1010, 1016, 1017,
+            1018, 1107, 1501, 1502, 1503, 1506, 1509, 1510, 1511, 1512, 1513, 1514, 1515, 1516, 1518, 1520, 1521, 1522,
+            1523, 1524, 1525, 1528, 1529, 1530, 1533, 1534, 1535, 1536, 1537, 1538, 1539, 1540, 1541, 1542, 1543, 1544,
+            1545, 1546, 1547, 1548, 1549, 1550, 1552, 1553, 1554, 1555, 1556);
 
     private final RpcServer server;
 
@@ -77,6 +87,9 @@ public final class Srvsvc implements RpcService {
         w.u32(level).u32(level);
         List<ShareEntry> shares = server.shares();
         boolean known = SHARE_LEVELS.contains(level);
+        if (OTHER_SHARE_ARMS.contains(level)) {
+            w.pointer(false);
+        }
         if (known) {
             w.pointer(true);
             w.u32(shares.size()).pointer(true);
@@ -107,6 +120,9 @@ public final class Srvsvc implements RpcService {
         w.u32(level);
         int status = WERR_OK;
         if (!SHARE_LEVELS.contains(level)) {
+            if (OTHER_SHARE_ARMS.contains(level)) {
+                w.pointer(false);
+            }
             status = WERR_INVALID_LEVEL;
         } else if (found == null) {
             w.pointer(false);
@@ -154,6 +170,9 @@ public final class Srvsvc implements RpcService {
         NdrWriter w = new NdrWriter(1);
         w.u32(level);
         if (level != 100 && level != 101 && level != 102) {
+            if (OTHER_SERVER_ARMS.contains(level)) {
+                w.pointer(false);
+            }
             return w.u32(WERR_INVALID_LEVEL).toByteArray();
         }
         w.pointer(true);

@@ -13,6 +13,10 @@ public final class Wkssvc implements RpcService {
     public static final SyntaxId SYNTAX = SyntaxId.of("6bffd098-a112-3610-9833-46c3f87e345a", 1);
     static final int NETR_WKSTA_GET_INFO = 0;
     static final int WERR_INVALID_LEVEL = 0x7C;
+    /** Levels wkssvc_NetWkstaInfo has an arm for besides 100 (not served here: 101 and 102 as Samba's non-admins). */
+    private static final java.util.List<Integer> OTHER_ARMS = java.util.List.of(101, 102, 502, 1010, 1011, 1012, 1013,
+            1018, 1023, 1027, 1028, 1032, 1033, 1041, 1042, 1043, 1044, 1045, 1046, 1047, 1048, 1049, 1050, 1051, 1052,
+            1053, 1054, 1055, 1056, 1057, 1058, 1059, 1060, 1061, 1062);
 
     private final RpcServer server;
 
@@ -34,6 +38,9 @@ public final class Wkssvc implements RpcService {
         int level = in.u32Int("Level");
         NdrWriter w = new NdrWriter().u32(level);
         if (level != 100) {
+            if (OTHER_ARMS.contains(level)) {
+                w.pointer(false); // the IDL's union has an arm (a pointer) for it: NULL
+            }
             return w.u32(WERR_INVALID_LEVEL).toByteArray();
         }
         // WKSTA_INFO_100: platform_id, computername, langroup, ver_major, ver_minor (as NetrServerGetInfo)
