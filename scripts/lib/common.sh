@@ -41,7 +41,7 @@ find_jdk() {
 # util-linux; libsctp1 for the JDK's SCTP channels) and a Java 17 for the agent's old-JVM message.
 # Both commands ensure all of them, so either one works first on a fresh machine; selftest's
 # PackagesTest checks every tool path the sources run against this list.
-SWRAP_PACKAGES=(libsocket-wrapper libresolv-wrapper python3 smbclient samba-testsuite maven strace util-linux libsctp1 openjdk-17-jre-headless)
+SWRAP_PACKAGES=(libsocket-wrapper libresolv-wrapper python3 smbclient samba-common-bin samba-testsuite maven strace util-linux libsctp1 openjdk-17-jre-headless)
 
 ensure_project_packages() { ensure_packages "${SWRAP_PACKAGES[@]}"; }
 

@@ -44,12 +44,35 @@ public final class LogFormat extends Formatter {
 
     /** Replaces the root logger's handlers by one to stderr in this format, at {@code level}. */
     public static void install(Level level) {
-        Logger root = Logger.getLogger("");
-        for (Handler h : root.getHandlers()) {
-            root.removeHandler(h);
-        }
         ConsoleHandler h = new ConsoleHandler();
         h.setFormatter(new LogFormat());
+        install(h, level);
+    }
+
+    /**
+     * Logs as smb.conf says ({@code log level}, {@code log file}, {@code max log size}), then the settings it
+     * accepted and ignores, one line each.
+     *
+     * @throws java.io.IOException when the log file cannot be opened for appending
+     */
+    public static void install(io.swrap.smb.config.LogSettings s) throws java.io.IOException {
+        if (s.file() == null) {
+            install(s.level());
+        } else {
+            install(new LogFileHandler(s.file(), s.maxBytes()), s.level());
+        }
+        Logger config = Logger.getLogger(io.swrap.smb.config.SmbConfParser.class.getName());
+        for (String line : s.ignored()) {
+            config.info(line);
+        }
+    }
+
+    private static void install(Handler h, Level level) {
+        Logger root = Logger.getLogger("");
+        for (Handler old : root.getHandlers()) {
+            root.removeHandler(old);
+            old.close();
+        }
         h.setLevel(level);
         root.addHandler(h);
         root.setLevel(level);

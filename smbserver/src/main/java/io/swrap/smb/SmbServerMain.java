@@ -22,6 +22,7 @@ public final class SmbServerMain {
         SmbServer server;
         try {
             cfg = SmbConfParser.parse(Path.of(args[1]));
+            LogFormat.install(cfg.log());
             server = SmbServer.start(new ServerState(cfg));
         } catch (ConfigException | IOException e) {
             System.err.println("smbserver: " + e.getMessage());

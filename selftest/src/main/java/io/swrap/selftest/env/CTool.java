@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A C program (smbclient, smbtorture) run to completion under libsocket_wrapper from one interface
+ * A C program (smbclient, smbtorture, rpcclient, net) run to completion under libsocket_wrapper from one interface
  * of a fake network, bounded in time, its output kept in a file so a chatty or hung program cannot
  * block the caller.
  */
@@ -26,7 +26,8 @@ final class CTool {
         Path program = Path.of(cmd.get(0));
         if (!Files.isExecutable(program)) {
             throw new AssertionError(program + " is missing: scripts/test installs it (apt-get install -y "
-                    + (program.endsWith("smbtorture") ? "samba-testsuite" : program.getFileName()) + ")");
+                    + (program.endsWith("smbtorture") ? "samba-testsuite" : program.endsWith("net") ? "samba-common-bin"
+                    : program.endsWith("rpcclient") ? "smbclient" : program.getFileName()) + ")");
         }
         Path out = Files.createTempFile(cwd, program.getFileName().toString(), ".out");
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true)

@@ -28,6 +28,7 @@ public final class SmbConfParser {
     private final Map<String, Map<String, String>> shareValues = new LinkedHashMap<>();
     private final Map<String, Map<String, Integer>> shareLines = new LinkedHashMap<>();
     private final Map<String, Integer> shareSectionLines = new LinkedHashMap<>();
+    private final List<String> ignored = new ArrayList<>();
 
     private SmbConfParser(String fileName) {
         this.fileName = fileName;
@@ -83,10 +84,18 @@ public final class SmbConfParser {
             String key = normalizeKey(line.substring(0, eq));
             String value = line.substring(eq + 1).strip();
             if (section.equals("global")) {
+                if (SambaKeys.ignoredGlobal(key) || SambaKeys.ignoredShare(key)) {
+                    ignore(lineNo, key, "[global]");
+                    continue;
+                }
                 checkKey(key, lineNo, ALL_GLOBAL_KEYS);
                 global.put(key, value);
                 globalLines.put(key, lineNo);
             } else {
+                if (SambaKeys.ignoredShare(key)) {
+                    ignore(lineNo, key, "[" + section + "]");
+                    continue;
+                }
                 checkKey(key, lineNo, SHARE_KEYS);
                 shareValues.get(section).put(key, value);
                 shareLines.get(section).put(key, lineNo);
@@ -97,13 +106,25 @@ public final class SmbConfParser {
     private static final List<String> GLOBAL_KEYS = List.of("interfaces", "smbports", "serversigning", "smbencrypt",
             "serverminprotocol", "servermaxprotocol", "smbpasswdfile", "netbiosname", "workgroup",
             "servermultichannelsupport", "smb2leases", "smb2disableoplockbreakretry", "smbd:fsctl_smbtorture",
-            "smbserver:breakacktimeout",
+            "smbserver:breakacktimeout", "serverstring",
+            // logging, and where the smbpasswd file is by default
+            "loglevel", "debuglevel", "logfile", "maxlogsize", "privatedir",
             // request limits
             "maxopenfiles");
     // connection limits: their keys join the global ones
     private static final List<String> ALL_GLOBAL_KEYS = Stream.concat(GLOBAL_KEYS.stream(),
             ConnectionLimits.KEYS.stream()).toList();
-    private static final List<String> SHARE_KEYS = List.of("path", "readonly", "writeable", "writable", "smbencrypt");
+    private static final List<String> SHARE_KEYS = List.of("path", "readonly", "writeable", "writable", "smbencrypt",
+            "comment", "browseable", "browsable", "printable");
+    /** Samba's default {@code private dir} (Debian's), where the smbpasswd file is by default. */
+    static final String DEFAULT_PRIVATE_DIR = "/var/lib/samba/private";
+    /** The server comment when smb.conf has no {@code server string}. */
+    static final String DEFAULT_SERVER_STRING = "swrap smbserver";
+
+    /** Samba settings this server accepts and does not use: each is logged once, with its file and line. */
+    private void ignore(int lineNo, String key, String section) {
+        ignored.add(fileName + ":" + lineNo + ": " + section + " '" + key + "' is a Samba setting this server does not use: ignored");
+    }
 
     private static String normalizeKey(String key) {
         return key.replaceAll("\\s+", "").toLowerCase(Locale.ROOT);
@@ -127,9 +148,11 @@ public final class SmbConfParser {
             throw new ConfigException(fileName, line("servermaxprotocol"), "server max protocol "
                     + Smb2Dialect.name(max) + " is below server min protocol " + Smb2Dialect.name(min));
         }
-        String passwd = global.get("smbpasswdfile");
-        if (passwd == null || passwd.isEmpty()) {
-            throw new ConfigException(fileName, 0, "missing 'smb passwd file = PATH' in [global] (guest access is off)");
+        // Samba's default: the smbpasswd file in the private dir
+        String passwd = global.getOrDefault("smbpasswdfile",
+                global.getOrDefault("privatedir", DEFAULT_PRIVATE_DIR) + "/smbpasswd");
+        if (passwd.isEmpty()) {
+            throw new ConfigException(fileName, line("smbpasswdfile"), "'smb passwd file' is empty (expected: a path)");
         }
         boolean multiChannel = !global.containsKey("servermultichannelsupport") || parseBool(
                 global.get("servermultichannelsupport"), line("servermultichannelsupport"), "server multi channel support");
@@ -138,10 +161,18 @@ public final class SmbConfParser {
                 globalBool("smbd:fsctl_smbtorture", "smbd:FSCTL_SMBTORTURE", false),
                 java.time.Duration.ofMillis(breakAckTimeout()));
         Map<String, ShareConfig> shares = new LinkedHashMap<>();
-        shares.put("ipc$", new ShareConfig("IPC$", null, true, encrypt));
+        shares.put("ipc$", new ShareConfig("IPC$", null, true, encrypt, "", false));
         for (var e : shareValues.entrySet()) {
-            shares.put(e.getKey(), buildShare(e.getKey(), e.getValue(), shareLines.get(e.getKey()), encrypt, baseDir));
+            String name = e.getKey();
+            if (name.equals("homes") || name.equals("printers") || (e.getValue().containsKey("printable")
+                    && parseBool(e.getValue().get("printable"), shareLines.get(name).get("printable"), "printable"))) {
+                ignored.add(fileName + ":" + shareSectionLines.get(name) + ": [" + name + "]: home directory and "
+                        + "printer shares are not supported: section ignored");
+                continue;
+            }
+            shares.put(name, buildShare(name, e.getValue(), shareLines.get(name), encrypt, baseDir));
         }
+        LogSettings log = logSettings(baseDir);
         return new SmbConfig(ifaces, ports, signing, encrypt, min, max, baseDir.resolve(passwd),
                 global.getOrDefault("netbiosname", "SWRAP").toUpperCase(Locale.ROOT),
                 global.getOrDefault("workgroup", "WORKGROUP").toUpperCase(Locale.ROOT), multiChannel, oplocking, shares,
@@ -157,7 +188,56 @@ public final class SmbConfParser {
                         return SmbConfParser.this.line(key);
                     }
                 }),
-                requestLimits());
+                requestLimits(),
+                global.getOrDefault("serverstring", DEFAULT_SERVER_STRING),
+                log);
+    }
+
+    /**
+     * {@code log level}: Samba's "N [class:N ...]"; the number sets the level, per-class levels are accepted and
+     * not used. {@code log file}: Samba's %-macros (%m, %I, %d...) become "smbserver": one file for the server.
+     */
+    private LogSettings logSettings(Path baseDir) throws ConfigException {
+        java.util.logging.Level level = LogSettings.DEFAULT_LEVEL;
+        String key = global.containsKey("loglevel") ? "loglevel" : "debuglevel";
+        String v = global.get(key);
+        if (v != null) {
+            String[] words = v.strip().split("\\s+");
+            int n;
+            try {
+                n = Integer.parseInt(words[0]);
+            } catch (NumberFormatException e) {
+                n = -1;
+            }
+            if (n < 0 || n > 10) {
+                throw new ConfigException(fileName, line(key), "log level: " + v
+                        + " (expected: 0..10, optionally followed by CLASS:LEVEL items)");
+            }
+            for (int i = 1; i < words.length; i++) {
+                if (!words[i].matches("[A-Za-z_]+:\\d+")) {
+                    throw new ConfigException(fileName, line(key), "log level item '" + words[i]
+                            + "' (expected: CLASS:LEVEL, e.g. auth:3)");
+                }
+            }
+            if (words.length > 1) {
+                ignored.add(fileName + ":" + line(key) + ": [global] 'log level' per-class items "
+                        + String.join(" ", java.util.Arrays.copyOfRange(words, 1, words.length)) + ": ignored");
+            }
+            level = LogSettings.levelOf(n);
+        }
+        Path file = null;
+        String f = global.get("logfile");
+        if (f != null && !f.isEmpty()) {
+            file = baseDir.resolve(f.replaceAll("%[A-Za-z$]", "smbserver"));
+        }
+        long maxKib = LogSettings.DEFAULT_MAX_LOG_KIB;
+        if (global.containsKey("maxlogsize")) {
+            maxKib = parseLong(global.get("maxlogsize"), line("maxlogsize"), "max log size (KiB, 0 = unlimited)");
+            if (maxKib > Long.MAX_VALUE / 1024) {
+                throw new ConfigException(fileName, line("maxlogsize"), "max log size: " + maxKib + " KiB is too large");
+            }
+        }
+        return new LogSettings(level, file, maxKib * 1024, ignored);
     }
 
     private boolean globalBool(String key, String name, boolean dflt) throws ConfigException {
@@ -196,7 +276,7 @@ public final class SmbConfParser {
 
     private ShareConfig buildShare(String name, Map<String, String> values, Map<String, Integer> lines,
             EncryptSetting globalEncrypt, Path baseDir) throws ConfigException {
-        if (name.equals("ipc$") || name.equals("homes") || name.equals("printers")) {
+        if (name.equals("ipc$")) {
             throw new ConfigException(fileName, shareSectionLines.get(name), "share name [" + name + "] is reserved");
         }
         String path = values.get("path");
@@ -214,7 +294,14 @@ public final class SmbConfParser {
         }
         EncryptSetting enc = values.containsKey("smbencrypt")
                 ? parseEncrypt(values.get("smbencrypt"), lines.get("smbencrypt")) : globalEncrypt;
-        return new ShareConfig(name, baseDir.resolve(path).normalize(), readOnly, enc);
+        boolean browseable = true;
+        for (String b : List.of("browseable", "browsable")) {
+            if (values.containsKey(b)) {
+                browseable = parseBool(values.get(b), lines.get(b), b);
+            }
+        }
+        return new ShareConfig(name, baseDir.resolve(path).normalize(), readOnly, enc,
+                values.getOrDefault("comment", ""), browseable);
     }
 
     private boolean parseBool(String v, int lineNo, String key) throws ConfigException {
@@ -258,7 +345,8 @@ public final class SmbConfParser {
                     }
                 }
             }
-            String host = parts[0].strip();
+            // Samba's "ADDRESS/MASK" form: the mask is not needed to bind the address
+            String host = parts[0].strip().replaceFirst("/[0-9.]+$", "");
             if (!host.matches("[0-9.]+|[0-9A-Fa-f:]+")) {
                 throw new ConfigException(fileName, lineNo, "interfaces: " + host
                         + " (expected: a numeric IPv4 or IPv6 address; names and netmasks are not supported)");

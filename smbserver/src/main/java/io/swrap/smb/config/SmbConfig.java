@@ -17,7 +17,8 @@ import java.util.Map;
  *   <li>{@code server min protocol} / {@code server max protocol}: SMB2_02, SMB2_10, SMB3_00, SMB3_02, SMB3_11
  *       (SMB2 = SMB2_10, SMB3 = SMB3_11); defaults SMB2_02 / SMB3_11</li>
  *   <li>{@code smb passwd file}: smbpasswd(5) file; required</li>
- *   <li>{@code netbios name}: default SWRAP; {@code workgroup}: default WORKGROUP</li>
+ *   <li>{@code netbios name}: default SWRAP; {@code workgroup}: default WORKGROUP; {@code server string}: the
+ *       server comment of srvsvc and share listings, default "swrap smbserver"</li>
  *   <li>{@code server multi channel support}: yes | no; default yes (Samba's default since 4.15, also in 4.17)</li>
  *   <li>{@code smb2 leases}, {@code smb2 disable oplock break retry}, {@code smbd:FSCTL_SMBTORTURE},
  *       {@code smbserver:break ack timeout}: see {@link Oplocking}</li>
@@ -26,7 +27,10 @@ import java.util.Map;
  *       buffered bytes}, {@code smbserver:pre-auth timeout}, {@code deadtime}, {@code smbserver:max unsent
  *       bytes}: see {@link ConnectionLimits}</li>
  *   <li>{@code max open files}: see {@link RequestLimits}</li>
- *   <li>per share: {@code path} (required), {@code read only} (default yes), {@code smb encrypt}</li>
+ *   <li>{@code log level}, {@code log file}, {@code max log size}: see {@link LogSettings}; the common Samba
+ *       settings this server does not use are accepted and logged once as ignored ({@link SambaKeys})</li>
+ *   <li>per share: {@code path} (required), {@code read only} (default yes), {@code smb encrypt}, {@code comment},
+ *       {@code browseable} (default yes)</li>
  * </ul>
  */
 public record SmbConfig(
@@ -45,7 +49,11 @@ public record SmbConfig(
         // connection limits (max connections, sessions, frames, buffers, timeouts, back-pressure)
         ConnectionLimits limits,
         // request limits (open handles per session)
-        RequestLimits requestLimits) {
+        RequestLimits requestLimits,
+        // server string
+        String serverString,
+        // log level, log file, max log size; the Samba settings accepted and ignored
+        LogSettings log) {
 
     /**
      * Limits on what one authenticated client's requests may hold: {@code max open files} (open handles per
@@ -72,7 +80,8 @@ public record SmbConfig(
     public SmbConfig {
         interfaces = List.copyOf(interfaces);
         ports = List.copyOf(ports);
-        shares = Map.copyOf(shares);
+        // in smb.conf order: share listings follow it, as Samba's do
+        shares = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(shares));
         java.util.Objects.requireNonNull(requestLimits, "requestLimits");
     }
 

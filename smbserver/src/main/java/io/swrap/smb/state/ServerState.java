@@ -31,6 +31,7 @@ public final class ServerState {
     private final AtomicLong nextSessionId = new AtomicLong(1);
     private final AtomicLong nextFileId = new AtomicLong(1);
     private final io.swrap.smb.transport.Admission admission;
+    private final io.swrap.smb.rpc.RpcServer rpc;
 
     /** @throws IOException if a share's path is not a directory */
     public ServerState(SmbConfig config) throws IOException {
@@ -38,6 +39,7 @@ public final class ServerState {
         this.users = new SmbPasswdFile(config.passwdFile());
         this.admission = new io.swrap.smb.transport.Admission(config.limits());
         this.oplocks = new io.swrap.smb.oplock.Oplocks(config.oplocking().leases());
+        this.rpc = new io.swrap.smb.rpc.RpcServer(config);
         UUID g = UUID.randomUUID();
         for (int i = 0; i < 8; i++) {
             serverGuid[i] = (byte) (g.getMostSignificantBits() >>> (8 * i));
@@ -55,6 +57,11 @@ public final class ServerState {
     /** The server-wide counts behind the connection limits. */
     public io.swrap.smb.transport.Admission admission() {
         return admission;
+    }
+
+    /** The DCE/RPC services of IPC$'s named pipes. */
+    public io.swrap.smb.rpc.RpcServer rpc() {
+        return rpc;
     }
 
     public SmbPasswdFile users() {

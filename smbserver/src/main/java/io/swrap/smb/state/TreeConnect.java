@@ -8,6 +8,7 @@ public final class TreeConnect {
     private final Session session;
     private final Share share;
     private final boolean encryptData;
+    private final io.swrap.smb.rpc.PipeTable pipes = new io.swrap.smb.rpc.PipeTable();
 
     TreeConnect(int id, Session session, Share share, boolean encryptData) {
         this.id = id;
@@ -31,6 +32,11 @@ public final class TreeConnect {
     /** TreeConnect.Share.EncryptData: requests on this tree must arrive encrypted. */
     public boolean encryptData() {
         return encryptData;
+    }
+
+    /** The named pipes open on this tree (IPC$ only). */
+    public io.swrap.smb.rpc.PipeTable pipes() {
+        return pipes;
     }
 
     /** The MaximalAccess granted: everything, or read/execute-only on a read-only share. */

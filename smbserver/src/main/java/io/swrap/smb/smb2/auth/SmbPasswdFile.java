@@ -68,6 +68,25 @@ public final class SmbPasswdFile {
         return users;
     }
 
+    /** The enabled accounts, name as written → uid, in file order (for SID lookups). */
+    public Map<String, Integer> uids() throws IOException {
+        restrictPermissions();
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            String[] f = line.split(":", -1);
+            if (line.isBlank() || line.startsWith("#") || f.length < 6 || f[4].contains("D") || f[4].contains("N")
+                    || f[3].startsWith("X")) {
+                continue;
+            }
+            try {
+                out.put(f[0], Integer.parseInt(f[1]));
+            } catch (NumberFormatException e) {
+                continue; // not an account this server can name: ntHash() reports malformed lines
+            }
+        }
+        return out;
+    }
+
     /** Adds {@code user} with {@code password}, or replaces the hash of an existing line for that user. */
     public void addUser(String user, int uid, String password, long nowSeconds) throws IOException {
         if (user.isEmpty() || user.contains(":") || user.contains("\n")) {

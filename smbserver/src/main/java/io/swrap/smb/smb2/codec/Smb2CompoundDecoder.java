@@ -127,6 +127,8 @@ public final class Smb2CompoundDecoder extends MessageToMessageDecoder<Smb2Frame
             dialects.add(buf.toString(p + 1, nul - p - 1, StandardCharsets.US_ASCII));
             p = nul + 1;
         }
-        return new Smb1NegotiateRequest(dialects);
+        byte[] header = new byte[SMB1_HEADER_SIZE];
+        buf.getBytes(start, header);
+        return new Smb1NegotiateRequest(dialects, header);
     }
 }

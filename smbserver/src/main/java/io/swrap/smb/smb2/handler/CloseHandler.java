@@ -15,6 +15,9 @@ final class CloseHandler implements Smb2CommandHandler {
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
         Smb2CloseRequest req = Smb2CloseRequest.decode(rc.request);
+        if (PipeHandler.onIpc(rc)) {
+            return PipeHandler.close(rc, req.fileId());
+        }
         Open open = rc.open(req.fileId());
         Smb2CloseResponse resp = new Smb2CloseResponse(0, 0, 0, 0, 0, 0, 0, 0);
         if ((req.flags() & Smb2CloseRequest.POSTQUERY_ATTRIB) != 0) {

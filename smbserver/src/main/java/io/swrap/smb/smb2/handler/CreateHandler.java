@@ -43,6 +43,9 @@ final class CreateHandler implements Smb2CommandHandler {
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
         Smb2CreateRequest req = Smb2CreateRequest.decode(rc.request);
+        if (PipeHandler.onIpc(rc)) {
+            return PipeHandler.create(rc, req);
+        }
         rc.session.checkOpenLimit(rc.conn.server().config().requestLimits().maxOpenFiles());
         DurableContext durable = DurableContext.of(req, rc.conn);
         if (durable.reconnect()) {
@@ -80,10 +83,6 @@ final class CreateHandler implements Smb2CommandHandler {
         OplockWait.Rerun rerun = w -> run(rc, w, durable, pending);
         Runnable abandon = () -> CreateReplay.abandon(rc, pending);
         Share share = rc.tree.share();
-        if (share.isIpc()) {
-            throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, "named pipe '" + req.name()
-                    + "': no RPC services are offered on IPC$");
-        }
         if (Integer.compareUnsigned(req.impersonationLevel(), 3) > 0) {
             throw new Smb2Exception(NtStatus.BAD_IMPERSONATION_LEVEL, "ImpersonationLevel " + req.impersonationLevel()
                     + " (expected: 0..3, Anonymous..Delegate)");

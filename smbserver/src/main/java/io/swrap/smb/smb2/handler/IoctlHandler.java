@@ -61,6 +61,9 @@ final class IoctlHandler implements Smb2CommandHandler {
             }
             return Reply.ok(new Smb2IoctlResponse(req.ctlCode(), req.fileId(), out));
         }
+        if (PipeHandler.onIpc(rc)) {
+            return PipeHandler.ioctl(rc, req);
+        }
         Open open = rc.open(req.fileId());
         if (req.ctlCode() == Smb2IoctlRequest.FSCTL_CREATE_OR_GET_OBJECT_ID) {
             return objectId(rc, req, open);

@@ -189,7 +189,14 @@ final class NegotiateHandler implements Smb2CommandHandler {
      * 3.3.5.3.1: an SMB1 NEGOTIATE offering "SMB 2.???" gets an SMB2 NEGOTIATE response with the wildcard
      * dialect 0x02FF (the client then sends an SMB2 NEGOTIATE); one offering only "SMB 2.002" gets 2.0.2.
      */
-    Smb2Response handleSmb1(Smb1NegotiateRequest req, Connection conn, ChannelHandlerContext ctx) {
+    /**
+     * @return the SMB2 NEGOTIATE response, or, for a client that offers no SMB2 dialect, the SMB1 "no dialect"
+     *     answer Samba gives (after which the connection is closed)
+     */
+    /** Dialect strings of a refused SMB1 NEGOTIATE that its log line shows. */
+    private static final int LOGGED_DIALECTS = 12;
+
+    Object handleSmb1(Smb1NegotiateRequest req, Connection conn, ChannelHandlerContext ctx) {
         SmbConfig cfg = conn.server().config();
         int dialect;
         if (req.dialects().contains("SMB 2.???")) {
@@ -200,9 +207,11 @@ final class NegotiateHandler implements Smb2CommandHandler {
             conn.maxReadSize = MAX_IO_202;
             conn.maxWriteSize = MAX_IO_202;
         } else {
-            ctx.close();
-            throw new IllegalStateException("SMB1 NEGOTIATE from " + ctx.channel().remoteAddress()
-                    + " offers no SMB2 dialect: " + req.dialects() + "; SMB1 is not supported");
+            java.util.logging.Logger.getLogger(NegotiateHandler.class.getName()).info("SMB1 NEGOTIATE from "
+                    + ctx.channel().remoteAddress() + " offers no SMB2 dialect "
+                    + req.dialects().subList(0, Math.min(req.dialects().size(), LOGGED_DIALECTS))
+                    + ": answered 'no compatible protocol' (DialectIndex 0xFFFF) and closed; SMB1 is not supported");
+            return ctx.alloc().buffer(Smb1NegotiateRequest.HEADER_SIZE + 5).writeBytes(req.noDialectResponse());
         }
         if (conn.dialect != 0) {
             ctx.close();

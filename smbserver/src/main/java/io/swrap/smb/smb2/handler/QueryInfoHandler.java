@@ -50,6 +50,9 @@ final class QueryInfoHandler implements Smb2CommandHandler {
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
         Smb2QueryInfoRequest req = Smb2QueryInfoRequest.decode(rc.request);
+        if (PipeHandler.onIpc(rc)) {
+            return PipeHandler.queryInfo(rc, req);
+        }
         Open open = rc.open(req.fileId());
         Share share = rc.tree.share();
         InfoBuffer info = switch (req.infoType()) {

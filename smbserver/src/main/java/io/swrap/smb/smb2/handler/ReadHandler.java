@@ -16,6 +16,9 @@ final class ReadHandler implements Smb2CommandHandler {
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
         Smb2ReadRequest req = Smb2ReadRequest.decode(rc.request);
+        if (PipeHandler.onIpc(rc)) {
+            return PipeHandler.read(rc, req);
+        }
         Open open = rc.open(req.fileId());
         if (open.isDirectory()) {
             throw new Smb2Exception(NtStatus.INVALID_DEVICE_REQUEST, "READ on a directory handle");

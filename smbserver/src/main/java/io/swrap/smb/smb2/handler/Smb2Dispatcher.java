@@ -60,7 +60,12 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof Smb1NegotiateRequest smb1) {
-            ctx.writeAndFlush(negotiate.handleSmb1(smb1, conn, ctx));
+            Object answer = negotiate.handleSmb1(smb1, conn, ctx);
+            if (answer instanceof io.netty.buffer.ByteBuf) {
+                ctx.writeAndFlush(answer).addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            } else {
+                ctx.writeAndFlush(answer);
+            }
         } else if (msg instanceof Smb2Request req) {
             Smb2Response resp = dispatch(new RequestContext(req, conn, ctx));
             if (resp != null) {

@@ -18,6 +18,9 @@ final class WriteHandler implements Smb2CommandHandler {
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
         Smb2WriteRequest req = Smb2WriteRequest.decode(rc.request);
+        if (PipeHandler.onIpc(rc)) {
+            return PipeHandler.write(rc, req);
+        }
         Open open = rc.open(req.fileId());
         if (open.isDirectory()) {
             throw new Smb2Exception(NtStatus.INVALID_DEVICE_REQUEST, "WRITE on a directory handle");
