@@ -9,6 +9,7 @@ import io.swrap.agent.net.FakeInterfaces;
 import io.swrap.agent.net.FakeNetwork;
 import io.swrap.agent.net.UnixDatagrams;
 import io.swrap.agent.net.UnixSockets;
+import io.swrap.agent.pcap.Capture;
 import io.swrap.agent.table.SocketTable;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -58,10 +59,6 @@ public final class Bootstrap {
                     + " directory, or SWRAP_REQUIRE_DIR=1 to make this fatal");
             return;
         }
-        if (config.pcapFile() != null) {
-            SwrapLog.error("swrap_init", "SOCKET_WRAPPER_PCAP_FILE=" + config.pcapFile()
-                    + " is set, but this agent does not write pcap captures yet: no capture will be written");
-        }
         try {
             PreloadedSocketWrapper.neutralise();
             openJavaBase(inst);
@@ -80,6 +77,10 @@ public final class Bootstrap {
             // Host identity
             IdentityHooks.install(new FakeResolver(config.identity(), network.addressMap()),
                     new FakeInterfaces(network.addressMap(), config.identity().interfaces(), config.mtu()));
+            // pcap: before the hooks, so the first wrapped send is captured
+            if (config.pcapFile() != null) {
+                Capture.start(config.pcapFile(), network.table(), network.addressMap(), config.mtu());
+            }
             HookInstaller.install(inst, network);
             selfCheck(network);
             String hold = System.getProperty(SocketTable.HOLD_LOCK_PROPERTY);

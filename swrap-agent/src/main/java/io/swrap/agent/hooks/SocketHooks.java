@@ -3,12 +3,14 @@ package io.swrap.agent.hooks;
 import io.swrap.agent.net.EmulatedOptions;
 import io.swrap.agent.net.FakeNetwork;
 import io.swrap.agent.net.UnixSockets;
+import io.swrap.agent.pcap.Capture;
 import io.swrap.agent.table.Handle;
 import io.swrap.agent.table.SocketTable;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
@@ -25,6 +27,9 @@ public final class SocketHooks {
     private static volatile FakeNetwork network;
     /** The network's table, read on every read and write. */
     private static volatile SocketTable table;
+
+    /** sun.nio.ch.IOStatus.EOF: what SocketDispatcher.read returns at end of stream. */
+    private static final long END_OF_STREAM = -1;
 
     private static final VarHandle SOCKET_IMPL_FD;
     private static final VarHandle SOCKET_IMPL_ADDRESS;
@@ -68,7 +73,24 @@ public final class SocketHooks {
     }
 
     public static int connect(FileDescriptor fd, InetAddress address, int port) throws IOException {
-        return network.connect(fd, address, port);
+        Capture capture = Capture.current(); // pcap
+        if (capture == null) {
+            return network.connect(fd, address, port);
+        }
+        Handle h = network.handle(fd);
+        int n;
+        try {
+            n = network.connect(fd, address, port);
+        } catch (ConnectException e) {
+            if (h != null && !table.datagram(h)) {
+                capture.refused(h, address, port);
+            }
+            throw e;
+        }
+        if (h != null && !table.datagram(h)) {
+            capture.connected(h, address, port);
+        }
+        return n;
     }
 
     public static InetSocketAddress localAddress(FileDescriptor fd) throws IOException {
@@ -123,16 +145,53 @@ public final class SocketHooks {
 
     /** SocketDispatcher.read/readv: counts the bytes read from a wrapped socket (no lock). */
     public static void read(FileDescriptor fd, long n) {
-        table.countRead(UnixSockets.fdVal(fd), n);
+        int fdv = UnixSockets.fdVal(fd);
+        if (n == END_OF_STREAM) {
+            Capture capture = Capture.current(); // pcap
+            Handle h = capture == null ? null : table.get(fdv);
+            if (h != null) {
+                capture.endOfStream(h);
+            }
+        }
+        table.countRead(fdv, n);
     }
 
-    /** SocketDispatcher.write/writev: counts the bytes written to a wrapped socket (no lock). */
-    public static void written(FileDescriptor fd, long n) {
-        table.countWrite(UnixSockets.fdVal(fd), n);
+    /**
+     * SocketDispatcher.write/writev: captures (pcap), then counts the bytes written to a wrapped
+     * socket (no lock). {@code address} is the buffer, or {@code len} iovecs when {@code vector}.
+     */
+    public static void written(FileDescriptor fd, long n, long address, int len, boolean vector) {
+        int fdv = UnixSockets.fdVal(fd);
+        Capture capture = Capture.current(); // pcap: one volatile read when off
+        if (capture != null && n > 0) {
+            Handle h = table.get(fdv);
+            if (h != null) {
+                capture.sent(h, address, len, vector, n);
+            }
+        }
+        table.countWrite(fdv, n);
+    }
+
+    /** shutdownOutput, before the system call: the FIN the peer will read (pcap). */
+    public static void shutdownOutput(FileDescriptor fd) {
+        Capture capture = Capture.current();
+        if (capture != null && fd != null) {
+            Handle h = network.handle(fd);
+            if (h != null && !table.datagram(h)) {
+                capture.finishing(h);
+            }
+        }
     }
 
     /** UnixDispatcher.close: runs before close(2), so a reused fd number never meets a stale entry. */
     public static void beforeClose(FileDescriptor fd) {
+        Capture capture = Capture.current(); // pcap
+        if (capture != null) {
+            Handle h = network.handle(fd);
+            if (h != null && !table.datagram(h)) {
+                capture.closing(h);
+            }
+        }
         network.close(fd);
     }
 }

@@ -1,6 +1,7 @@
 package io.swrap.agent.net;
 
 import io.swrap.agent.SwrapLog;
+import io.swrap.agent.pcap.Capture;
 import io.swrap.agent.table.Handle;
 import io.swrap.agent.table.SocketTable;
 import java.io.FileDescriptor;
@@ -267,6 +268,10 @@ public final class Datagrams {
                 : UnixDatagrams.sendTo(fdv, address, len, path, 0);
         if (n >= 0 || n == UnixDatagrams.UNAVAILABLE || n == UnixDatagrams.INTERRUPTED) {
             if (n > 0) {
+                Capture capture = Capture.current(); // pcap
+                if (capture != null) {
+                    capture.datagram(table.boundName(h), dest, address, len, vector, n);
+                }
                 table.countWrite(fdv, n);
             }
             if (SwrapLog.enabled(SwrapLog.TRACE)) {

@@ -203,6 +203,22 @@ final class Records {
         addFlags(rec, HAS_PEER);
     }
 
+    /** An address as the table stores it: 16 bytes, IPv4 as ::ffff:a.b.c.d. */
+    static byte[] v6(InetSocketAddress a) {
+        byte[] b = a.getAddress().getAddress();
+        if (b.length == 16) {
+            return b;
+        }
+        byte[] v6 = new byte[16];
+        System.arraycopy(V4_MAPPED, 0, v6, 0, V4_MAPPED.length);
+        System.arraycopy(b, 0, v6, 12, 4);
+        return v6;
+    }
+
+    static boolean sameAddress(MemorySegment rec, long addrAt, byte[] v6) {
+        return MemorySegment.mismatch(rec, addrAt, addrAt + 16, MemorySegment.ofArray(v6), 0, 16) < 0;
+    }
+
     private static void setAddress(MemorySegment rec, long addrAt, long portAt, InetSocketAddress a) {
         byte[] b = a.getAddress().getAddress();
         byte[] v6 = new byte[16];

@@ -390,6 +390,60 @@ public final class SocketTable {
         return attached;
     }
 
+    // pcap: the other end of a connection or datagram between two wrapped sockets, so that only one
+    // side writes each packet and acknowledgement numbers follow what the other side has written.
+
+    /** The record of a socket bound to {@code name} (listener, client, UDP), or -1: not a wrapped socket. */
+    public int findBound(SocketName name) {
+        int packed = name.type() << 24 | name.iface() << 16 | name.port();
+        for (int i = 0; i < shared.capacity(); i++) {
+            if (shared.getIntVolatile(i, Records.BOUND_NAME) == packed) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The accepted record whose ends are {@code local} and {@code peer} as that side sees them, or -1. */
+    public int findAccepted(InetSocketAddress local, InetSocketAddress peer) {
+        byte[] l = Records.v6(local);
+        byte[] p = Records.v6(peer);
+        for (int i = 0; i < shared.capacity(); i++) {
+            if ((shared.getIntVolatile(i, Records.FLAGS) & Records.ACCEPTED) != 0
+                    && shared.getIntVolatile(i, Records.LOCAL_PORT) == local.getPort()
+                    && shared.getIntVolatile(i, Records.PEER_PORT) == peer.getPort()) {
+                MemorySegment rec = shared.record(i);
+                if (Records.sameAddress(rec, Records.LOCAL_ADDR, l) && Records.sameAddress(rec, Records.PEER_ADDR, p)) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** What identifies record {@code index} while it lives (its name, or an accepted one's ports); 0 when free. */
+    public long identity(int index) {
+        int flags = shared.getIntVolatile(index, Records.FLAGS);
+        if (flags == 0) {
+            return 0;
+        }
+        if ((flags & Records.ACCEPTED) != 0) {
+            return 1L << 40 | (long) shared.getIntVolatile(index, Records.LOCAL_PORT) << 16
+                    | shared.getIntVolatile(index, Records.PEER_PORT);
+        }
+        return shared.getIntVolatile(index, Records.BOUND_NAME) & 0xFFFFFFFFL;
+    }
+
+    /** The bytes record {@code index} has written so far (counted after each write's capture). */
+    public long txBytes(int index) {
+        return shared.getLongVolatile(index, Records.TX_BYTES);
+    }
+
+    /** The bytes record {@code index} has read so far. */
+    public long rxBytes(int index) {
+        return shared.getLongVolatile(index, Records.RX_BYTES);
+    }
+
     private void unlink(SocketName name) {
         if (name == null) {
             return;
