@@ -157,19 +157,23 @@ public final class SocketHooks {
     }
 
     /**
-     * SocketDispatcher.write/writev: captures (pcap), then counts the bytes written to a wrapped
-     * socket (no lock). {@code address} is the buffer, or {@code len} iovecs when {@code vector}.
+     * SocketDispatcher.write/writev, before the system call: captures what is about to be sent, so
+     * the peer cannot answer it before it is in the file (pcap; one volatile read when off).
+     * {@code address} is the buffer, or {@code len} iovecs when {@code vector}.
      */
-    public static void written(FileDescriptor fd, long n, long address, int len, boolean vector) {
-        int fdv = UnixSockets.fdVal(fd);
-        Capture capture = Capture.current(); // pcap: one volatile read when off
-        if (capture != null && n > 0) {
-            Handle h = table.get(fdv);
+    public static void writing(FileDescriptor fd, long address, int len, boolean vector) {
+        Capture capture = Capture.current();
+        if (capture != null) {
+            Handle h = table.get(UnixSockets.fdVal(fd));
             if (h != null) {
-                capture.sent(h, address, len, vector, n);
+                capture.sending(h, address, len, vector);
             }
         }
-        table.countWrite(fdv, n);
+    }
+
+    /** SocketDispatcher.write/writev: counts the bytes written to a wrapped socket (no lock). */
+    public static void written(FileDescriptor fd, long n) {
+        table.countWrite(UnixSockets.fdVal(fd), n);
     }
 
     /** shutdownOutput, before the system call: the FIN the peer will read (pcap). */

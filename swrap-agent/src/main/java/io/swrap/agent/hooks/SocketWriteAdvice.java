@@ -8,9 +8,14 @@ public final class SocketWriteAdvice {
     private SocketWriteAdvice() {
     }
 
+    @Advice.OnMethodEnter
+    static void enter(@Advice.Argument(0) FileDescriptor fd, @Advice.Argument(1) long address,
+                      @Advice.Argument(2) int len) {
+        SocketHooks.writing(fd, address, len, false);
+    }
+
     @Advice.OnMethodExit
-    static void exit(@Advice.Argument(0) FileDescriptor fd, @Advice.Argument(1) long address,
-                     @Advice.Argument(2) int len, @Advice.Return long n) {
-        SocketHooks.written(fd, n, address, len, false);
+    static void exit(@Advice.Argument(0) FileDescriptor fd, @Advice.Return long n) {
+        SocketHooks.written(fd, n);
     }
 }

@@ -263,15 +263,15 @@ public final class Datagrams {
         if (table.boundName(h) == null) {
             network.autobind(fd, h, dest.ipv6(), false);
         }
+        Capture capture = Capture.current(); // pcap: before the send, so the reply cannot come first
+        if (capture != null) {
+            capture.datagram(table.boundName(h), dest, address, len, vector);
+        }
         byte[] path = UnixDatagrams.pathBytes(map.path(dest).toString());
         long n = vector ? UnixDatagrams.sendVector(fdv, address, len, path, 0)
                 : UnixDatagrams.sendTo(fdv, address, len, path, 0);
         if (n >= 0 || n == UnixDatagrams.UNAVAILABLE || n == UnixDatagrams.INTERRUPTED) {
             if (n > 0) {
-                Capture capture = Capture.current(); // pcap
-                if (capture != null) {
-                    capture.datagram(table.boundName(h), dest, address, len, vector, n);
-                }
                 table.countWrite(fdv, n);
             }
             if (SwrapLog.enabled(SwrapLog.TRACE)) {

@@ -72,6 +72,8 @@ public final class Capture {
         int peerIndex;
         long peerIdentity;
         long peerTxSeen;
+        /** Bytes of this side captured so far (ahead of what the table counts while a write is under way). */
+        long capturedTx;
         volatile boolean peerFin;
         volatile boolean finSent;
 
@@ -117,21 +119,38 @@ public final class Capture {
     }
 
     /**
-     * {@code n} bytes written to a wrapped stream socket, from {@code address} ({@code count} iovecs
-     * there when {@code vector}); called before the table counts them.
+     * A write to a wrapped stream socket, before the system call: the bytes at {@code address}
+     * ({@code count} iovecs there when {@code vector}) not captured yet. A partial write's rest,
+     * written again by the next call, was captured already and is skipped then.
      */
-    public void sent(Handle h, long address, int count, boolean vector, long n) {
+    public void sending(Handle h, long address, int count, boolean vector) {
         TcpFlow f = flow(h);
-        if (f == null || f == NOT_OURS || n <= 0) {
+        if (f == null || f == NOT_OURS) {
+            return;
+        }
+        long n = vector ? vectorLength(address, count) : count;
+        long start = table.txBytes(h.index());
+        long skip = Math.max(0, f.capturedTx - start);
+        if (n <= skip) {
             return;
         }
         MemorySegment data = vector ? gather(address, count, n) : MemorySegment.ofAddress(address).reinterpret(n);
-        long seq = 1 + table.txBytes(h.index());
+        long seq = 1 + start;
         int ack = ack(f);
-        for (long off = 0; off < n; off += mtu) {
+        for (long off = skip; off < n; off += mtu) {
             int len = (int) Math.min(mtu, n - off);
             tcp(f.local, f.peer, (int) (seq + off), ack, Packets.TCP_PSH | Packets.TCP_ACK, data, off, len);
         }
+        f.capturedTx = start + n;
+    }
+
+    private static long vectorLength(long address, int count) {
+        MemorySegment iov = MemorySegment.ofAddress(address).reinterpret(16L * count);
+        long sum = 0;
+        for (int i = 0; i < count; i++) {
+            sum += iov.get(ValueLayout.JAVA_LONG, 16L * i + 8);
+        }
+        return sum;
     }
 
     /** A read of a wrapped stream socket returned end-of-stream: the peer's FIN is in the file. */
@@ -166,7 +185,7 @@ public final class Capture {
             f.peerFin = true;
             f.peerTxSeen = Math.max(f.peerTxSeen, table.rxBytes(h.index()));
         }
-        int seq = (int) (1 + table.txBytes(h.index()));
+        int seq = (int) (1 + Math.max(f.capturedTx, table.txBytes(h.index())));
         int ack = ack(f);
         tcp(f.local, f.peer, seq, ack, Packets.TCP_FIN | Packets.TCP_ACK, null, 0, 0);
         if (f.peerFin) {
@@ -174,9 +193,13 @@ public final class Capture {
         }
     }
 
-    /** A datagram of {@code n} bytes sent from {@code from} to {@code dest}: written if a wrapped socket receives it. */
-    public void datagram(SocketName from, SocketName dest, long address, int count, boolean vector, long n) {
-        if (from == null || n <= 0 || !javaReceiver(dest)) {
+    /**
+     * A datagram about to be sent from {@code from} to {@code dest} (the bytes at {@code address},
+     * or {@code count} iovecs there when {@code vector}): written if a wrapped socket receives it.
+     */
+    public void datagram(SocketName from, SocketName dest, long address, int count, boolean vector) {
+        long n = vector ? vectorLength(address, count) : count;
+        if (from == null || !javaReceiver(dest)) {
             return;
         }
         MemorySegment data = vector ? gather(address, count, n) : MemorySegment.ofAddress(address).reinterpret(n);
