@@ -201,6 +201,7 @@ class PcapIT {
             assertEquals(0, r.exit(), r.output());
         }
         // per TCP conversation, the SMB2 commands in order (0 NEGOTIATE, 1 SESSION_SETUP, 2 LOGOFF, 3 TREE_CONNECT, ...)
+        Files.copy(pcap, Path.of("/tmp/pcapit-smb.pcap"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Map<String, List<String>> cmds = new java.util.LinkedHashMap<>();
         for (String line : Tshark.run(pcap, "-Y", "smb2", "-T", "fields", "-E", "separator=;", "-e", "tcp.stream",
                 "-e", "smb2.cmd", "-e", "smb2.flags.response")) {

@@ -2,6 +2,7 @@ package io.swrap.agent;
 
 import io.swrap.agent.config.ConfigException;
 import io.swrap.agent.config.SwrapConfig;
+import io.swrap.agent.faults.Faults;
 import io.swrap.agent.hooks.HookInstaller;
 import io.swrap.agent.hooks.IdentityHooks;
 import io.swrap.agent.names.FakeResolver;
@@ -82,6 +83,7 @@ public final class Bootstrap {
                 Capture.start(config.pcapFile(), network.table(), network.addressMap(), config.mtu());
             }
             HookInstaller.install(inst, network);
+            Faults.startWatcher(network.table()); // faults: resets set from outside
             selfCheck(network);
             String hold = System.getProperty(SocketTable.HOLD_LOCK_PROPERTY);
             if (hold != null) {

@@ -72,7 +72,7 @@ public final class HookInstaller {
             new Hook(DISPATCHER, "read", new Class<?>[] {FileDescriptor.class, long.class, int.class},
                 SocketReadAdvice.class),
             new Hook(DISPATCHER, "readv", new Class<?>[] {FileDescriptor.class, long.class, int.class},
-                SocketReadAdvice.class),
+                SocketReadvAdvice.class), // faults: readv returns long
             new Hook(DISPATCHER, "write", new Class<?>[] {FileDescriptor.class, long.class, int.class},
                 SocketWriteAdvice.class),
             new Hook(DISPATCHER, "writev", new Class<?>[] {FileDescriptor.class, long.class, int.class},

@@ -3,6 +3,8 @@ package io.swrap.agent.hooks;
 import io.swrap.agent.net.EmulatedOptions;
 import io.swrap.agent.net.FakeNetwork;
 import io.swrap.agent.net.UnixSockets;
+import io.swrap.agent.faults.Faults;
+import io.swrap.agent.net.SocketName;
 import io.swrap.agent.pcap.Capture;
 import io.swrap.agent.table.Handle;
 import io.swrap.agent.table.SocketTable;
@@ -73,11 +75,17 @@ public final class SocketHooks {
     }
 
     public static int connect(FileDescriptor fd, InetAddress address, int port) throws IOException {
+        Handle h = network.handle(fd);
+        if (h != null && !table.datagram(h)) {
+            // faults: a connect from or to an interface that is down
+            SocketName bound = table.boundName(h);
+            Faults.checkConnect(network.addressMap().dir(), bound != null ? bound.iface() : network.addressMap().defaultIface(),
+                    network.addressMap().ifaceOf(address), address.getHostAddress() + ":" + port);
+        }
         Capture capture = Capture.current(); // pcap
         if (capture == null) {
             return network.connect(fd, address, port);
         }
-        Handle h = network.handle(fd);
         int n;
         try {
             n = network.connect(fd, address, port);
@@ -143,13 +151,31 @@ public final class SocketHooks {
         }
     }
 
-    /** SocketDispatcher.read/readv: counts the bytes read from a wrapped socket (no lock). */
-    public static void read(FileDescriptor fd, long n) {
+    /**
+     * SocketDispatcher.read/readv, before the system call: one load of the socket's fault flags
+     * (faults); true when a non-blocking read must report no data.
+     */
+    public static boolean beforeRead(FileDescriptor fd) throws IOException {
         int fdv = UnixSockets.fdVal(fd);
-        if (n == END_OF_STREAM) {
-            Capture capture = Capture.current(); // pcap
-            Handle h = capture == null ? null : table.get(fdv);
-            if (h != null) {
+        Handle h = table.get(fdv);
+        if (h == null) {
+            return false;
+        }
+        int faults = table.faults(h);
+        return faults != 0 && Faults.stall(fdv, table, h, faults);
+    }
+
+    /** SocketDispatcher.read/readv: counts the bytes read from a wrapped socket (no lock). */
+    public static void read(FileDescriptor fd, long n) throws IOException {
+        int fdv = UnixSockets.fdVal(fd);
+        if (n <= 0) {
+            Handle h = table.get(fdv);
+            if (h != null && (table.faults(h) & Faults.RESET) != 0) {
+                // faults: the watcher's shutdown woke this read; the connection was reset
+                throw Faults.reset();
+            }
+            Capture capture = n == END_OF_STREAM ? Capture.current() : null; // pcap
+            if (h != null && capture != null) {
                 capture.endOfStream(h);
             }
         }
@@ -157,18 +183,26 @@ public final class SocketHooks {
     }
 
     /**
-     * SocketDispatcher.write/writev, before the system call: captures what is about to be sent, so
-     * the peer cannot answer it before it is in the file (pcap; one volatile read when off).
-     * {@code address} is the buffer, or {@code len} iovecs when {@code vector}.
+     * SocketDispatcher.write/writev, before the system call: honours the socket's faults (true: a
+     * non-blocking write writes nothing), then captures what is about to be sent, so the peer
+     * cannot answer it before it is in the file (pcap; one volatile read when off). {@code address}
+     * is the buffer, or {@code len} iovecs when {@code vector}.
      */
-    public static void writing(FileDescriptor fd, long address, int len, boolean vector) {
+    public static boolean writing(FileDescriptor fd, long address, int len, boolean vector) throws IOException {
+        int fdv = UnixSockets.fdVal(fd);
+        Handle h = table.get(fdv);
+        if (h == null) {
+            return false;
+        }
+        int faults = table.faults(h); // faults: one load
+        if (faults != 0 && Faults.stall(fdv, table, h, faults)) {
+            return true;
+        }
         Capture capture = Capture.current();
         if (capture != null) {
-            Handle h = table.get(UnixSockets.fdVal(fd));
-            if (h != null) {
-                capture.sending(h, address, len, vector);
-            }
+            capture.sending(h, address, len, vector);
         }
+        return false;
     }
 
     /** SocketDispatcher.write/writev: counts the bytes written to a wrapped socket (no lock). */
