@@ -67,6 +67,10 @@ public final class HookInstaller {
                 NioSocketImplAcceptAdvice.class),
             new Hook("sun.nio.ch.SocketChannelImpl", "shutdownOutput", NONE, ShutdownOutputAdvice.class), // pcap
             new Hook("sun.nio.ch.NioSocketImpl", "shutdownOutput", NONE, ShutdownOutputAdvice.class), // pcap
+            // pcap: a SocketChannel's close shuts its output down (native Net.shutdown) before preClose
+            new Hook("sun.nio.ch.SocketChannelImpl", "implCloseSelectableChannel", NONE, ShutdownOutputAdvice.class),
+            new Hook("sun.nio.ch.UnixDispatcher", "implPreClose", new Class<?>[] {FileDescriptor.class, long.class,
+                long.class}, PreCloseAdvice.class), // pcap
             new Hook("sun.nio.ch.UnixDispatcher", "close", new Class<?>[] {FileDescriptor.class},
                 DispatcherCloseAdvice.class),
             new Hook(DISPATCHER, "read", new Class<?>[] {FileDescriptor.class, long.class, int.class},

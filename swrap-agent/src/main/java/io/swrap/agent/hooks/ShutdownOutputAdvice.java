@@ -4,8 +4,10 @@ import java.io.FileDescriptor;
 import net.bytebuddy.asm.Advice;
 
 /**
- * {@code SocketChannelImpl.shutdownOutput()} and {@code NioSocketImpl.shutdownOutput()} (the native
- * {@code Net.shutdown} cannot be advised): the FIN the peer will read, captured before it is sent (pcap).
+ * {@code SocketChannelImpl.shutdownOutput()}, {@code NioSocketImpl.shutdownOutput()} and
+ * {@code SocketChannelImpl.implCloseSelectableChannel()}, whose close calls the native
+ * {@code Net.shutdown} (which cannot be advised) before anything else: the FIN the peer will read,
+ * captured before it is sent (pcap).
  */
 public final class ShutdownOutputAdvice {
     private ShutdownOutputAdvice() {

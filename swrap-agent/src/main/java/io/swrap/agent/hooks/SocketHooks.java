@@ -221,6 +221,17 @@ public final class SocketHooks {
         }
     }
 
+    /** UnixDispatcher.implPreClose: the peer sees the end of stream from here on (pcap: the FIN). */
+    public static void beforePreClose(FileDescriptor fd) {
+        Capture capture = Capture.current();
+        if (capture != null) {
+            Handle h = network.handle(fd);
+            if (h != null && !table.datagram(h)) {
+                capture.closing(h);
+            }
+        }
+    }
+
     /** UnixDispatcher.close: runs before close(2), so a reused fd number never meets a stale entry. */
     public static void beforeClose(FileDescriptor fd) {
         Capture capture = Capture.current(); // pcap
