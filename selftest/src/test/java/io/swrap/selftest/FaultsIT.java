@@ -105,7 +105,7 @@ class FaultsIT {
     }
 
     @Test
-    void blackholeStopsDataBothWaysAndResumesApi() throws Exception {
+    void blackholeStopsDataBothWaysAndResumesApiAndCli() throws Exception {
         try (ChildProcess server = server(); ChildProcess blocking = pinger("socket"); ChildProcess nio = pinger("selector");
              SwrapNetwork net = SwrapNetwork.open(dir)) {
             int b = index(localPort(blocking));
@@ -113,11 +113,26 @@ class FaultsIT {
             assertEquals(2, net.socket(b).blackhole().size(), "the client socket and the server's accepted one");
             assertStalled(blocking, "blackholed blocking socket");
             nio.expect("ECHO ping \\d+"); // the other connection is untouched
-            net.socket(n).blackhole();
-            assertStalled(nio, "blackholed selector");
+            swrap("blackhole", dir.toString(), Integer.toString(n));
+            assertStalled(nio, "blackholed selector (CLI)");
             net.socket(b).unblackhole();
-            net.socket(n).unblackhole();
+            swrap("unblackhole", dir.toString(), Integer.toString(n));
             blocking.expect("ECHO ping \\d+");
+            nio.expect("ECHO ping \\d+");
+        }
+    }
+
+    @Test
+    void linkDownAndUpThroughTheApi() throws Exception {
+        try (ChildProcess server = server(); ChildProcess nio = pinger("selector"); SwrapNetwork net = SwrapNetwork.open(dir)) {
+            localPort(nio);
+            assertEquals(2, net.link(21).down().size(), "the client's socket and the server's accepted one are on 21");
+            assertStalled(nio, "link 21 down (API)");
+            try (ChildProcess c = ChildProcess.java("connect-from-down", ChildProcess.net(dir, 21),
+                    EchoClient.class.getName(), "socket", SERVER)) {
+                c.expect("FAILED java\\.net\\.NoRouteToHostException: .*fake interface 21 is down.*");
+            }
+            net.link(21).up();
             nio.expect("ECHO ping \\d+");
         }
     }

@@ -36,6 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Capture {
     private static volatile Capture current;
+    /** Receivers remembered as wrapped (UDP); beyond, the cache starts over (a table scan per miss). */
+    static final int MAX_UDP_RECEIVERS = 4096;
 
     private final PcapFile file;
     private final SocketTable table;
@@ -217,6 +219,9 @@ public final class Capture {
         if (i < 0) {
             udpReceivers.remove(packed);
             return false;
+        }
+        if (udpReceivers.size() >= MAX_UDP_RECEIVERS) {
+            udpReceivers.clear();
         }
         udpReceivers.put(packed, i);
         return true;
