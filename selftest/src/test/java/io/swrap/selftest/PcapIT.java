@@ -182,6 +182,33 @@ class PcapIT {
         }
     }
 
+    @Test
+    void javaAndCDatagramsAppearOnceEach() throws Exception {
+        Path pcap = dir.resolve("udp-interop.pcap");
+        // a C client of a Java server, then a Java client of a C server
+        try (ChildProcess server = ChildProcess.java("udp-java-server", net(10, pcap), UdpPeer.class.getName(), "server",
+                "socket", "127.0.0.10:7")) {
+            server.expect("BOUND .*");
+            try (ChildProcess c = ChildProcess.cPeer("udp-c-client", net(31, pcap), "udp_client.py", "127.0.0.10", "7")) {
+                c.expect("REPLY .*");
+                c.succeeds();
+            }
+        }
+        try (ChildProcess c = ChildProcess.cPeer("udp-c-server", net(11, pcap), "udp_echo_server.py", "127.0.0.11", "7")) {
+            c.expect("BOUND .*");
+            try (ChildProcess client = ChildProcess.java("udp-java-client", net(21, pcap), UdpPeer.class.getName(),
+                    "client", "channel", "127.0.0.11:7")) {
+                client.expect("REPLY .*");
+                client.succeeds();
+            }
+        }
+        List<String> udp = Tshark.run(pcap, "-Y", "udp", "-T", "fields", "-E", "separator=,", "-e", "ip.src",
+                "-e", "ip.dst", "-e", "udp.dstport");
+        assertEquals(List.of("127.0.0.31,127.0.0.10,7", "127.0.0.10,127.0.0.31", "127.0.0.21,127.0.0.11,7",
+                "127.0.0.11,127.0.0.21"), udp.stream().map(l -> l.endsWith(",7") ? l : l.substring(0, l.lastIndexOf(',')))
+                .toList(), "each datagram once, each request before its reply: " + udp);
+    }
+
     /** The Java SMB client and the server (Java↔Java: the agent writes it) and smbclient (C writes it). */
     @Test
     void smbSessionsDissectFromNegotiateToLogoff() throws Exception {
