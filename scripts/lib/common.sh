@@ -38,10 +38,12 @@ find_jdk() {
 # Every Debian package that scripts/selftest or scripts/test runs something from: the C peers
 # (libsocket-wrapper, libresolv-wrapper, python3), Samba's clients (smbclient; smbtorture from
 # samba-testsuite), the build (maven), the leak matrix and smbpasswd checks (strace; unshare from
-# util-linux; libsctp1 for the JDK's SCTP channels) and a Java 17 for the agent's old-JVM message.
+# util-linux; libsctp1 for the JDK's SCTP channels), a Java 17 for the agent's old-JVM message and
+# tshark to read the pcap captures (its debconf question, about capturing as non-root, takes its
+# default under DEBIAN_FRONTEND=noninteractive: the captures are files, nothing is sniffed).
 # Both commands ensure all of them, so either one works first on a fresh machine; selftest's
 # PackagesTest checks every tool path the sources run against this list.
-SWRAP_PACKAGES=(libsocket-wrapper libresolv-wrapper python3 smbclient samba-common-bin samba-testsuite maven strace util-linux libsctp1 openjdk-17-jre-headless)
+SWRAP_PACKAGES=(libsocket-wrapper libresolv-wrapper python3 smbclient samba-common-bin samba-testsuite maven strace util-linux libsctp1 openjdk-17-jre-headless tshark)
 
 ensure_project_packages() { ensure_packages "${SWRAP_PACKAGES[@]}"; }
 

@@ -74,12 +74,37 @@ public final class Selftest {
         this.out = out;
     }
 
+    /**
+     * Makes every process of each environment append to one pcap file of {@code pcapDir}
+     * (SOCKET_WRAPPER_PCAP_FILE): the echo/UDP/gRPC network, the SMB server and the one with
+     * Windows' break policy. Returns what to print: environment and file.
+     */
+    Map<String, Path> capture(Path pcapDir) {
+        Map<String, Path> files = new java.util.LinkedHashMap<>();
+        files.put("network (echo, UDP, gRPC)", pcapDir.resolve("network.pcap"));
+        files.put("smb", pcapDir.resolve("smb.pcap"));
+        files.put("smb-windows", pcapDir.resolve("smb-windows.pcap"));
+        ChildProcess.capture(dir, files.get("network (echo, UDP, gRPC)"));
+        ChildProcess.capture(dir.resolve("smb").resolve("swrap"), files.get("smb"));
+        ChildProcess.capture(dir.resolve("smb-windows").resolve("swrap"), files.get("smb-windows"));
+        return files;
+    }
+
     public static void main(String[] args) throws Exception {
         boolean keep = List.of(args).contains("--keep");
         Path dir = Files.createTempDirectory(Path.of("/tmp"), "swrap-selftest.");
         int failed;
         try {
-            failed = new Selftest(dir, System.out).run();
+            Selftest selftest = new Selftest(dir, System.out);
+            Map<String, Path> pcaps = Map.of();
+            if (!List.of(args).contains("--no-pcap")) {
+                // outside the network's directory, which is deleted at the end
+                pcaps = selftest.capture(Files.createTempDirectory(Path.of("/tmp"), "swrap-selftest-pcap."));
+                pcaps.forEach((env, file) -> System.out.println("pcap: " + env + " -> " + file));
+            }
+            failed = selftest.run();
+            pcaps.forEach((env, file) -> System.out.println("pcap: " + env + " -> " + file
+                    + (Files.exists(file) ? "" : " (nothing captured)") + " (tshark -r " + file + ")"));
         } finally {
             if (keep) {
                 System.out.println("kept " + dir);

@@ -2,12 +2,14 @@ package io.swrap.agent;
 
 import io.swrap.agent.config.ConfigException;
 import io.swrap.agent.config.SwrapConfig;
+import io.swrap.agent.faults.Faults;
 import io.swrap.agent.hooks.HookInstaller;
 import io.swrap.agent.hooks.IdentityHooks;
 import io.swrap.agent.names.FakeResolver;
 import io.swrap.agent.net.FakeInterfaces;
 import io.swrap.agent.net.FakeNetwork;
 import io.swrap.agent.net.UnixSockets;
+import io.swrap.agent.pcap.Capture;
 import io.swrap.agent.table.SocketTable;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -57,10 +59,6 @@ public final class Bootstrap {
                     + " directory, or SWRAP_REQUIRE_DIR=1 to make this fatal");
             return;
         }
-        if (config.pcapFile() != null) {
-            SwrapLog.error("swrap_init", "SOCKET_WRAPPER_PCAP_FILE=" + config.pcapFile()
-                    + " is set, but this agent does not write pcap captures yet: no capture will be written");
-        }
         StartupClock clock = new StartupClock();
         try {
             PreloadedSocketWrapper.neutralise();
@@ -84,7 +82,12 @@ public final class Bootstrap {
             IdentityHooks.install(new FakeResolver(config.identity(), network.addressMap()),
                     new FakeInterfaces(network.addressMap(), config.identity().interfaces(), config.mtu()));
             clock.phase("resolver install");
+            // pcap: before the hooks, so the first wrapped send is captured
+            if (config.pcapFile() != null) {
+                Capture.start(config.pcapFile(), network.table(), network.addressMap(), config.mtu());
+            }
             HookInstaller.install(inst, network, config.cacheDir(), clock);
+            Faults.startWatcher(network.table()); // faults: resets set from outside
             selfCheck(network);
             clock.phase("self-check");
             String hold = System.getProperty(SocketTable.HOLD_LOCK_PROPERTY);

@@ -15,6 +15,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -30,6 +31,8 @@ public final class ChildProcess implements AutoCloseable {
     public static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     public static final String LIBSOCKET_WRAPPER = "/usr/lib/x86_64-linux-gnu/libsocket_wrapper.so";
     public static final String PYTHON = "/usr/bin/python3";
+    /** Networks whose processes write a pcap capture: socket directory -> capture file. */
+    private static final Map<Path, Path> CAPTURES = new ConcurrentHashMap<>();
 
     private final String name;
     private final Process process;
@@ -138,12 +141,24 @@ public final class ChildProcess implements AutoCloseable {
         return tmp;
     }
 
-    /** Environment of a process in the fake network {@code dir} on default interface {@code iface}. */
+    /**
+     * Environment of a process in the fake network {@code dir} on default interface {@code iface}
+     * (with SOCKET_WRAPPER_PCAP_FILE when the network is {@linkplain #capture captured}).
+     */
     public static Map<String, String> net(Path dir, int iface) {
         Map<String, String> env = new HashMap<>();
         env.put("SOCKET_WRAPPER_DIR", dir.toString());
         env.put("SOCKET_WRAPPER_DEFAULT_IFACE", Integer.toString(iface));
+        Path pcap = CAPTURES.get(dir.toAbsolutePath().normalize());
+        if (pcap != null) {
+            env.put("SOCKET_WRAPPER_PCAP_FILE", pcap.toString());
+        }
         return env;
+    }
+
+    /** Every process started later in network {@code dir} (Java and C) appends its packets to {@code pcap}. */
+    public static void capture(Path dir, Path pcap) {
+        CAPTURES.put(dir.toAbsolutePath().normalize(), pcap.toAbsolutePath());
     }
 
     private static Thread pump(InputStream in, Consumer<String> sink) {

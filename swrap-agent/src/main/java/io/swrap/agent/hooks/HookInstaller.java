@@ -65,16 +65,22 @@ public final class HookInstaller {
                 new Class<?>[] {FileDescriptor.class, InetSocketAddress.class}, FinishAcceptAdvice.class),
             new Hook("sun.nio.ch.NioSocketImpl", "accept", new Class<?>[] {SocketImpl.class},
                 NioSocketImplAcceptAdvice.class),
+            new Hook("sun.nio.ch.SocketChannelImpl", "shutdownOutput", NONE, ShutdownOutputAdvice.class), // pcap
+            new Hook("sun.nio.ch.NioSocketImpl", "shutdownOutput", NONE, ShutdownOutputAdvice.class), // pcap
+            // pcap: a SocketChannel's close shuts its output down (native Net.shutdown) before preClose
+            new Hook("sun.nio.ch.SocketChannelImpl", "implCloseSelectableChannel", NONE, ShutdownOutputAdvice.class),
+            new Hook("sun.nio.ch.UnixDispatcher", "implPreClose", new Class<?>[] {FileDescriptor.class, long.class,
+                long.class}, PreCloseAdvice.class), // pcap
             new Hook("sun.nio.ch.UnixDispatcher", "close", new Class<?>[] {FileDescriptor.class},
                 DispatcherCloseAdvice.class),
             new Hook(DISPATCHER, "read", new Class<?>[] {FileDescriptor.class, long.class, int.class},
                 SocketReadAdvice.class),
             new Hook(DISPATCHER, "readv", new Class<?>[] {FileDescriptor.class, long.class, int.class},
-                SocketReadAdvice.class),
+                SocketReadvAdvice.class), // faults: readv returns long
             new Hook(DISPATCHER, "write", new Class<?>[] {FileDescriptor.class, long.class, int.class},
                 SocketWriteAdvice.class),
             new Hook(DISPATCHER, "writev", new Class<?>[] {FileDescriptor.class, long.class, int.class},
-                SocketWriteAdvice.class),
+                SocketWritevAdvice.class), // pcap: the iovecs' data
             // UDP
             new Hook(DATAGRAM, "bindInternal", new Class<?>[] {SocketAddress.class}, DatagramBindAdvice.class),
             new Hook(DATAGRAM, "receiveIntoNativeBuffer", new Class<?>[] {ByteBuffer.class, int.class, int.class,

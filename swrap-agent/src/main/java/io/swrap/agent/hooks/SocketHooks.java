@@ -3,12 +3,16 @@ package io.swrap.agent.hooks;
 import io.swrap.agent.net.EmulatedOptions;
 import io.swrap.agent.net.FakeNetwork;
 import io.swrap.agent.net.UnixSockets;
+import io.swrap.agent.faults.Faults;
+import io.swrap.agent.net.SocketName;
+import io.swrap.agent.pcap.Capture;
 import io.swrap.agent.table.Handle;
 import io.swrap.agent.table.SocketTable;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ProtocolFamily;
@@ -25,6 +29,9 @@ public final class SocketHooks {
     private static volatile FakeNetwork network;
     /** The network's table, read on every read and write. */
     private static volatile SocketTable table;
+
+    /** sun.nio.ch.IOStatus.EOF: what SocketDispatcher.read returns at end of stream. */
+    private static final long END_OF_STREAM = -1;
 
     private static final VarHandle SOCKET_IMPL_FD;
     private static final VarHandle SOCKET_IMPL_ADDRESS;
@@ -68,7 +75,30 @@ public final class SocketHooks {
     }
 
     public static int connect(FileDescriptor fd, InetAddress address, int port) throws IOException {
-        return network.connect(fd, address, port);
+        Handle h = network.handle(fd);
+        if (h != null && !table.datagram(h)) {
+            // faults: a connect from or to an interface that is down
+            SocketName bound = table.boundName(h);
+            Faults.checkConnect(network.addressMap().dir(), bound != null ? bound.iface() : network.addressMap().defaultIface(),
+                    network.addressMap().ifaceOf(address), address.getHostAddress() + ":" + port);
+        }
+        Capture capture = Capture.current(); // pcap
+        if (capture == null) {
+            return network.connect(fd, address, port);
+        }
+        int n;
+        try {
+            n = network.connect(fd, address, port);
+        } catch (ConnectException e) {
+            if (h != null && !table.datagram(h)) {
+                capture.refused(h, address, port);
+            }
+            throw e;
+        }
+        if (h != null && !table.datagram(h)) {
+            capture.connected(h, address, port);
+        }
+        return n;
     }
 
     public static InetSocketAddress localAddress(FileDescriptor fd) throws IOException {
@@ -121,9 +151,58 @@ public final class SocketHooks {
         }
     }
 
+    /**
+     * SocketDispatcher.read/readv, before the system call: one load of the socket's fault flags
+     * (faults); true when a non-blocking read must report no data.
+     */
+    public static boolean beforeRead(FileDescriptor fd) throws IOException {
+        int fdv = UnixSockets.fdVal(fd);
+        Handle h = table.get(fdv);
+        if (h == null) {
+            return false;
+        }
+        int faults = table.faults(h);
+        return faults != 0 && Faults.stall(fdv, table, h, faults);
+    }
+
     /** SocketDispatcher.read/readv: counts the bytes read from a wrapped socket (no lock). */
-    public static void read(FileDescriptor fd, long n) {
-        table.countRead(UnixSockets.fdVal(fd), n);
+    public static void read(FileDescriptor fd, long n) throws IOException {
+        int fdv = UnixSockets.fdVal(fd);
+        if (n <= 0) {
+            Handle h = table.get(fdv);
+            if (h != null && (table.faults(h) & Faults.RESET) != 0) {
+                // faults: the watcher's shutdown woke this read; the connection was reset
+                throw Faults.reset();
+            }
+            Capture capture = n == END_OF_STREAM ? Capture.current() : null; // pcap
+            if (h != null && capture != null) {
+                capture.endOfStream(h);
+            }
+        }
+        table.countRead(fdv, n);
+    }
+
+    /**
+     * SocketDispatcher.write/writev, before the system call: honours the socket's faults (true: a
+     * non-blocking write writes nothing), then captures what is about to be sent, so the peer
+     * cannot answer it before it is in the file (pcap; one volatile read when off). {@code address}
+     * is the buffer, or {@code len} iovecs when {@code vector}.
+     */
+    public static boolean writing(FileDescriptor fd, long address, int len, boolean vector) throws IOException {
+        int fdv = UnixSockets.fdVal(fd);
+        Handle h = table.get(fdv);
+        if (h == null) {
+            return false;
+        }
+        int faults = table.faults(h); // faults: one load
+        if (faults != 0 && Faults.stall(fdv, table, h, faults)) {
+            return true;
+        }
+        Capture capture = Capture.current();
+        if (capture != null) {
+            capture.sending(h, address, len, vector);
+        }
+        return false;
     }
 
     /** SocketDispatcher.write/writev: counts the bytes written to a wrapped socket (no lock). */
@@ -131,8 +210,37 @@ public final class SocketHooks {
         table.countWrite(UnixSockets.fdVal(fd), n);
     }
 
+    /** shutdownOutput, before the system call: the FIN the peer will read (pcap). */
+    public static void shutdownOutput(FileDescriptor fd) {
+        Capture capture = Capture.current();
+        if (capture != null && fd != null) {
+            Handle h = network.handle(fd);
+            if (h != null && !table.datagram(h)) {
+                capture.finishing(h);
+            }
+        }
+    }
+
+    /** UnixDispatcher.implPreClose: the peer sees the end of stream from here on (pcap: the FIN). */
+    public static void beforePreClose(FileDescriptor fd) {
+        Capture capture = Capture.current();
+        if (capture != null) {
+            Handle h = network.handle(fd);
+            if (h != null && !table.datagram(h)) {
+                capture.closing(h);
+            }
+        }
+    }
+
     /** UnixDispatcher.close: runs before close(2), so a reused fd number never meets a stale entry. */
     public static void beforeClose(FileDescriptor fd) {
+        Capture capture = Capture.current(); // pcap
+        if (capture != null) {
+            Handle h = network.handle(fd);
+            if (h != null && !table.datagram(h)) {
+                capture.closing(h);
+            }
+        }
         network.close(fd);
     }
 }

@@ -1,15 +1,27 @@
 package io.swrap.agent.hooks;
 
 import java.io.FileDescriptor;
+import java.io.IOException;
 import net.bytebuddy.asm.Advice;
 
-/** {@code sun.nio.ch.SocketDispatcher.write/writev}: every socket write of the JDK, counted per wrapped socket. */
+/** {@code sun.nio.ch.SocketDispatcher.write}: every socket write of the JDK: faults honoured, captured (pcap) and counted per wrapped socket. */
 public final class SocketWriteAdvice {
     private SocketWriteAdvice() {
     }
 
+    @Advice.OnMethodEnter(skipOn = Advice.OnNonDefaultValue.class)
+    static boolean enter(@Advice.Argument(0) FileDescriptor fd, @Advice.Argument(1) long address,
+                         @Advice.Argument(2) int len) throws IOException {
+        return SocketHooks.writing(fd, address, len, false);
+    }
+
     @Advice.OnMethodExit
-    static void exit(@Advice.Argument(0) FileDescriptor fd, @Advice.Return long n) {
-        SocketHooks.written(fd, n);
+    static void exit(@Advice.Argument(0) FileDescriptor fd, @Advice.Enter boolean stalled,
+                     @Advice.Return(readOnly = false) int n) {
+        if (stalled) {
+            n = 0;
+        } else {
+            SocketHooks.written(fd, n);
+        }
     }
 }

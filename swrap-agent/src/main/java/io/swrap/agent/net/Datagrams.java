@@ -1,6 +1,7 @@
 package io.swrap.agent.net;
 
 import io.swrap.agent.SwrapLog;
+import io.swrap.agent.pcap.Capture;
 import io.swrap.agent.table.Handle;
 import io.swrap.agent.table.SocketTable;
 import java.io.FileDescriptor;
@@ -293,6 +294,10 @@ public final class Datagrams {
         }
         if (!table.named(h)) {
             network.autobind(fd, h, dest.ipv6(), false);
+        }
+        Capture capture = Capture.current(); // pcap: before the send, so the reply cannot come first
+        if (capture != null) {
+            capture.datagram(table.boundName(h), dest, address, len, vector);
         }
         long n = vector ? UnixDatagrams.sendVector(fdv, address, len, path, 0)
                 : UnixDatagrams.sendTo(fdv, address, len, path, 0);

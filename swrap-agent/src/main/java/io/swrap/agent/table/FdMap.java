@@ -51,6 +51,17 @@ final class FdMap {
         return size;
     }
 
+    /** Calls {@code action} with every descriptor and its handle (a snapshot, no lock). */
+    void forEach(java.util.function.BiConsumer<Integer, Handle> action) {
+        Handle[] a = byFd;
+        for (int fd = 0; fd < a.length; fd++) {
+            Handle h = (Handle) SLOT.getAcquire(a, fd);
+            if (h != null) {
+                action.accept(fd, h);
+            }
+        }
+    }
+
     /** Removes every entry. */
     synchronized void clear() {
         Handle[] a = byFd;

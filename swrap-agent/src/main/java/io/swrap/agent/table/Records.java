@@ -27,6 +27,8 @@ import java.net.UnknownHostException;
  *     32   16 localAddr    48 16 peerAddr   (16 bytes; IPv4 as ::ffff:a.b.c.d)
  *     64   64 owners       8 x {pid:int, refs:int}; refs = this process's descriptors + messages it sent
  *    128    8 txBytes     136 8 rxBytes    144 8 txCalls    152 8 rxCalls
+ *    160    4 faults       BLACKHOLE, LINK_DOWN, RESET: set from outside (swrap link|kill|blackhole), honoured by I/O
+ *    164    4 (reserved)
  * </pre>
  *
  * A record is in use while it has an owner or a reference in flight; a freed record is all zero
@@ -34,8 +36,8 @@ import java.net.UnknownHostException;
  */
 final class Records {
     static final int SCHEMA_ID = 0x53574b54; // "SWKT": swrap socket table
-    static final int SCHEMA_VERSION = 1;
-    static final int SIZE = 160;
+    static final int SCHEMA_VERSION = 2;
+    static final int SIZE = 168;
 
     static final int IPV6 = 1;
     static final int LISTENER = 1 << 1;
@@ -64,6 +66,7 @@ final class Records {
     static final long RX_BYTES = 136;
     static final long TX_CALLS = 144;
     static final long RX_CALLS = 152;
+    static final long FAULTS = 160;
 
     private static final VarHandle INT = JAVA_INT.varHandle();
     private static final byte[] V4_MAPPED = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff};
@@ -201,6 +204,34 @@ final class Records {
     static void setPeer(MemorySegment rec, InetSocketAddress a) {
         setAddress(rec, PEER_ADDR, PEER_PORT, a);
         addFlags(rec, HAS_PEER);
+    }
+
+    /** An address as the table stores it: 16 bytes, IPv4 as ::ffff:a.b.c.d. */
+    static byte[] v6(InetSocketAddress a) {
+        byte[] b = a.getAddress().getAddress();
+        if (b.length == 16) {
+            return b;
+        }
+        byte[] v6 = new byte[16];
+        System.arraycopy(V4_MAPPED, 0, v6, 0, V4_MAPPED.length);
+        System.arraycopy(b, 0, v6, 12, 4);
+        return v6;
+    }
+
+    static boolean sameAddress(MemorySegment rec, long addrAt, byte[] v6) {
+        return MemorySegment.mismatch(rec, addrAt, addrAt + 16, MemorySegment.ofArray(v6), 0, 16) < 0;
+    }
+
+    /** Whether the address at {@code addrAt} is interface {@code iface}: &lt;net&gt;.iface (either network) or fd00::5357:5fXX. */
+    static boolean onInterface(MemorySegment rec, long addrAt, int iface) {
+        byte[] a = rec.asSlice(addrAt, 16).toArray(JAVA_BYTE);
+        if ((a[15] & 0xFF) != iface) {
+            return false;
+        }
+        boolean v4 = java.util.Arrays.equals(a, 0, 12, V4_MAPPED, 0, 12)
+                && ((a[12] == 127 && a[13] == 0 && a[14] == 0) || (a[12] == 10 && a[13] == 53 && a[14] == 57));
+        boolean v6 = (a[0] & 0xFF) == 0xfd && a[1] == 0 && a[12] == 0x53 && a[13] == 0x57 && a[14] == 0x5f;
+        return v4 || v6;
     }
 
     private static void setAddress(MemorySegment rec, long addrAt, long portAt, InetSocketAddress a) {

@@ -395,6 +395,155 @@ public final class SocketTable {
         return attached;
     }
 
+    // pcap: the other end of a connection or datagram between two wrapped sockets, so that only one
+    // side writes each packet and acknowledgement numbers follow what the other side has written.
+
+    /** The record of a socket bound to {@code name} (listener, client, UDP), or -1: not a wrapped socket. */
+    public int findBound(SocketName name) {
+        int packed = name.type() << 24 | name.iface() << 16 | name.port();
+        for (int i = 0; i < shared.capacity(); i++) {
+            if (shared.getIntVolatile(i, Records.BOUND_NAME) == packed) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The accepted record whose ends are {@code local} and {@code peer} as that side sees them, or -1. */
+    public int findAccepted(InetSocketAddress local, InetSocketAddress peer) {
+        byte[] l = Records.v6(local);
+        byte[] p = Records.v6(peer);
+        for (int i = 0; i < shared.capacity(); i++) {
+            if ((shared.getIntVolatile(i, Records.FLAGS) & Records.ACCEPTED) != 0
+                    && shared.getIntVolatile(i, Records.LOCAL_PORT) == local.getPort()
+                    && shared.getIntVolatile(i, Records.PEER_PORT) == peer.getPort()) {
+                MemorySegment rec = shared.record(i);
+                if (Records.sameAddress(rec, Records.LOCAL_ADDR, l) && Records.sameAddress(rec, Records.PEER_ADDR, p)) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** What identifies record {@code index} while it lives (its name, or an accepted one's ports); 0 when free. */
+    public long identity(int index) {
+        int flags = shared.getIntVolatile(index, Records.FLAGS);
+        if (flags == 0) {
+            return 0;
+        }
+        if ((flags & Records.ACCEPTED) != 0) {
+            return 1L << 40 | (long) shared.getIntVolatile(index, Records.LOCAL_PORT) << 16
+                    | shared.getIntVolatile(index, Records.PEER_PORT);
+        }
+        return shared.getIntVolatile(index, Records.BOUND_NAME) & 0xFFFFFFFFL;
+    }
+
+    /** The bytes record {@code index} has written so far (counted after each write's capture). */
+    public long txBytes(int index) {
+        return shared.getLongVolatile(index, Records.TX_BYTES);
+    }
+
+    /** The bytes record {@code index} has read so far. */
+    public long rxBytes(int index) {
+        return shared.getLongVolatile(index, Records.RX_BYTES);
+    }
+
+    // faults: flags set from outside the processes (swrap link|kill|blackhole, SwrapNetwork), read
+    // with one plain load on every read and write of a wrapped stream socket.
+
+    /** The fault flags of {@code h}'s record ({@link io.swrap.agent.faults.Faults}); 0 almost always. */
+    public int faults(Handle h) {
+        return shared.getIntVolatile(h.index, Records.FAULTS);
+    }
+
+    /** Sets ({@code on}) or clears fault {@code bits} of record {@code index} atomically; false if it is free. */
+    public boolean setFaults(int index, int bits, boolean on) {
+        checkIndex(index);
+        int old;
+        do {
+            old = shared.getIntVolatile(index, Records.FAULTS);
+            if (!Records.inUse(shared.record(index))) {
+                return false;
+            }
+        } while (!shared.compareAndSetInt(index, Records.FAULTS, old, on ? old | bits : old & ~bits));
+        return true;
+    }
+
+    /** The connected stream record at the other end of record {@code index} (a wrapped Java peer), or -1. */
+    public int otherEnd(int index) {
+        checkIndex(index);
+        MemorySegment me = shared.record(index);
+        int flags = Records.flags(me);
+        if ((flags & Records.HAS_LOCAL) == 0 || (flags & Records.HAS_PEER) == 0
+                || me.get(JAVA_INT, Records.TYPE) != Records.SOCK_STREAM) {
+            return -1;
+        }
+        byte[] local = me.asSlice(Records.LOCAL_ADDR, 16).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        byte[] peer = me.asSlice(Records.PEER_ADDR, 16).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        int localPort = me.get(JAVA_INT, Records.LOCAL_PORT);
+        int peerPort = me.get(JAVA_INT, Records.PEER_PORT);
+        for (int i = 0; i < shared.capacity(); i++) {
+            if (i == index || (shared.getIntVolatile(i, Records.FLAGS) & Records.HAS_PEER) == 0
+                    || shared.getIntVolatile(i, Records.LOCAL_PORT) != peerPort
+                    || shared.getIntVolatile(i, Records.PEER_PORT) != localPort) {
+                continue;
+            }
+            MemorySegment rec = shared.record(i);
+            if (rec.get(JAVA_INT, Records.TYPE) == Records.SOCK_STREAM && Records.sameAddress(rec, Records.LOCAL_ADDR, peer)
+                    && Records.sameAddress(rec, Records.PEER_ADDR, local)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The connected stream records with an end on fake interface {@code iface} (IPv4 or IPv6). */
+    public List<Integer> connectionsOn(int iface) {
+        List<Integer> out = new ArrayList<>();
+        for (int i = 0; i < shared.capacity(); i++) {
+            int flags = shared.getIntVolatile(i, Records.FLAGS);
+            MemorySegment rec = shared.record(i);
+            if ((flags & Records.CONNECTED) != 0 && rec.get(JAVA_INT, Records.TYPE) == Records.SOCK_STREAM
+                    && (Records.onInterface(rec, Records.LOCAL_ADDR, iface) || Records.onInterface(rec, Records.PEER_ADDR, iface))) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** This process's wrapped descriptors whose record has any of fault {@code bits}. */
+    public List<Integer> descriptorsWith(int bits) {
+        List<Integer> out = new ArrayList<>();
+        fds.forEach((fd, h) -> {
+            if ((shared.getIntVolatile(h.index, Records.FAULTS) & bits) != 0) {
+                out.add(fd);
+            }
+        });
+        return out;
+    }
+
+    public int capacity() {
+        return shared.capacity();
+    }
+
+    /** Unmaps the table (a control process, such as swrap link|kill|blackhole, is done with it). */
+    public void close() {
+        shared.close();
+    }
+
+    private void checkIndex(int index) {
+        if (index < 0 || index >= shared.capacity()) {
+            throw new IllegalArgumentException("no socket #" + index + ": the table of " + dir + " has "
+                    + shared.capacity() + " records (swrap ls shows their IDX)");
+        }
+    }
+
+    /** Opens the existing table of the network in {@code dir}, at the capacity its header gives. */
+    public static SocketTable openExisting(Path dir) throws IOException {
+        return open(dir, TableSnapshot.capacity(dir.resolve(FILE_NAME)));
+    }
+
     private void unlink(SocketName name) {
         if (name == null) {
             return;

@@ -51,7 +51,7 @@ public record TableSnapshot(Path file, List<SocketView> sockets, TableAudit audi
         return sockets.stream().filter(s -> s.owners().stream().anyMatch(o -> !o.alive())).toList();
     }
 
-    private static int capacity(Path file) throws IOException {
+    static int capacity(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file)) {
             ByteBuffer b = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder());
             if (ch.read(b, CAPACITY_OFFSET) != 4) {
