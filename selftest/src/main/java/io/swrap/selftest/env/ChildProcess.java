@@ -75,6 +75,8 @@ public final class ChildProcess implements AutoCloseable {
         return List.of("-javaagent:" + agentJar(), "--enable-native-access=ALL-UNNAMED",
                 // as scripts/smbserver: a JVM out of memory exits instead of staying up and serving nobody
                 "-XX:+ExitOnOutOfMemoryError",
+                // the SMB server's assertions that state is touched on its owner's event loop
+                "-ea:io.swrap.smb...",
                 // the SMB server reads its sockets' send queues (break delivery over several channels)
                 "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED");
     }
