@@ -28,7 +28,6 @@ import java.util.regex.Pattern;
  */
 public final class ChildProcess implements AutoCloseable {
     public static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    public static final String LIBSOCKET_WRAPPER = "/usr/lib/x86_64-linux-gnu/libsocket_wrapper.so";
     public static final String PYTHON = "/usr/bin/python3";
 
     private final String name;
@@ -111,7 +110,7 @@ public final class ChildProcess implements AutoCloseable {
     public static ChildProcess cPeer(String name, Map<String, String> env, String script, String... args)
             throws IOException {
         Map<String, String> e = new HashMap<>(env);
-        e.put("LD_PRELOAD", LIBSOCKET_WRAPPER);
+        e.put("LD_PRELOAD", DebianLibs.libsocketWrapper().toString());
         List<String> cmd = new ArrayList<>(List.of(PYTHON, "-u", resource(script).toString()));
         cmd.addAll(List.of(args));
         return new ChildProcess(name, cmd, e);
@@ -256,11 +255,17 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                // not waited for, but not left running: killed, and the interrupt kept for the caller
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
     }
