@@ -4,9 +4,13 @@
 
 SWRAP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 SWRAP_AGENT_JAR="$SWRAP_ROOT/swrap-agent/target/swrap-agent.jar"
-SWRAP_LIBSOCKET_WRAPPER=/usr/lib/x86_64-linux-gnu/libsocket_wrapper.so
 
 die() { echo "$(basename "$0"): $*" >&2; exit 1; }
+
+# libsocket_wrapper.so where the Debian package installed it (whatever the architecture), or nothing.
+libsocket_wrapper() {
+  dpkg -L libsocket-wrapper 2>/dev/null | grep -m1 '/libsocket_wrapper\.so$' || true
+}
 
 # The feature version of the JDK at $1 (from its release file), or nothing.
 jdk_feature() {

@@ -1,6 +1,7 @@
 package io.swrap.selftest;
 
 import io.swrap.selftest.env.ChildProcess;
+import io.swrap.selftest.env.KnownFail;
 import io.swrap.selftest.env.SmbEnv;
 import io.swrap.selftest.env.Smbclient;
 import io.swrap.selftest.env.Smbtorture;
@@ -51,7 +52,7 @@ public final class Selftest {
             new Torture("bugs", List.of("bug_15346"), false),
             new Torture("oplocks", List.of("test2", "test3_windows"), true));
 
-    /** Tests of one smb2.multichannel group (their short names are only unique within it) under one policy. */
+    /** Tests of one smb2.multichannel group under one policy, run by one smbtorture process. */
     record Torture(String group, List<String> tests, boolean windowsPolicy) {
         List<String> fullNames() {
             return tests.stream().map(t -> "smb2.multichannel." + group + "." + t).toList();
@@ -270,7 +271,7 @@ public final class Selftest {
      * the other: they share smbtorture's test directory.
      */
     private void multichannel(SmbEnv env, Path cwd) throws Exception {
-        Map<String, String> knownFail = KnownFail.load();
+        KnownFail knownFail = KnownFail.load();
         Map<Torture, Map<String, String>> results = new java.util.concurrent.ConcurrentHashMap<>();
         Thread windows = Thread.ofPlatform().start(() -> {
             try (SmbEnv w = SmbEnv.start(dir.resolve("smb-windows"), SERVER_IFACES,
@@ -284,19 +285,11 @@ public final class Selftest {
         windows.join();
         for (Torture t : MULTICHANNEL_TESTS) {
             Map<String, String> outcomes = results.getOrDefault(t, Map.of());
-            for (String test : t.tests()) {
-                String name = "smb2.multichannel." + t.group() + "." + test;
-                String outcome = outcomes.getOrDefault(test, "not run");
-                String reason = knownFail.get(name);
-                String result;
-                if (outcome.equals("success")) {
-                    result = reason == null ? "ok" : "FAILED: unexpected success, remove it from knownfail.txt";
-                } else {
-                    result = reason == null ? "FAILED: " + outcome : "knownfail: " + reason;
-                }
-                rows.add(new Row("smbtorture " + t.group() + "." + test + (t.windowsPolicy() ? " (Windows)" : ""),
-                        "127.0.0." + C_CLIENT_IFACE, "127.0.0." + SERVER_IFACES[0] + ":" + SmbEnv.PORT, "java-smb", "-",
-                        result));
+            for (String name : t.fullNames()) {
+                KnownFail.Verdict v = knownFail.judge(name, outcomes.getOrDefault(name, "not run"));
+                rows.add(new Row("smbtorture " + name.substring("smb2.multichannel.".length())
+                        + (t.windowsPolicy() ? " (Windows)" : ""), "127.0.0." + C_CLIENT_IFACE,
+                        "127.0.0." + SERVER_IFACES[0] + ":" + SmbEnv.PORT, "java-smb", "-", v.result()));
             }
         }
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.swrap.selftest.env.ChildProcess;
+import io.swrap.selftest.env.DebianLibs;
 import io.swrap.selftest.peers.EchoClient;
 import io.swrap.selftest.peers.EchoServer;
 import java.nio.file.Files;
@@ -24,8 +25,8 @@ class CInteropIT {
     @BeforeAll
     static void peersInstalled() {
         // scripts/test installs both; missing peers must fail the run, never skip it.
-        assertTrue(Files.exists(Path.of(ChildProcess.LIBSOCKET_WRAPPER)), ChildProcess.LIBSOCKET_WRAPPER
-                + " missing: apt-get install -y libsocket-wrapper (scripts/test does this)");
+        // throws, naming the package to install, when libsocket-wrapper is missing (scripts/test installs it)
+        assertTrue(Files.exists(DebianLibs.libsocketWrapper()), DebianLibs.libsocketWrapper() + " missing");
         assertTrue(Files.isExecutable(Path.of(ChildProcess.PYTHON)), ChildProcess.PYTHON + " missing: apt-get install -y python3");
     }
 

@@ -82,7 +82,7 @@ class FaultsIT {
 
     @Test
     void linkDownRefusesConnectsAndStallsConnectionsUntilUpCli() throws Exception {
-        try (ChildProcess server = server(); ChildProcess blocking = pinger("socket"); ChildProcess nio = pinger("selector")) {
+        try (ChildProcess _ = server(); ChildProcess blocking = pinger("socket"); ChildProcess nio = pinger("selector")) {
             localPort(blocking);
             localPort(nio);
             swrap("link", dir.toString(), "11", "down");
@@ -106,7 +106,7 @@ class FaultsIT {
 
     @Test
     void blackholeStopsDataBothWaysAndResumesApiAndCli() throws Exception {
-        try (ChildProcess server = server(); ChildProcess blocking = pinger("socket"); ChildProcess nio = pinger("selector");
+        try (ChildProcess _ = server(); ChildProcess blocking = pinger("socket"); ChildProcess nio = pinger("selector");
              SwrapNetwork net = SwrapNetwork.open(dir)) {
             int b = index(localPort(blocking));
             int n = index(localPort(nio));
@@ -124,7 +124,7 @@ class FaultsIT {
 
     @Test
     void linkDownAndUpThroughTheApi() throws Exception {
-        try (ChildProcess server = server(); ChildProcess nio = pinger("selector"); SwrapNetwork net = SwrapNetwork.open(dir)) {
+        try (ChildProcess _ = server(); ChildProcess nio = pinger("selector"); SwrapNetwork net = SwrapNetwork.open(dir)) {
             localPort(nio);
             assertEquals(2, net.link(21).down().size(), "the client's socket and the server's accepted one are on 21");
             assertStalled(nio, "link 21 down (API)");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.swrap.selftest.env.ChildProcess;
+import io.swrap.selftest.env.DebianLibs;
 import io.swrap.selftest.peers.EchoClient;
 import io.swrap.selftest.peers.EchoServer;
 import io.swrap.selftest.peers.IdentityProbe;
@@ -149,7 +150,7 @@ class IdentityIT {
      */
     @Test
     void javaAndCUnderResolvWrapperShareNames() throws Exception {
-        Path resolvWrapper = Path.of("/usr/lib/x86_64-linux-gnu/libresolv_wrapper.so");
+        Path resolvWrapper = DebianLibs.libresolvWrapper();
         assertTrue(Files.isRegularFile(resolvWrapper), resolvWrapper + " is missing: scripts/test installs libresolv-wrapper");
         Map<String, String> env = env(11);
         env.put("RESOLV_WRAPPER_HOSTS", hosts().toString());
@@ -157,7 +158,7 @@ class IdentityIT {
             server.expect("LISTENING /127.0.0.11:7400");
             Map<String, String> cEnv = env(22);
             cEnv.put("RESOLV_WRAPPER_HOSTS", env.get("RESOLV_WRAPPER_HOSTS"));
-            cEnv.put("LD_PRELOAD", ChildProcess.LIBSOCKET_WRAPPER + ":" + resolvWrapper);
+            cEnv.put("LD_PRELOAD", DebianLibs.libsocketWrapper() + ":" + resolvWrapper);
             Path script = ChildProcess.resource("resolve_connect.py");
             try (ChildProcess c = ChildProcess.command("c-resolver", cEnv, List.of(ChildProcess.PYTHON, "-u",
                     script.toString(), "dc1.samba.example", "7400"))) {

@@ -1,14 +1,14 @@
 package io.swrap.selftest;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.swrap.selftest.env.KnownFail;
 import io.swrap.selftest.env.SmbEnv;
 import io.swrap.selftest.env.Smbtorture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -16,11 +16,18 @@ import org.junit.jupiter.api.Test;
  * smbtorture's smb2.replay tests of a durable-v2 CREATE replayed while the original waits for an oplock or
  * lease break ({@code dhv2-pending*-sane}: [MS-SMB2]'s behaviour; the {@code -windows} variants expect
  * Windows' and are not ours), against the server under the agent on four fake NICs. Each waits for break
- * timeouts, so they run in two networks at once; the quicker smb2.replay tests run in smbserver's own
- * SmbtortureInteropTest.
+ * timeouts, so they run in two networks at once; the quick ones (no break timeout) run in one more test.
+ * The suite is not run whole: its other tests (the {@code -windows} variants, replay5) wait for timeouts too.
  */
 class ReplayIT extends SmbServerSuite {
     private static final int CLIENT = 22;
+
+    /** The smb2.replay tests that wait for no break timeout (seconds in all). */
+    static final List<String> QUICK = List.of("smb2.replay.replay-commands", "smb2.replay.replay-regular",
+            "smb2.replay.replay-dhv2-oplock1", "smb2.replay.replay-dhv2-oplock2", "smb2.replay.replay-dhv2-oplock3",
+            "smb2.replay.replay-dhv2-oplock-lease", "smb2.replay.replay-dhv2-lease1", "smb2.replay.replay-dhv2-lease2",
+            "smb2.replay.replay-dhv2-lease3", "smb2.replay.replay-dhv2-lease-oplock", "smb2.replay.channel-sequence",
+            "smb2.replay.replay3", "smb2.replay.replay4", "smb2.replay.replay6", "smb2.replay.replay7");
 
     static List<String> pendingSaneTests() {
         List<String> tests = new ArrayList<>(List.of("smb2.replay.dhv2-pending1n-vs-violation-lease-close-sane",
@@ -49,13 +56,15 @@ class ReplayIT extends SmbServerSuite {
         other.join();
     }
 
+    @Test
+    void quickReplayTestsPass() throws Exception {
+        passes(env, Files.createDirectories(base.resolve("torture-replay-quick")), QUICK);
+    }
+
     private static void passes(SmbEnv on, Path cwd, List<String> tests) throws Exception {
         Smbtorture.Result r = on.smbtorture(CLIENT, 11, cwd, 600, List.of(), tests);
-        Map<String, String> results = r.results();
-        for (String t : tests) {
-            String name = t.substring(t.lastIndexOf('.') + 1);
-            assertEquals("success", results.get(name), t + ":\n" + r.output() + "\nserver:\n" + on.serverStderr());
-        }
-        assertEquals(0, r.exit(), r.output());
+        List<KnownFail.Verdict> verdicts = KnownFail.load().judge(r.results());
+        assertTrue(verdicts.stream().allMatch(KnownFail.Verdict::ok), verdicts + "\n" + r.output() + "\nserver:\n"
+                + on.serverStderr());
     }
 }

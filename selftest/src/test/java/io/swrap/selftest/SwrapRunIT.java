@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.swrap.selftest.env.ChildProcess;
+import io.swrap.selftest.env.DebianLibs;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,7 +57,7 @@ class SwrapRunIT {
             server.expect("JAVA EXIT 0");
             server.succeeds();
             String err = server.stderr();
-            assertTrue(err.contains("swrap_init: C socket_wrapper /usr/lib/x86_64-linux-gnu/libsocket_wrapper.so is"
+            assertTrue(err.contains("swrap_init: C socket_wrapper " + DebianLibs.libsocketWrapper() + " is"
                     + " preloaded into this JVM: switched off for this process"), err);
             assertTrue(err.contains("swrap_bind: fd="), "the JVM's bind was not wrapped by the agent: " + err);
         }

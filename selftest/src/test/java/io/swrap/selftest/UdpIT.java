@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.swrap.selftest.env.ChildProcess;
+import io.swrap.selftest.env.DebianLibs;
 import io.swrap.selftest.peers.UdpPeer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,8 +33,8 @@ class UdpIT {
 
     @BeforeAll
     static void peersInstalled() {
-        assertTrue(Files.exists(Path.of(ChildProcess.LIBSOCKET_WRAPPER)), ChildProcess.LIBSOCKET_WRAPPER
-                + " missing: apt-get install -y libsocket-wrapper (scripts/test does this)");
+        // throws, naming the package to install, when libsocket-wrapper is missing (scripts/test installs it)
+        assertTrue(Files.exists(DebianLibs.libsocketWrapper()), DebianLibs.libsocketWrapper() + " missing");
         assertTrue(Files.isExecutable(Path.of(ChildProcess.PYTHON)), ChildProcess.PYTHON + " missing: apt-get install -y python3");
     }
 

@@ -74,7 +74,7 @@ public final class SmbServer implements AutoCloseable {
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 // WRITE frames are up to 8 MiB: read in large steps instead of Netty's 64 KiB cap
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 64 * 1024, 1 << 20))
+                .childOption(ChannelOption.RECVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(512, 64 * 1024, 1 << 20))
                 // replies a peer leaves unread above this stop its connection being read (ConnectionGuard)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                         cfg.limits().maxUnsentBytes() / 2, cfg.limits().maxUnsentBytes()))

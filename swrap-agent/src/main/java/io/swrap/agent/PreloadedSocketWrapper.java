@@ -37,8 +37,10 @@ final class PreloadedSocketWrapper {
 
     /**
      * Disables a preloaded C socket_wrapper for this process, before the agent creates any socket;
-     * nothing to do without one.
+     * nothing to do without one. Restricted (unsetenv through FFM): the agent's JVMs run with
+     * --enable-native-access.
      */
+    @SuppressWarnings("restricted")
     static void neutralise() throws IOException {
         String library = loaded();
         if (library == null) {

@@ -34,7 +34,7 @@ final class CTool {
                 .redirectOutput(out.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().keySet().removeIf(k -> k.startsWith("SOCKET_WRAPPER_") || k.equals("LD_PRELOAD"));
         pb.environment().putAll(ChildProcess.net(swrapDir, clientIface));
-        pb.environment().put("LD_PRELOAD", ChildProcess.LIBSOCKET_WRAPPER);
+        pb.environment().put("LD_PRELOAD", DebianLibs.libsocketWrapper().toString());
         long start = System.nanoTime();
         Process p = pb.start();
         try {

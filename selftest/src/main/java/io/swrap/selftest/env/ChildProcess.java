@@ -29,7 +29,6 @@ import java.util.regex.Pattern;
  */
 public final class ChildProcess implements AutoCloseable {
     public static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    public static final String LIBSOCKET_WRAPPER = "/usr/lib/x86_64-linux-gnu/libsocket_wrapper.so";
     public static final String PYTHON = "/usr/bin/python3";
     /** Networks whose processes write a pcap capture: socket directory -> capture file. */
     private static final Map<Path, Path> CAPTURES = new ConcurrentHashMap<>();
@@ -78,6 +77,8 @@ public final class ChildProcess implements AutoCloseable {
         return List.of("-javaagent:" + agentJar(), "--enable-native-access=ALL-UNNAMED",
                 // as scripts/smbserver: a JVM out of memory exits instead of staying up and serving nobody
                 "-XX:+ExitOnOutOfMemoryError",
+                // the SMB server's assertions that state is touched on its owner's event loop
+                "-ea:io.swrap.smb...",
                 // the SMB server reads its sockets' send queues (break delivery over several channels)
                 "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED");
     }
@@ -112,7 +113,7 @@ public final class ChildProcess implements AutoCloseable {
     public static ChildProcess cPeer(String name, Map<String, String> env, String script, String... args)
             throws IOException {
         Map<String, String> e = new HashMap<>(env);
-        e.put("LD_PRELOAD", LIBSOCKET_WRAPPER);
+        e.put("LD_PRELOAD", DebianLibs.libsocketWrapper().toString());
         List<String> cmd = new ArrayList<>(List.of(PYTHON, "-u", resource(script).toString()));
         cmd.addAll(List.of(args));
         return new ChildProcess(name, cmd, e);
@@ -269,11 +270,17 @@ public final class ChildProcess implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+            try {
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                // not waited for, but not left running: killed, and the interrupt kept for the caller
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
             }
         }
     }

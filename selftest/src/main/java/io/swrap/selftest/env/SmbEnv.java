@@ -148,7 +148,7 @@ public final class SmbEnv implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         server.close();
     }
 }

@@ -261,6 +261,7 @@ public final class UdpPeer {
         // the multicast options a unicast user of MulticastSocket sets work (remembered per socket)
         try (MulticastSocket s = new MulticastSocket(0)) {
             java.net.NetworkInterface ni = java.net.NetworkInterface.getNetworkInterfaces().nextElement();
+            @SuppressWarnings("deprecation") // the getter programs written before Java 14 call
             boolean defaultLoopbackDisabled = s.getLoopbackMode();
             int defaultTtl = s.getTimeToLive();
             s.setTimeToLive(4);

@@ -61,7 +61,7 @@ public final class VfsPeer {
                 try (Session a = SmbClient.connect(server, cfg); Session b = SmbClient.connect(server, cfg)) {
                     Tree ta = a.treeConnect(share);
                     Tree tb = b.treeConnect(share);
-                    try (Open held = ta.open(f[1], OpenMode.READ)) {
+                    try (Open _ = ta.open(f[1], OpenMode.READ)) { // held open while the name is replaced
                         try (Open tmp = tb.open(f[2], OpenMode.OVERWRITE)) {
                             tmp.write(0, ByteBuffer.wrap("new".getBytes(StandardCharsets.UTF_8)));
                         }

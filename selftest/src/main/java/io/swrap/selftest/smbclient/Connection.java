@@ -143,6 +143,26 @@ final class Connection implements AutoCloseable {
         return future;
     }
 
+    /**
+     * 3.2.4.24 CANCEL of the request {@code target} while it waits (sync form: the MessageId of the request,
+     * no credit charged, no response to the CANCEL itself); nothing is sent when it has completed already.
+     * {@code cancel} is the CANCEL request, protected as the session protects its requests.
+     */
+    void cancel(CompletableFuture<Response> target, Request cancel) {
+        for (Map.Entry<Long, CompletableFuture<Response>> e : outstanding.entrySet()) {
+            if (e.getValue() == target) {
+                long messageId = e.getKey();
+                cancel.body.writeShortLE(4).writeShortLE(0); // StructureSize, Reserved
+                try {
+                    channel.eventLoop().execute(() -> encodeAndWrite(cancel, messageId, 0, 0));
+                } catch (RejectedExecutionException ex) {
+                    fail(new IOException("event loop of the connection to " + server + " has shut down", ex));
+                }
+                return;
+            }
+        }
+    }
+
     private void encodeAndWrite(Request req, long messageId, int creditCharge, int creditRequest) {
         ByteBuf out;
         try {

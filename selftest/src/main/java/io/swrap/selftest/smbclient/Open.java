@@ -168,6 +168,40 @@ public final class Open implements AutoCloseable {
         tree.session.call(req).ok("SET_INFO rename " + name + " to " + newName);
     }
 
+    /** 2.2.26.1 SMB2_LOCK_ELEMENT Flags. */
+    public static final int SHARED_LOCK = 0x1;
+    public static final int EXCLUSIVE_LOCK = 0x2;
+    public static final int UNLOCK = 0x4;
+    public static final int FAIL_IMMEDIATELY = 0x10;
+
+    /**
+     * 3.2.4.19 LOCK of one range with the 2.2.26.1 {@code flags}, sent without waiting: the future completes
+     * with the final status (a blocking lock's interim STATUS_PENDING is absorbed), and it can be canceled.
+     * Not replayed on a lost channel.
+     */
+    public PendingLock lockAsync(long offset, long length, int flags) throws IOException {
+        return new PendingLock(tree, tree.session.submit(lockRequest(offset, length, flags)));
+    }
+
+    /** {@link #lockAsync}, waiting for the final status up to the client's timeout. */
+    public int lock(long offset, long length, int flags) throws IOException {
+        return tree.session.await(tree.session.submit(lockRequest(offset, length, flags)), "LOCK " + name).status();
+    }
+
+    private Request lockRequest(long offset, long length, int flags) {
+        Request req = tree.request(Smb2Command.LOCK);
+        ByteBuf b = req.body;
+        b.writeShortLE(48); // StructureSize
+        b.writeShortLE(1); // LockCount
+        b.writeIntLE(0); // LockSequenceNumber/Index
+        fileId.write(b);
+        b.writeLongLE(offset);
+        b.writeLongLE(length);
+        b.writeIntLE(flags);
+        b.writeIntLE(0); // Reserved
+        return req;
+    }
+
     /** 3.2.4.5 CLOSE; idempotent. */
     @Override
     public void close() throws IOException {

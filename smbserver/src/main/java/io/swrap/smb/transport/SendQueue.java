@@ -18,6 +18,8 @@ import java.nio.channels.SocketChannel;
  * made of) the memory of the messages the peer has not read yet, which is 0 exactly when the peer has
  * read everything and otherwise over-counts (so it never reports data as taken that is not).
  */
+// Restricted (the FFM ioctl): the server runs with --enable-native-access (scripts/smbserver, the tests).
+@SuppressWarnings("restricted")
 public final class SendQueue {
     private static final long SIOCOUTQ = 0x5411; // TIOCOUTQ, <linux/sockios.h>
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();

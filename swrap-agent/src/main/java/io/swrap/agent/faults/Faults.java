@@ -35,6 +35,8 @@ import java.nio.file.Path;
  * {@code NoRouteToHostException} (EHOSTUNREACH).</li>
  * </ul>
  */
+// Restricted FFM downcalls into glibc (shutdown, poll): the agent's JVMs run with --enable-native-access.
+@SuppressWarnings("restricted")
 public final class Faults {
     public static final int BLACKHOLE = 1;
     public static final int LINK_DOWN = 1 << 1;

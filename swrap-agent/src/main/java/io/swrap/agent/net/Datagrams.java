@@ -376,6 +376,7 @@ public final class Datagrams {
     }
 
     /** The bytes a send covers: {@code len} for one buffer, the iovecs' sum for a vector. */
+    @SuppressWarnings("restricted") // reads the caller's iovec array, len entries at its address
     private static long len(boolean vector, long address, int len) {
         if (!vector) {
             return len;

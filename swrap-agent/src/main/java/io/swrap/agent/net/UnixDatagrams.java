@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
  * {@link #UNAVAILABLE} (EAGAIN) or {@link #INTERRUPTED} (EINTR, e.g. the JDK's signal to a thread
  * blocked in a channel being closed); any other error is a negative errno, for the caller to judge.
  */
+// Restricted FFM downcalls into glibc: the agent's JVMs run with --enable-native-access; the descriptors match glibc's.
+@SuppressWarnings("restricted")
 public final class UnixDatagrams {
     public static final int UNAVAILABLE = -2;
     public static final int INTERRUPTED = -3;

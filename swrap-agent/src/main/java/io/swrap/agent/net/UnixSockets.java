@@ -20,6 +20,8 @@ import java.nio.file.Path;
  * {@code sun.nio.ch.UnixDomainSockets} (same errno-to-exception mapping as any JDK channel); the
  * JDK has no getpeername for unix sockets, so the names of a socket come from libc through FFM.
  */
+// Restricted FFM downcalls into glibc: the agent's JVMs run with --enable-native-access; the descriptors match glibc's.
+@SuppressWarnings("restricted")
 public final class UnixSockets {
     private static final int AF_UNIX = 1;
     private static final int SOCKADDR_UN_SIZE = 110;

@@ -34,6 +34,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <li>A refused connect: SYN, then RST/ACK from the address that refused.</li>
  * </ul>
  */
+// Restricted FFM: reads the caller's buffers and iovec arrays at the addresses the JDK passes to write.
+@SuppressWarnings("restricted")
 public final class Capture {
     private static volatile Capture current;
     /** Receivers remembered as wrapped (UDP); beyond, the cache starts over (a table scan per miss). */

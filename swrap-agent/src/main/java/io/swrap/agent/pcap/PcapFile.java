@@ -21,6 +21,8 @@ import java.nio.file.Path;
  * hard-linked to the final name (link fails if the name exists), so no process ever appends to a
  * file whose header is missing.
  */
+// Restricted FFM downcalls into glibc (open, write): the agent's JVMs run with --enable-native-access.
+@SuppressWarnings("restricted")
 public final class PcapFile {
     static final int MAGIC = 0xA1B2C3D4;
     static final int SNAPLEN = 0xFFFF;

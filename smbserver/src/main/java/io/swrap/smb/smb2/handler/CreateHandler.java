@@ -33,8 +33,11 @@ import java.util.List;
  * CreateDispositions, FILE_DIRECTORY_FILE / FILE_NON_DIRECTORY_FILE / FILE_DELETE_ON_CLOSE, and share
  * access checked against the other opens of the file, oplocks and leases granted and broken through the
  * server's {@link Oplocks} table (a CREATE that must wait for break acknowledgments goes async, see
- * {@link OplockWait}). Create contexts: MxAc, QFid and RqLs are answered; DHnQ and others are accepted
- * and ignored (no durable handles are granted).
+ * {@link OplockWait}). Create contexts: MxAc, QFid and RqLs are answered; DHnQ/DH2Q grant durable
+ * handles when the oplock or lease allows it and DHnC/DH2C reconnect them ({@link DurableContext},
+ * {@link DurableReconnect}), a DH2Q's CreateGuid finds a replayed CREATE ({@link CreateReplay}); other
+ * contexts are accepted and ignored. A new name is created atomically (exclusive open or mkdir beneath
+ * the share's descriptor); EEXIST makes an OPEN_IF/OVERWRITE_IF open the existing file instead.
  */
 final class CreateHandler implements Smb2CommandHandler {
     /** Lookups and opens of one CREATE racing others that create and remove the same name. */

@@ -1,5 +1,6 @@
 package io.swrap.smb.smb2.handler;
 
+import io.netty.channel.EventLoop;
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2EmptyBody;
 import io.swrap.smb.smb2.codec.Smb2Exception;
@@ -87,7 +88,13 @@ final class LockHandler implements Smb2CommandHandler {
         return new ByteRangeLocks.Lock(open, e.offset(), e.length(), (e.flags() & Smb2LockRequest.EXCLUSIVE_LOCK) != 0);
     }
 
-    /** Goes async: the lock is retried after each unlock of the file; CANCEL or close ends the wait. */
+    /**
+     * Goes async: the lock is retried after each unlock of the file; CANCEL or close ends the wait. The
+     * unlock runs on whichever event loop served the unlocking client, so the retry hops to the loop of the
+     * waiting client (the one its handle's close, CANCEL and disconnect run on) and grants the lock only if
+     * the request still waits there: a retry racing the close of its handle must not leave a lock held by
+     * a closed open, which nobody could release.
+     */
     private static Reply waitFor(RequestContext rc, Open open, ByteRangeLocks locks, ByteRangeLocks.Lock l)
             throws Smb2Exception {
         if (open.pendingLocks.size() >= Open.MAX_PENDING_LOCKS) {
@@ -95,21 +102,30 @@ final class LockHandler implements Smb2CommandHandler {
                     + " wait on this handle (at most " + Open.MAX_PENDING_LOCKS + ")");
         }
         Path path = open.path();
+        EventLoop owner = rc.conn.channel().eventLoop();
         Runnable[] retry = new Runnable[1];
         AsyncRequest[] a = new AsyncRequest[1];
         a[0] = new AsyncRequest(rc.conn, rc.request.messageId(), () -> {
             locks.removeWaiter(path, retry[0]);
             open.pendingLocks.remove(a[0]);
         });
-        retry[0] = () -> {
-            if (open.isClosed()) {
-                return;
+        Runnable retryOnOwner = () -> {
+            assert owner.inEventLoop() : "lock retry of " + path + " off its owner's loop";
+            if (open.isClosed() || !open.pendingLocks.contains(a[0])) {
+                return; // the handle closed, or the wait was canceled, after the unlock woke it
             }
             if (locks.tryLock(path, l)) {
                 open.pendingLocks.remove(a[0]);
                 a[0].complete(NtStatus.SUCCESS, new Smb2EmptyBody());
             } else {
                 locks.addWaiter(path, retry[0]);
+            }
+        };
+        retry[0] = () -> {
+            if (owner.inEventLoop()) {
+                retryOnOwner.run();
+            } else {
+                owner.execute(retryOnOwner);
             }
         };
         locks.addWaiter(path, retry[0]);

@@ -185,17 +185,16 @@ final class NegotiateHandler implements Smb2CommandHandler {
         return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putShort((short) 1).putShort((short) id).array();
     }
 
-    /**
-     * 3.3.5.3.1: an SMB1 NEGOTIATE offering "SMB 2.???" gets an SMB2 NEGOTIATE response with the wildcard
-     * dialect 0x02FF (the client then sends an SMB2 NEGOTIATE); one offering only "SMB 2.002" gets 2.0.2.
-     */
-    /**
-     * @return the SMB2 NEGOTIATE response, or, for a client that offers no SMB2 dialect, the SMB1 "no dialect"
-     *     answer Samba gives (after which the connection is closed)
-     */
     /** Dialect strings of a refused SMB1 NEGOTIATE that its log line shows. */
     private static final int LOGGED_DIALECTS = 12;
 
+    /**
+     * 3.3.5.3.1: an SMB1 NEGOTIATE offering "SMB 2.???" gets an SMB2 NEGOTIATE response with the wildcard
+     * dialect 0x02FF (the client then sends an SMB2 NEGOTIATE); one offering only "SMB 2.002" gets 2.0.2.
+     *
+     * @return the SMB2 NEGOTIATE response, or, for a client that offers no SMB2 dialect, the SMB1 "no dialect"
+     *     answer Samba gives (after which the connection is closed)
+     */
     Object handleSmb1(Smb1NegotiateRequest req, Connection conn, ChannelHandlerContext ctx) {
         SmbConfig cfg = conn.server().config();
         int dialect;

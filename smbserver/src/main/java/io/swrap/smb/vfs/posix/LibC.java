@@ -75,12 +75,15 @@ final class LibC {
     private LibC() {
     }
 
+    // Restricted: the server runs with --enable-native-access; the descriptors match glibc's.
+    @SuppressWarnings("restricted")
     private static MethodHandle fn(String name, FunctionDescriptor d) {
         return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(
                 () -> new UnsatisfiedLinkError("libc has no " + name + " (glibc 2.28 or newer is needed)")), d,
                 Linker.Option.captureCallState("errno"));
     }
 
+    @SuppressWarnings("restricted")
     private static MethodHandle variadic(String name, FunctionDescriptor d, int first) {
         return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(), d,
                 Linker.Option.firstVariadicArg(first), Linker.Option.captureCallState("errno"));
