@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.FieldSource;
  * a failure not listed fails the suite, and so does a listed test that passes. Each suite runs in its own
  * smbtorture process; a line per suite gives its counts. smb2.multichannel runs in MultichannelIT (two
  * break policies, and smbtorture crashes when leases.test4 follows test3 in one process), smb2.replay's
- * tests in ReplayIT (most wait for break timeouts); smb2.notify is left out (its session-reconnect test
+ * tests in ReplayIT (most wait for break timeouts); smb2.notify is left out (under the agent its basedir test
  * waits for a notification without end); the suites left out are listed in selftest/README.md.
  */
 class SmbtortureIT extends SmbServerSuite {

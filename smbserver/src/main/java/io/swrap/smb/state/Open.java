@@ -139,14 +139,31 @@ public final class Open {
         server.replayCache().forget(this);
         if (watch != null) {
             server.changeNotify().remove(watch);
-            watch.cancelAll();
+            // still answered: a PreviousSessionId logon ends the session while its connection lives on
+            endNotifies(io.swrap.smb.smb2.codec.NtStatus.NOTIFY_CLEANUP);
             watch = null;
-            pendingNotifies.clear();
         }
         for (AsyncRequest a : pendingLocks) {
             a.cancel(io.swrap.smb.smb2.codec.NtStatus.CANCELLED);
         }
         pendingLocks.clear();
+    }
+
+    /**
+     * Completes every CHANGE_NOTIFY waiting on this handle with {@code status} and no changes (the handle
+     * closes, its session ends, or its directory is to be deleted), so that no client waits for ever.
+     */
+    public void endNotifies(int status) {
+        ChangeNotify.Watch w = watch;
+        if (w != null) {
+            w.cancelAll();
+        }
+        for (AsyncRequest a : pendingNotifies) {
+            pendingNotifies.remove(a);
+            // an error (severity bits 11) answers with an ERROR body, a success code with an empty output buffer
+            a.complete(status, (status >>> 30) == 3 ? new io.swrap.smb.smb2.codec.Smb2ErrorResponse()
+                    : new io.swrap.smb.smb2.codec.Smb2OutputBufferResponse(io.netty.buffer.Unpooled.EMPTY_BUFFER));
+        }
     }
 
     /** A DHnC/DH2C reconnect moves the disconnected open to the tree of the new session. */
@@ -169,13 +186,8 @@ public final class Open {
         if (watch != null) {
             step(path, "removing its change notify watch", () -> {
                 server.changeNotify().remove(watch);
-                watch.cancelAll();
                 // [MS-FSA] 2.1.5.4: closing the handle completes its notifies with NOTIFY_CLEANUP.
-                for (AsyncRequest a : pendingNotifies) {
-                    a.complete(io.swrap.smb.smb2.codec.NtStatus.NOTIFY_CLEANUP,
-                            new io.swrap.smb.smb2.codec.Smb2OutputBufferResponse(io.netty.buffer.Unpooled.EMPTY_BUFFER));
-                }
-                pendingNotifies.clear();
+                endNotifies(io.swrap.smb.smb2.codec.NtStatus.NOTIFY_CLEANUP);
             });
         }
         // As Windows and Samba (smb2.lock.cancel "cancel by close"): a lock still waiting when its handle
@@ -189,6 +201,9 @@ public final class Open {
         ShareModes modes = server.shareModes();
         if (deleteOnClose) {
             step(path, "marking it delete-pending", () -> modes.setDeletePending(path, true));
+            if (directory) {
+                step(path, "ending the notifies on it", () -> server.changeNotify().deletePending(path));
+            }
         }
         if (channel != null) {
             step(path, "closing its data channel", () -> {

@@ -235,6 +235,15 @@ public final class Session {
         close(false);
     }
 
+    /**
+     * A new logon named this one as its PreviousSessionId ([MS-SMB2] 3.3.5.5.3): it ends as if its
+     * transport had gone (durable opens are kept for a reconnect), and the requests waiting on its opens
+     * are answered (CHANGE_NOTIFY with STATUS_NOTIFY_CLEANUP).
+     */
+    public void closeAsPrevious() {
+        close(true);
+    }
+
     /** @param transportLost the last channel went away: durable opens are kept for a reconnect (3.3.7.1) */
     private void close(boolean transportLost) {
         authEnded();

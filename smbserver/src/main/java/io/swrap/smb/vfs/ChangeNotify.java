@@ -50,11 +50,14 @@ public final class ChangeNotify {
         private final List<Event> queue = new ArrayList<>();
         private boolean overflow;
         private final ArrayDeque<Consumer<List<Event>>> waiters = new ArrayDeque<>();
+        private final Runnable onDeletePending;
 
-        public Watch(Path dir, boolean recursive, int filter) {
+        /** @param onDeletePending completes the handle's waiting requests when its directory is to be deleted */
+        public Watch(Path dir, boolean recursive, int filter, Runnable onDeletePending) {
             this.dir = dir;
             this.recursive = recursive;
             this.filter = filter;
+            this.onDeletePending = onDeletePending;
         }
 
         /**
@@ -111,6 +114,21 @@ public final class ChangeNotify {
 
     public synchronized void remove(Watch w) {
         watches.remove(w);
+    }
+
+    /**
+     * The directory {@code dir} became delete-pending: the requests waiting on its handles complete with
+     * STATUS_DELETE_PENDING, as Windows and Samba answer (smbtorture smb2.notify.rmdir1-4), since no change
+     * below it can come any more.
+     */
+    public void deletePending(Path dir) {
+        List<Watch> targets;
+        synchronized (this) {
+            targets = watches.stream().filter(w -> w.dir.equals(dir)).toList();
+        }
+        for (Watch w : targets) {
+            w.onDeletePending.run();
+        }
     }
 
     /** Reports {@code changes} (one operation, e.g. both names of a rename) to every matching watch. */

@@ -34,7 +34,8 @@ final class ChangeNotifyHandler implements Smb2CommandHandler {
         ChangeNotify hub = rc.conn.server().changeNotify();
         if (open.watch == null) {
             open.watch = new ChangeNotify.Watch(open.path(),
-                    (req.flags() & Smb2ChangeNotifyRequest.WATCH_TREE) != 0, req.completionFilter());
+                    (req.flags() & Smb2ChangeNotifyRequest.WATCH_TREE) != 0, req.completionFilter(),
+                    () -> open.endNotifies(NtStatus.DELETE_PENDING));
             hub.add(open.watch);
         }
         int max = req.outputBufferLength();

@@ -85,9 +85,29 @@ final class SessionSetupHandler implements Smb2CommandHandler {
         s.signingRequired = !s.encryptData && (cfg.signing() == SigningSetting.MANDATORY
                 || (req.securityMode() & io.swrap.smb.state.Connection.SECURITY_SIGNING_REQUIRED) != 0);
         s.establish(step.user(), step.sessionKey());
+        closePrevious(conn, s, req.previousSessionId());
         LOG.fine(() -> "session 0x" + Long.toHexString(s.id()) + " for " + step.user() + " on "
                 + Smb2Dialect.name(conn.dialect));
         return Reply.ok(new Smb2SessionSetupResponse(flags, step.outputToken()));
+    }
+
+    /**
+     * [MS-SMB2] 3.3.5.5.3: a logon that names a PreviousSessionId of the same user ends that session (the
+     * client lost it, e.g. by a reconnect); looked up on this connection and among its client's sessions.
+     */
+    private static void closePrevious(Connection conn, Session s, long previousId) {
+        if (previousId == 0 || previousId == s.id()) {
+            return;
+        }
+        Session prev = conn.session(previousId);
+        if (prev == null && conn.client() != null) {
+            prev = conn.client().session(previousId);
+        }
+        if (prev != null && prev.valid() && java.util.Objects.equals(prev.user(), s.user())) {
+            LOG.info("session 0x" + Long.toHexString(previousId) + " ends: session 0x" + Long.toHexString(s.id())
+                    + " of the same user names it as its PreviousSessionId");
+            prev.closeAsPrevious();
+        }
     }
 
     /**
