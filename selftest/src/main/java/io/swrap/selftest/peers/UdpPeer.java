@@ -113,20 +113,9 @@ public final class UdpPeer {
         String msg = "hello from " + ProcessHandle.current().pid();
         byte[] out = msg.getBytes(StandardCharsets.UTF_8);
         switch (api) {
-            case "socket" -> {
-                try (DatagramSocket s = new DatagramSocket()) {
-                    s.setSoTimeout(TIMEOUT_MS);
-                    s.send(new DatagramPacket(out, out.length, addr));
-                    System.out.println("SENT local=" + s.getLocalSocketAddress());
-                    DatagramPacket p = new DatagramPacket(new byte[65536], 65536);
-                    s.receive(p);
-                    System.out.println("REPLY " + new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8)
-                            + " from " + p.getSocketAddress() + " local=" + s.getLocalSocketAddress());
-                }
-            }
-            case "multicastsocket" -> {
-                // MulticastSocket used for unicast, as many programs do
-                try (MulticastSocket s = new MulticastSocket()) {
+            case "socket", "multicastsocket" -> {
+                // a MulticastSocket used for unicast, as many programs do, behaves as a DatagramSocket
+                try (DatagramSocket s = api.equals("socket") ? new DatagramSocket() : new MulticastSocket()) {
                     s.setSoTimeout(TIMEOUT_MS);
                     s.send(new DatagramPacket(out, out.length, addr));
                     System.out.println("SENT local=" + s.getLocalSocketAddress());

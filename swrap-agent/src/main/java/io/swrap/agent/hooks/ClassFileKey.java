@@ -71,11 +71,12 @@ final class ClassFileKey {
     }
 
     /** Skips {@code n} bytes; the argument is read before the position is (a length field moves it). */
-    private static void skip(ByteBuffer b, int n) {
+    static void skip(ByteBuffer b, int n) {
         b.position(b.position() + n);
     }
 
-    private static void skipMember(ByteBuffer b) {
+    /** Skips one field_info or method_info (also used by the cache's test to reorder methods). */
+    static void skipMember(ByteBuffer b) {
         b.position(b.position() + 6);
         int attributes = b.getShort() & 0xffff;
         for (int a = 0; a < attributes; a++) {

@@ -77,7 +77,7 @@ class AdvisedClassCacheTest {
         for (int i = 1; i < count; i++) {
             int tag = b.get();
             switch (tag) {
-                case 1 -> skip(b, b.getShort() & 0xffff);
+                case 1 -> ClassFileKey.skip(b, b.getShort() & 0xffff);
                 case 7, 8, 16, 19, 20 -> b.position(b.position() + 2);
                 case 15 -> b.position(b.position() + 3);
                 case 5, 6 -> {
@@ -88,17 +88,17 @@ class AdvisedClassCacheTest {
             }
         }
         b.position(b.position() + 6);
-        skip(b, 2 * (b.getShort() & 0xffff));
+        ClassFileKey.skip(b, 2 * (b.getShort() & 0xffff));
         int fields = b.getShort() & 0xffff;
         for (int i = 0; i < fields; i++) {
-            skipMember(b);
+            ClassFileKey.skipMember(b);
         }
         int methodsAt = b.position();
         int methods = b.getShort() & 0xffff;
         List<byte[]> entries = new ArrayList<>();
         for (int i = 0; i < methods; i++) {
             int start = b.position();
-            skipMember(b);
+            ClassFileKey.skipMember(b);
             byte[] e = new byte[b.position() - start];
             System.arraycopy(c, start, e, 0, e.length);
             entries.add(e);
@@ -109,19 +109,5 @@ class AdvisedClassCacheTest {
         entries.forEach(out::put);
         out.put(c, b.position(), c.length - b.position());
         return out.array();
-    }
-
-    /** Skips {@code n} bytes; the argument is read before the position is (a length field moves it). */
-    private static void skip(ByteBuffer b, int n) {
-        b.position(b.position() + n);
-    }
-
-    private static void skipMember(ByteBuffer b) {
-        b.position(b.position() + 6);
-        int attributes = b.getShort() & 0xffff;
-        for (int a = 0; a < attributes; a++) {
-            b.position(b.position() + 2);
-            skip(b, b.getInt());
-        }
     }
 }
