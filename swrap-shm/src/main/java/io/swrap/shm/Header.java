@@ -36,7 +36,7 @@ import java.util.List;
  */
 final class Header {
     static final long SIZE = 128;
-    static final int LAYOUT_VERSION = 1;
+    static final int LAYOUT_VERSION = 2;
     static final byte[] MAGIC = "swrapshm".getBytes(StandardCharsets.US_ASCII);
 
     static final long MAGIC_OFFSET = 0;

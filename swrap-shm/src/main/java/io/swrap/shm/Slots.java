@@ -12,7 +12,9 @@ import java.util.function.IntConsumer;
  * The record slots and the operations that change them; every method except the constructor
  * requires the table lock.
  *
- * <p>Each slot is {@code state:int, next:int, payload}. The state word is the only truth:
+ * <p>Each slot is {@code state:int, next:int, payload}; {@code next} is stored as the distance
+ * past the following slot ({@code next - (i + 1)}, with NIL as {@code capacity}), so that an
+ * all-zero file is a complete free list. The state word is the only truth:
  * FREE, ALLOCATING or IN_USE. The free list (header freeHead + each slot's next) and the
  * header's inUse count are derived from the states, so {@link #repair} simply rebuilds them.
  * That makes a crash at any instruction inside the lock repairable: allocation marks the slot
@@ -42,9 +44,6 @@ final class Slots {
         void reached(Step step, int index);
     }
 
-    /** Slots formatted per copy (~170 KB of a 168-byte-record table). */
-    private static final int FORMAT_CHUNK = 1024;
-
     private final MemorySegment map;
     private final int capacity;
     private final int recordSize;
@@ -58,22 +57,13 @@ final class Slots {
         this.slotSize = layout.slotSize();
     }
 
-    /** Links every slot into the free list of a new, zero-filled (all FREE) file. */
+    /**
+     * A new file needs no formatting: links are stored relative to the next slot (see
+     * {@link #next}), so the zero bytes of a sparse file already are the free list
+     * 0 → 1 → … → capacity-1 → NIL with every slot FREE, head 0 and count 0. Nothing is written,
+     * and the file's pages are allocated only as records are used.
+     */
     void format() {
-        // Built in an int[] and copied a chunk at a time: 65,535 single stores through the
-        // mapping cost a new JVM ~50 ms before the JIT catches up, a copy is a memcpy.
-        int intsPerSlot = (int) (slotSize / Integer.BYTES);
-        int chunk = Math.min(capacity, FORMAT_CHUNK);
-        int[] slots = new int[chunk * intsPerSlot];
-        MemorySegment source = MemorySegment.ofArray(slots);
-        for (int first = 0; first < capacity; first += chunk) {
-            int n = Math.min(chunk, capacity - first);
-            for (int k = 0; k < n; k++) {
-                int i = first + k;
-                slots[k * intsPerSlot + (int) (NEXT_OFFSET / Integer.BYTES)] = i + 1 < capacity ? i + 1 : NIL;
-            }
-            MemorySegment.copy(source, 0, map, slotOffset(first), n * slotSize);
-        }
         setFreeHead(0);
         setInUse(0);
     }
@@ -246,7 +236,8 @@ final class Slots {
     }
 
     int next(int i) {
-        return map.get(JAVA_INT, slotOffset(i) + NEXT_OFFSET);
+        int next = map.get(JAVA_INT, slotOffset(i) + NEXT_OFFSET) + i + 1;
+        return next == capacity ? NIL : next;
     }
 
     int freeHead() {
@@ -262,7 +253,7 @@ final class Slots {
     }
 
     void setNext(int i, int next) {
-        map.set(JAVA_INT, slotOffset(i) + NEXT_OFFSET, next);
+        map.set(JAVA_INT, slotOffset(i) + NEXT_OFFSET, (next == NIL ? capacity : next) - (i + 1));
     }
 
     private void setFreeHead(int head) {
