@@ -18,9 +18,10 @@ libsocket_wrapper() {
   dpkg -L libsocket-wrapper 2>/dev/null | grep -m1 '/libsocket_wrapper\.so$' || true
 }
 
-# The feature version of the JDK at $1 (from its release file), or nothing.
+# The feature version of the JDK at $1 (from its release file), or nothing when it is none (a JRE without
+# javac cannot build the modules).
 jdk_feature() {
-  [ -x "$1/bin/java" ] && [ -f "$1/release" ] || return 0
+  [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] && [ -f "$1/release" ] || return 0
   sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release"
 }
 
