@@ -8,6 +8,8 @@ import io.swrap.selftest.env.ChildProcess;
 import io.swrap.selftest.env.SmbEnv;
 import io.swrap.selftest.env.Smbclient;
 import io.swrap.smb.smb2.auth.SmbPasswdFile;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The server's runnable artifact: smbserver/target/smbserver-VERSION.jar names its main class and, in its
  * Class-Path, jars that are all in smbserver/target/lib/ (smb2-protocol's, none of selftest's or the client's), and
  * scripts/smbserver starts it with {@code java -jar} in a fake network where Debian's smbclient stores and
- * reads back a file.
+ * reads back a file; a bare {@code java -jar} without any JVM option serves on real loopback.
  */
 class SmbServerJarIT {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
@@ -94,6 +96,47 @@ class SmbServerJarIT {
             assertEquals(0, r.exit(), r.output() + "\nserver stderr:\n" + server.stderr());
             assertEquals("from smbclient\n", Files.readString(share.resolve("stored.txt")));
             assertEquals("from smbclient\n", Files.readString(cwd.resolve("out.txt")));
+        }
+    }
+
+    @Test
+    void bareJavaJarNeedsNoFlags() throws Exception {
+        // no agent, no script, no JVM options: the manifest alone gives native access and the sun.nio.ch export
+        // (the server checks the export at start-up and refuses to start without it); real loopback only
+        Path share = Files.createDirectories(base.resolve("share"));
+        Path passwd = base.resolve("smbpasswd");
+        new SmbPasswdFile(passwd).addUser(SmbEnv.USER, 1000, SmbEnv.PASSWORD, System.currentTimeMillis() / 1000);
+        int port;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = s.getLocalPort();
+        }
+        Path conf = Files.writeString(base.resolve("smb.conf"), "[global]\n  interfaces = 127.0.0.1\n  smb ports = "
+                + port + "\n  smb passwd file = " + passwd + "\n[share]\n  path = " + share + "\n  read only = no\n",
+                StandardCharsets.UTF_8);
+        try (ChildProcess server = ChildProcess.command("java -jar smbserver", Map.of(),
+                List.of(ChildProcess.JAVA, "-jar", serverJar().toString(), "-s", conf.toString()))) {
+            awaitLog(server, "listening on /127.0.0.1:" + port);
+            Files.writeString(share.resolve("seen.txt"), "x");
+            ProcessBuilder pb = new ProcessBuilder(Smbclient.SMBCLIENT.toString(), "--configfile=/dev/null",
+                    "//127.0.0.1/share", "-p", Integer.toString(port), "-U", SmbEnv.USER + "%" + SmbEnv.PASSWORD,
+                    "--use-kerberos=off", "-m", "SMB3", "-c", "ls").redirectErrorStream(true);
+            Process ls = pb.start();
+            String out = new String(ls.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(ls.waitFor(120, TimeUnit.SECONDS), "smbclient did not finish: " + out);
+            assertEquals(0, ls.exitValue(), out + "\nserver stderr:\n" + server.stderr());
+            assertTrue(out.contains("seen.txt"), out);
+            assertFalse(server.stderr().contains("restricted method"), server.stderr());
+        }
+    }
+
+    private static void awaitLog(ChildProcess server, String line) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LISTEN_TIMEOUT_SECONDS);
+        while (!server.stderr().contains(line)) {
+            if (System.nanoTime() > deadline || !server.alive()) {
+                throw new AssertionError("java -jar smbserver did not log '" + line + "' within "
+                        + LISTEN_TIMEOUT_SECONDS + " s; alive=" + server.alive() + "; stderr:\n" + server.stderr());
+            }
+            Thread.sleep(50);
         }
     }
 
