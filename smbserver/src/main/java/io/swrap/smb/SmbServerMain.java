@@ -7,14 +7,14 @@ import io.swrap.smb.state.ServerState;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Command line: {@code java -jar smbserver-VERSION.jar -s smb.conf} runs the server until the process is stopped. */
+/** Command line: {@code SmbServerMain -s smb.conf} runs the server until the process is stopped. */
 public final class SmbServerMain {
     private SmbServerMain() {
     }
 
     public static void main(String[] args) throws InterruptedException {
         if (args.length != 2 || !args[0].equals("-s")) {
-            System.err.println("usage: java -jar smbserver-VERSION.jar -s SMB.CONF  (or scripts/smbserver -s SMB.CONF)");
+            System.err.println("usage: SmbServerMain -s SMB.CONF");
             System.exit(2);
         }
         LogFormat.install(java.util.logging.Level.INFO);
