@@ -40,7 +40,7 @@ public final class ChannelBench {
         String protection = args.length > 4 ? args[4] : "off";
         if (!Files.isRegularFile(anchor)) {
             throw new IllegalArgumentException("samba-anchor.sh not found at " + anchor
-                    + " (scripts/lib/samba-anchor.sh in the repository)");
+                    + " (it is in shared/tools/ beside the project)");
         }
         // smbd serves the share as user tester: the directories above it must be traversable
         Path base = Files.createTempDirectory(Path.of("/tmp"), "swrap-chbench.",
