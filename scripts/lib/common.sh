@@ -3,23 +3,32 @@
 # shellcheck shell=bash
 
 SWRAP_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-SWRAP_AGENT_JAR="$SWRAP_ROOT/swrap-agent/target/swrap-agent.jar"
 
 die() { echo "$(basename "$0"): $*" >&2; exit 1; }
+
+# The project version: the first <version> of the parent pom (its own; it has no parent).
+SWRAP_VERSION=$(sed -n '0,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' "$SWRAP_ROOT/pom.xml")
+[ -n "$SWRAP_VERSION" ] || die "no <version> in $SWRAP_ROOT/pom.xml"
+SWRAP_AGENT_JAR="$SWRAP_ROOT/swrap-agent/target/swrap-agent.jar"
+# The server's runnable jar: its Class-Path names the jars Maven copies to smbserver/target/lib/.
+SMBSERVER_JAR="$SWRAP_ROOT/smbserver/target/smbserver-$SWRAP_VERSION.jar"
 
 # libsocket_wrapper.so where the Debian package installed it (whatever the architecture), or nothing.
 libsocket_wrapper() {
   dpkg -L libsocket-wrapper 2>/dev/null | grep -m1 '/libsocket_wrapper\.so$' || true
 }
 
-# The feature version of the JDK at $1 (from its release file), or nothing.
+# The feature version of the JDK at $1 (from its release file), or nothing when it is none (a JRE without
+# javac cannot build the modules).
 jdk_feature() {
-  [ -x "$1/bin/java" ] && [ -f "$1/release" ] || return 0
+  [ -x "$1/bin/java" ] && [ -x "$1/bin/javac" ] && [ -f "$1/release" ] || return 0
   sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$1/release"
 }
 
-# The Java feature release the agent and the server are compiled for (maven.compiler.release).
-REQUIRED_JDK=25
+# The Java feature release the agent and the server are compiled for: the parent pom's
+# maven.compiler.release, which the enforcer also requires of the JDK that builds them.
+REQUIRED_JDK=$(sed -n 's:.*<maven.compiler.release>\([0-9][0-9]*\)</maven.compiler.release>.*:\1:p' "$SWRAP_ROOT/pom.xml")
+[ -n "$REQUIRED_JDK" ] || die "no <maven.compiler.release> in $SWRAP_ROOT/pom.xml: cannot tell which JDK the build needs"
 
 # Sets JAVA and JAVA_HOME: $JAVA_HOME if it is >= $REQUIRED_JDK, else the newest such JDK in /usr/lib/jvm.
 find_jdk() {
@@ -77,19 +86,33 @@ mvn_run() {
 
 SWRAP_SELFTEST_CP="$SWRAP_ROOT/selftest/target/classpath.txt"
 
-# Builds the agent and selftest jars when missing or older than any source or pom.
+# What shows that MODULE is built: the file its build writes last.
+build_stamp() {
+  case $1 in
+    selftest) echo "$SWRAP_SELFTEST_CP" ;;
+    smbserver) echo "$SMBSERVER_JAR" ;;
+    swrap-agent) echo "$SWRAP_AGENT_JAR" ;;
+    *) die "build_stamp: unknown module $1 (expected: selftest, smbserver, swrap-agent)" ;;
+  esac
+}
+
+# Builds MODULE (default selftest) and the modules it needs when its stamp is missing or older than any
+# source or pom (selftest's build includes the agent: its suites run the agent jar).
 ensure_built() {
-  local stamp="$SWRAP_SELFTEST_CP"
+  local module=${1:-selftest} stamp
+  stamp=$(build_stamp "$module")
   # Set by the test suites, which run inside a build that has just produced the jars.
   if [ -n "${SWRAP_NO_BUILD:-}" ]; then
-    [ -f "$SWRAP_AGENT_JAR" ] && [ -f "$stamp" ] || die "SWRAP_NO_BUILD is set but $SWRAP_AGENT_JAR or $stamp is missing"
+    [ -f "$stamp" ] || die "SWRAP_NO_BUILD is set but $stamp is missing"
+    [ "$module" != selftest ] || [ -f "$SWRAP_AGENT_JAR" ] || die "SWRAP_NO_BUILD is set but $SWRAP_AGENT_JAR is missing"
     return 0
   fi
-  if [ -f "$SWRAP_AGENT_JAR" ] && [ -f "$stamp" ] && [ -z "$(find "$SWRAP_ROOT" -path '*/target' -prune -o \( -name '*.java' -o -name pom.xml -o -name '*.py' \) -newer "$stamp" -print -quit)" ]; then
+  if [ -f "$stamp" ] && { [ "$module" != selftest ] || [ -f "$SWRAP_AGENT_JAR" ]; } \
+      && [ -z "$(find "$SWRAP_ROOT" -path '*/target' -prune -o \( -name '*.java' -o -name pom.xml -o -name '*.py' \) -newer "$stamp" -print -quit)" ]; then
     return 0
   fi
-  echo "building swrap-java (mvn package -pl selftest -am)..." >&2
-  mvn_run -q package -DskipTests -pl selftest -am >/tmp/swrap-build.log 2>&1 \
+  echo "building swrap-java (mvn package -pl $module -am)..." >&2
+  mvn_run -q package -DskipTests -pl "$module" -am >/tmp/swrap-build.log 2>&1 \
     || { tail -40 /tmp/swrap-build.log >&2; die "build failed; full log in /tmp/swrap-build.log"; }
   touch "$stamp"
 }

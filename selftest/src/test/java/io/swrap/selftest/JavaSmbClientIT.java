@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The selftest's Java SMB client ({@code io.swrap.selftest.smbclient}) in a child JVM under the agent
+ * The project's Java SMB client (the smbclient module, {@code io.swrap.smbclient}) in a child JVM under the agent
  * against the project's SMB server on four fake NICs: every dialect, signed, encrypted, a refused
  * password, servers that require signing or encryption; and Debian's smbclient confirms what the Java
  * client wrote.

@@ -65,7 +65,7 @@ class PackagesTest {
 
     private static Set<String> toolPaths() throws IOException {
         Set<String> tools = new TreeSet<>();
-        for (String module : List.of("selftest", "smbserver", "swrap-agent", "swrap-shm")) {
+        for (String module : List.of("selftest", "smb2-protocol", "smbclient", "smbserver", "swrap-agent", "swrap-shm")) {
             try (Stream<Path> files = Files.walk(ROOT.resolve(module).resolve("src"))) {
                 for (Path f : files.filter(f -> f.toString().endsWith(".java")).toList()) {
                     Matcher m = TOOL.matcher(Files.readString(f));

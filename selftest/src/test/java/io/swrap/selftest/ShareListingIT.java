@@ -45,7 +45,7 @@ class ShareListingIT extends SmbServerSuite {
         try (ChildProcess p = ChildProcess.java("jcifs-ng", ChildProcess.net(env.swrapDir(), 23),
                 "io.swrap.selftest.JcifsSharesPeer", "127.0.0.14", SmbEnv.USER, SmbEnv.PASSWORD)) {
             Matcher m = p.expect("(SHARES|ERROR) (.*)", Duration.ofSeconds(TIMEOUT_SECONDS));
-            // as against Samba's smbd (shared/tools/samba-anchor.sh): "SHARES IPC$/,share/"
+            // as against Samba's smbd (scripts/lib/samba-anchor.sh): "SHARES IPC$/,share/"
             assertEquals("SHARES IPC$/,share/", m.group(0), p.stderr() + "\nserver:\n" + env.serverStderr());
             p.succeeds();
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.swrap.selftest.env.ChildProcess;
+import io.swrap.selftest.env.DebianLibs;
 import io.swrap.selftest.peers.IdentityProbe;
 import io.swrap.selftest.peers.Probe;
 import java.net.StandardProtocolFamily;
@@ -31,13 +32,13 @@ class StartupErrorsIT {
 
     @Test
     void olderJavaIsToldWhichJavaTheAgentNeeds() throws Exception {
-        Path java17 = Path.of("/usr/lib/jvm/java-17-openjdk-amd64/bin/java");
-        assertTrue(Files.isExecutable(java17), java17 + " is missing: scripts/test installs openjdk-17-jre-headless");
+        Path java17 = DebianLibs.java17();
+        assertTrue(Files.isExecutable(java17), java17 + " is not executable: scripts/test installs openjdk-17-jre-headless");
         try (ChildProcess p = ChildProcess.command("java17", env(21), List.of(java17.toString(),
                 "-javaagent:" + ChildProcess.agentJar(), "-version"))) {
             assertEquals(1, p.waitFor());
-            assertEquals("swrap-agent: needs Java 25 or later, but this JVM is Java 17 (/usr/lib/jvm/java-17-openjdk-amd64);"
-                    + " run it with a JDK 25 java (e.g. JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64)\n", p.stderr());
+            assertEquals("swrap-agent: needs Java 25 or later, but this JVM is Java 17 (" + java17.getParent().getParent()
+                    + "); run it with a JDK 25 java (JAVA_HOME set to a JDK 25, or its bin/java on PATH)\n", p.stderr());
         }
     }
 

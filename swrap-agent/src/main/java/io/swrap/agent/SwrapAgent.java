@@ -34,7 +34,7 @@ public final class SwrapAgent {
         if (running < REQUIRED_JAVA) {
             System.err.println("swrap-agent: needs Java " + REQUIRED_JAVA + " or later, but this JVM is Java "
                     + spec + " (" + System.getProperty("java.home") + "); run it with a JDK " + REQUIRED_JAVA
-                    + " java (e.g. JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64)");
+                    + " java (JAVA_HOME set to a JDK " + REQUIRED_JAVA + ", or its bin/java on PATH)");
             System.err.flush();
             Runtime.getRuntime().halt(1);
         }

@@ -32,7 +32,7 @@ public final class SmbBench {
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         if (!Files.isRegularFile(anchor)) {
             throw new IllegalArgumentException("samba-anchor.sh not found at " + anchor
-                    + " (it is in shared/tools/ beside the project)");
+                    + " (scripts/lib/samba-anchor.sh in the repository)");
         }
         // smbd serves the share as user tester: the directories above it must be traversable
         Path base = Files.createTempDirectory(Path.of("/tmp"), "swrap-smbbench.",

@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The shared libraries of the Debian packages the suites preload, found where the package installed them
- * ({@code dpkg -L}), so that no architecture's multiarch directory is written into the sources.
+ * The shared libraries of the Debian packages the suites preload, and the old JVM they run, found where the
+ * package installed them ({@code dpkg -L}), so that no architecture's directory is written into the sources.
  */
 public final class DebianLibs {
     private static final long DPKG_TIMEOUT_SECONDS = 30;
@@ -26,6 +26,11 @@ public final class DebianLibs {
     /** libresolv_wrapper.so of libresolv-wrapper. */
     public static Path libresolvWrapper() {
         return find("libresolv-wrapper", "libresolv_wrapper.so");
+    }
+
+    /** The java launcher of openjdk-17-jre-headless (the old JVM the agent must refuse with a message). */
+    public static Path java17() {
+        return find("openjdk-17-jre-headless", "bin/java");
     }
 
     private static Path find(String pkg, String file) {

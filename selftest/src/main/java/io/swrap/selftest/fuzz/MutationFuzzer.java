@@ -1,7 +1,7 @@
 package io.swrap.selftest.fuzz;
 
 import io.swrap.selftest.peers.Addr;
-import io.swrap.selftest.smbclient.RawSession;
+import io.swrap.smbclient.RawSession;
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2Command;
 import io.swrap.smb.smb2.codec.Smb2Dialect;

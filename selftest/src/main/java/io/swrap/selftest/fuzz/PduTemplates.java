@@ -2,7 +2,7 @@ package io.swrap.selftest.fuzz;
 
 import io.swrap.selftest.fuzz.Pdu.Body;
 import io.swrap.selftest.fuzz.Pdu.Field;
-import io.swrap.selftest.smbclient.RawSession;
+import io.swrap.smbclient.RawSession;
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2Command;
 import io.swrap.smb.smb2.codec.Smb2Header;

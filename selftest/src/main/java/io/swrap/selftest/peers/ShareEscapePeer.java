@@ -1,12 +1,12 @@
 package io.swrap.selftest.peers;
 
-import io.swrap.selftest.smbclient.ClientConfig;
-import io.swrap.selftest.smbclient.Open;
-import io.swrap.selftest.smbclient.OpenMode;
-import io.swrap.selftest.smbclient.Session;
-import io.swrap.selftest.smbclient.SmbClient;
-import io.swrap.selftest.smbclient.SmbStatusException;
-import io.swrap.selftest.smbclient.Tree;
+import io.swrap.smbclient.ClientConfig;
+import io.swrap.smbclient.Open;
+import io.swrap.smbclient.OpenMode;
+import io.swrap.smbclient.Session;
+import io.swrap.smbclient.SmbClient;
+import io.swrap.smbclient.SmbStatusException;
+import io.swrap.smbclient.Tree;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
 package io.swrap.selftest.peers;
 
-import io.swrap.selftest.smbclient.ClientConfig;
-import io.swrap.selftest.smbclient.SmbStatusException;
+import io.swrap.smbclient.ClientConfig;
+import io.swrap.smbclient.SmbStatusException;
 import io.swrap.smb.smb2.codec.Smb2Dialect;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -78,7 +78,7 @@ class SambaConfTest {
         assertEquals(18, ignored.size(), ignored.toString());
     }
 
-    /** What shared/tools/samba-anchor.sh writes for the comparison smbd. */
+    /** What scripts/lib/samba-anchor.sh writes for the comparison smbd. */
     @Test
     void anchorSmbConfParses() throws Exception {
         SmbConfig c = SmbConfParser.parse("anchor.conf", """

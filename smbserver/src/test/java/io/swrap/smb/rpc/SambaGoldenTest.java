@@ -12,7 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Whole PDUs compared byte for byte with Samba 4.17.12's: each request below is what rpcclient sent to Debian's
- * smbd (shared/tools/samba-anchor.sh, netbios name ANCHOR, workgroup WG, one share [share] without comment),
+ * smbd (scripts/lib/samba-anchor.sh, netbios name ANCHOR, workgroup WG, one share [share] without comment),
  * captured with socket_wrapper's pcap; each expected answer is what that smbd sent back. The pipe here is
  * configured as that smbd was, and answers with the same bytes (the association group id and the policy
  * handle, which Samba picks at random, are given Samba's values).

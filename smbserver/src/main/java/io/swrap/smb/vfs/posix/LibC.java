@@ -17,11 +17,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The few Linux x86_64 calls the POSIX VFS makes, through FFM with errno captured right after each call.
+ * The few Linux calls the POSIX VFS makes (x86_64 or aarch64, glibc), through FFM with errno captured right after
+ * each call.
  * Names cross as UTF-8 bytes whatever the process locale. Every failure becomes a {@link VfsException}
  * carrying the errno and the call.
  */
 final class LibC {
+    /** arm64 has its own O_DIRECTORY and O_NOFOLLOW (asm/fcntl.h); every other value here is the same on both. */
+    private static final boolean AARCH64 = aarch64(System.getProperty("os.arch"));
     static final int AT_FDCWD = -100;
     static final int AT_SYMLINK_NOFOLLOW = 0x100;
     static final int AT_REMOVEDIR = 0x200;
@@ -30,8 +33,8 @@ final class LibC {
     static final int O_WRONLY = 1;
     static final int O_CREAT = 0100;
     static final int O_EXCL = 0200;
-    static final int O_DIRECTORY = 0200000;
-    static final int O_NOFOLLOW = 0400000;
+    static final int O_DIRECTORY = AARCH64 ? 040000 : 0200000;
+    static final int O_NOFOLLOW = AARCH64 ? 0100000 : 0400000;
     static final int O_CLOEXEC = 02000000;
     static final int O_PATH = 010000000;
     static final int RENAME_NOREPLACE = 1;
@@ -44,10 +47,10 @@ final class LibC {
     /** statx mask: STATX_BASIC_STATS | STATX_BTIME. */
     private static final int STATX_MASK = 0x7ff | 0x800;
     private static final int STATX_BTIME = 0x800;
+    /** openat2 has no glibc wrapper: the syscall, 437 on x86_64 and aarch64 alike (numbers shared since Linux 5.1). */
     private static final long SYS_OPENAT2 = 437;
     private static final long UTIME_OMIT = (1L << 30) - 2;
     private static final int PATH_MAX = 4096;
-    private static final long SYS_GETDENTS64 = 217;
     private static final long DIRENT_NAME = 19;
     private static final int DIRENT_BUFFER = 32 * 1024;
 
@@ -66,7 +69,7 @@ final class LibC {
     private static final MethodHandle UNLINKAT = fn("unlinkat", FunctionDescriptor.of(I, I, P, I));
     private static final MethodHandle STATX = fn("statx", FunctionDescriptor.of(I, I, P, I, I, P));
     private static final MethodHandle READLINKAT = fn("readlinkat", FunctionDescriptor.of(L, I, P, P, L));
-    private static final MethodHandle GETDENTS = variadic("syscall", FunctionDescriptor.of(L, L, L, P, L), 1);
+    private static final MethodHandle GETDENTS = fn("getdents64", FunctionDescriptor.of(L, I, P, L));
     private static final MethodHandle UTIMENSAT = fn("utimensat", FunctionDescriptor.of(I, I, P, P, I));
     private static final MethodHandle GETXATTR = fn("getxattr", FunctionDescriptor.of(L, P, P, P, L));
     private static final MethodHandle PWRITE = fn("pwrite64", FunctionDescriptor.of(L, I, P, L, L));
@@ -75,11 +78,19 @@ final class LibC {
     private LibC() {
     }
 
+    private static boolean aarch64(String arch) {
+        if (!"amd64".equals(arch) && !"aarch64".equals(arch)) {
+            throw new UnsupportedOperationException("the POSIX VFS knows the open flags of Linux x86_64 (amd64) and"
+                    + " aarch64 only, not of os.arch " + arch + ": run the server on one of those");
+        }
+        return "aarch64".equals(arch);
+    }
+
     // Restricted: the server runs with --enable-native-access; the descriptors match glibc's.
     @SuppressWarnings("restricted")
     private static MethodHandle fn(String name, FunctionDescriptor d) {
         return LINKER.downcallHandle(LINKER.defaultLookup().find(name).orElseThrow(
-                () -> new UnsatisfiedLinkError("libc has no " + name + " (glibc 2.28 or newer is needed)")), d,
+                () -> new UnsatisfiedLinkError("libc has no " + name + " (glibc 2.30 or newer is needed)")), d,
                 Linker.Option.captureCallState("errno"));
     }
 
@@ -239,7 +250,7 @@ final class LibC {
             MemorySegment buf = a.allocate(DIRENT_BUFFER, 8);
             List<String> names = new ArrayList<>();
             while (true) {
-                long n = (long) GETDENTS.invokeExact(st, SYS_GETDENTS64, (long) fd, buf, (long) DIRENT_BUFFER);
+                long n = (long) GETDENTS.invokeExact(st, fd, buf, (long) DIRENT_BUFFER);
                 if (n < 0) {
                     throw new VfsException(errno(st), "getdents64", "fd " + dirfd);
                 }
