@@ -184,8 +184,8 @@ public final class SocketHooks {
     }
 
     /**
-     * SocketDispatcher.write/writev, before the system call: honours the socket's faults (true: a
-     * non-blocking write writes nothing), then captures what is about to be sent, so the peer
+     * SocketDispatcher.write/writev, before the system call: honours the socket's faults and link
+     * emulation (true: a non-blocking write writes nothing), then captures what is about to be sent, so the peer
      * cannot answer it before it is in the file (pcap; one volatile read when off). {@code address}
      * is the buffer, or {@code len} iovecs when {@code vector}.
      */
@@ -200,8 +200,8 @@ public final class SocketHooks {
             return true;
         }
         LinkShaper shaper = LinkShaper.current(); // link emulation: one volatile read when off
-        if (shaper != null) {
-            shaper.beforeWrite(table, h);
+        if (shaper != null && shaper.beforeWrite(fdv, table, h)) {
+            return true; // a non-blocking write reports nothing written while its link is busy
         }
         Capture capture = Capture.current();
         if (capture != null) {

@@ -2,6 +2,7 @@ package io.swrap.agent.shaping;
 
 import io.swrap.agent.SwrapLog;
 import io.swrap.agent.config.LinkSpec;
+import io.swrap.agent.faults.Faults;
 import io.swrap.agent.table.Handle;
 import io.swrap.agent.table.SocketTable;
 import java.io.IOException;
@@ -25,7 +26,9 @@ import java.util.Map;
  * all sockets of a NIC, in all processes, share its bandwidth. A write from interface L to
  * interface P first waits while L's transmit or P's receive bucket is busy more than {@link
  * #BURST_NANOS} ahead, then is charged what it really wrote (a partial write pays for its part)
- * with a compare-and-swap. Full duplex: the two directions of a link do not compete.
+ * with a compare-and-swap. Full duplex: the two directions of a link do not compete. A
+ * non-blocking socket never waits long (see {@link #beforeWrite}): one event loop thread serving
+ * channels on several links would otherwise move only one link's worth.
  *
  * <p><b>Latency.</b> A write that follows a pause of the socket's sends longer than the latency
  * is held back by the latency before it is sent; back-to-back writes are not held again, so a
@@ -40,9 +43,11 @@ public final class LinkShaper {
     /** The buckets' file in the socket directory. */
     public static final String FILE = "swrap.links";
     /** How far ahead a bucket may be booked before a writer waits: the burst a link lets through. */
-    static final long BURST_NANOS = 2_000_000;
+    static final long BURST_NANOS = 5_000_000;
     /** The longest one write waits for a bucket (a backlog left by a crashed process cannot hang a new one). */
     static final long MAX_WAIT_NANOS = 60_000_000_000L;
+    /** The longest a non-blocking write pauses before it reports nothing written (it is retried). */
+    static final long NONBLOCKING_PAUSE_NANOS = 500_000;
     private static final int IFACES = 65; // index 1..64
     private static final long TX = 0;
     private static final long RX = 8;
@@ -86,8 +91,14 @@ public final class LinkShaper {
         SwrapLog.debug("swrap_links", "link emulation on: " + links.values() + " (buckets in " + file + ")");
     }
 
-    /** Before a write of {@code h}: the latency after a pause, then the wait for its interfaces' buckets. */
-    public void beforeWrite(SocketTable table, Handle h) throws IOException {
+    /**
+     * Before a write of {@code h} on descriptor {@code fd}: the latency after a pause, then the wait for
+     * its interfaces' buckets. A blocking socket waits until they have room; a non-blocking one pauses
+     * at most {@link #NONBLOCKING_PAUSE_NANOS} and, if they are still busy, true: the write must report
+     * nothing written, so that an event loop serving other links (Netty's) goes on to them and retries
+     * this one when its selector reports it writable again.
+     */
+    public boolean beforeWrite(int fd, SocketTable table, Handle h) throws IOException {
         int local = table.localIface(h);
         int peer = table.peerIface(h);
         long delay = Math.max(latency[local], latency[peer]);
@@ -98,12 +109,17 @@ public final class LinkShaper {
                 sleep(delay);
             }
         }
-        if (nanosPerByte[local] > 0) {
-            waitFor(local * 16L + TX);
+        long ahead = Math.max(nanosPerByte[local] > 0 ? ahead(local * 16L + TX) : 0,
+                nanosPerByte[peer] > 0 ? ahead(peer * 16L + RX) : 0);
+        if (ahead <= 0) {
+            return false;
         }
-        if (nanosPerByte[peer] > 0) {
-            waitFor(peer * 16L + RX);
+        if (Faults.nonBlocking(fd)) {
+            sleep(Math.min(ahead, NONBLOCKING_PAUSE_NANOS));
+            return ahead > NONBLOCKING_PAUSE_NANOS;
         }
+        sleep(Math.min(ahead, MAX_WAIT_NANOS));
+        return false;
     }
 
     /** After {@code h} wrote {@code n > 0} bytes: charges its interfaces' buckets. */
@@ -121,11 +137,9 @@ public final class LinkShaper {
         }
     }
 
-    private void waitFor(long bucket) throws IOException {
-        long ahead = (long) LONG.getVolatile(buckets, bucket) - System.nanoTime() - BURST_NANOS;
-        if (ahead > 0) {
-            sleep(Math.min(ahead, MAX_WAIT_NANOS));
-        }
+    /** How far the bucket is booked beyond the burst, in nanoseconds (positive: a writer must wait). */
+    private long ahead(long bucket) {
+        return (long) LONG.getVolatile(buckets, bucket) - System.nanoTime() - BURST_NANOS;
     }
 
     private void charge(long bucket, long cost) {
