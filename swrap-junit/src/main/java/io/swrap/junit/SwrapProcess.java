@@ -19,9 +19,10 @@ import java.util.regex.Pattern;
 /**
  * A process a {@link SwrapEnv} started in its fake network: a JVM under the agent or a program under
  * libsocket_wrapper. Its stdout is read line by line ({@link #expect}) and kept in {@code NAME.out} in
- * the environment's directory, its stderr in {@code NAME.err}; {@link SwrapEnv} ends it with the test.
+ * the environment's directory, its stderr in {@code NAME.err}; {@link SwrapEnv} ends it with the test,
+ * or {@link #close()} earlier (e.g. to free its address for the next one).
  */
-public final class SwrapProcess {
+public final class SwrapProcess implements AutoCloseable {
     /** Stdout lines kept in memory for {@link #stdout()} and {@link #expect}; the file has them all. */
     static final int MAX_LINES = 100_000;
     /** How long {@link #expect(String)} and {@link #waitFor()} wait by default. */
@@ -173,6 +174,20 @@ public final class SwrapProcess {
         }
         pump.join(TimeUnit.SECONDS.toMillis(5));
         return left;
+    }
+
+    /** Ends the process and its descendants now (SIGTERM, SIGKILL after 10 s); idempotent. */
+    @Override
+    public void close() {
+        try {
+            List<ProcessHandle> left = end(SwrapEnv.GRACE);
+            if (!left.isEmpty()) {
+                throw new AssertionError(name + ": still alive after SIGKILL: " + left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while ending " + name, e);
+        }
     }
 
     @Override
