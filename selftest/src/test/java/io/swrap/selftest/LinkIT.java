@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.swrap.junit.SwrapEnv;
 import io.swrap.junit.SwrapNet;
 import io.swrap.junit.SwrapProcess;
+import io.swrap.selftest.env.ChildProcess;
 import io.swrap.selftest.peers.BulkEcho;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.Test;
 class LinkIT {
     private static final String SERVER = "127.0.0.11:7700";
     private static final int MIB = 1024 * 1024;
+    private static final String SWRAP_RUN = Path.of("..", "scripts", "swrap-run").toAbsolutePath().normalize().toString();
 
     private static SwrapProcess server(SwrapEnv net, String links) throws Exception {
         SwrapProcess s = net.java("bulk-server", 11, List.of(), Map.of("SWRAP_LINKS", links), BulkEcho.class, "server",
@@ -83,5 +86,23 @@ class LinkIT {
         long[] t = timed(client(net, "client", links, 100, 3), 300);
         long ms = t[1] - t[0];
         assertTrue(ms >= 3 * 2 * 150 - 50, "3 exchanges over a 150 ms link took " + ms + " ms (expected >= 850 ms)");
+    }
+
+    /** scripts/swrap-run --link hands the links to every JVM; a bad one stops the JVM naming the variable and item. */
+    @Test
+    void swrapRunPassesLinksAndBadOnesAreNamed(SwrapEnv net) throws Exception {
+        Map<String, String> env = Map.of("SWRAP_NO_BUILD", "1");
+        try (ChildProcess ok = ChildProcess.command("swrap-run --link", env, List.of(SWRAP_RUN, "--dir", net.dir().toString(),
+                "--debug", "2", "--link", "11:1gbit,2ms", "--link", "12:5ms", "--", "java", "-version"))) {
+            ok.succeeds();
+            assertTrue(ok.stderr().contains("swrap_links: link emulation on: [11:125000000B/s,2000us, 12:0B/s,5000us]"),
+                    ok.stderr());
+        }
+        try (ChildProcess bad = ChildProcess.command("swrap-run --link bad", env, List.of(SWRAP_RUN, "--dir",
+                net.dir().toString(), "--link", "11:fast", "--", "java", "-version"))) {
+            assertTrue(bad.waitFor() != 0, "a bad link must stop the JVM");
+            assertTrue(bad.stderr().contains("SWRAP_LINKS: item '11:fast': 'fast' is neither a rate nor a latency"),
+                    bad.stderr());
+        }
     }
 }
