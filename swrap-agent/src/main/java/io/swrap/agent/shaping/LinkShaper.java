@@ -107,6 +107,7 @@ public final class LinkShaper {
             long last = h.lastSend();
             if (last == 0 || now - last > delay) {
                 sleep(delay);
+                h.lastSend(System.nanoTime()); // paid: a retry of this write (link busy) does not pay it again
             }
         }
         long ahead = Math.max(nanosPerByte[local] > 0 ? ahead(local * 16L + TX) : 0,
