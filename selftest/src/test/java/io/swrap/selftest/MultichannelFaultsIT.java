@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * a close of its own: the server's NICs 127.0.0.11..14 are slowed by link emulation so that a 32 MiB
  * transfer lasts seconds, and the fault is injected once the table's byte counters show the transfer under
  * way on the channel concerned. The channel stops answering (no reset, nothing closed); the client gives it
- * up after its response timeout (3 s here), replays its requests on the surviving channels, and the file
+ * up after its response timeout (5 s here), replays its requests on the surviving channels, and the file
  * on the server's disk hashes as the client wrote and read it.
  */
 class MultichannelFaultsIT {
@@ -107,7 +107,7 @@ class MultichannelFaultsIT {
     private static ChildProcess peer(String scenario) throws Exception {
         Map<String, String> e = ChildProcess.net(env.swrapDir(), CLIENT);
         e.put("SWRAP_LINKS", LINKS);
-        return ChildProcess.java("multichannel-client", e, List.of("-D" + MultichannelClientPeer.TIMEOUT_PROPERTY + "=3000"),
+        return ChildProcess.java("multichannel-client", e, List.of("-D" + MultichannelClientPeer.TIMEOUT_PROPERTY + "=5000"),
                 MultichannelClientPeer.class.getName(), "127.0.0.11:" + SmbEnv.PORT, "share", SmbEnv.USER,
                 SmbEnv.PASSWORD, scenario);
     }
