@@ -34,8 +34,9 @@ class TeardownIT {
     void anOrphanHoldingTheNetworkFailsTheTeardown() throws Exception {
         Path base = Files.createTempDirectory("swrap-junit-test.");
         SwrapEnv env = new SwrapEnv(base, false, "");
-        // setsid in a background job: reparented to init when the shell exits, no longer a descendant
-        SwrapProcess sh = env.c("escaper", 21, Map.of(), "sh", "-c", "setsid python3 -c \"" + LISTEN + "\" &");
+        // setsid in a background job: reparented to init when the shell exits, no longer a descendant; its
+        // output not to the shell's pipe, which the JDK closes once the shell has exited
+        SwrapProcess sh = env.c("escaper", 21, Map.of(), "sh", "-c", "setsid python3 -c \"" + LISTEN + "\" >/dev/null 2>&1 &");
         sh.succeeds();
         env.awaitListener("127.0.0.12", 7100);
         List<ProcessHandle> escaped = ProcessHandle.allProcesses().filter(h -> h.info().commandLine()
