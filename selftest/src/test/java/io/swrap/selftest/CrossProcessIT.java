@@ -3,46 +3,44 @@ package io.swrap.selftest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.swrap.selftest.env.ChildProcess;
+import io.swrap.junit.SwrapEnv;
+import io.swrap.junit.SwrapNet;
+import io.swrap.junit.SwrapProcess;
 import io.swrap.selftest.peers.EchoClient;
 import io.swrap.selftest.peers.EchoServer;
 import io.swrap.selftest.peers.HttpPeers;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Unmodified Java programs in separate JVMs under the agent talk across the fake network: servers
- * on interfaces 11 and 12, clients on interface 21, and each end sees the other's fake address.
+ * on interfaces 11 and 12, clients on interface 21, and each end sees the other's fake address; each
+ * test in its own network (swrap-junit).
  */
+@SwrapNet(perTest = true, capture = false)
 class CrossProcessIT {
-    @TempDir
-    Path dir;
-
     @ParameterizedTest(name = "{0} server, every client API, two interfaces")
     @ValueSource(strings = {"socket", "nio", "netty"})
-    void serverOnTwoInterfacesClientsOnAThird(String serverApi) throws Exception {
-        try (ChildProcess server = ChildProcess.java("server", ChildProcess.net(dir, 11), EchoServer.class.getName(), serverApi,
+    void serverOnTwoInterfacesClientsOnAThird(String serverApi, SwrapEnv net) throws Exception {
+        try (SwrapProcess server = net.java("server", 11, EchoServer.class, serverApi,
                 "127.0.0.11:7000", "127.0.0.12:7000")) {
             server.expect("LISTENING /127.0.0.11:7000");
             server.expect("LISTENING /127.0.0.12:7000");
-            assertTrue(Files.exists(dir.resolve("T0B1B58")), "listener file T0B1B58 for 127.0.0.11:7000");
-            assertTrue(Files.exists(dir.resolve("T0C1B58")), "listener file T0C1B58 for 127.0.0.12:7000");
+            assertTrue(Files.exists(net.dir().resolve("T0B1B58")), "listener file T0B1B58 for 127.0.0.11:7000");
+            assertTrue(Files.exists(net.dir().resolve("T0C1B58")), "listener file T0C1B58 for 127.0.0.12:7000");
             for (String clientApi : new String[] {"socket", "nio", "netty"}) {
                 for (int iface : new int[] {11, 12}) {
-                    echoRoundTrip(server, clientApi, "127.0.0." + iface, "/127.0.0." + iface + ":7000");
+                    echoRoundTrip(net, server, clientApi, "127.0.0." + iface, "/127.0.0." + iface + ":7000");
                 }
             }
         }
     }
 
-    private void echoRoundTrip(ChildProcess server, String clientApi, String host, String serverAddr) throws Exception {
-        try (ChildProcess client = ChildProcess.java("client-" + clientApi, ChildProcess.net(dir, 21), EchoClient.class.getName(),
-                clientApi, host + ":7000")) {
+    private static void echoRoundTrip(SwrapEnv net, SwrapProcess server, String clientApi, String host, String serverAddr) throws Exception {
+        try (SwrapProcess client = net.java("client-" + clientApi + "-" + host, 21, EchoClient.class, clientApi, host + ":7000")) {
             Matcher c = client.expect("CONNECTED local=/127\\.0\\.0\\.21:(\\d+) remote=(\\S+).*");
             assertEquals(serverAddr, c.group(2), clientApi + " client's remote address");
             String port = c.group(1);
@@ -57,10 +55,10 @@ class CrossProcessIT {
     }
 
     @Test
-    void plainSocketAcceptReportsFakePeerThroughEveryAccessor() throws Exception {
-        try (ChildProcess server = ChildProcess.java("server", ChildProcess.net(dir, 11), EchoServer.class.getName(), "socket",
+    void plainSocketAcceptReportsFakePeerThroughEveryAccessor(SwrapEnv net) throws Exception {
+        try (SwrapProcess server = net.java("server", 11, EchoServer.class, "socket",
                 "127.0.0.11:7001");
-             ChildProcess client = startedClient(server, "socket", "127.0.0.11:7001")) {
+             SwrapProcess client = startedClient(net, server, "socket", "127.0.0.11:7001")) {
             Matcher c = client.expect("CONNECTED local=/127\\.0\\.0\\.21:(\\d+) remote=/127\\.0\\.0\\.11:7001"
                     + " localaddr=/127\\.0\\.0\\.21 localport=(\\d+)");
             assertEquals(c.group(1), c.group(2));
@@ -71,19 +69,19 @@ class CrossProcessIT {
         }
     }
 
-    private ChildProcess startedClient(ChildProcess server, String api, String addr) throws Exception {
+    private static SwrapProcess startedClient(SwrapEnv net, SwrapProcess server, String api, String addr) throws Exception {
         server.expect("LISTENING .*");
-        return ChildProcess.java("client", ChildProcess.net(dir, 21), EchoClient.class.getName(), api, addr);
+        return net.java("client", 21, EchoClient.class, api, addr);
     }
 
     @ParameterizedTest(name = "IPv6 {0}")
     @ValueSource(strings = {"socket", "nio", "netty"})
-    void ipv6(String api) throws Exception {
-        try (ChildProcess server = ChildProcess.java("server6", ChildProcess.net(dir, 11), EchoServer.class.getName(), api,
+    void ipv6(String api, SwrapEnv net) throws Exception {
+        try (SwrapProcess server = net.java("server6", 11, EchoServer.class, api,
                 "[fd00::5357:5f0b]:7002")) {
             server.expect("LISTENING /\\[fd00:0:0:0:0:0:5357:5f0b\\]:7002");
-            assertTrue(Files.exists(dir.resolve("X0B1B5A")), "IPv6 listener file X0B1B5A");
-            try (ChildProcess client = ChildProcess.java("client6", ChildProcess.net(dir, 21), EchoClient.class.getName(), api,
+            assertTrue(Files.exists(net.dir().resolve("X0B1B5A")), "IPv6 listener file X0B1B5A");
+            try (SwrapProcess client = net.java("client6", 21, EchoClient.class, api,
                     "[fd00::5357:5f0b]:7002")) {
                 Matcher c = client.expect("CONNECTED local=/\\[fd00:0:0:0:0:0:5357:5f15\\]:(\\d+)"
                         + " remote=/\\[fd00:0:0:0:0:0:5357:5f0b\\]:7002.*");
@@ -96,11 +94,11 @@ class CrossProcessIT {
     }
 
     @Test
-    void httpClientToHttpServer() throws Exception {
-        try (ChildProcess server = ChildProcess.java("http-server", ChildProcess.net(dir, 11), HttpPeers.class.getName(), "server",
+    void httpClientToHttpServer(SwrapEnv net) throws Exception {
+        try (SwrapProcess server = net.java("http-server", 11, HttpPeers.class, "server",
                 "127.0.0.11:8080")) {
             server.expect("LISTENING /127.0.0.11:8080");
-            try (ChildProcess client = ChildProcess.java("http-client", ChildProcess.net(dir, 21), HttpPeers.class.getName(), "client",
+            try (SwrapProcess client = net.java("http-client", 21, HttpPeers.class, "client",
                     "http://127.0.0.11:8080/hello")) {
                 for (int i = 0; i < 3; i++) {
                     client.expect("HTTP 200 server=/127\\.0\\.0\\.11:8080 client=/127\\.0\\.0\\.21:\\d+");

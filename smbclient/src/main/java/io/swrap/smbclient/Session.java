@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -385,7 +386,8 @@ public final class Session implements AutoCloseable {
     }
 
     /**
-     * The final response of {@code p}. When its channel is lost first, the request is replayed on another
+     * The final response of {@code p}. When its channel is lost first (closed, or no response within the
+     * client's timeout while another channel is live), the request is replayed on another
      * live channel (3.2.7.1) with SMB2_FLAGS_REPLAY_OPERATION (3.x) and the incremented ChannelSequence;
      * READ and WRITE at an offset, and the other requests of this client, give the same result when done
      * twice. STATUS_FILE_NOT_AVAILABLE on a multichannel 3.x session is replayed likewise, as [MS-SMB2] 3.2.5 asks for IOCTL and SET_INFO:
@@ -398,6 +400,15 @@ public final class Session implements AutoCloseable {
             try {
                 r = p.channel.connection.await(p.response, what);
             } catch (ConnectionLostException e) {
+                lose(p.channel, e);
+                p = submit(replay(p.request));
+                continue;
+            } catch (IOException e) {
+                // A channel that stops answering (its path blackholed, its interface down) is lost like a
+                // closed one while another channel is left; closing it fails its other requests at once.
+                if (!(e.getCause() instanceof TimeoutException) || channels.size() < 2 || !channels.contains(p.channel)) {
+                    throw e;
+                }
                 lose(p.channel, e);
                 p = submit(replay(p.request));
                 continue;

@@ -10,6 +10,7 @@ import io.swrap.agent.net.FakeInterfaces;
 import io.swrap.agent.net.FakeNetwork;
 import io.swrap.agent.net.UnixSockets;
 import io.swrap.agent.pcap.Capture;
+import io.swrap.agent.shaping.LinkShaper;
 import io.swrap.agent.table.SocketTable;
 import java.io.IOException;
 import java.lang.instrument.Instrumentation;
@@ -85,6 +86,9 @@ public final class Bootstrap {
             // pcap: before the hooks, so the first wrapped send is captured
             if (config.pcapFile() != null) {
                 Capture.start(config.pcapFile(), network.table(), network.addressMap(), config.mtu());
+            }
+            if (!config.links().isEmpty()) {
+                LinkShaper.start(config.dir(), config.links()); // link emulation, before the first write
             }
             HookInstaller.install(inst, network, config.cacheDir(), clock);
             Faults.startWatcher(network.table()); // faults: resets set from outside

@@ -11,9 +11,9 @@ import java.util.Arrays;
 /**
  * A byte echo for capture and fault tests: {@code BulkEcho server HOST:PORT} echoes every
  * connection until the peer's FIN, then closes (prints {@code LISTENING}, {@code CLOSED n});
- * {@code BulkEcho client HOST:PORT SIZE [ROUNDS]} writes SIZE bytes in one write per round, reads
- * them back, then shuts its output down and waits for the server's FIN ({@code DONE n}), or prints
- * {@code FAILED <exception>}.
+ * {@code BulkEcho client HOST:PORT SIZE [ROUNDS]} writes SIZE bytes in one write per round while it
+ * reads them back, then shuts its output down and waits for the server's FIN ({@code TIMED start_ms=S
+ * end_ms=E}, wall clock from connected to the FIN, then {@code DONE n}), or prints {@code FAILED <exception>}.
  */
 public final class BulkEcho {
     private static final int BUFFER = 64 * 1024;
@@ -64,13 +64,22 @@ public final class BulkEcho {
     private static void client(InetSocketAddress addr, int size, int rounds) throws IOException {
         try (Socket s = new Socket(addr.getAddress(), addr.getPort())) {
             System.out.println("CONNECTED local=" + s.getLocalSocketAddress());
+            long start = System.currentTimeMillis();
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
             byte[] msg = new byte[size];
             byte[] back = new byte[size];
             for (int round = 0; round < rounds; round++) {
                 Arrays.fill(msg, (byte) ('a' + round % 26));
-                out.write(msg);
+                // written from another thread while the echo is read: a large round would otherwise
+                // fill both directions' buffers and stall
+                Thread writer = Thread.ofPlatform().start(() -> {
+                    try {
+                        out.write(msg);
+                    } catch (IOException e) {
+                        System.out.println("FAILED write: " + e);
+                    }
+                });
                 int got = 0;
                 while (got < size) {
                     int r = in.read(back, got, size - got);
@@ -78,6 +87,12 @@ public final class BulkEcho {
                         throw new IOException("end of stream after " + got + " of " + size + " bytes echoed");
                     }
                     got += r;
+                }
+                try {
+                    writer.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while writing round " + round, e);
                 }
                 if (!Arrays.equals(msg, back)) {
                     throw new IOException("round " + round + ": the echo differs from what was sent");
@@ -87,6 +102,7 @@ public final class BulkEcho {
             if (in.read() != -1) {
                 throw new IOException("more data after the echo");
             }
+            System.out.println("TIMED start_ms=" + start + " end_ms=" + System.currentTimeMillis());
             System.out.println("DONE " + (long) size * rounds);
         }
     }

@@ -33,6 +33,9 @@ import java.util.stream.Collectors;
  * {@code ERROR <scenario> <exception>}; the exit code is 0 either way, the caller judges the lines.
  */
 public final class MultichannelClientPeer {
+    /** The client's response timeout in ms (default: ClientConfig's): a stalled channel is lost after it. */
+    public static final String TIMEOUT_PROPERTY = "mc.timeout.ms";
+
     private MultichannelClientPeer() {
     }
 
@@ -55,6 +58,10 @@ public final class MultichannelClientPeer {
         ClientConfig cfg = ClientConfig.of(user, password).withDialect(SmbPeerArgs.dialect(f[1]))
                 .withChannels(Integer.parseInt(f[3]));
         cfg = SmbPeerArgs.protect(cfg, f[2]);
+        String timeout = System.getProperty(TIMEOUT_PROPERTY);
+        if (timeout != null) {
+            cfg = cfg.withTimeout(java.time.Duration.ofMillis(Long.parseLong(timeout)));
+        }
         int size = Integer.parseInt(f[4]) << 20;
         String kill = f[5];
         try (Session s = SmbClient.connect(server, cfg)) {

@@ -12,7 +12,9 @@ final class AgentArgs {
             // Host identity
             "hostname", "interfaces", "hosts",
             // Clear errors
-            "require", "cache");
+            "require", "cache",
+            // link emulation: IFACE:RATE/LATENCY items (agent arguments are separated by commas)
+            "links");
 
     private AgentArgs() {
     }

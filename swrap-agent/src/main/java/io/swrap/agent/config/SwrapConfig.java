@@ -26,6 +26,8 @@ import java.util.Objects;
  * <tr><td>SWRAP_INTERFACES</td><td>interfaces</td><td>the default interface</td><td>1..64, comma-separated</td></tr>
  * <tr><td>RESOLV_WRAPPER_HOSTS</td><td>hosts</td><td>unset</td><td>a file in resolv_wrapper's format</td></tr>
  * <tr><td>SWRAP_REQUIRE_DIR</td><td>require</td><td>0</td><td>0, 1 (1: SOCKET_WRAPPER_DIR unset is fatal)</td></tr>
+ * <tr><td>SWRAP_LINKS</td><td>links</td><td>unset: no shaping</td><td>{@code 11:100mibit,2ms;12:1gbit}
+ *     (see {@link LinkSpec})</td></tr>
  * <tr><td>SWRAP_CACHE_DIR</td><td>cache</td><td>$XDG_CACHE_HOME/swrap-agent, else ~/.cache/swrap-agent</td><td>a
  * directory, or {@code off}</td></tr>
  * </table>
@@ -53,6 +55,7 @@ public final class SwrapConfig {
     // Clear errors
     private final boolean requireDir;
     private Path cacheDir;
+    private Map<Integer, LinkSpec> links = Map.of();
 
     private SwrapConfig(Path dir, int defaultIface, Ipv4Network ipv4Network, int mtu,
                         int maxSockets, int debugLevel, Path pcapFile, HostIdentity identity, boolean requireDir) {
@@ -161,11 +164,20 @@ public final class SwrapConfig {
         return cacheDir;
     }
 
+    /** Bandwidth and latency of the fake interfaces that have them ({@code SWRAP_LINKS}); empty: no shaping. */
+    public Map<Integer, LinkSpec> links() {
+        return links;
+    }
+
     /** Reads the configuration from the environment, with agent arguments taking precedence. */
     public static SwrapConfig load(Map<String, String> env, String agentArgs) {
         Settings s = new Settings(env, AgentArgs.parse(agentArgs));
         SwrapConfig config = load(s);
         config.cacheDir = cacheDir(s, env);
+        String links = s.namedString("SWRAP_LINKS", "links");
+        if (config.enabled() && links != null && !links.isBlank()) {
+            config.links = LinkSpec.parse(s.describeNamed("SWRAP_LINKS", "links"), links);
+        }
         return config;
     }
 
@@ -275,7 +287,7 @@ public final class SwrapConfig {
     public String toString() {
         return "SwrapConfig[dir=" + dir + ", defaultIface=" + defaultIface + ", ipv4Network=" + ipv4Network
                 + ", mtu=" + mtu + ", maxSockets=" + maxSockets + ", debugLevel=" + debugLevel
-                + ", pcapFile=" + pcapFile + ", identity=" + identity + ", requireDir=" + requireDir + ", cacheDir=" + cacheDir + "]";
+                + ", pcapFile=" + pcapFile + ", identity=" + identity + ", requireDir=" + requireDir + ", cacheDir=" + cacheDir + ", links=" + links.values() + "]";
     }
 
     /** Looks each setting up in the agent arguments first, then in the environment. */

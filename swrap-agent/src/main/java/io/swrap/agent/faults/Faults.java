@@ -156,7 +156,8 @@ public final class Faults {
         return new SocketException("Connection reset");
     }
 
-    private static boolean nonBlocking(int fd) {
+    /** Whether descriptor {@code fd} is non-blocking (O_NONBLOCK): one fcntl; false if that fails. */
+    public static boolean nonBlocking(int fd) {
         try {
             int fl = (int) FCNTL.invokeExact(fd, F_GETFL);
             return fl >= 0 && (fl & O_NONBLOCK) != 0;

@@ -6,6 +6,7 @@ import io.swrap.agent.net.UnixSockets;
 import io.swrap.agent.faults.Faults;
 import io.swrap.agent.net.SocketName;
 import io.swrap.agent.pcap.Capture;
+import io.swrap.agent.shaping.LinkShaper;
 import io.swrap.agent.table.Handle;
 import io.swrap.agent.table.SocketTable;
 import java.io.FileDescriptor;
@@ -183,8 +184,8 @@ public final class SocketHooks {
     }
 
     /**
-     * SocketDispatcher.write/writev, before the system call: honours the socket's faults (true: a
-     * non-blocking write writes nothing), then captures what is about to be sent, so the peer
+     * SocketDispatcher.write/writev, before the system call: honours the socket's faults and link
+     * emulation (true: a non-blocking write writes nothing), then captures what is about to be sent, so the peer
      * cannot answer it before it is in the file (pcap; one volatile read when off). {@code address}
      * is the buffer, or {@code len} iovecs when {@code vector}.
      */
@@ -198,6 +199,10 @@ public final class SocketHooks {
         if (faults != 0 && Faults.stall(fdv, table, h, faults)) {
             return true;
         }
+        LinkShaper shaper = LinkShaper.current(); // link emulation: one volatile read when off
+        if (shaper != null && shaper.beforeWrite(fdv, table, h)) {
+            return true; // a non-blocking write reports nothing written while its link is busy
+        }
         Capture capture = Capture.current();
         if (capture != null) {
             capture.sending(h, address, len, vector);
@@ -205,9 +210,17 @@ public final class SocketHooks {
         return false;
     }
 
-    /** SocketDispatcher.write/writev: counts the bytes written to a wrapped socket (no lock). */
+    /** SocketDispatcher.write/writev: counts the bytes written to a wrapped socket (no lock), charges its links. */
     public static void written(FileDescriptor fd, long n) {
-        table.countWrite(UnixSockets.fdVal(fd), n);
+        int fdv = UnixSockets.fdVal(fd);
+        table.countWrite(fdv, n);
+        LinkShaper shaper = LinkShaper.current(); // link emulation
+        if (shaper != null && n > 0) {
+            Handle h = table.get(fdv);
+            if (h != null) {
+                shaper.wrote(table, h, n);
+            }
+        }
     }
 
     /** shutdownOutput, before the system call: the FIN the peer will read (pcap). */

@@ -16,6 +16,8 @@ public final class Handle {
     private boolean portUnreachable;
     /** A connected datagram socket's peer, resolved once for the I/O path (owned by net/Datagrams). */
     private volatile Object datagramPeer;
+    /** When this descriptor last sent under an emulated latency (System.nanoTime; 0: never); see shaping/LinkShaper. */
+    private volatile long lastSend;
 
     Handle(int index) {
         this.index = index;
@@ -58,6 +60,14 @@ public final class Handle {
 
     public void datagramPeer(Object peer) {
         datagramPeer = peer;
+    }
+
+    public long lastSend() {
+        return lastSend;
+    }
+
+    public void lastSend(long nanos) {
+        lastSend = nanos;
     }
 
     @Override

@@ -233,6 +233,25 @@ public final class SocketTable {
         return Records.peer(shared.record(h.index));
     }
 
+    /** The fake interface of the local address (its last byte, as for both families), 0 before bind (link emulation). */
+    public int localIface(Handle h) {
+        return iface(h, Records.HAS_LOCAL, Records.LOCAL_ADDR);
+    }
+
+    /** The fake interface of the peer address, 0 when not connected (link emulation). */
+    public int peerIface(Handle h) {
+        return iface(h, Records.HAS_PEER, Records.PEER_ADDR);
+    }
+
+    private int iface(Handle h, int flag, long addrAt) {
+        MemorySegment rec = shared.record(h.index);
+        if ((Records.flags(rec) & flag) == 0) {
+            return 0;
+        }
+        int iface = rec.get(java.lang.foreign.ValueLayout.JAVA_BYTE, addrAt + 15) & 0xFF;
+        return iface <= 64 ? iface : 0;
+    }
+
     /** The file name the socket holds; null if none (unbound, or accepted: the listener holds it). */
     public SocketName boundName(Handle h) {
         return Records.boundName(shared.record(h.index));

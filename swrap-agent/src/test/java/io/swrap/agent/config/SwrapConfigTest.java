@@ -112,4 +112,34 @@ class SwrapConfigTest {
         assertTrue(SwrapConfig.load(Map.of(), "require=1").requireDir());
         assertFalse(SwrapConfig.load(Map.of(), null).requireDir());
     }
+
+    @Test
+    void linksAsTcWritesThem() {
+        SwrapConfig c = SwrapConfig.load(Map.of("SOCKET_WRAPPER_DIR", dir.toString(),
+                "SWRAP_LINKS", "11:100mibit,2ms; 12:1gbit ;13:5ms;14:10MiBps"), null);
+        assertEquals(new LinkSpec(11, 100L * 1024 * 1024 / 8, 2_000_000), c.links().get(11));
+        assertEquals(new LinkSpec(12, 125_000_000, 0), c.links().get(12));
+        assertEquals(new LinkSpec(13, 0, 5_000_000), c.links().get(13));
+        assertEquals(new LinkSpec(14, 10L * 1024 * 1024, 0), c.links().get(14));
+        assertTrue(SwrapConfig.load(Map.of("SOCKET_WRAPPER_DIR", dir.toString()), null).links().isEmpty());
+        // agent arguments are comma-separated: there '/' separates rate and latency
+        assertEquals(new LinkSpec(11, 2000, 250_000),
+                SwrapConfig.load(Map.of("SOCKET_WRAPPER_DIR", dir.toString()), "links=11:16kbit/250us").links().get(11));
+    }
+
+    @Test
+    void badLinksNameTheVariableAndTheItem() {
+        for (String[] bad : new String[][] {
+                {"11:100mibit;x:1gbit", "item 'x:1gbit': the interface is not a number"},
+                {"65:1gbit", "item '65:1gbit': interface 65 is out of range 1..64"},
+                {"11:fast", "item '11:fast': 'fast' is neither a rate nor a latency, or repeats one"},
+                {"11:1gbit;11:2ms", "item '11:2ms': interface 11 is listed twice"},
+                {"11", "item '11': no ':' after the interface"},
+                {"11:10bit", "item '11:10bit': 10bit is below the minimum of 1024 bytes/s"},
+                {"11:1mbit,2ms,3ms", "item '11:1mbit,2ms,3ms': '3ms' is neither a rate nor a latency, or repeats one"}}) {
+            String message = assertThrows(ConfigException.class, () -> SwrapConfig.load(
+                    Map.of("SOCKET_WRAPPER_DIR", dir.toString(), "SWRAP_LINKS", bad[0]), null)).getMessage();
+            assertTrue(message.startsWith("SWRAP_LINKS: " + bad[1] + " (expected: IFACE:RATE"), message);
+        }
+    }
 }
