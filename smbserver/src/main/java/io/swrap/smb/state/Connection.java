@@ -6,6 +6,7 @@ import io.swrap.smb.smb2.crypto.PreauthIntegrity;
 import io.swrap.smb.smb2.crypto.Smb2TransformCipher;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -102,7 +103,7 @@ public final class Connection {
      */
     public EventLoop joinClient(String guid) {
         while (true) {
-            Client c = server.clients().computeIfAbsent(guid, g -> new Client(g, channel.eventLoop()));
+            Client c = server.clients().computeIfAbsent(guid, g -> new Client(g, addressLoop()));
             if (!c.loop().inEventLoop()) {
                 return c.loop();
             }
@@ -112,6 +113,25 @@ public final class Connection {
             }
             // that client was closing on this very loop: it is gone from the table now; look again
         }
+    }
+
+    /**
+     * The event loop of every client at this connection's address: requests a host sends on several connections
+     * are then read in the order they arrive, as they would be by one process. Without it, a change made on a
+     * second connection right after a CHANGE_NOTIFY sent on the first (without waiting for its interim
+     * response) could be handled by the second connection's loop before the first loop, descheduled on a busy
+     * machine, reads the CHANGE_NOTIFY: the change would precede the watch and the request would wait for ever
+     * (smb2.notify.basedir). Different addresses still spread over the loops.
+     */
+    private EventLoop addressLoop() {
+        EventLoop own = channel.eventLoop();
+        if (!(channel.remoteAddress() instanceof java.net.InetSocketAddress a) || a.getAddress() == null
+                || !(own.parent() instanceof io.netty.channel.EventLoopGroup group)) {
+            return own;
+        }
+        List<EventLoop> loops = new ArrayList<>();
+        group.forEach(e -> loops.add((EventLoop) e));
+        return loops.get(Math.floorMod(a.getAddress().hashCode(), loops.size()));
     }
 
     /** The pipeline's head, which knows how much of what was sent the client has taken in. */

@@ -171,11 +171,11 @@ final class SetInfoHandler implements Smb2CommandHandler {
             modes.checkSharing(dest, new ShareModes.Entry(ShareModes.DELETE,
                     ShareModes.FILE_SHARE_READ | ShareModes.FILE_SHARE_WRITE));
         }
-        // As Windows and Samba (smb2.rename.*_delete_access): a rename works like an open of the source's
-        // parent directory for DELETE sharing READ|WRITE, so an open of that directory holding DELETE, or not
-        // sharing DELETE, makes it fail with STATUS_SHARING_VIOLATION.
-        modes.checkSharing(src.getParent(), new ShareModes.Entry(ShareModes.DELETE,
-                ShareModes.FILE_SHARE_READ | ShareModes.FILE_SHARE_WRITE));
+        // As Windows (smb2.rename.*_delete_access, smb2.notify.mask-change): a rename opens the target's directory
+        // to add an entry (FILE_ADD_FILE or FILE_ADD_SUBDIRECTORY) sharing READ|WRITE, so an open of that
+        // directory holding DELETE, or not sharing WRITE, makes it fail with STATUS_SHARING_VIOLATION.
+        modes.checkSharing(dest.getParent(), new ShareModes.Entry(open.isDirectory() ? ShareModes.FILE_APPEND_DATA
+                : ShareModes.FILE_WRITE_DATA, ShareModes.FILE_SHARE_READ | ShareModes.FILE_SHARE_WRITE));
         if (open.isDirectory() && hasOpenChildren(modes, open, src)) {
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "directory " + share.relativeName(src)
                     + " has open files below it");
