@@ -8,7 +8,6 @@ import io.swrap.smb.smb2.codec.Smb2SetInfoResponse;
 import io.swrap.smb.smb2.fscc.FileInformation;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.vfs.ChangeNotify;
-import io.swrap.smb.vfs.FileTimes;
 import io.swrap.smb.vfs.KeyNames;
 import io.swrap.smb.vfs.StoredInfo;
 import io.swrap.smb.vfs.Share;
@@ -100,8 +99,8 @@ final class SetInfoHandler implements Smb2CommandHandler {
         long accessed = b.getLongLE(i + 8);
         long written = b.getLongLE(i + 16);
         if (set(accessed) || set(written)) {
-            open.handle().setTimes(set(accessed) ? FileTimes.toNanos(accessed) : Vfs.Handle.UNCHANGED,
-                    set(written) ? FileTimes.toNanos(written) : Vfs.Handle.UNCHANGED);
+            open.handle().setTimes(set(accessed) ? accessed : Vfs.Handle.UNCHANGED,
+                    set(written) ? written : Vfs.Handle.UNCHANGED);
         }
         long changed = b.getLongLE(i + 24);
         int attributes = b.getIntLE(i + 32) & STORED_ATTRIBUTES;
