@@ -49,6 +49,8 @@ public final class Connection {
     public int signingAlgorithm;
     public byte[] preauthHash = new byte[PreauthIntegrity.HASH_SIZE];
     public int maxTransactSize;
+    /** Zero bytes between a READ response's body and its data: 8 after smbtorture's FSCTL asks for it, else 0. */
+    public int readResponsePadding;
     public int maxReadSize;
     public int maxWriteSize;
     /** The FileId of the last CREATE (or operation) in a related compound chain, [MS-SMB2] 3.3.5.2.7.2. */

@@ -24,6 +24,8 @@ import java.util.Arrays;
 final class IoctlHandler implements Smb2CommandHandler {
     /** Samba's test-only control code (libcli/smb/smb_constants.h). */
     static final int FSCTL_SMBTORTURE_FORCE_UNACKED_TIMEOUT = 0x83848003;
+    /** Samba's test-only control code: pad this connection's READ responses by 8 bytes (smb2.read.bug14607). */
+    static final int FSCTL_SMBTORTURE_GLOBAL_READ_RESPONSE_BODY_PADDING8 = 0x83848023;
 
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception {
@@ -32,7 +34,8 @@ final class IoctlHandler implements Smb2CommandHandler {
             return forceUnackedTimeout(rc, req);
         }
         if ((req.ctlCode() == Smb2IoctlRequest.FSCTL_VALIDATE_NEGOTIATE_INFO
-                || req.ctlCode() == Smb2IoctlRequest.FSCTL_QUERY_NETWORK_INTERFACE_INFO)
+                || req.ctlCode() == Smb2IoctlRequest.FSCTL_QUERY_NETWORK_INTERFACE_INFO
+                || req.ctlCode() == FSCTL_SMBTORTURE_GLOBAL_READ_RESPONSE_BODY_PADDING8)
                 && !req.fileId().equals(Smb2FileId.COMPOUND)) {
             // 3.3.5.15: CtlCodes that take no file handle need FileId 0xFFFFFFFFFFFFFFFF, "then the server MUST
             // fail the request with STATUS_INVALID_PARAMETER" (as Samba, smb2.ioctl.bug14788).
@@ -42,6 +45,14 @@ final class IoctlHandler implements Smb2CommandHandler {
         }
         if (req.ctlCode() == Smb2IoctlRequest.FSCTL_VALIDATE_NEGOTIATE_INFO) {
             return validateNegotiate(rc, req);
+        }
+        if (req.ctlCode() == FSCTL_SMBTORTURE_GLOBAL_READ_RESPONSE_BODY_PADDING8) {
+            if (!rc.conn.server().config().oplocking().fsctlSmbtorture()) {
+                throw new Smb2Exception(NtStatus.INVALID_DEVICE_REQUEST, "FSCTL_SMBTORTURE_GLOBAL_READ_RESPONSE_BODY"
+                        + "_PADDING8 needs 'smbd:FSCTL_SMBTORTURE = yes' in [global]");
+            }
+            rc.conn.readResponsePadding = 8;
+            return Reply.ok(new Smb2IoctlResponse(req.ctlCode(), req.fileId(), new byte[0]));
         }
         if (req.ctlCode() == Smb2IoctlRequest.FSCTL_QUERY_NETWORK_INTERFACE_INFO) {
             if (!Smb2Dialect.isSmb3(rc.conn.dialect) || (rc.conn.serverCapabilities & Connection.CAP_MULTI_CHANNEL) == 0) {
