@@ -111,7 +111,7 @@ public final class SmbConfParser {
             "loglevel", "debuglevel", "logfile", "maxlogsize", "privatedir",
             // request limits
             "maxopenfiles", "smbserver:copychunkmaxchunks", "smbserver:copychunkmaxchunksize",
-            "smbserver:copychunkmaxdatasize");
+            "smbserver:copychunkmaxdatasize", "smbserver:clientaddressaffinity");
     // connection limits: their keys join the global ones
     private static final List<String> ALL_GLOBAL_KEYS = Stream.concat(GLOBAL_KEYS.stream(),
             ConnectionLimits.KEYS.stream()).toList();
@@ -191,7 +191,8 @@ public final class SmbConfParser {
                 }),
                 requestLimits(),
                 global.getOrDefault("serverstring", DEFAULT_SERVER_STRING),
-                log);
+                log,
+                globalBool("smbserver:clientaddressaffinity", "smbserver:client address affinity", true));
     }
 
     /**

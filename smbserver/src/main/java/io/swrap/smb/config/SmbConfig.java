@@ -28,6 +28,9 @@ import java.util.Map;
  *       bytes}: see {@link ConnectionLimits}</li>
  *   <li>{@code max open files}, {@code smbserver:copychunk max chunks}, {@code smbserver:copychunk max chunk
  *       size}, {@code smbserver:copychunk max data size}: see {@link RequestLimits}</li>
+ *   <li>{@code smbserver:client address affinity}: yes | no; default yes: the clients (ClientGuids) of one
+ *       address share one event loop, so that requests a host sends on several connections are handled in the
+ *       order they arrive; no: each ClientGuid's loop is the one its first connection was given</li>
  *   <li>{@code log level}, {@code log file}, {@code max log size}: see {@link LogSettings}; the common Samba
  *       settings this server does not use are accepted and logged once as ignored ({@link SambaKeys})</li>
  *   <li>per share: {@code path} (required), {@code read only} (default yes), {@code smb encrypt}, {@code comment},
@@ -54,7 +57,9 @@ public record SmbConfig(
         // server string
         String serverString,
         // log level, log file, max log size; the Samba settings accepted and ignored
-        LogSettings log) {
+        LogSettings log,
+        // smbserver:client address affinity: every client of one address on one event loop
+        boolean addressAffinity) {
 
     /**
      * Limits on what one authenticated client's requests may hold: {@code max open files} (open handles per

@@ -123,11 +123,13 @@ public final class Connection {
      * second connection right after a CHANGE_NOTIFY sent on the first (without waiting for its interim
      * response) could be handled by the second connection's loop before the first loop, descheduled on a busy
      * machine, reads the CHANGE_NOTIFY: the change would precede the watch and the request would wait for ever
-     * (smb2.notify.basedir). Different addresses still spread over the loops.
+     * (smb2.notify.basedir). Different addresses still spread over the loops. Off with {@code smbserver:client
+     * address affinity = no}: then the loop this connection was given.
      */
     private EventLoop addressLoop() {
         EventLoop own = channel.eventLoop();
-        if (!(channel.remoteAddress() instanceof java.net.InetSocketAddress a) || a.getAddress() == null
+        if (!server.config().addressAffinity()
+                || !(channel.remoteAddress() instanceof java.net.InetSocketAddress a) || a.getAddress() == null
                 || !(own.parent() instanceof io.netty.channel.EventLoopGroup group)) {
             return own;
         }

@@ -116,6 +116,16 @@ class SmbConfParserTest {
     }
 
     @Test
+    void clientAddressAffinityDefaultsToYes() throws Exception {
+        String base = "[global]\n smb passwd file = p\n";
+        assertTrue(parse(base).addressAffinity());
+        assertFalse(parse(base + " smbserver:client address affinity = no\n").addressAffinity());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> parse(base + " smbserver:client address affinity = sometimes\n"));
+        assertTrue(e.getMessage().contains("smbserver:client address affinity: sometimes"), e.getMessage());
+    }
+
+    @Test
     void copyChunkLimitsDefaultToWindowsAndAreBounded() throws Exception {
         String base = "[global]\n smb passwd file = p\n";
         SmbConfig.RequestLimits d = parse(base).requestLimits();
