@@ -19,8 +19,7 @@ import org.junit.jupiter.params.provider.FieldSource;
  * a failure not listed fails the suite, and so does a listed test that passes. Each suite runs in its own
  * smbtorture process; a line per suite gives its counts. smb2.multichannel runs in MultichannelIT (two
  * break policies, and smbtorture crashes when leases.test4 follows test3 in one process), smb2.replay's
- * tests in ReplayIT (most wait for break timeouts); smb2.notify is left out (17 of 23 pass in 85 s, but in
- * one run of two here its basedir test waited without end for a notification); the suites left out are listed in selftest/README.md.
+ * tests in ReplayIT (most wait for break timeouts); the suites left out are listed in selftest/README.md.
  */
 class SmbtortureIT extends SmbServerSuite {
     private static final int CLIENT = 23;
@@ -28,7 +27,8 @@ class SmbtortureIT extends SmbServerSuite {
 
     static final List<String> SUITES = List.of("smb2.connect", "smb2.tcon", "smb2.create", "smb2.read", "smb2.dir",
             "smb2.compound", "smb2.lock", "smb2.rename", "smb2.getinfo", "smb2.sharemode", "smb2.ioctl",
-            "smb2.session", "smb2.durable-open", "smb2.durable-v2-open");
+            "smb2.session", "smb2.durable-open", "smb2.durable-v2-open", "smb2.notify",
+            "smb2.timestamps");
 
     @ParameterizedTest(name = "{0}")
     @FieldSource("SUITES")

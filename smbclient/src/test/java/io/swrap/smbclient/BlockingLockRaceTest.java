@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * answered (the client holds a lock it was told it did not get) or to a handle that has already released
  * its locks (a lock nobody can release, which every later lock of the range runs into). Server and two clients in this JVM on 127.0.0.1, over
  * real connections: the two sessions are accepted one after the other and so land on different event
- * loops of the server (Netty hands accepted channels to its loops in turn).
+ * loops of the server (Netty hands accepted channels to its loops in turn; the clients of one address share
+ * a loop unless {@code smbserver:client address affinity = no}, which this test sets).
  */
 class BlockingLockRaceTest {
     /** Handles of the waiting client per round: their retries run back to back, each a chance to race its close. */
@@ -49,6 +50,7 @@ class BlockingLockRaceTest {
         new SmbPasswdFile(dir.resolve("smbpasswd")).addUser("alice", 1000, "secret", 0);
         int port = freePort();
         String conf = "[global]\ninterfaces = 127.0.0.1\nsmb ports = " + port + "\nsmb passwd file = smbpasswd\n"
+                + "smbserver:client address affinity = no\n"
                 + "[share]\npath = share\nread only = no\n";
         SmbServer server = SmbServer.start(new ServerState(SmbConfParser.parse("test.conf", conf, dir)));
         ExecutorService closers = Executors.newFixedThreadPool(WAITERS + 1);

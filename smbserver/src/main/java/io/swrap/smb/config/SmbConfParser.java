@@ -110,7 +110,8 @@ public final class SmbConfParser {
             // logging, and where the smbpasswd file is by default
             "loglevel", "debuglevel", "logfile", "maxlogsize", "privatedir",
             // request limits
-            "maxopenfiles");
+            "maxopenfiles", "smbserver:copychunkmaxchunks", "smbserver:copychunkmaxchunksize",
+            "smbserver:copychunkmaxdatasize", "smbserver:clientaddressaffinity");
     // connection limits: their keys join the global ones
     private static final List<String> ALL_GLOBAL_KEYS = Stream.concat(GLOBAL_KEYS.stream(),
             ConnectionLimits.KEYS.stream()).toList();
@@ -190,7 +191,8 @@ public final class SmbConfParser {
                 }),
                 requestLimits(),
                 global.getOrDefault("serverstring", DEFAULT_SERVER_STRING),
-                log);
+                log,
+                globalBool("smbserver:clientaddressaffinity", "smbserver:client address affinity", true));
     }
 
     /**
@@ -267,7 +269,25 @@ public final class SmbConfParser {
             }
             maxOpenFiles = (int) v;
         }
-        return new SmbConfig.RequestLimits(maxOpenFiles);
+        return new SmbConfig.RequestLimits(maxOpenFiles,
+                boundedInt("smbserver:copychunkmaxchunks", "smbserver:copychunk max chunks",
+                        SmbConfig.RequestLimits.DEFAULT_COPYCHUNK_MAX_CHUNKS, 1 << 16),
+                boundedInt("smbserver:copychunkmaxchunksize", "smbserver:copychunk max chunk size (bytes)",
+                        SmbConfig.RequestLimits.DEFAULT_COPYCHUNK_MAX_CHUNK_SIZE, 16 << 20),
+                boundedInt("smbserver:copychunkmaxdatasize", "smbserver:copychunk max data size (bytes)",
+                        SmbConfig.RequestLimits.DEFAULT_COPYCHUNK_MAX_DATA, 1 << 30));
+    }
+
+    /** A [global] number in 1..{@code max}, {@code dflt} when unset. */
+    private int boundedInt(String key, String name, int dflt, int max) throws ConfigException {
+        if (!global.containsKey(key)) {
+            return dflt;
+        }
+        long v = parseLong(global.get(key), line(key), name);
+        if (v < 1 || v > max) {
+            throw new ConfigException(fileName, line(key), name + ": " + v + " (expected: 1.." + max + ")");
+        }
+        return (int) v;
     }
 
     private int line(String key) {

@@ -26,7 +26,11 @@ import java.util.Map;
  *       pending sessions}, {@code smbserver:max pre-auth frame}, {@code smbserver:max frame}, {@code smbserver:max
  *       buffered bytes}, {@code smbserver:pre-auth timeout}, {@code deadtime}, {@code smbserver:max unsent
  *       bytes}: see {@link ConnectionLimits}</li>
- *   <li>{@code max open files}: see {@link RequestLimits}</li>
+ *   <li>{@code max open files}, {@code smbserver:copychunk max chunks}, {@code smbserver:copychunk max chunk
+ *       size}, {@code smbserver:copychunk max data size}: see {@link RequestLimits}</li>
+ *   <li>{@code smbserver:client address affinity}: yes | no; default yes: the clients (ClientGuids) of one
+ *       address share one event loop, so that requests a host sends on several connections are handled in the
+ *       order they arrive; no: each ClientGuid's loop is the one its first connection was given</li>
  *   <li>{@code log level}, {@code log file}, {@code max log size}: see {@link LogSettings}; the common Samba
  *       settings this server does not use are accepted and logged once as ignored ({@link SambaKeys})</li>
  *   <li>per share: {@code path} (required), {@code read only} (default yes), {@code smb encrypt}, {@code comment},
@@ -53,15 +57,25 @@ public record SmbConfig(
         // server string
         String serverString,
         // log level, log file, max log size; the Samba settings accepted and ignored
-        LogSettings log) {
+        LogSettings log,
+        // smbserver:client address affinity: every client of one address on one event loop
+        boolean addressAffinity) {
 
     /**
      * Limits on what one authenticated client's requests may hold: {@code max open files} (open handles per
-     * session, 1..1048576, default 16384 as Samba's; beyond, CREATE fails with STATUS_TOO_MANY_OPENED_FILES).
+     * session, 1..1048576, default 16384 as Samba's; beyond, CREATE fails with STATUS_TOO_MANY_OPENED_FILES),
+     * and per server-side copy request ([MS-SMB2] 3.3.5.15.6 ServerSideCopyMaxNumberofChunks, ...MaxChunkSize,
+     * ...MaxDataSize; Windows' and Samba's defaults): {@code smbserver:copychunk max chunks} (1..65536, default
+     * 256), {@code smbserver:copychunk max chunk size} (bytes, 1..16 MiB, default 1 MiB), {@code
+     * smbserver:copychunk max data size} (bytes, 1..1 GiB, default 16 MiB).
      */
-    public record RequestLimits(int maxOpenFiles) {
+    public record RequestLimits(int maxOpenFiles, int copyChunkMaxChunks, int copyChunkMaxChunkSize,
+            int copyChunkMaxData) {
         public static final int DEFAULT_MAX_OPEN_FILES = 16384;
         public static final int MAX_MAX_OPEN_FILES = 1 << 20;
+        public static final int DEFAULT_COPYCHUNK_MAX_CHUNKS = 256;
+        public static final int DEFAULT_COPYCHUNK_MAX_CHUNK_SIZE = 1 << 20;
+        public static final int DEFAULT_COPYCHUNK_MAX_DATA = 16 << 20;
     }
 
     /**

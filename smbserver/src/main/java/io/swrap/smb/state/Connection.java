@@ -6,6 +6,7 @@ import io.swrap.smb.smb2.crypto.PreauthIntegrity;
 import io.swrap.smb.smb2.crypto.Smb2TransformCipher;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,6 +49,8 @@ public final class Connection {
     public int signingAlgorithm;
     public byte[] preauthHash = new byte[PreauthIntegrity.HASH_SIZE];
     public int maxTransactSize;
+    /** Zero bytes between a READ response's body and its data: 8 after smbtorture's FSCTL asks for it, else 0. */
+    public int readResponsePadding;
     public int maxReadSize;
     public int maxWriteSize;
     /** The FileId of the last CREATE (or operation) in a related compound chain, [MS-SMB2] 3.3.5.2.7.2. */
@@ -102,7 +105,7 @@ public final class Connection {
      */
     public EventLoop joinClient(String guid) {
         while (true) {
-            Client c = server.clients().computeIfAbsent(guid, g -> new Client(g, channel.eventLoop()));
+            Client c = server.clients().computeIfAbsent(guid, g -> new Client(g, addressLoop()));
             if (!c.loop().inEventLoop()) {
                 return c.loop();
             }
@@ -112,6 +115,27 @@ public final class Connection {
             }
             // that client was closing on this very loop: it is gone from the table now; look again
         }
+    }
+
+    /**
+     * The event loop of every client at this connection's address: requests a host sends on several connections
+     * are then read in the order they arrive, as they would be by one process. Without it, a change made on a
+     * second connection right after a CHANGE_NOTIFY sent on the first (without waiting for its interim
+     * response) could be handled by the second connection's loop before the first loop, descheduled on a busy
+     * machine, reads the CHANGE_NOTIFY: the change would precede the watch and the request would wait for ever
+     * (smb2.notify.basedir). Different addresses still spread over the loops. Off with {@code smbserver:client
+     * address affinity = no}: then the loop this connection was given.
+     */
+    private EventLoop addressLoop() {
+        EventLoop own = channel.eventLoop();
+        if (!server.config().addressAffinity()
+                || !(channel.remoteAddress() instanceof java.net.InetSocketAddress a) || a.getAddress() == null
+                || !(own.parent() instanceof io.netty.channel.EventLoopGroup group)) {
+            return own;
+        }
+        List<EventLoop> loops = new ArrayList<>();
+        group.forEach(e -> loops.add((EventLoop) e));
+        return loops.get(Math.floorMod(a.getAddress().hashCode(), loops.size()));
     }
 
     /** The pipeline's head, which knows how much of what was sent the client has taken in. */

@@ -47,17 +47,27 @@ public final class ChangeNotify {
         private final Path dir;
         private final boolean recursive;
         private final int filter;
+        private final int maxBuffer;
         private final List<Event> queue = new ArrayList<>();
         private boolean overflow;
         private final ArrayDeque<Consumer<List<Event>>> waiters = new ArrayDeque<>();
         private final Runnable onDeletePending;
 
-        /** @param onDeletePending completes the handle's waiting requests when its directory is to be deleted */
-        public Watch(Path dir, boolean recursive, int filter, Runnable onDeletePending) {
+        /**
+         * @param maxBuffer the first request's OutputBufferLength (at most MaxTransactSize)
+         * @param onDeletePending completes the handle's waiting requests when its directory is to be deleted
+         */
+        public Watch(Path dir, boolean recursive, int filter, int maxBuffer, Runnable onDeletePending) {
             this.dir = dir;
             this.recursive = recursive;
             this.filter = filter;
+            this.maxBuffer = maxBuffer;
             this.onDeletePending = onDeletePending;
+        }
+
+        /** The OutputBufferLength of the handle's first CHANGE_NOTIFY. */
+        public int maxBuffer() {
+            return maxBuffer;
         }
 
         /**

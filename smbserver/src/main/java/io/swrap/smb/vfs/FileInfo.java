@@ -22,9 +22,9 @@ public record FileInfo(long creationTime, long lastAccessTime, long lastWriteTim
         Stat st = h.stat();
         boolean dir = st.isDirectory();
         long size = dir ? 0 : st.size();
-        long written = FileTimes.fromNanos(st.mtimeNs());
-        long created = FileTimes.fromNanos(st.btimeNs());
-        long changed = FileTimes.fromNanos(st.ctimeNs());
+        long written = st.mtime();
+        long created = st.btime();
+        long changed = st.ctime();
         StoredInfo stored = StoredInfo.read(h);
         int attrs = dir ? 0 : ATTR_ARCHIVE;
         if (stored != null && stored.attributes() != 0) {
@@ -45,7 +45,7 @@ public record FileInfo(long creationTime, long lastAccessTime, long lastWriteTim
         if (attrs == 0) {
             attrs = ATTR_NORMAL; // [MS-FSCC] 2.6: "valid only when used alone"
         }
-        return new FileInfo(created, FileTimes.fromNanos(st.atimeNs()), written, changed,
+        return new FileInfo(created, st.atime(), written, changed,
                 size, (size + CLUSTER - 1) / CLUSTER * CLUSTER, attrs, dir, st.ino(), st.nlink(), st.dev(),
                 st.uid(), st.gid());
     }

@@ -5,23 +5,31 @@ import java.time.Instant;
 /** FILETIME ([MS-DTYP] 2.3.3): 100-nanosecond intervals since January 1, 1601 (UTC). */
 public final class FileTimes {
     private static final long EPOCH_DIFF_SECONDS = 11644473600L;
+    private static final long TICKS_PER_SECOND = 10_000_000L;
 
     private FileTimes() {
     }
 
     public static long toFiletime(Instant t) {
-        return (t.getEpochSecond() + EPOCH_DIFF_SECONDS) * 10_000_000L + t.getNano() / 100;
+        return fromUnix(t.getEpochSecond(), t.getNano());
     }
 
-    /** The FILETIME of a time in nanoseconds since the Unix epoch. */
-    public static long fromNanos(long ns) {
-        return Math.floorDiv(ns, 100L) + EPOCH_DIFF_SECONDS * 10_000_000L;
+    /**
+     * The FILETIME of a Unix time (a timespec or statx_timestamp). Kept in FILETIME units end to end, times past
+     * 2262-04-11, beyond nanoseconds in a long, survive (smb2.timestamps.time_t_10000000000: 2286).
+     */
+    public static long fromUnix(long seconds, long nanos) {
+        return (seconds + EPOCH_DIFF_SECONDS) * TICKS_PER_SECOND + nanos / 100;
     }
 
-    /** A FILETIME (any value a client sends) in nanoseconds since the Unix epoch, clamped to what a long holds. */
-    public static long toNanos(long ft) {
-        long units = Math.max(ft, Long.MIN_VALUE / 2) - EPOCH_DIFF_SECONDS * 10_000_000L; // no overflow: ~2^56 apart
-        return Math.clamp(units, Long.MIN_VALUE / 100 + 1, Long.MAX_VALUE / 100) * 100;
+    /** The Unix seconds of a FILETIME (any value a client sends: no overflow for any long). */
+    public static long unixSeconds(long ft) {
+        return Math.floorDiv(ft, TICKS_PER_SECOND) - EPOCH_DIFF_SECONDS;
+    }
+
+    /** The nanoseconds within {@link #unixSeconds}'s second, 0..999999900. */
+    public static long unixNanos(long ft) {
+        return Math.floorMod(ft, TICKS_PER_SECOND) * 100;
     }
 
     public static long now() {

@@ -1,8 +1,8 @@
 package io.swrap.smb.vfs;
 
-/** What statx(2) says about a file; times in nanoseconds since the epoch (birth = mtime where unknown). */
-public record Stat(long dev, long ino, int mode, int nlink, int uid, int gid, long size, long atimeNs,
-        long mtimeNs, long ctimeNs, long btimeNs) {
+/** What statx(2) says about a file; times as FILETIMEs ({@link FileTimes}; birth = mtime where unknown). */
+public record Stat(long dev, long ino, int mode, int nlink, int uid, int gid, long size, long atime,
+        long mtime, long ctime, long btime) {
     private static final int S_IFMT = 0170000;
 
     public boolean isDirectory() {

@@ -73,8 +73,8 @@ public interface Vfs extends AutoCloseable {
          */
         int write(java.nio.ByteBuffer src, long offset) throws VfsException;
 
-        /** Sets the access and modification times (ns since the epoch, or {@link #UNCHANGED}). */
-        void setTimes(long atimeNs, long mtimeNs) throws VfsException;
+        /** Sets the access and modification times (FILETIMEs, see {@link FileTimes}, or {@link #UNCHANGED}). */
+        void setTimes(long atime, long mtime) throws VfsException;
 
         /** An extended attribute's value (at most {@code max} bytes), or null when absent or unsupported. */
         byte[] getXattr(String name, int max) throws VfsException;

@@ -114,4 +114,35 @@ class SmbConfParserTest {
         ConfigException e = assertThrows(ConfigException.class, () -> parse(base + " max open files = 0\n"));
         assertTrue(e.getMessage().contains("max open files: 0 (expected: 1..1048576)"), e.getMessage());
     }
+
+    @Test
+    void clientAddressAffinityDefaultsToYes() throws Exception {
+        String base = "[global]\n smb passwd file = p\n";
+        assertTrue(parse(base).addressAffinity());
+        assertFalse(parse(base + " smbserver:client address affinity = no\n").addressAffinity());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> parse(base + " smbserver:client address affinity = sometimes\n"));
+        assertTrue(e.getMessage().contains("smbserver:client address affinity: sometimes"), e.getMessage());
+    }
+
+    @Test
+    void copyChunkLimitsDefaultToWindowsAndAreBounded() throws Exception {
+        String base = "[global]\n smb passwd file = p\n";
+        SmbConfig.RequestLimits d = parse(base).requestLimits();
+        assertEquals(256, d.copyChunkMaxChunks());
+        assertEquals(1 << 20, d.copyChunkMaxChunkSize());
+        assertEquals(16 << 20, d.copyChunkMaxData());
+        SmbConfig.RequestLimits set = parse(base + " smbserver:copychunk max chunks = 8\n"
+                + " smbserver:copychunk max chunk size = 4096\n smbserver:copychunk max data size = 65536\n")
+                .requestLimits();
+        assertEquals(8, set.copyChunkMaxChunks());
+        assertEquals(4096, set.copyChunkMaxChunkSize());
+        assertEquals(65536, set.copyChunkMaxData());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> parse(base + " smbserver:copychunk max chunk size = 0\n"));
+        assertTrue(e.getMessage().contains("smbserver:copychunk max chunk size (bytes): 0 (expected: 1..16777216)"),
+                e.getMessage());
+        e = assertThrows(ConfigException.class, () -> parse(base + " smbserver:copychunk max chunks = 65537\n"));
+        assertTrue(e.getMessage().contains("expected: 1..65536"), e.getMessage());
+    }
 }

@@ -17,7 +17,8 @@ import java.util.function.Consumer;
  * [MS-SMB2] 3.3.5.19 Receiving an SMB2 CHANGE_NOTIFY Request. The first request on a directory handle
  * starts watching it; queued changes are answered at once, otherwise the request goes async until a
  * change, a CANCEL (STATUS_CANCELLED) or the close of the handle (STATUS_NOTIFY_CLEANUP). Several may wait
- * on one handle, up to {@link ChangeNotify.Watch#MAX_WAITERS}; a change completes the oldest.
+ * on one handle, up to {@link ChangeNotify.Watch#MAX_WAITERS}; a change completes the oldest. The first request
+ * fixes the handle's filter, recursion and buffer size until it closes.
  */
 final class ChangeNotifyHandler implements Smb2CommandHandler {
     @Override
@@ -27,6 +28,17 @@ final class ChangeNotifyHandler implements Smb2CommandHandler {
         if (!open.isDirectory()) {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "CHANGE_NOTIFY on a file handle");
         }
+        if (!open.has(AccessMask.FILE_READ_DATA)) {
+            // FILE_LIST_DIRECTORY, as Windows and Samba require (smb2.notify.handle-permissions)
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "CHANGE_NOTIFY on a handle without FILE_LIST_DIRECTORY");
+        }
+        if (Integer.compareUnsigned(req.outputBufferLength(), rc.conn.maxTransactSize) > 0) {
+            // 3.3.5.19: "If ... OutputBufferLength is greater than Connection.MaxTransactSize, the server MUST fail
+            // the request with STATUS_INVALID_PARAMETER"
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "CHANGE_NOTIFY OutputBufferLength "
+                    + Integer.toUnsignedString(req.outputBufferLength()) + " (expected: <= MaxTransactSize "
+                    + rc.conn.maxTransactSize + ")");
+        }
         if (!rc.request.lastInChain()) {
             // Windows fails a request that would go async in the middle of a compound (MS-SMB2 <162>).
             throw new Smb2Exception(NtStatus.INTERNAL_ERROR, "CHANGE_NOTIFY cannot wait in the middle of a compound");
@@ -35,11 +47,13 @@ final class ChangeNotifyHandler implements Smb2CommandHandler {
         if (open.watch == null) {
             open.watch = new ChangeNotify.Watch(open.path(),
                     (req.flags() & Smb2ChangeNotifyRequest.WATCH_TREE) != 0, req.completionFilter(),
-                    () -> open.endNotifies(NtStatus.DELETE_PENDING));
+                    req.outputBufferLength(), () -> open.endNotifies(NtStatus.DELETE_PENDING));
             hub.add(open.watch);
         }
-        int max = req.outputBufferLength();
         ChangeNotify.Watch watch = open.watch;
+        // the first request's size bounds what the handle buffers, as in Windows and Samba: a change too large
+        // for it is NOTIFY_ENUM_DIR for every later request too (smb2.notify.valid-req)
+        int max = Math.min(req.outputBufferLength(), watch.maxBuffer());
         if (watch.waiting() >= ChangeNotify.Watch.MAX_WAITERS) {
             throw new Smb2Exception(NtStatus.INSUFFICIENT_RESOURCES, watch.waiting() + " CHANGE_NOTIFY requests already"
                     + " wait on this handle (at most " + ChangeNotify.Watch.MAX_WAITERS + ")");
@@ -53,11 +67,13 @@ final class ChangeNotifyHandler implements Smb2CommandHandler {
             watch.cancelWait(waiter);
             open.pendingNotifies.remove(a[0]);
         });
+        // listed before it can be completed from another event loop, so that a completion never leaves it behind
+        open.pendingNotifies.add(a[0]);
         List<ChangeNotify.Event> ready = watch.takeOrWait(waiter);
         if (ready != null) {
+            open.pendingNotifies.remove(a[0]);
             return reply(ready, max);
         }
-        open.pendingNotifies.add(a[0]);
         return Reply.pending(a[0]);
     }
 

@@ -17,13 +17,15 @@ import java.util.Arrays;
 /**
  * [MS-SMB2] 3.3.5.15 Receiving an SMB2 IOCTL Request: FSCTL_VALIDATE_NEGOTIATE_INFO (3.3.5.15.12),
  * FSCTL_QUERY_NETWORK_INTERFACE_INFO (3.3.5.15.11), FSCTL_CREATE_OR_GET_OBJECT_ID ([MS-FSCC] 2.3.7) and
- * FSCTL_GET/SET_COMPRESSION ({@link Compression}).
+ * FSCTL_GET/SET_COMPRESSION ({@link Compression}), server-side copy ({@link ServerSideCopy}).
  * Other control codes get STATUS_NOT_SUPPORTED, after the FileId was checked (STATUS_FILE_CLOSED first,
  * as Windows and Samba answer).
  */
 final class IoctlHandler implements Smb2CommandHandler {
     /** Samba's test-only control code (libcli/smb/smb_constants.h). */
     static final int FSCTL_SMBTORTURE_FORCE_UNACKED_TIMEOUT = 0x83848003;
+    /** Samba's test-only control code: pad this connection's READ responses by 8 bytes (smb2.read.bug14607). */
+    static final int FSCTL_SMBTORTURE_GLOBAL_READ_RESPONSE_BODY_PADDING8 = 0x83848023;
 
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception {
@@ -32,7 +34,8 @@ final class IoctlHandler implements Smb2CommandHandler {
             return forceUnackedTimeout(rc, req);
         }
         if ((req.ctlCode() == Smb2IoctlRequest.FSCTL_VALIDATE_NEGOTIATE_INFO
-                || req.ctlCode() == Smb2IoctlRequest.FSCTL_QUERY_NETWORK_INTERFACE_INFO)
+                || req.ctlCode() == Smb2IoctlRequest.FSCTL_QUERY_NETWORK_INTERFACE_INFO
+                || req.ctlCode() == FSCTL_SMBTORTURE_GLOBAL_READ_RESPONSE_BODY_PADDING8)
                 && !req.fileId().equals(Smb2FileId.COMPOUND)) {
             // 3.3.5.15: CtlCodes that take no file handle need FileId 0xFFFFFFFFFFFFFFFF, "then the server MUST
             // fail the request with STATUS_INVALID_PARAMETER" (as Samba, smb2.ioctl.bug14788).
@@ -42,6 +45,14 @@ final class IoctlHandler implements Smb2CommandHandler {
         }
         if (req.ctlCode() == Smb2IoctlRequest.FSCTL_VALIDATE_NEGOTIATE_INFO) {
             return validateNegotiate(rc, req);
+        }
+        if (req.ctlCode() == FSCTL_SMBTORTURE_GLOBAL_READ_RESPONSE_BODY_PADDING8) {
+            if (!rc.conn.server().config().oplocking().fsctlSmbtorture()) {
+                throw new Smb2Exception(NtStatus.INVALID_DEVICE_REQUEST, "FSCTL_SMBTORTURE_GLOBAL_READ_RESPONSE_BODY"
+                        + "_PADDING8 needs 'smbd:FSCTL_SMBTORTURE = yes' in [global]");
+            }
+            rc.conn.readResponsePadding = 8;
+            return Reply.ok(new Smb2IoctlResponse(req.ctlCode(), req.fileId(), new byte[0]));
         }
         if (req.ctlCode() == Smb2IoctlRequest.FSCTL_QUERY_NETWORK_INTERFACE_INFO) {
             if (!Smb2Dialect.isSmb3(rc.conn.dialect) || (rc.conn.serverCapabilities & Connection.CAP_MULTI_CHANNEL) == 0) {
@@ -67,6 +78,9 @@ final class IoctlHandler implements Smb2CommandHandler {
         Open open = rc.open(req.fileId());
         if (req.ctlCode() == Smb2IoctlRequest.FSCTL_CREATE_OR_GET_OBJECT_ID) {
             return objectId(rc, req, open);
+        }
+        if (ServerSideCopy.handles(req.ctlCode())) {
+            return ServerSideCopy.handle(rc, req, open);
         }
         if (req.ctlCode() == Compression.FSCTL_GET_COMPRESSION) {
             return Compression.get(req);

@@ -53,6 +53,6 @@ final class ReadHandler implements Smb2CommandHandler {
             throw e;
         }
         open.position = req.offset() + data.readableBytes();
-        return Reply.ok(new Smb2ReadResponse(data));
+        return Reply.ok(new Smb2ReadResponse(data, rc.conn.readResponsePadding));
     }
 }

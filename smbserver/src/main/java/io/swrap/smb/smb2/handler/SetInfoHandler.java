@@ -8,7 +8,6 @@ import io.swrap.smb.smb2.codec.Smb2SetInfoResponse;
 import io.swrap.smb.smb2.fscc.FileInformation;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.vfs.ChangeNotify;
-import io.swrap.smb.vfs.FileTimes;
 import io.swrap.smb.vfs.KeyNames;
 import io.swrap.smb.vfs.StoredInfo;
 import io.swrap.smb.vfs.Share;
@@ -100,8 +99,8 @@ final class SetInfoHandler implements Smb2CommandHandler {
         long accessed = b.getLongLE(i + 8);
         long written = b.getLongLE(i + 16);
         if (set(accessed) || set(written)) {
-            open.handle().setTimes(set(accessed) ? FileTimes.toNanos(accessed) : Vfs.Handle.UNCHANGED,
-                    set(written) ? FileTimes.toNanos(written) : Vfs.Handle.UNCHANGED);
+            open.handle().setTimes(set(accessed) ? accessed : Vfs.Handle.UNCHANGED,
+                    set(written) ? written : Vfs.Handle.UNCHANGED);
         }
         long changed = b.getLongLE(i + 24);
         int attributes = b.getIntLE(i + 32) & STORED_ATTRIBUTES;
@@ -171,11 +170,11 @@ final class SetInfoHandler implements Smb2CommandHandler {
             modes.checkSharing(dest, new ShareModes.Entry(ShareModes.DELETE,
                     ShareModes.FILE_SHARE_READ | ShareModes.FILE_SHARE_WRITE));
         }
-        // As Windows and Samba (smb2.rename.*_delete_access): a rename works like an open of the source's
-        // parent directory for DELETE sharing READ|WRITE, so an open of that directory holding DELETE, or not
-        // sharing DELETE, makes it fail with STATUS_SHARING_VIOLATION.
-        modes.checkSharing(src.getParent(), new ShareModes.Entry(ShareModes.DELETE,
-                ShareModes.FILE_SHARE_READ | ShareModes.FILE_SHARE_WRITE));
+        // As Windows (smb2.rename.*_delete_access, smb2.notify.mask-change): a rename opens the target's directory
+        // to add an entry (FILE_ADD_FILE or FILE_ADD_SUBDIRECTORY) sharing READ|WRITE, so an open of that
+        // directory holding DELETE, or not sharing WRITE, makes it fail with STATUS_SHARING_VIOLATION.
+        modes.checkSharing(dest.getParent(), new ShareModes.Entry(open.isDirectory() ? ShareModes.FILE_APPEND_DATA
+                : ShareModes.FILE_WRITE_DATA, ShareModes.FILE_SHARE_READ | ShareModes.FILE_SHARE_WRITE));
         if (open.isDirectory() && hasOpenChildren(modes, open, src)) {
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "directory " + share.relativeName(src)
                     + " has open files below it");

@@ -1,6 +1,7 @@
 package io.swrap.smb.vfs.posix;
 
 import io.swrap.smb.vfs.Errno;
+import io.swrap.smb.vfs.FileTimes;
 import io.swrap.smb.vfs.Stat;
 import io.swrap.smb.vfs.Vfs;
 import io.swrap.smb.vfs.VfsException;
@@ -204,14 +205,15 @@ final class LibC {
             if ((int) STATX.invokeExact(st, dirfd, a.allocateFrom(name), flags, STATX_MASK, b) < 0) {
                 throw new VfsException(errno(st), "statx", name);
             }
-            long mtime = ns(b, 112);
+            long mtime = filetime(b, 112);
             boolean hasBirth = (b.get(I, 0) & STATX_BTIME) != 0;
             long devMajor = b.get(I, 136) & 0xffffffffL;
             long devMinor = b.get(I, 140) & 0xffffffffL;
             long dev = ((devMajor & 0xfffff000L) << 32) | ((devMajor & 0xfffL) << 8)
                     | ((devMinor & 0xffffff00L) << 12) | (devMinor & 0xffL);
             return new Stat(dev, b.get(L, 32), b.get(ValueLayout.JAVA_SHORT, 28) & 0xffff, b.get(I, 16),
-                    b.get(I, 20), b.get(I, 24), b.get(L, 40), ns(b, 64), mtime, ns(b, 96), hasBirth ? ns(b, 80) : mtime);
+                    b.get(I, 20), b.get(I, 24), b.get(L, 40), filetime(b, 64), mtime, filetime(b, 96),
+                    hasBirth ? filetime(b, 80) : mtime);
         } catch (VfsException e) {
             throw e;
         } catch (Throwable t) {
@@ -219,9 +221,9 @@ final class LibC {
         }
     }
 
-    /** A struct statx_timestamp at {@code off} in nanoseconds since the epoch. */
-    private static long ns(MemorySegment b, long off) {
-        return b.get(L, off) * 1_000_000_000L + (b.get(I, off + 8) & 0xffffffffL);
+    /** A struct statx_timestamp at {@code off} as a FILETIME. */
+    private static long filetime(MemorySegment b, long off) {
+        return FileTimes.fromUnix(b.get(L, off), b.get(I, off + 8) & 0xffffffffL);
     }
 
     /** The target of the symlink {@code fd} (an O_PATH|O_NOFOLLOW descriptor of the link). */
@@ -278,13 +280,13 @@ final class LibC {
         }
     }
 
-    /** Sets atime/mtime (ns since the epoch, or {@link Vfs.Handle#UNCHANGED}) of the file {@code fd} names. */
-    static void setTimes(int fd, long atimeNs, long mtimeNs) throws VfsException {
+    /** Sets atime/mtime (FILETIMEs, or {@link Vfs.Handle#UNCHANGED}) of the file {@code fd} names. */
+    static void setTimes(int fd, long atime, long mtime) throws VfsException {
         try (Arena a = Arena.ofConfined()) {
             MemorySegment st = a.allocate(CAPTURE);
             MemorySegment ts = a.allocate(32, 8);
-            timespec(ts, 0, atimeNs);
-            timespec(ts, 16, mtimeNs);
+            timespec(ts, 0, atime);
+            timespec(ts, 16, mtime);
             // through the descriptor's magic link: futimens needs a descriptor open for writing, an O_PATH one is not
             if ((int) UTIMENSAT.invokeExact(st, AT_FDCWD, a.allocateFrom(procPath(fd)), ts, 0) < 0) {
                 throw new VfsException(errno(st), "utimensat", "fd " + fd);
@@ -296,13 +298,13 @@ final class LibC {
         }
     }
 
-    private static void timespec(MemorySegment ts, long off, long ns) {
-        if (ns == Vfs.Handle.UNCHANGED) {
+    private static void timespec(MemorySegment ts, long off, long filetime) {
+        if (filetime == Vfs.Handle.UNCHANGED) {
             ts.set(L, off, 0);
             ts.set(L, off + 8, UTIME_OMIT);
         } else {
-            ts.set(L, off, Math.floorDiv(ns, 1_000_000_000L));
-            ts.set(L, off + 8, Math.floorMod(ns, 1_000_000_000L));
+            ts.set(L, off, FileTimes.unixSeconds(filetime));
+            ts.set(L, off + 8, FileTimes.unixNanos(filetime));
         }
     }
 

@@ -317,8 +317,8 @@ public final class PosixVfs implements Vfs {
         }
 
         @Override
-        public void setTimes(long atimeNs, long mtimeNs) throws VfsException {
-            LibC.setTimes(fd, atimeNs, mtimeNs);
+        public void setTimes(long atime, long mtime) throws VfsException {
+            LibC.setTimes(fd, atime, mtime);
         }
 
         @Override
