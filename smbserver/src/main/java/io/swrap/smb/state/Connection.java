@@ -50,18 +50,17 @@ public final class Connection {
     public int maxTransactSize;
     public int maxReadSize;
     public int maxWriteSize;
-    /** The FileId of the last CREATE (or operation) in a related compound chain, [MS-SMB2] 3.3.5.2.7.2. */
-    public long compoundFileIdPersistent = -1;
-    public long compoundFileIdVolatile = -1;
-    /** The status of a CREATE or of a bad chain start in the current chain, inherited by later related members. */
-    public int compoundStatus;
-    /** Whether the previous request was the last of its frame, so the next one starts a chain. */
-    public boolean chainEnded = true;
+    private final CompoundChain compound = new CompoundChain();
 
     public Connection(ServerState server, Channel channel) {
         this.server = server;
         this.channel = channel;
         this.peerLog = new PeerLog(channel::remoteAddress);
+    }
+
+    /** The related compound chain of the requests being served. */
+    public CompoundChain compound() {
+        return compound;
     }
 
     /** The rate-limited log of what this connection's peer does wrong. */

@@ -180,7 +180,7 @@ public final class Session {
      * disconnect): one broken below that could not be broken again, and would block others for its timeout.
      */
     private boolean stillDurable(Open o) {
-        io.swrap.smb.oplock.Granted g = connection.server().oplocks().held(o);
+        io.swrap.smb.oplock.Granted g = connection.server().oplocks().held(o.owner());
         return g != null && g.allowsDurability();
     }
 
@@ -222,6 +222,7 @@ public final class Session {
 
     public void addOpen(Open o) {
         opens.put(o.volatileId(), o);
+        connection.server().opened(o);
     }
 
     /** Removes and closes {@code o}; {@link Open#close} runs every step of its cleanup even when one fails. */
@@ -248,7 +249,7 @@ public final class Session {
     private void close(boolean transportLost) {
         authEnded();
         for (Open o : new ArrayList<>(opens.values())) {
-            if (transportLost && o.durable && stillDurable(o)) {
+            if (transportLost && o.isDurable() && stillDurable(o)) {
                 opens.remove(o.volatileId());
                 o.disconnect();
                 connection.server().durableOpens().keep(o, connection.channel().eventLoop());

@@ -32,32 +32,36 @@ final class ChangeNotifyHandler implements Smb2CommandHandler {
             throw new Smb2Exception(NtStatus.INTERNAL_ERROR, "CHANGE_NOTIFY cannot wait in the middle of a compound");
         }
         ChangeNotify hub = rc.conn.server().changeNotify();
-        if (open.watch == null) {
-            open.watch = new ChangeNotify.Watch(open.path(),
+        // changes are reported on the loop of whoever made them: the completion is a message to this client's loop
+        io.swrap.smb.filestate.Messenger messenger = rc.conn.server().messenger();
+        int worker = messenger.worker(rc.conn.channel().eventLoop());
+        if (open.watch() == null) {
+            open.watch(new ChangeNotify.Watch(open.path(),
                     (req.flags() & Smb2ChangeNotifyRequest.WATCH_TREE) != 0, req.completionFilter(),
-                    () -> open.endNotifies(NtStatus.DELETE_PENDING));
-            hub.add(open.watch);
+                    () -> messenger.post(worker, () -> open.endNotifies(NtStatus.DELETE_PENDING))));
+            hub.add(open.watch());
         }
         int max = req.outputBufferLength();
-        ChangeNotify.Watch watch = open.watch;
+        ChangeNotify.Watch watch = open.watch();
         if (watch.waiting() >= ChangeNotify.Watch.MAX_WAITERS) {
             throw new Smb2Exception(NtStatus.INSUFFICIENT_RESOURCES, watch.waiting() + " CHANGE_NOTIFY requests already"
                     + " wait on this handle (at most " + ChangeNotify.Watch.MAX_WAITERS + ")");
         }
         AsyncRequest[] a = new AsyncRequest[1];
-        Consumer<List<ChangeNotify.Event>> waiter = events -> {
-            open.pendingNotifies.remove(a[0]);
+        Consumer<List<ChangeNotify.Event>> waiter = events -> messenger.post(worker, () -> {
+            assert open.onOwnerLoop() : "notify completion of " + open.path() + " off its owner's loop";
+            open.removePendingNotify(a[0]);
             complete(a[0], events, max);
-        };
+        });
         a[0] = new AsyncRequest(rc.conn, rc.request.messageId(), () -> {
             watch.cancelWait(waiter);
-            open.pendingNotifies.remove(a[0]);
+            open.removePendingNotify(a[0]);
         });
         List<ChangeNotify.Event> ready = watch.takeOrWait(waiter);
         if (ready != null) {
             return reply(ready, max);
         }
-        open.pendingNotifies.add(a[0]);
+        open.addPendingNotify(a[0]);
         return Reply.pending(a[0]);
     }
 

@@ -30,7 +30,7 @@ final class ReadHandler implements Smb2CommandHandler {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "READ Length " + Integer.toUnsignedString(req.length())
                     + " at offset " + req.offset() + " (expected: length <= MaxReadSize " + rc.conn.maxReadSize + ")");
         }
-        if (rc.conn.server().locks().conflicts(open.path(), open, req.offset(), req.length(), false)) {
+        if (rc.conn.server().locks().conflicts(open.key(), open.owner(), req.offset(), req.length(), false)) {
             throw new Smb2Exception(NtStatus.FILE_LOCK_CONFLICT, "READ at " + req.offset() + "+" + req.length()
                     + " overlaps another handle's exclusive lock");
         }
