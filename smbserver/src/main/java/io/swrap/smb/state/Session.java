@@ -32,9 +32,9 @@ public final class Session {
     private Smb2Signer signer;
     private Smb2TransformCipher cipher;
     /** Session.PreauthIntegrityHashValue (3.1.1), seeded from the connection's. */
-    public byte[] preauthHash;
-    public boolean signingRequired;
-    public boolean encryptData;
+    private byte[] preauthHash;
+    private boolean signingRequired;
+    private boolean encryptData;
 
     public Session(long id, Connection connection, SpnegoServer auth) {
         this.id = id;
@@ -45,6 +45,27 @@ public final class Session {
         if (connection.client() != null) {
             connection.client().addSession(this);
         }
+    }
+
+    /** Adds a SESSION_SETUP request or response of a 3.1.1 logon to Session.PreauthIntegrityHashValue. */
+    public void hashPreauth(io.netty.buffer.ByteBuf message) {
+        preauthHash = io.swrap.smb.smb2.crypto.PreauthIntegrity.update(preauthHash, message);
+    }
+
+    /** Session.SigningRequired: unsigned requests are refused. */
+    public boolean signingRequired() {
+        return signingRequired;
+    }
+
+    /** Session.EncryptData: requests must come encrypted, responses go encrypted. */
+    public boolean encryptData() {
+        return encryptData;
+    }
+
+    /** How the logon that establishes the session protects it (set once, at its last SESSION_SETUP). */
+    public void protection(boolean encrypt, boolean signingRequiredFlag) {
+        this.encryptData = encrypt;
+        this.signingRequired = signingRequiredFlag;
     }
 
     public long id() {

@@ -16,12 +16,17 @@ public final class SessionChannel {
     private SpnegoServer auth;
     private Smb2Signer signer;
     /** PreauthSession.PreauthIntegrityHashValue of a 3.1.1 bind, seeded from this connection's NEGOTIATE hash. */
-    public byte[] preauthHash;
+    private byte[] preauthHash;
 
     SessionChannel(Connection connection, SpnegoServer auth) {
         this.connection = connection;
         this.auth = auth;
         this.preauthHash = connection.preauthHash.clone();
+    }
+
+    /** Adds a SESSION_SETUP request or response of a 3.1.1 bind to the channel's PreauthIntegrityHashValue. */
+    public void hashPreauth(io.netty.buffer.ByteBuf message) {
+        preauthHash = io.swrap.smb.smb2.crypto.PreauthIntegrity.update(preauthHash, message);
     }
 
     public Connection connection() {

@@ -104,8 +104,8 @@ final class BreakSender {
         };
         Supplier<Smb2Response> message = () -> {
             Smb2Response r = notification(new Smb2OplockBreakResponse(level,
-                    new Smb2FileId(open.persistentId(), open.volatileId())), s.encryptData ? s.id() : 0);
-            if (s.encryptData && s.cipher() != null) {
+                    new Smb2FileId(open.persistentId(), open.volatileId())), s.encryptData() ? s.id() : 0);
+            if (s.encryptData() && s.cipher() != null) {
                 // 3.3.4.6: a break for a session that encrypts is encrypted with its key
                 r.encryptWith(s.cipher());
             }

@@ -8,7 +8,6 @@ import io.swrap.smb.smb2.codec.Smb2Dialect;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2SessionSetupRequest;
 import io.swrap.smb.smb2.codec.Smb2SessionSetupResponse;
-import io.swrap.smb.smb2.crypto.PreauthIntegrity;
 import io.swrap.smb.state.Connection;
 import io.swrap.smb.state.Session;
 import io.swrap.smb.state.SessionChannel;
@@ -50,7 +49,7 @@ final class SessionBinding {
         boolean preauth = conn.dialect == Smb2Dialect.SMB3_11;
         if (preauth) {
             // 3.3.5.5: a 3.1.1 bind has its own PreauthSession, seeded from this connection's NEGOTIATE hash
-            channel.preauthHash = PreauthIntegrity.update(channel.preauthHash, rc.request.content());
+            channel.hashPreauth(rc.request.content());
         }
         SpnegoServer.Step step;
         try {
@@ -62,7 +61,7 @@ final class SessionBinding {
         }
         if (!step.complete()) {
             if (preauth) {
-                rc.onEncoded = buf -> channel.preauthHash = PreauthIntegrity.update(channel.preauthHash, buf);
+                rc.onEncoded = channel::hashPreauth;
             }
             return new Reply(NtStatus.MORE_PROCESSING_REQUIRED, new Smb2SessionSetupResponse(0, step.outputToken()));
         }

@@ -138,7 +138,7 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
                 && !(cmd == Smb2Command.ECHO && req.sessionId() == 0)
                 && !(cmd == Smb2Command.IOCTL && req.sessionId() == 0 && IoctlHandler.needsNoSession(req))) {
             rc.session = validSession(req);
-            if (rc.session.encryptData && !req.encrypted()) {
+            if (rc.session.encryptData() && !req.encrypted()) {
                 throw new Smb2Exception(NtStatus.ACCESS_DENIED, "session 0x" + Long.toHexString(rc.session.id())
                         + " requires encryption; " + req + " arrived unencrypted");
             }
@@ -207,11 +207,11 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
         // an encrypted answer to an unencrypted TREE_CONNECT).
         boolean encrypt = keysReady && s.cipher() != null && cmd != Smb2Command.NEGOTIATE && !rc.unboundSession
                 && (req.encrypted() || (cmd != Smb2Command.SESSION_SETUP
-                        && (s.encryptData || (t != null && t.encryptData() && cmd != Smb2Command.TREE_CONNECT))));
+                        && (s.encryptData() || (t != null && t.encryptData() && cmd != Smb2Command.TREE_CONNECT))));
         if (encrypt) {
             resp.encryptWith(s.cipher());
         } else if (keysReady && cmd != Smb2Command.NEGOTIATE
-                && (finalSetup || req.header().isSigned() || s.signingRequired)) {
+                && (finalSetup || req.header().isSigned() || s.signingRequired())) {
             // Windows and Samba always sign the final SESSION_SETUP response when there is a session key.
             // 3.3.4.1.1: with the channel's key (Session.SigningKey while a bind is in progress); the final
             // SESSION_SETUP response of a bind is thus signed with the new channel key
