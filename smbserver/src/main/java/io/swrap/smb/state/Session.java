@@ -40,7 +40,7 @@ public final class Session {
         this.id = id;
         this.connection = connection;
         this.auth = auth;
-        this.preauthHash = connection.preauthHash.clone();
+        this.preauthHash = connection.preauthHash();
         channels.put(connection, new SessionChannel(connection, null));
         if (connection.client() != null) {
             connection.client().addSession(this);
@@ -166,25 +166,25 @@ public final class Session {
     public void establish(String userName, byte[] sessionKey) {
         Connection c = connection;
         byte[] key = Arrays.copyOf(sessionKey, 16);
-        int dialect = c.dialect;
+        int dialect = c.dialect();
         if (!Smb2Dialect.isSmb3(dialect)) {
             signer = Smb2Signer.create(Smb2Signer.HMAC_SHA256, key);
         } else if (dialect < Smb2Dialect.SMB3_11) {
             signer = Smb2Signer.create(Smb2Signer.AES_CMAC,
                     Smb2Kdf.derive(key, Smb2Kdf.LABEL_30_SIGN, Smb2Kdf.CONTEXT_30_SIGN, 128));
-            if (c.cipherId != 0) {
-                cipher = new Smb2TransformCipher(c.cipherId,
+            if (c.cipherId() != 0) {
+                cipher = new Smb2TransformCipher(c.cipherId(),
                         Smb2Kdf.derive(key, Smb2Kdf.LABEL_30_CIPHER, Smb2Kdf.CONTEXT_30_SERVER_OUT, 128),
                         Smb2Kdf.derive(key, Smb2Kdf.LABEL_30_CIPHER, Smb2Kdf.CONTEXT_30_SERVER_IN, 128));
             }
         } else {
-            signer = Smb2Signer.create(c.signingAlgorithm,
+            signer = Smb2Signer.create(c.signingAlgorithm(),
                     Smb2Kdf.derive(key, Smb2Kdf.LABEL_311_SIGN, preauthHash, 128));
-            if (c.cipherId != 0) {
-                int bits = Smb2TransformCipher.keyBits(c.cipherId);
+            if (c.cipherId() != 0) {
+                int bits = Smb2TransformCipher.keyBits(c.cipherId());
                 // "If Connection.CipherId is AES-256-*, ... the full session key" is the KDF input.
                 byte[] ki = bits == 256 ? sessionKey : key;
-                cipher = new Smb2TransformCipher(c.cipherId,
+                cipher = new Smb2TransformCipher(c.cipherId(),
                         Smb2Kdf.derive(ki, Smb2Kdf.LABEL_311_S2C, preauthHash, bits),
                         Smb2Kdf.derive(ki, Smb2Kdf.LABEL_311_C2S, preauthHash, bits));
             }

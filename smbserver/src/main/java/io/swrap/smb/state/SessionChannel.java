@@ -21,7 +21,7 @@ public final class SessionChannel {
     SessionChannel(Connection connection, SpnegoServer auth) {
         this.connection = connection;
         this.auth = auth;
-        this.preauthHash = connection.preauthHash.clone();
+        this.preauthHash = connection.preauthHash();
     }
 
     /** Adds a SESSION_SETUP request or response of a 3.1.1 bind to the channel's PreauthIntegrityHashValue. */
@@ -55,10 +55,10 @@ public final class SessionChannel {
      */
     public void establish(byte[] sessionKey) {
         byte[] key = Arrays.copyOf(sessionKey, 16);
-        signer(connection.dialect < Smb2Dialect.SMB3_11
+        signer(connection.dialect() < Smb2Dialect.SMB3_11
                 ? Smb2Signer.create(Smb2Signer.AES_CMAC, Smb2Kdf.derive(key, Smb2Kdf.LABEL_30_SIGN,
                         Smb2Kdf.CONTEXT_30_SIGN, 128))
-                : Smb2Signer.create(connection.signingAlgorithm, Smb2Kdf.derive(key, Smb2Kdf.LABEL_311_SIGN,
+                : Smb2Signer.create(connection.signingAlgorithm(), Smb2Kdf.derive(key, Smb2Kdf.LABEL_311_SIGN,
                         preauthHash, 128)));
     }
 }

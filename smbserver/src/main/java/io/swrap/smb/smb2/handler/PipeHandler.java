@@ -91,7 +91,7 @@ final class PipeHandler {
     /** A READ returns the next PDU, or as much of it as fits with STATUS_BUFFER_OVERFLOW (message mode). */
     static Reply read(RequestContext rc, Smb2ReadRequest req) throws Smb2Exception {
         Pipe p = pipe(rc, req.fileId(), false);
-        Pipe.Chunk c = p.read(Math.max(0, Math.min(req.length(), rc.conn.maxReadSize)));
+        Pipe.Chunk c = p.read(Math.max(0, Math.min(req.length(), rc.conn.maxReadSize())));
         if (c == null) {
             // calls are answered as they arrive, so nothing is on its way: a READ would wait forever
             throw new Smb2Exception(STATUS_PIPE_EMPTY, "READ on pipe " + p.name() + " with no answer waiting");

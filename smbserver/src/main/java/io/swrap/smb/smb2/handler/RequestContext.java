@@ -70,7 +70,7 @@ final class RequestContext {
      * delayed on a failed channel cannot undo what the client did since.
      */
     private void verifyChannelSequence(Open o) throws Smb2Exception {
-        if (!Smb2Dialect.isSmb3(conn.dialect)) {
+        if (!Smb2Dialect.isSmb3(conn.dialect())) {
             return;
         }
         int requested = request.header().status() & 0xFFFF;

@@ -54,7 +54,7 @@ final class SessionSetupHandler implements Smb2CommandHandler {
             }
         }
         rc.session = s;
-        boolean preauth = conn.dialect == Smb2Dialect.SMB3_11;
+        boolean preauth = conn.dialect() == Smb2Dialect.SMB3_11;
         if (preauth) {
             s.hashPreauth(rc.request.content());
         }
@@ -74,20 +74,20 @@ final class SessionSetupHandler implements Smb2CommandHandler {
         int flags = 0;
         EncryptSetting enc = cfg.encrypt();
         boolean encrypt = false;
-        if (enc != EncryptSetting.OFF && conn.cipherId != 0) {
+        if (enc != EncryptSetting.OFF && conn.cipherId() != 0) {
             encrypt = true;
             flags |= Smb2SessionSetupResponse.SESSION_FLAG_ENCRYPT_DATA;
         } else if (enc == EncryptSetting.REQUIRED) {
             s.close();
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "smb encrypt = required, but the client negotiated "
-                    + Smb2Dialect.name(conn.dialect) + " without a cipher");
+                    + Smb2Dialect.name(conn.dialect()) + " without a cipher");
         }
         s.protection(encrypt, !encrypt && (cfg.signing() == SigningSetting.MANDATORY
                 || (req.securityMode() & io.swrap.smb.state.Connection.SECURITY_SIGNING_REQUIRED) != 0));
         s.establish(step.user(), step.sessionKey());
         closePrevious(conn, s, req.previousSessionId());
         LOG.fine(() -> "session 0x" + Long.toHexString(s.id()) + " for " + step.user() + " on "
-                + Smb2Dialect.name(conn.dialect));
+                + Smb2Dialect.name(conn.dialect()));
         return Reply.ok(new Smb2SessionSetupResponse(flags, step.outputToken()));
     }
 

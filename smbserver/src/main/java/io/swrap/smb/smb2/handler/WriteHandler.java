@@ -29,9 +29,9 @@ final class WriteHandler implements Smb2CommandHandler {
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "WRITE on a handle without FILE_WRITE_DATA");
         }
         ByteBuf data = req.data();
-        if (data.readableBytes() > rc.conn.maxWriteSize) {
+        if (data.readableBytes() > rc.conn.maxWriteSize()) {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "WRITE of " + data.readableBytes()
-                    + " bytes (expected: <= MaxWriteSize " + rc.conn.maxWriteSize + ")");
+                    + " bytes (expected: <= MaxWriteSize " + rc.conn.maxWriteSize() + ")");
         }
         long offset = req.offset() == -1 ? open.channel().size() : req.offset();
         if (offset < 0) {
