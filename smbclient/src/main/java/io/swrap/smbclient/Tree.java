@@ -128,6 +128,12 @@ public final class Tree {
      * directories, the share's root).
      */
     public Open create(String path, int desiredAccess, int disposition, int options) throws IOException {
+        return create(path, desiredAccess, FILE_SHARE_ALL, disposition, options);
+    }
+
+    /** As {@link #create(String, int, int, int)}, with the ShareAccess to ask for (2.2.13: READ 1, WRITE 2, DELETE 4). */
+    public Open create(String path, int desiredAccess, int shareAccess, int disposition, int options)
+            throws IOException {
         String name = path.replace('/', '\\');
         while (name.startsWith("\\")) {
             name = name.substring(1); // 2.2.13: "MUST NOT begin with a '\'"
@@ -143,7 +149,7 @@ public final class Tree {
         b.writeLongLE(0); // Reserved
         b.writeIntLE(desiredAccess);
         b.writeIntLE(0); // FileAttributes
-        b.writeIntLE(FILE_SHARE_ALL);
+        b.writeIntLE(shareAccess);
         b.writeIntLE(disposition);
         b.writeIntLE(options);
         b.writeShortLE(CREATE_NAME_OFFSET);

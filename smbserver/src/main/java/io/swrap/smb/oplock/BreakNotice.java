@@ -9,7 +9,7 @@ public sealed interface BreakNotice {
     boolean ackRequired();
 
     /** Break {@code owner}'s (an open's) oplock to {@code level}. */
-    record Oplock(Object owner, int level, boolean ackRequired) implements BreakNotice {
+    record Oplock(io.swrap.smb.filestate.OwnerId owner, int level, boolean ackRequired) implements BreakNotice {
     }
 
     /** Break {@code lease} from {@code from} to {@code to}; {@code epoch} is NewEpoch (0 for v1). */

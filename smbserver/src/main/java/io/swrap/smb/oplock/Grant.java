@@ -5,7 +5,7 @@ package io.swrap.smb.oplock;
  * 3.3.1.10), or the lease it belongs to. Guarded by the {@link Oplocks} table's lock.
  */
 final class Grant {
-    final Object owner;
+    final io.swrap.smb.filestate.OwnerId owner;
     final Oplocks.FileOplocks file;
     final Lease lease;
     int level;
@@ -13,7 +13,7 @@ final class Grant {
     int breakingTo = -1;
     long breakStarted;
 
-    Grant(Object owner, Oplocks.FileOplocks file, int level, Lease lease) {
+    Grant(io.swrap.smb.filestate.OwnerId owner, Oplocks.FileOplocks file, int level, Lease lease) {
         this.owner = owner;
         this.file = file;
         this.level = level;

@@ -1,13 +1,16 @@
 package io.swrap.smb.oplock;
 
+import io.swrap.smb.filestate.FileKey;
+import io.swrap.smb.filestate.FileRecord;
+import io.swrap.smb.filestate.FileStore;
+import io.swrap.smb.filestate.OwnerId;
+import io.swrap.smb.filestate.Waiter;
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2Exception;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +19,9 @@ import java.util.function.IntUnaryOperator;
 import java.util.function.Predicate;
 
 /**
- * The server-wide oplock and lease table (one per server process, shared by all event loops; every
- * method is atomic). An open of a file goes {@link #prepare} (the breaks it causes) → possibly
+ * The oplock and lease view of the {@link FileStore} (one per server process, shared by all event loops; every
+ * method is atomic under the store's lock): each file's grants and waiting CREATEs live in its
+ * {@link FileRecord}, the leases by ClientGuid and LeaseKey here. An open of a file goes {@link #prepare} (the breaks it causes) → possibly
  * {@link #await} (until the holders acknowledge) → {@link #grant} → ... → {@link #release}.
  *
  * <p>Semantics, as Windows and Samba show them to SMB2 clients: a batch or exclusive oplock and a lease's
@@ -31,26 +35,38 @@ public final class Oplocks {
     /** [MS-SMB2] 3.3.2.1 Oplock Break Acknowledgment Timer: Windows and Samba wait 35 s. */
     public static final Duration BREAK_TIMEOUT = Duration.ofSeconds(35);
 
-    /** One file's grants, and the opens waiting for acknowledgments of its breaks. */
-    static final class FileOplocks {
+    /** One file's grants, and the CREATEs waiting for acknowledgments of its breaks: part of its record. */
+    public static final class FileOplocks {
         final List<Grant> grants = new ArrayList<>();
-        final List<Runnable> waiters = new ArrayList<>();
-        Path path;
+        final List<Waiter> waiters = new ArrayList<>();
+        final FileKey key;
 
-        FileOplocks(Path path) {
-            this.path = path;
+        public FileOplocks(FileKey key) {
+            this.key = key;
+        }
+
+        public boolean unused() {
+            return grants.isEmpty() && waiters.isEmpty();
         }
     }
 
-    private final Object lock = new Object();
-    private final Map<Path, FileOplocks> files = new HashMap<>();
+    private final FileStore store;
+    private final Object lock;
     private final Map<String, Lease> leases = new HashMap<>();
-    private final Map<Object, Grant> byOwner = new IdentityHashMap<>();
+    private final Map<OwnerId, Grant> byOwner = new HashMap<>();
     private final boolean leasing;
 
     /** @param leasing whether leases are granted at all (smb.conf {@code smb2 leases}) */
-    public Oplocks(boolean leasing) {
+    public Oplocks(FileStore store, boolean leasing) {
+        this.store = store;
+        this.lock = store.lock();
         this.leasing = leasing;
+    }
+
+    /** The oplock part of {@code file}'s record, or null; with the lock held. */
+    private FileOplocks file(FileKey file) {
+        FileRecord r = store.get(file);
+        return r == null ? null : r.oplocks();
     }
 
     /**
@@ -59,10 +75,10 @@ public final class Oplocks {
      *
      * @throws Smb2Exception INVALID_PARAMETER when the lease key is in use for another file of the client
      */
-    public List<BreakNotice> prepare(Path file, OplockRequest r) throws Smb2Exception {
+    public List<BreakNotice> prepare(FileKey file, OplockRequest r) throws Smb2Exception {
         synchronized (lock) {
             checkLeaseKey(file, r);
-            FileOplocks f = files.get(file);
+            FileOplocks f = file(file);
             if (f == null || r.statOpen()) {
                 return List.of();
             }
@@ -79,9 +95,9 @@ public final class Oplocks {
      * oplock to level II — so that a holder who closed its handle in its own view can close it for real;
      * then the share check runs again). Empty when nothing such is held, and the violation stands.
      */
-    public List<BreakNotice> prepareSharingViolationBreak(Path file, OplockRequest r) {
+    public List<BreakNotice> prepareSharingViolationBreak(FileKey file, OplockRequest r) {
         synchronized (lock) {
-            FileOplocks f = files.get(file);
+            FileOplocks f = file(file);
             if (f == null) {
                 return List.of();
             }
@@ -94,7 +110,7 @@ public final class Oplocks {
      * What the open {@code owner} holds now, as a CREATE response would carry it (the lease's current
      * state and epoch); null when it has no grant.
      */
-    public Granted held(Object owner) {
+    public Granted held(OwnerId owner) {
         synchronized (lock) {
             Grant g = byOwner.get(owner);
             if (g == null) {
@@ -120,9 +136,9 @@ public final class Oplocks {
     }
 
     /** Whether breaks of {@code file} await acknowledgments (so a conflicting open must wait). */
-    public boolean breaking(Path file, OplockRequest r) {
+    public boolean breaking(FileKey file, OplockRequest r) {
         synchronized (lock) {
-            FileOplocks f = files.get(file);
+            FileOplocks f = file(file);
             return f != null && f.grants.stream().anyMatch(g -> !sameLease(g, r) && awaitsAck(g));
         }
     }
@@ -132,9 +148,9 @@ public final class Oplocks {
      * if any awaits acknowledgment; returns the time until the oldest such break times out (then call
      * {@link #expire}), or null when nothing awaits and the caller goes on at once.
      */
-    public Duration await(Path file, OplockRequest r, Runnable resume) {
+    public Duration await(FileKey file, OplockRequest r, Waiter resume) {
         synchronized (lock) {
-            FileOplocks f = files.get(file);
+            FileOplocks f = file(file);
             if (f == null) {
                 return null;
             }
@@ -153,9 +169,9 @@ public final class Oplocks {
     }
 
     /** Forgets a waiter (its request was canceled). */
-    public void cancelWait(Path file, Runnable resume) {
+    public void cancelWait(FileKey file, Waiter resume) {
         synchronized (lock) {
-            FileOplocks f = files.get(file);
+            FileOplocks f = file(file);
             if (f != null) {
                 f.waiters.remove(resume);
                 forgetIfUnused(f);
@@ -167,10 +183,10 @@ public final class Oplocks {
      * Treats every break of {@code file} that awaited its acknowledgment for {@link #BREAK_TIMEOUT} as
      * acknowledged at the level it announced, and wakes the waiters.
      */
-    public void expire(Path file) {
-        List<Runnable> wake;
+    public void expire(FileKey file) {
+        List<Waiter> wake;
         synchronized (lock) {
-            FileOplocks f = files.get(file);
+            FileOplocks f = file(file);
             if (f == null) {
                 return;
             }
@@ -187,19 +203,19 @@ public final class Oplocks {
             }
             wake = drain(f);
         }
-        wake.forEach(Runnable::run);
+        store.messenger().wakeAll(wake);
     }
 
     /**
      * Records the open {@code owner} of {@code file} and what it may cache; call after the open
      * succeeded (and after {@link #prepare}'s breaks were acknowledged or timed out).
      */
-    public Granted grant(Path file, Object owner, OplockRequest r) {
+    public Granted grant(FileKey file, OwnerId owner, OplockRequest r) {
         synchronized (lock) {
             if (r.statOpen()) {
                 return Granted.oplock(OplockLevel.NONE);
             }
-            FileOplocks f = files.computeIfAbsent(file, FileOplocks::new);
+            FileOplocks f = store.getOrCreate(file).oplocks();
             boolean others = f.grants.stream().anyMatch(g -> !sameLease(g, r));
             boolean exclusiveLeft = f.grants.stream().anyMatch(g -> !sameLease(g, r)
                     && (OplockLevel.exclusive(g.level) || g.lease != null && (g.lease.state & LeaseState.WRITE) != 0));
@@ -227,7 +243,7 @@ public final class Oplocks {
         }
     }
 
-    private Granted grantLease(FileOplocks f, Object owner, OplockRequest r, boolean shared) {
+    private Granted grantLease(FileOplocks f, OwnerId owner, OplockRequest r, boolean shared) {
         int want = LeaseState.grantable(r.leaseState());
         if (shared) {
             want &= ~LeaseState.WRITE;
@@ -265,8 +281,8 @@ public final class Oplocks {
      * [MS-SMB2] 3.3.5.22.1 Oplock Break Acknowledgment from {@code owner} with {@code level}; returns the
      * level now held.
      */
-    public int acknowledgeOplock(Object owner, int level) throws Smb2Exception {
-        List<Runnable> wake;
+    public int acknowledgeOplock(OwnerId owner, int level) throws Smb2Exception {
+        List<Waiter> wake;
         synchronized (lock) {
             Grant g = byOwner.get(owner);
             if (g == null || g.lease != null || g.breakingTo < 0) {
@@ -282,13 +298,13 @@ public final class Oplocks {
             g.breakingTo = -1;
             wake = drain(g.file);
         }
-        wake.forEach(Runnable::run);
+        store.messenger().wakeAll(wake);
         return level;
     }
 
     /** [MS-SMB2] 3.3.5.22.2 Lease Break Acknowledgment; returns the lease's new state. */
     public int acknowledgeLease(String clientGuid, byte[] key, int state) throws Smb2Exception {
-        List<Runnable> wake;
+        List<Waiter> wake;
         synchronized (lock) {
             Lease l = clientGuid == null ? null : leases.get(Lease.id(clientGuid, key));
             if (l == null) {
@@ -307,14 +323,14 @@ public final class Oplocks {
             l.breakingTo = -1;
             wake = drain(l.file);
         }
-        wake.forEach(Runnable::run);
+        store.messenger().wakeAll(wake);
         return state;
     }
 
     /** A write through {@code writer}: every other level II oplock and read lease of the file goes to none. */
-    public List<BreakNotice> written(Path file, Object writer) {
+    public List<BreakNotice> written(FileKey file, OwnerId writer) {
         synchronized (lock) {
-            FileOplocks f = files.get(file);
+            FileOplocks f = file(file);
             Grant self = byOwner.get(writer);
             if (f == null) {
                 return List.of();
@@ -326,8 +342,8 @@ public final class Oplocks {
     }
 
     /** The open {@code owner} closed: its grant goes, its lease with its last open; waiters wake. */
-    public void release(Object owner) {
-        List<Runnable> wake;
+    public void release(OwnerId owner) {
+        List<Waiter> wake;
         synchronized (lock) {
             Grant g = byOwner.remove(owner);
             if (g == null) {
@@ -343,35 +359,18 @@ public final class Oplocks {
             wake = drain(g.file);
             forgetIfUnused(g.file);
         }
-        wake.forEach(Runnable::run);
+        store.messenger().wakeAll(wake);
     }
 
-    /** Moves the state of {@code from} (and of everything below it) to {@code to} after a rename. */
-    public void renamed(Path from, Path to) {
-        synchronized (lock) {
-            Map<Path, FileOplocks> moved = new HashMap<>();
-            files.entrySet().removeIf(en -> {
-                if (en.getKey().startsWith(from)) {
-                    Path target = to.resolve(from.relativize(en.getKey()));
-                    en.getValue().path = target;
-                    moved.put(target, en.getValue());
-                    return true;
-                }
-                return false;
-            });
-            files.putAll(moved);
-        }
-    }
-
-    private void checkLeaseKey(Path file, OplockRequest r) throws Smb2Exception {
+    private void checkLeaseKey(FileKey file, OplockRequest r) throws Smb2Exception {
         if (!r.isLease()) {
             return;
         }
         Lease l = leases.get(Lease.id(r.clientGuid(), r.leaseKey()));
-        if (l != null && !l.file.path.equals(file)) {
-            // 3.3.5.9.8: one lease key names one file
-            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "lease key in use for " + l.file.path
-                    + ", requested for " + file);
+        if (l != null && !l.file.key.equals(file)) {
+            // 3.3.5.9.8: one lease key names one file (any of its hard links)
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "lease key in use for file " + l.file.key
+                    + ", requested for file " + file);
         }
     }
 
@@ -448,15 +447,16 @@ public final class Oplocks {
         byOwner.put(g.owner, g);
     }
 
-    private static List<Runnable> drain(FileOplocks f) {
-        List<Runnable> w = List.copyOf(f.waiters);
+    private static List<Waiter> drain(FileOplocks f) {
+        List<Waiter> w = List.copyOf(f.waiters);
         f.waiters.clear();
         return w;
     }
 
     private void forgetIfUnused(FileOplocks f) {
-        if (f.grants.isEmpty() && f.waiters.isEmpty()) {
-            files.remove(f.path, f);
+        FileRecord r = store.get(f.key);
+        if (r != null) {
+            store.dropIfUnused(r);
         }
     }
 }

@@ -36,35 +36,144 @@ public final class Connection {
     private boolean terminated;
 
     /** 0 until NEGOTIATE completes; 0x02FF after an SMB1 negotiate answered with the wildcard. */
-    public int dialect;
-    public int clientCapabilities;
-    public int clientSecurityMode;
-    public byte[] clientGuid = new byte[16];
-    public int[] clientDialects = new int[0];
-    public int serverCapabilities;
-    public int serverSecurityMode;
+    private int dialect;
+    private int clientCapabilities;
+    private int clientSecurityMode;
+    private byte[] clientGuid = new byte[16];
+    private int[] clientDialects = new int[0];
+    private int serverCapabilities;
+    private int serverSecurityMode;
     /** Connection.CipherId: 0 when no encryption was negotiated. */
-    public int cipherId;
+    private int cipherId;
     /** Connection.SigningAlgorithmId (3.1.1), AES-CMAC by default for 3.x. */
-    public int signingAlgorithm;
-    public byte[] preauthHash = new byte[PreauthIntegrity.HASH_SIZE];
-    public int maxTransactSize;
+    private int signingAlgorithm;
+    private byte[] preauthHash = new byte[PreauthIntegrity.HASH_SIZE];
+    private int maxTransactSize;
     /** Zero bytes between a READ response's body and its data: 8 after smbtorture's FSCTL asks for it, else 0. */
-    public int readResponsePadding;
-    public int maxReadSize;
-    public int maxWriteSize;
-    /** The FileId of the last CREATE (or operation) in a related compound chain, [MS-SMB2] 3.3.5.2.7.2. */
-    public long compoundFileIdPersistent = -1;
-    public long compoundFileIdVolatile = -1;
-    /** The status of a CREATE or of a bad chain start in the current chain, inherited by later related members. */
-    public int compoundStatus;
-    /** Whether the previous request was the last of its frame, so the next one starts a chain. */
-    public boolean chainEnded = true;
+    private int readResponsePadding;
+    private int maxReadSize;
+    private int maxWriteSize;
+    private final CompoundChain compound = new CompoundChain();
 
     public Connection(ServerState server, Channel channel) {
         this.server = server;
         this.channel = channel;
         this.peerLog = new PeerLog(channel::remoteAddress);
+    }
+
+    /** Connection.Dialect: 0 until NEGOTIATE completes; 0x02FF after an SMB1 negotiate answered with the wildcard. */
+    public int dialect() {
+        return dialect;
+    }
+
+    public void dialect(int d) {
+        dialect = d;
+    }
+
+    public int clientCapabilities() {
+        return clientCapabilities;
+    }
+
+    public void clientCapabilities(int v) {
+        clientCapabilities = v;
+    }
+
+    public int clientSecurityMode() {
+        return clientSecurityMode;
+    }
+
+    public void clientSecurityMode(int v) {
+        clientSecurityMode = v;
+    }
+
+    /** Connection.ClientGuid as the NEGOTIATE carried it (16 bytes). */
+    public byte[] clientGuid() {
+        return clientGuid.clone();
+    }
+
+    public void clientGuid(byte[] g) {
+        clientGuid = g == null ? new byte[16] : g.clone();
+    }
+
+    public int[] clientDialects() {
+        return clientDialects.clone();
+    }
+
+    public void clientDialects(int[] d) {
+        clientDialects = d == null ? new int[0] : d.clone();
+    }
+
+    public int serverCapabilities() {
+        return serverCapabilities;
+    }
+
+    public void serverCapabilities(int v) {
+        serverCapabilities = v;
+    }
+
+    public int serverSecurityMode() {
+        return serverSecurityMode;
+    }
+
+    public void serverSecurityMode(int v) {
+        serverSecurityMode = v;
+    }
+
+    /** Connection.CipherId: 0 when no encryption was negotiated. */
+    public int cipherId() {
+        return cipherId;
+    }
+
+    public void cipherId(int v) {
+        cipherId = v;
+    }
+
+    /** Connection.SigningAlgorithmId (3.1.1), AES-CMAC by default for 3.x. */
+    public int signingAlgorithm() {
+        return signingAlgorithm;
+    }
+
+    public void signingAlgorithm(int v) {
+        signingAlgorithm = v;
+    }
+
+    /** Connection.PreauthIntegrityHashValue (3.1.1) after NEGOTIATE: the seed of its sessions' and binds' hashes. */
+    public byte[] preauthHash() {
+        return preauthHash.clone();
+    }
+
+    /** Adds the NEGOTIATE request or response of a 3.1.1 connection to its PreauthIntegrityHashValue. */
+    public void hashPreauth(io.netty.buffer.ByteBuf message) {
+        preauthHash = PreauthIntegrity.update(preauthHash, message);
+    }
+
+    public int maxTransactSize() {
+        return maxTransactSize;
+    }
+
+    public void maxTransactSize(int v) {
+        maxTransactSize = v;
+    }
+
+    public int maxReadSize() {
+        return maxReadSize;
+    }
+
+    public void maxReadSize(int v) {
+        maxReadSize = v;
+    }
+
+    public int maxWriteSize() {
+        return maxWriteSize;
+    }
+
+    public void maxWriteSize(int v) {
+        maxWriteSize = v;
+    }
+
+    /** The related compound chain of the requests being served. */
+    public CompoundChain compound() {
+        return compound;
     }
 
     /** The rate-limited log of what this connection's peer does wrong. */
@@ -229,5 +338,14 @@ public final class Connection {
             }
             client.remove(this, server.clients());
         }
+    }
+
+    public int readResponsePadding() {
+        return readResponsePadding;
+    }
+
+    /** smbtorture's FSCTL_SMBTORTURE_GLOBAL_READ_RESPONSE_BODY_PADDING8 asks for 8 from now on. */
+    public void readResponsePadding(int bytes) {
+        readResponsePadding = bytes;
     }
 }

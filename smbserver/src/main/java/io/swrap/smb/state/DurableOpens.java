@@ -27,9 +27,9 @@ public final class DurableOpens {
     synchronized void keep(Open open, EventLoop loop) {
         long id = open.persistentId();
         opens.put(id, open);
-        timers.put(id, loop.schedule(() -> expire(open), open.durableTimeoutMs, TimeUnit.MILLISECONDS));
+        timers.put(id, loop.schedule(() -> expire(open), open.durableTimeoutMs(), TimeUnit.MILLISECONDS));
         LOG.fine(() -> "keeping durable open " + Long.toHexString(id) + " of " + open.path() + " for "
-                + open.durableTimeoutMs + " ms");
+                + open.durableTimeoutMs() + " ms");
     }
 
     /** The disconnected open with {@code persistentId}, or null. */
@@ -79,7 +79,7 @@ public final class DurableOpens {
     private void expire(Open open) {
         if (take(open)) {
             LOG.info("durable open " + Long.toHexString(open.persistentId()) + " of " + open.path()
-                    + " was not reconnected within " + open.durableTimeoutMs + " ms: closing it");
+                    + " was not reconnected within " + open.durableTimeoutMs() + " ms: closing it");
             open.close();
         }
     }

@@ -1,8 +1,10 @@
 package io.swrap.smb.state;
 
+import io.swrap.smb.filestate.FileKey;
+import io.swrap.smb.filestate.OwnerId;
+import io.swrap.smb.filestate.ShareModes;
 import io.swrap.smb.vfs.ChangeNotify;
 import io.swrap.smb.vfs.Errno;
-import io.swrap.smb.vfs.ShareModes;
 import io.swrap.smb.vfs.Vfs;
 import io.swrap.smb.vfs.VfsException;
 import java.io.IOException;
@@ -29,38 +31,32 @@ public final class Open {
     private final Vfs.Handle handle;
     private final FileChannel channel;
     /** Open.DeleteOnClose / the file's delete disposition as set through this handle. */
-    public boolean deleteOnClose;
+    private boolean deleteOnClose;
     /** FilePositionInformation: set by SET_INFO and by each READ and WRITE ([MS-FSA] 2.1.5.2, 2.1.5.3). */
     public long position;
     /** QUERY_DIRECTORY state: the entries of the last scan, the next index, the pattern it used. */
     public List<String> listing;
     public int listingIndex;
     public String listingPattern;
-    /**
-     * CHANGE_NOTIFY state of a directory handle, and the requests waiting on it (at most
-     * {@link io.swrap.smb.vfs.ChangeNotify.Watch#MAX_WAITERS}); completed from any thread.
-     */
-    public io.swrap.smb.vfs.ChangeNotify.Watch watch;
-    public final List<AsyncRequest> pendingNotifies = new java.util.concurrent.CopyOnWriteArrayList<>();
-    /**
-     * Blocking LOCKs waiting on this handle (at most {@link #MAX_PENDING_LOCKS}); canceled when the handle
-     * closes. Completed from any thread.
-     */
-    public final List<AsyncRequest> pendingLocks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** CHANGE_NOTIFY state of a directory handle, and the requests waiting on it (at most Watch.MAX_WAITERS). */
+    private ChangeNotify.Watch watch;
+    private final List<AsyncRequest> pendingNotifies = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Blocking LOCKs waiting on this handle (at most {@link #MAX_PENDING_LOCKS}); canceled when the handle closes. */
+    private final List<AsyncRequest> pendingLocks = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Blocking LOCK requests one handle may have waiting; more are refused with INSUFFICIENT_RESOURCES. */
     public static final int MAX_PENDING_LOCKS = 16;
     /** Open.ChannelSequence ([MS-SMB2] 3.3.5.2.10): the newest ChannelSequence of a 3.x request on it. */
-    public int channelSequence;
+    private int channelSequence;
     /** The CreateAction of the CREATE that made it, answered again to a replay of that CREATE. */
-    public int createAction;
+    private int createAction;
     /** Open.IsDurable, and whether by a DH2Q (v2) or a DHnQ (v1), with Open.DurableOpenTimeout in ms. */
-    public boolean durable;
-    public boolean durableV2;
-    public int durableTimeoutMs;
+    private boolean durable;
+    private boolean durableV2;
+    private int durableTimeoutMs;
     /** Open.CreateGuid of a DH2Q CREATE, or null. */
-    public byte[] createGuid;
+    private byte[] createGuid;
     /** Open.ClientGuid (hex) of the connection that created it; null for 2.0.2. */
-    public String clientGuid;
+    private String clientGuid;
     /** Its {@link ReplayCache} key while a replay of its CREATE may still come; null after. */
     String replayKey;
     private boolean closed;
@@ -126,6 +122,121 @@ public final class Open {
         return shareEntry;
     }
 
+    /** Its id in the file's record (share mode, locks, oplock). */
+    public OwnerId owner() {
+        return shareEntry.owner();
+    }
+
+    /** The file it is open on, whatever names it has: the key of its record. */
+    public FileKey key() {
+        return shareEntry.key();
+    }
+
+    /**
+     * Whether the caller runs on the event loop of the open's session's connection, where its state is
+     * changed (the assertion of the mutators; a disconnected durable open has no loop: the durable table owns it).
+     */
+    public boolean onOwnerLoop() {
+        io.netty.channel.Channel ch = tree.session().connection().channel();
+        return ch == null || ch.eventLoop().inEventLoop() || !ch.isActive();
+    }
+
+    public boolean deleteOnClose() {
+        return deleteOnClose;
+    }
+
+    public void deleteOnClose(boolean v) {
+        assert onOwnerLoop() : "delete-on-close of " + path() + " set off its owner's loop";
+        deleteOnClose = v;
+    }
+
+    /** Its CHANGE_NOTIFY watch, or null. */
+    public ChangeNotify.Watch watch() {
+        return watch;
+    }
+
+    public void watch(ChangeNotify.Watch w) {
+        assert onOwnerLoop() : "watch of " + path() + " set off its owner's loop";
+        watch = w;
+    }
+
+    public void addPendingNotify(AsyncRequest a) {
+        pendingNotifies.add(a);
+    }
+
+    public boolean removePendingNotify(AsyncRequest a) {
+        return pendingNotifies.remove(a);
+    }
+
+    public int pendingLockCount() {
+        return pendingLocks.size();
+    }
+
+    public void addPendingLock(AsyncRequest a) {
+        assert onOwnerLoop() : "blocking lock on " + path() + " added off its owner's loop";
+        pendingLocks.add(a);
+    }
+
+    public boolean removePendingLock(AsyncRequest a) {
+        return pendingLocks.remove(a);
+    }
+
+    /** Whether {@code a} still waits on this handle (not canceled, not completed). */
+    public boolean isPendingLock(AsyncRequest a) {
+        return pendingLocks.contains(a);
+    }
+
+    public int channelSequence() {
+        return channelSequence;
+    }
+
+    public void channelSequence(int v) {
+        channelSequence = v;
+    }
+
+    public int createAction() {
+        return createAction;
+    }
+
+    public void createAction(int v) {
+        createAction = v;
+    }
+
+    public boolean isDurable() {
+        return durable;
+    }
+
+    public boolean durableV2() {
+        return durableV2;
+    }
+
+    public int durableTimeoutMs() {
+        return durableTimeoutMs;
+    }
+
+    /** Open.IsDurable: granted by a DH2Q ({@code v2}) or DHnQ with Open.DurableOpenTimeout {@code timeoutMs}. */
+    public void makeDurable(boolean v2, int timeoutMs) {
+        durable = true;
+        durableV2 = v2;
+        durableTimeoutMs = timeoutMs;
+    }
+
+    public byte[] createGuid() {
+        return createGuid == null ? null : createGuid.clone();
+    }
+
+    public void createGuid(byte[] g) {
+        createGuid = g == null ? null : g.clone();
+    }
+
+    public String clientGuid() {
+        return clientGuid;
+    }
+
+    public void clientGuid(String g) {
+        clientGuid = g;
+    }
+
     public boolean isClosed() {
         return closed;
     }
@@ -135,6 +246,7 @@ public final class Open {
      * waiting on it go (nobody is there to answer), its file, share mode, locks and oplock stay.
      */
     void disconnect() {
+        assert onOwnerLoop() : "disconnect of " + path() + " off its owner's loop";
         ServerState server = tree.session().connection().server();
         server.replayCache().forget(this);
         if (watch != null) {
@@ -177,6 +289,7 @@ public final class Open {
      * that the share-mode entry, locks and descriptors never outlive the open.
      */
     void close() {
+        assert onOwnerLoop() : "close of " + path() + " off its owner's loop";
         if (closed) {
             return;
         }
@@ -197,10 +310,11 @@ public final class Open {
         }
         pendingLocks.clear();
         step(path, "forgetting its replay entry", () -> server.replayCache().forget(this));
-        step(path, "releasing its byte-range locks", () -> server.locks().releaseAll(path, this));
+        FileKey key = key();
+        step(path, "releasing its byte-range locks", () -> server.locks().releaseAll(key, owner()));
         ShareModes modes = server.shareModes();
         if (deleteOnClose) {
-            step(path, "marking it delete-pending", () -> modes.setDeletePending(path, true));
+            step(path, "marking it delete-pending", () -> modes.setDeletePending(key, true));
             if (directory) {
                 step(path, "ending the notifies on it", () -> server.changeNotify().deletePending(path));
             }
@@ -219,7 +333,7 @@ public final class Open {
         }
         boolean delete = false;
         try {
-            delete = modes.release(path, shareEntry);
+            delete = modes.release(shareEntry);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "close of " + path + ": releasing its share mode failed", e);
         }
@@ -227,7 +341,8 @@ public final class Open {
             deleteNow(path, server);
         }
         // last: this wakes the opens waiting for its break, which must find its share mode (and a deleted file) gone
-        step(path, "releasing its oplock", () -> server.oplocks().release(this));
+        step(path, "releasing its oplock", () -> server.oplocks().release(owner()));
+        server.closed(this);
     }
 
     /** The last close of a delete-pending file: remove it by name beneath the share's root. */

@@ -5,7 +5,11 @@ import io.swrap.smb.config.SmbConfig;
 import io.swrap.smb.smb2.auth.SmbPasswdFile;
 import io.swrap.smb.vfs.FileTimes;
 import io.swrap.smb.vfs.Share;
-import io.swrap.smb.vfs.ShareModes;
+import io.swrap.smb.filestate.ByteRangeLocks;
+import io.swrap.smb.filestate.FileStore;
+import io.swrap.smb.filestate.Messenger;
+import io.swrap.smb.filestate.OwnerId;
+import io.swrap.smb.filestate.ShareModes;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -20,12 +24,14 @@ public final class ServerState {
     private final byte[] serverGuid = new byte[16];
     private final long startTime = FileTimes.now();
     private final Map<String, Share> shares = new LinkedHashMap<>();
-    private final ShareModes shareModes = new ShareModes();
+    private final Messenger messenger = new Messenger();
+    private final FileStore files;
     private final io.swrap.smb.vfs.ChangeNotify changeNotify = new io.swrap.smb.vfs.ChangeNotify();
-    private final io.swrap.smb.vfs.ByteRangeLocks locks = new io.swrap.smb.vfs.ByteRangeLocks();
+    /** Every open of a file (not pipes) by its OwnerId, for delivering to an owner what the store decided. */
+    private final java.util.concurrent.ConcurrentHashMap<OwnerId, Open> opens =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.ConcurrentHashMap<String, Client> clients =
             new java.util.concurrent.ConcurrentHashMap<>();
-    private final io.swrap.smb.oplock.Oplocks oplocks;
     private final ReplayCache replayCache = new ReplayCache();
     private final DurableOpens durableOpens = new DurableOpens();
     private final AtomicLong nextSessionId = new AtomicLong(1);
@@ -38,7 +44,7 @@ public final class ServerState {
         this.config = config;
         this.users = new SmbPasswdFile(config.passwdFile());
         this.admission = new io.swrap.smb.transport.Admission(config.limits());
-        this.oplocks = new io.swrap.smb.oplock.Oplocks(config.oplocking().leases());
+        this.files = new FileStore(messenger, config.oplocking().leases());
         this.rpc = new io.swrap.smb.rpc.RpcServer(config);
         UUID g = UUID.randomUUID();
         for (int i = 0; i < 8; i++) {
@@ -94,8 +100,31 @@ public final class ServerState {
         return clients.get(guid);
     }
 
+    /** The per-file state: share modes, byte-range locks, oplocks and leases, one record per file. */
+    public FileStore files() {
+        return files;
+    }
+
+    /** Messages to the event loop that owns a waiting request. */
+    public Messenger messenger() {
+        return messenger;
+    }
+
     public io.swrap.smb.oplock.Oplocks oplocks() {
-        return oplocks;
+        return files.oplocks();
+    }
+
+    /** The open {@code owner} names, while it is open (connected or kept as a disconnected durable open); or null. */
+    public Open open(OwnerId owner) {
+        return opens.get(owner);
+    }
+
+    void opened(Open o) {
+        opens.put(o.owner(), o);
+    }
+
+    void closed(Open o) {
+        opens.remove(o.owner(), o);
     }
 
     /** The CREATEs with a CreateGuid that clients may replay. */
@@ -109,15 +138,15 @@ public final class ServerState {
     }
 
     public ShareModes shareModes() {
-        return shareModes;
+        return files.shareModes();
     }
 
     public io.swrap.smb.vfs.ChangeNotify changeNotify() {
         return changeNotify;
     }
 
-    public io.swrap.smb.vfs.ByteRangeLocks locks() {
-        return locks;
+    public ByteRangeLocks locks() {
+        return files.locks();
     }
 
     /** A new SessionId: unique in this process, never 0 or -1. */

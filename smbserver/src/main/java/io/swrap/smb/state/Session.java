@@ -32,19 +32,40 @@ public final class Session {
     private Smb2Signer signer;
     private Smb2TransformCipher cipher;
     /** Session.PreauthIntegrityHashValue (3.1.1), seeded from the connection's. */
-    public byte[] preauthHash;
-    public boolean signingRequired;
-    public boolean encryptData;
+    private byte[] preauthHash;
+    private boolean signingRequired;
+    private boolean encryptData;
 
     public Session(long id, Connection connection, SpnegoServer auth) {
         this.id = id;
         this.connection = connection;
         this.auth = auth;
-        this.preauthHash = connection.preauthHash.clone();
+        this.preauthHash = connection.preauthHash();
         channels.put(connection, new SessionChannel(connection, null));
         if (connection.client() != null) {
             connection.client().addSession(this);
         }
+    }
+
+    /** Adds a SESSION_SETUP request or response of a 3.1.1 logon to Session.PreauthIntegrityHashValue. */
+    public void hashPreauth(io.netty.buffer.ByteBuf message) {
+        preauthHash = io.swrap.smb.smb2.crypto.PreauthIntegrity.update(preauthHash, message);
+    }
+
+    /** Session.SigningRequired: unsigned requests are refused. */
+    public boolean signingRequired() {
+        return signingRequired;
+    }
+
+    /** Session.EncryptData: requests must come encrypted, responses go encrypted. */
+    public boolean encryptData() {
+        return encryptData;
+    }
+
+    /** How the logon that establishes the session protects it (set once, at its last SESSION_SETUP). */
+    public void protection(boolean encrypt, boolean signingRequiredFlag) {
+        this.encryptData = encrypt;
+        this.signingRequired = signingRequiredFlag;
     }
 
     public long id() {
@@ -145,25 +166,25 @@ public final class Session {
     public void establish(String userName, byte[] sessionKey) {
         Connection c = connection;
         byte[] key = Arrays.copyOf(sessionKey, 16);
-        int dialect = c.dialect;
+        int dialect = c.dialect();
         if (!Smb2Dialect.isSmb3(dialect)) {
             signer = Smb2Signer.create(Smb2Signer.HMAC_SHA256, key);
         } else if (dialect < Smb2Dialect.SMB3_11) {
             signer = Smb2Signer.create(Smb2Signer.AES_CMAC,
                     Smb2Kdf.derive(key, Smb2Kdf.LABEL_30_SIGN, Smb2Kdf.CONTEXT_30_SIGN, 128));
-            if (c.cipherId != 0) {
-                cipher = new Smb2TransformCipher(c.cipherId,
+            if (c.cipherId() != 0) {
+                cipher = new Smb2TransformCipher(c.cipherId(),
                         Smb2Kdf.derive(key, Smb2Kdf.LABEL_30_CIPHER, Smb2Kdf.CONTEXT_30_SERVER_OUT, 128),
                         Smb2Kdf.derive(key, Smb2Kdf.LABEL_30_CIPHER, Smb2Kdf.CONTEXT_30_SERVER_IN, 128));
             }
         } else {
-            signer = Smb2Signer.create(c.signingAlgorithm,
+            signer = Smb2Signer.create(c.signingAlgorithm(),
                     Smb2Kdf.derive(key, Smb2Kdf.LABEL_311_SIGN, preauthHash, 128));
-            if (c.cipherId != 0) {
-                int bits = Smb2TransformCipher.keyBits(c.cipherId);
+            if (c.cipherId() != 0) {
+                int bits = Smb2TransformCipher.keyBits(c.cipherId());
                 // "If Connection.CipherId is AES-256-*, ... the full session key" is the KDF input.
                 byte[] ki = bits == 256 ? sessionKey : key;
-                cipher = new Smb2TransformCipher(c.cipherId,
+                cipher = new Smb2TransformCipher(c.cipherId(),
                         Smb2Kdf.derive(ki, Smb2Kdf.LABEL_311_S2C, preauthHash, bits),
                         Smb2Kdf.derive(ki, Smb2Kdf.LABEL_311_C2S, preauthHash, bits));
             }
@@ -180,7 +201,7 @@ public final class Session {
      * disconnect): one broken below that could not be broken again, and would block others for its timeout.
      */
     private boolean stillDurable(Open o) {
-        io.swrap.smb.oplock.Granted g = connection.server().oplocks().held(o);
+        io.swrap.smb.oplock.Granted g = connection.server().oplocks().held(o.owner());
         return g != null && g.allowsDurability();
     }
 
@@ -222,6 +243,7 @@ public final class Session {
 
     public void addOpen(Open o) {
         opens.put(o.volatileId(), o);
+        connection.server().opened(o);
     }
 
     /** Removes and closes {@code o}; {@link Open#close} runs every step of its cleanup even when one fails. */
@@ -248,7 +270,7 @@ public final class Session {
     private void close(boolean transportLost) {
         authEnded();
         for (Open o : new ArrayList<>(opens.values())) {
-            if (transportLost && o.durable && stillDurable(o)) {
+            if (transportLost && o.isDurable() && stillDurable(o)) {
                 opens.remove(o.volatileId());
                 o.disconnect();
                 connection.server().durableOpens().keep(o, connection.channel().eventLoop());

@@ -16,12 +16,17 @@ public final class SessionChannel {
     private SpnegoServer auth;
     private Smb2Signer signer;
     /** PreauthSession.PreauthIntegrityHashValue of a 3.1.1 bind, seeded from this connection's NEGOTIATE hash. */
-    public byte[] preauthHash;
+    private byte[] preauthHash;
 
     SessionChannel(Connection connection, SpnegoServer auth) {
         this.connection = connection;
         this.auth = auth;
-        this.preauthHash = connection.preauthHash.clone();
+        this.preauthHash = connection.preauthHash();
+    }
+
+    /** Adds a SESSION_SETUP request or response of a 3.1.1 bind to the channel's PreauthIntegrityHashValue. */
+    public void hashPreauth(io.netty.buffer.ByteBuf message) {
+        preauthHash = io.swrap.smb.smb2.crypto.PreauthIntegrity.update(preauthHash, message);
     }
 
     public Connection connection() {
@@ -50,10 +55,10 @@ public final class SessionChannel {
      */
     public void establish(byte[] sessionKey) {
         byte[] key = Arrays.copyOf(sessionKey, 16);
-        signer(connection.dialect < Smb2Dialect.SMB3_11
+        signer(connection.dialect() < Smb2Dialect.SMB3_11
                 ? Smb2Signer.create(Smb2Signer.AES_CMAC, Smb2Kdf.derive(key, Smb2Kdf.LABEL_30_SIGN,
                         Smb2Kdf.CONTEXT_30_SIGN, 128))
-                : Smb2Signer.create(connection.signingAlgorithm, Smb2Kdf.derive(key, Smb2Kdf.LABEL_311_SIGN,
+                : Smb2Signer.create(connection.signingAlgorithm(), Smb2Kdf.derive(key, Smb2Kdf.LABEL_311_SIGN,
                         preauthHash, 128)));
     }
 }

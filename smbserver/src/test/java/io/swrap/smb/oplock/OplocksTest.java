@@ -9,18 +9,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2Exception;
-import java.nio.file.Path;
+import io.netty.channel.DefaultEventLoop;
+import io.swrap.smb.filestate.FileKey;
+import io.swrap.smb.filestate.FileStore;
+import io.swrap.smb.filestate.Messenger;
+import io.swrap.smb.filestate.OwnerId;
+import io.swrap.smb.filestate.Waiter;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** The oplock table's decisions: grants, the breaks an open or a write causes, acknowledgments, waiters. */
 class OplocksTest {
-    private static final Path FILE = Path.of("/share/f");
+    private static final FileKey FILE = new FileKey(1, 1);
     private static final byte[] KEY1 = key(1);
     private static final byte[] KEY2 = key(2);
 
-    private final Oplocks table = new Oplocks(true);
+    private final Messenger messenger = new Messenger();
+    private final Oplocks table = new FileStore(messenger, true).oplocks();
+    private long nextId;
+
+    private OwnerId owner() {
+        nextId++;
+        return new OwnerId(0, 0, nextId, nextId);
+    }
+
+    /** A waiter whose wake-up, run on its own loop, counts down {@code woken}. */
+    private Waiter waiter(DefaultEventLoop loop, CountDownLatch woken) throws Exception {
+        return loop.submit(() -> messenger.park(loop, woken::countDown)).get(10, TimeUnit.SECONDS);
+    }
 
     private static byte[] key(int b) {
         byte[] k = new byte[16];
@@ -38,26 +56,31 @@ class OplocksTest {
 
     @Test
     void batchIsBrokenToLevelTwoAndTheSecondOpenWaitsForTheAcknowledgment() throws Exception {
-        Object first = new Object();
-        Object second = new Object();
+        OwnerId first = owner();
+        OwnerId second = owner();
         assertEquals(OplockLevel.BATCH, table.grant(FILE, first, oplock(OplockLevel.BATCH)).level());
 
         List<BreakNotice> breaks = table.prepare(FILE, oplock(OplockLevel.BATCH));
         assertEquals(List.of(new BreakNotice.Oplock(first, OplockLevel.II, true)), breaks);
         assertTrue(table.breaking(FILE, oplock(OplockLevel.BATCH)));
-        AtomicInteger woken = new AtomicInteger();
-        assertNotNull(table.await(FILE, oplock(OplockLevel.BATCH), woken::incrementAndGet));
-        assertEquals(List.of(), table.prepare(FILE, oplock(OplockLevel.BATCH)), "a break in progress is not repeated");
+        DefaultEventLoop loop = new DefaultEventLoop();
+        CountDownLatch woken = new CountDownLatch(1);
+        try {
+            assertNotNull(table.await(FILE, oplock(OplockLevel.BATCH), waiter(loop, woken)));
+            assertEquals(List.of(), table.prepare(FILE, oplock(OplockLevel.BATCH)), "a break in progress is not repeated");
 
-        assertEquals(OplockLevel.II, table.acknowledgeOplock(first, OplockLevel.II));
-        assertEquals(1, woken.get());
+            assertEquals(OplockLevel.II, table.acknowledgeOplock(first, OplockLevel.II));
+            assertTrue(woken.await(10, TimeUnit.SECONDS), "the waiting CREATE is woken on its loop");
+        } finally {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
         assertFalse(table.breaking(FILE, oplock(OplockLevel.BATCH)));
         assertEquals(OplockLevel.II, table.grant(FILE, second, oplock(OplockLevel.BATCH)).level());
     }
 
     @Test
     void anAcknowledgmentWithoutABreakOrAboveItIsAProtocolError() throws Exception {
-        Object first = new Object();
+        OwnerId first = owner();
         table.grant(FILE, first, oplock(OplockLevel.BATCH));
         Smb2Exception e = assertThrows(Smb2Exception.class, () -> table.acknowledgeOplock(first, OplockLevel.II));
         assertEquals(NtStatus.INVALID_OPLOCK_PROTOCOL, e.status());
@@ -69,21 +92,26 @@ class OplocksTest {
 
     @Test
     void closingTheHolderEndsTheWaitAndFreesTheFile() throws Exception {
-        Object first = new Object();
+        OwnerId first = owner();
         table.grant(FILE, first, oplock(OplockLevel.EXCLUSIVE));
         table.prepare(FILE, oplock(OplockLevel.II));
-        AtomicInteger woken = new AtomicInteger();
-        table.await(FILE, oplock(OplockLevel.II), woken::incrementAndGet);
-        table.release(first);
-        assertEquals(1, woken.get());
-        assertNull(table.await(FILE, oplock(OplockLevel.II), woken::incrementAndGet), "nothing left to wait for");
-        assertEquals(OplockLevel.BATCH, table.grant(FILE, new Object(), oplock(OplockLevel.BATCH)).level());
+        DefaultEventLoop loop = new DefaultEventLoop();
+        CountDownLatch woken = new CountDownLatch(1);
+        try {
+            table.await(FILE, oplock(OplockLevel.II), waiter(loop, woken));
+            table.release(first);
+            assertTrue(woken.await(10, TimeUnit.SECONDS), "the waiting CREATE is woken on its loop");
+            assertNull(table.await(FILE, oplock(OplockLevel.II), waiter(loop, woken)), "nothing left to wait for");
+        } finally {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+        assertEquals(OplockLevel.BATCH, table.grant(FILE, owner(), oplock(OplockLevel.BATCH)).level());
     }
 
     @Test
     void aWriteBreaksTheOtherLevelTwoOplocksToNoneWithoutAcknowledgment() {
-        Object a = new Object();
-        Object b = new Object();
+        OwnerId a = owner();
+        OwnerId b = owner();
         table.grant(FILE, a, oplock(OplockLevel.II));
         table.grant(FILE, b, oplock(OplockLevel.II));
         assertEquals(List.of(new BreakNotice.Oplock(b, OplockLevel.NONE, false)), table.written(FILE, a));
@@ -93,7 +121,7 @@ class OplocksTest {
 
     @Test
     void anotherLeaseKeyBreaksWriteCachingAndBothShareReadAndHandle() throws Exception {
-        Granted g1 = table.grant(FILE, new Object(), lease("client-b", KEY2, 7, 1, 0));
+        Granted g1 = table.grant(FILE, owner(), lease("client-b", KEY2, 7, 1, 0));
         assertEquals(7, g1.leaseState());
         assertEquals(0, g1.leaseEpoch(), "v1 leases have no epoch");
 
@@ -107,33 +135,33 @@ class OplocksTest {
         Smb2Exception e = assertThrows(Smb2Exception.class, () -> table.acknowledgeLease("client-b", KEY2, 7));
         assertEquals(NtStatus.REQUEST_NOT_ACCEPTED, e.status(), "W was broken: acknowledging it back is refused");
         assertEquals(3, table.acknowledgeLease("client-b", KEY2, 3));
-        assertEquals(3, table.grant(FILE, new Object(), lease("client-a", KEY1, 7, 1, 0)).leaseState());
+        assertEquals(3, table.grant(FILE, owner(), lease("client-a", KEY1, 7, 1, 0)).leaseState());
     }
 
     @Test
     void versionTwoEpochsCountEveryStateChange() throws Exception {
-        Granted g = table.grant(FILE, new Object(), lease("client-b", KEY2, 7, 2, 0x20));
+        Granted g = table.grant(FILE, owner(), lease("client-b", KEY2, 7, 2, 0x20));
         assertEquals(0x21, g.leaseEpoch(), "a new lease: the client's epoch plus one");
         BreakNotice.LeaseBreak lb = (BreakNotice.LeaseBreak) table.prepare(FILE, lease("client-a", KEY1, 7, 2, 0x10))
                 .get(0);
         assertEquals(0x22, lb.epoch());
         table.acknowledgeLease("client-b", KEY2, 3);
-        assertEquals(0x11, table.grant(FILE, new Object(), lease("client-a", KEY1, 7, 2, 0x10)).leaseEpoch());
+        assertEquals(0x11, table.grant(FILE, owner(), lease("client-a", KEY1, 7, 2, 0x10)).leaseEpoch());
     }
 
     @Test
     void theSameLeaseKeyNeverBreaksItselfAndNamesOneFileOnly() throws Exception {
-        table.grant(FILE, new Object(), lease("client-a", KEY1, 7, 1, 0));
+        table.grant(FILE, owner(), lease("client-a", KEY1, 7, 1, 0));
         assertEquals(List.of(), table.prepare(FILE, lease("client-a", KEY1, 7, 1, 0)));
-        assertEquals(7, table.grant(FILE, new Object(), lease("client-a", KEY1, 7, 1, 0)).leaseState());
+        assertEquals(7, table.grant(FILE, owner(), lease("client-a", KEY1, 7, 1, 0)).leaseState());
         Smb2Exception e = assertThrows(Smb2Exception.class,
-                () -> table.prepare(Path.of("/share/other"), lease("client-a", KEY1, 7, 1, 0)));
+                () -> table.prepare(new FileKey(1, 2), lease("client-a", KEY1, 7, 1, 0)));
         assertEquals(NtStatus.INVALID_PARAMETER, e.status());
     }
 
     @Test
     void handleCachingIsBrokenOnlyToClearASharingViolation() throws Exception {
-        table.grant(FILE, new Object(), lease("client-b", KEY2, 3, 1, 0));
+        table.grant(FILE, owner(), lease("client-b", KEY2, 3, 1, 0));
         assertEquals(List.of(), table.prepare(FILE, lease("client-a", KEY1, 3, 1, 0)), "RH is shared");
         BreakNotice.LeaseBreak lb = (BreakNotice.LeaseBreak) table.prepareSharingViolationBreak(FILE,
                 lease("client-a", KEY1, 3, 1, 0)).get(0);
@@ -142,8 +170,8 @@ class OplocksTest {
 
     @Test
     void leasesAreNotGrantedWhenLeasingIsOffOrForAnInvalidState() {
-        assertEquals(OplockLevel.NONE, new Oplocks(false).grant(FILE, new Object(), lease("c", KEY1, 7, 1, 0)).level());
-        assertEquals(OplockLevel.NONE, table.grant(FILE, new Object(), lease("c", KEY1, LeaseState.HANDLE, 1, 0)).level(),
+        assertEquals(OplockLevel.NONE, new FileStore(messenger, false).oplocks().grant(FILE, owner(), lease("c", KEY1, 7, 1, 0)).level());
+        assertEquals(OplockLevel.NONE, table.grant(FILE, owner(), lease("c", KEY1, LeaseState.HANDLE, 1, 0)).level(),
                 "H without R is not a state a lease can have");
     }
 }

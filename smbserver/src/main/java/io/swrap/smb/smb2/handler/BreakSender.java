@@ -47,14 +47,24 @@ final class BreakSender {
     private BreakSender() {
     }
 
-    /** Sends {@code notices} (from any thread); each is delivered on its target client's event loop. */
+    /**
+     * Sends {@code notices} (from any thread); each is a message to its target client's event loop (the
+     * {@link io.swrap.smb.filestate.Messenger}), which delivers it there.
+     */
     static void send(ServerState server, List<BreakNotice> notices) {
         for (BreakNotice n : notices) {
             if (purgeDisconnected(server, n)) {
                 continue;
             }
             switch (n) {
-                case BreakNotice.Oplock o -> sendOplockBreak(server, (Open) o.owner(), o.level());
+                case BreakNotice.Oplock o -> {
+                    Open open = server.open(o.owner());
+                    if (open == null) {
+                        LOG.fine(() -> "oplock break of " + o.owner() + ": closed meanwhile");
+                    } else {
+                        sendOplockBreak(server, open, o.level());
+                    }
+                }
                 case BreakNotice.LeaseBreak l -> sendLeaseBreak(server, l);
             }
         }
@@ -67,11 +77,14 @@ final class BreakSender {
     private static boolean purgeDisconnected(ServerState server, BreakNotice n) {
         DurableOpens durable = server.durableOpens();
         return switch (n) {
-            case BreakNotice.Oplock o -> durable.isDisconnected(o.owner()) && durable.purge(open -> open == o.owner()) > 0;
+            case BreakNotice.Oplock o -> {
+                Open owner = server.open(o.owner());
+                yield owner != null && durable.isDisconnected(owner) && durable.purge(open -> open == owner) > 0;
+            }
             case BreakNotice.LeaseBreak l -> {
                 int purged = durable.purge(open -> {
-                    Granted g = server.oplocks().held(open);
-                    return g != null && g.isLease() && l.clientGuid().equals(open.clientGuid)
+                    Granted g = server.oplocks().held(open.owner());
+                    return g != null && g.isLease() && l.clientGuid().equals(open.clientGuid())
                             && Arrays.equals(g.leaseKey(), l.key());
                 });
                 yield purged > 0 && !server.oplocks().leaseHeld(l.clientGuid(), l.key());
@@ -91,14 +104,15 @@ final class BreakSender {
         };
         Supplier<Smb2Response> message = () -> {
             Smb2Response r = notification(new Smb2OplockBreakResponse(level,
-                    new Smb2FileId(open.persistentId(), open.volatileId())), s.encryptData ? s.id() : 0);
-            if (s.encryptData && s.cipher() != null) {
+                    new Smb2FileId(open.persistentId(), open.volatileId())), s.encryptData() ? s.id() : 0);
+            if (s.encryptData() && s.cipher() != null) {
                 // 3.3.4.6: a break for a session that encrypts is encrypted with its key
                 r.encryptWith(s.cipher());
             }
             return r;
         };
-        loop.execute(() -> new Delivery(what, targets, message, !lastOnly, server).next());
+        server.messenger().post(server.messenger().worker(loop),
+                () -> new Delivery(what, targets, message, !lastOnly, server).next());
     }
 
     private static void sendLeaseBreak(ServerState server, BreakNotice.LeaseBreak l) {
@@ -112,7 +126,8 @@ final class BreakSender {
         Supplier<List<Connection>> targets = c::connections;
         Supplier<Smb2Response> message = () -> notification(new Smb2LeaseBreakNotification(
                 l.version() >= 2 ? l.epoch() : 0, l.ackRequired(), l.key(), l.from(), l.to()), 0);
-        c.loop().execute(() -> new Delivery(what, targets, message, true, server).next());
+        server.messenger().post(server.messenger().worker(c.loop()),
+                () -> new Delivery(what, targets, message, true, server).next());
     }
 
     /** 2.2.23: MessageId all ones, no session or tree, unsigned, SERVER_TO_REDIR; grants no credits. */

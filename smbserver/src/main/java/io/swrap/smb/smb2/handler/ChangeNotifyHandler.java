@@ -32,25 +32,29 @@ final class ChangeNotifyHandler implements Smb2CommandHandler {
             // FILE_LIST_DIRECTORY, as Windows and Samba require (smb2.notify.handle-permissions)
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "CHANGE_NOTIFY on a handle without FILE_LIST_DIRECTORY");
         }
-        if (Integer.compareUnsigned(req.outputBufferLength(), rc.conn.maxTransactSize) > 0) {
+        if (Integer.compareUnsigned(req.outputBufferLength(), rc.conn.maxTransactSize()) > 0) {
             // 3.3.5.19: "If ... OutputBufferLength is greater than Connection.MaxTransactSize, the server MUST fail
             // the request with STATUS_INVALID_PARAMETER"
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "CHANGE_NOTIFY OutputBufferLength "
                     + Integer.toUnsignedString(req.outputBufferLength()) + " (expected: <= MaxTransactSize "
-                    + rc.conn.maxTransactSize + ")");
+                    + rc.conn.maxTransactSize() + ")");
         }
         if (!rc.request.lastInChain()) {
             // Windows fails a request that would go async in the middle of a compound (MS-SMB2 <162>).
             throw new Smb2Exception(NtStatus.INTERNAL_ERROR, "CHANGE_NOTIFY cannot wait in the middle of a compound");
         }
         ChangeNotify hub = rc.conn.server().changeNotify();
-        if (open.watch == null) {
-            open.watch = new ChangeNotify.Watch(open.path(),
+        // changes are reported on the loop of whoever made them: the completion is a message to this client's loop
+        io.swrap.smb.filestate.Messenger messenger = rc.conn.server().messenger();
+        int worker = messenger.worker(rc.conn.channel().eventLoop());
+        if (open.watch() == null) {
+            open.watch(new ChangeNotify.Watch(open.path(),
                     (req.flags() & Smb2ChangeNotifyRequest.WATCH_TREE) != 0, req.completionFilter(),
-                    req.outputBufferLength(), () -> open.endNotifies(NtStatus.DELETE_PENDING));
-            hub.add(open.watch);
+                    req.outputBufferLength(),
+                    () -> messenger.post(worker, () -> open.endNotifies(NtStatus.DELETE_PENDING))));
+            hub.add(open.watch());
         }
-        ChangeNotify.Watch watch = open.watch;
+        ChangeNotify.Watch watch = open.watch();
         // the first request's size bounds what the handle buffers, as in Windows and Samba: a change too large
         // for it is NOTIFY_ENUM_DIR for every later request too (smb2.notify.valid-req)
         int max = Math.min(req.outputBufferLength(), watch.maxBuffer());
@@ -59,19 +63,20 @@ final class ChangeNotifyHandler implements Smb2CommandHandler {
                     + " wait on this handle (at most " + ChangeNotify.Watch.MAX_WAITERS + ")");
         }
         AsyncRequest[] a = new AsyncRequest[1];
-        Consumer<List<ChangeNotify.Event>> waiter = events -> {
-            open.pendingNotifies.remove(a[0]);
+        Consumer<List<ChangeNotify.Event>> waiter = events -> messenger.post(worker, () -> {
+            assert open.onOwnerLoop() : "notify completion of " + open.path() + " off its owner's loop";
+            open.removePendingNotify(a[0]);
             complete(a[0], events, max);
-        };
+        });
         a[0] = new AsyncRequest(rc.conn, rc.request.messageId(), () -> {
             watch.cancelWait(waiter);
-            open.pendingNotifies.remove(a[0]);
+            open.removePendingNotify(a[0]);
         });
         // listed before it can be completed from another event loop, so that a completion never leaves it behind
-        open.pendingNotifies.add(a[0]);
+        open.addPendingNotify(a[0]);
         List<ChangeNotify.Event> ready = watch.takeOrWait(waiter);
         if (ready != null) {
-            open.pendingNotifies.remove(a[0]);
+            open.removePendingNotify(a[0]);
             return reply(ready, max);
         }
         return Reply.pending(a[0]);

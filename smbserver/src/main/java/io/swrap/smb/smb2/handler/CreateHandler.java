@@ -6,6 +6,9 @@ import io.swrap.smb.smb2.codec.Smb2CreateRequest;
 import io.swrap.smb.smb2.codec.Smb2CreateResponse;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2FileId;
+import io.swrap.smb.filestate.FileKey;
+import io.swrap.smb.filestate.OwnerId;
+import io.swrap.smb.filestate.ShareModes;
 import io.swrap.smb.oplock.BreakNotice;
 import io.swrap.smb.oplock.Granted;
 import io.swrap.smb.oplock.OplockLevel;
@@ -16,7 +19,6 @@ import io.swrap.smb.vfs.ChangeNotify;
 import io.swrap.smb.vfs.Errno;
 import io.swrap.smb.vfs.FileInfo;
 import io.swrap.smb.vfs.Share;
-import io.swrap.smb.vfs.ShareModes;
 import io.swrap.smb.vfs.Stat;
 import io.swrap.smb.vfs.Vfs;
 import io.swrap.smb.vfs.VfsException;
@@ -115,7 +117,9 @@ final class CreateHandler implements Smb2CommandHandler {
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "FILE_DELETE_ON_CLOSE without DELETE access");
         }
         ShareModes modes = rc.conn.server().shareModes();
-        ShareModes.Entry entry = new ShareModes.Entry(access, req.shareAccess());
+        long fileId = rc.conn.server().newFileId();
+        ShareModes.Entry entry = new ShareModes.Entry(OwnerId.of(rc.conn.client() != null ? rc.conn.client().guid()
+                : null, fileId, fileId), access, req.shareAccess());
         Oplocks oplocks = rc.conn.server().oplocks();
         Vfs vfs = share.vfs();
         Share.Resolved r = null;
@@ -159,10 +163,12 @@ final class CreateHandler implements Smb2CommandHandler {
             }
         }
         Path path = r.path();
+        FileKey key;
         boolean isDir;
         OplockRequest oreq;
         try {
             Stat st = handle.stat();
+            key = FileKey.of(st); // the file's record, shared by all its names
             isDir = st.isDirectory();
             if (!isDir && !st.isRegular()) {
                 // a FIFO or device node would block or act on open; Windows has no such files to offer
@@ -180,23 +186,23 @@ final class CreateHandler implements Smb2CommandHandler {
                 // [MS-FSA] 2.1.5.1.2: a sharing violation breaks only what caches handles (then the open checks
                 // again); otherwise the open breaks what conflicts with it. Either way it waits for the holders to
                 // acknowledge before it goes on ([MS-SMB2] 3.3.5.9).
-                List<BreakNotice> breaks = violates(modes, path, entry)
-                        ? oplocks.prepareSharingViolationBreak(path, oreq) : oplocks.prepare(path, oreq);
+                List<BreakNotice> breaks = modes.violates(key, entry)
+                        ? oplocks.prepareSharingViolationBreak(key, oreq) : oplocks.prepare(key, oreq);
                 BreakSender.send(rc.conn.server(), breaks);
-                if (oplocks.breaking(path, oreq) && OplockWait.possible(rc)) {
+                if (oplocks.breaking(key, oreq) && OplockWait.possible(rc)) {
                     handle.close();
-                    return OplockWait.start(rc, waiting, path, oreq, rerun, abandon);
+                    return OplockWait.start(rc, waiting, key, oreq, rerun, abandon);
                 }
-                modes.acquire(path, entry);
+                modes.acquire(key, path, entry);
                 try {
                     action = overwrite(handle, disp, isDir);
                 } catch (IOException | RuntimeException e) {
-                    modes.release(path, entry);
+                    modes.release(entry);
                     throw e;
                 }
             } else {
                 oreq = oplockRequest(rc, req, access, isDir, false);
-                modes.acquire(path, entry);
+                modes.acquire(key, path, entry);
             }
         } catch (Smb2Exception | IOException | RuntimeException e) {
             handle.close();
@@ -204,27 +210,24 @@ final class CreateHandler implements Smb2CommandHandler {
         }
         Open open;
         try {
-            open = newOpen(rc, handle, isDir, access, entry);
+            open = newOpen(rc, fileId, handle, isDir, access, entry);
         } catch (IOException e) {
-            modes.release(path, entry);
+            modes.release(entry);
             handle.close();
             throw Vfs.toSmb(e, "opening '" + req.name() + "'");
         }
-        open.deleteOnClose = deleteOnClose;
-        open.createAction = action;
-        open.channelSequence = rc.request.header().status() & 0xFFFF;
-        Granted granted = oplocks.grant(path, open, oreq);
+        open.deleteOnClose(deleteOnClose);
+        open.createAction(action);
+        open.channelSequence(rc.request.header().status() & 0xFFFF);
+        Granted granted = oplocks.grant(key, open.owner(), oreq);
         if (durable.requested() && granted.allowsDurability()) {
-            open.durable = true;
-            open.durableV2 = durable.v2();
-            open.durableTimeoutMs = durable.timeoutMs();
+            open.makeDurable(durable.v2(), durable.timeoutMs());
         }
-        open.createGuid = durable.createGuid();
-        open.clientGuid = rc.conn.client() != null ? rc.conn.client().guid() : null;
+        open.createGuid(durable.createGuid());
+        open.clientGuid(rc.conn.client() != null ? rc.conn.client().guid() : null);
         rc.session.addOpen(open);
         CreateReplay.complete(rc, pending, open);
-        rc.conn.compoundFileIdPersistent = open.persistentId();
-        rc.conn.compoundFileIdVolatile = open.volatileId();
+        rc.conn.compound().use(open.persistentId(), open.volatileId());
         ChangeNotify notify = rc.conn.server().changeNotify();
         if (action == Smb2CreateResponse.FILE_CREATED) {
             notify.report(path, ChangeNotify.FILE_ACTION_ADDED, ChangeNotify.nameBit(isDir));
@@ -234,8 +237,8 @@ final class CreateHandler implements Smb2CommandHandler {
         }
         FileInfo f = FileInfo.of(open.handle());
         List<Smb2CreateContext> contexts = responseContexts(req, f, maximal);
-        if (open.durable) {
-            contexts.add(DurableContext.response(open.durableV2, open.durableTimeoutMs));
+        if (open.isDurable()) {
+            contexts.add(DurableContext.response(open.durableV2(), open.durableTimeoutMs()));
         }
         if (granted.isLease()) {
             contexts.add(LeaseContext.response(granted));
@@ -262,16 +265,6 @@ final class CreateHandler implements Smb2CommandHandler {
             level = OplockLevel.NONE; // a lease level without a lease context: no oplock (as Samba)
         }
         return new OplockRequest(guid, level, null, 0, 0, 0, null, stat, overwrite, isDir);
-    }
-
-    /** Whether an open with {@code entry} would fail the share-access check now. */
-    private static boolean violates(ShareModes modes, Path path, ShareModes.Entry entry) {
-        try {
-            modes.checkSharing(path, entry);
-            return false;
-        } catch (Smb2Exception e) {
-            return true;
-        }
     }
 
     private static void checkExisting(Smb2CreateRequest req, int disp, int opts, boolean isDir) throws Smb2Exception {
@@ -303,13 +296,12 @@ final class CreateHandler implements Smb2CommandHandler {
     }
 
     /** The open of {@code h}, with a data channel on exactly that object when the access asks for data. */
-    private static Open newOpen(RequestContext rc, Vfs.Handle h, boolean isDir, int access, ShareModes.Entry entry)
-            throws IOException {
+    private static Open newOpen(RequestContext rc, long id, Vfs.Handle h, boolean isDir, int access,
+            ShareModes.Entry entry) throws IOException {
         FileChannel ch = null;
         if (!isDir && (access & AccessMask.DATA_RIGHTS) != 0) {
             ch = h.channel((access & (AccessMask.FILE_WRITE_DATA | AccessMask.FILE_APPEND_DATA)) != 0);
         }
-        long id = rc.conn.server().newFileId();
         return new Open(id, id, rc.tree, isDir, access, entry, h, ch);
     }
 

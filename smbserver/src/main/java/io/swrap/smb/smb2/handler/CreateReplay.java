@@ -84,7 +84,7 @@ final class CreateReplay {
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "replay of a CREATE whose open belongs to another"
                     + " session, or has closed");
         }
-        Granted held = rc.conn.server().oplocks().held(open);
+        Granted held = rc.conn.server().oplocks().held(open.owner());
         int level = req.oplockLevel();
         if (level == OplockLevel.LEASE) {
             LeaseContext lc = LeaseContext.request(req, rc.conn);
@@ -102,15 +102,14 @@ final class CreateReplay {
         List<Smb2CreateContext> contexts = CreateHandler.responseContexts(req, f, rc.tree.maximalAccess());
         // Samba: for a replay the DH2Q answer follows what the replay could have been granted (a batch oplock
         // or a lease), not the open's oplock state, as long as the open is durable
-        if (open.durable && (level == OplockLevel.BATCH || level == OplockLevel.LEASE)) {
-            contexts.add(DurableContext.response(open.durableV2, open.durableTimeoutMs));
+        if (open.isDurable() && (level == OplockLevel.BATCH || level == OplockLevel.LEASE)) {
+            contexts.add(DurableContext.response(open.durableV2(), open.durableTimeoutMs()));
         }
         if (level == OplockLevel.LEASE) {
             contexts.add(LeaseContext.response(held));
         }
-        rc.conn.compoundFileIdPersistent = open.persistentId();
-        rc.conn.compoundFileIdVolatile = open.volatileId();
-        return Reply.ok(new Smb2CreateResponse(level, open.createAction, f.creationTime(), f.lastAccessTime(),
+        rc.conn.compound().use(open.persistentId(), open.volatileId());
+        return Reply.ok(new Smb2CreateResponse(level, open.createAction(), f.creationTime(), f.lastAccessTime(),
                 f.lastWriteTime(), f.changeTime(), f.allocationSize(), f.endOfFile(), f.attributes(),
                 new Smb2FileId(open.persistentId(), open.volatileId()), contexts));
     }

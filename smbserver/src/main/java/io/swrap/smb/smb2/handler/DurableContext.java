@@ -37,7 +37,7 @@ record DurableContext(Kind kind, int timeoutMs, byte[] createGuid, Smb2FileId fi
 
     /** @throws Smb2Exception INVALID_PARAMETER for a context of the wrong size or two durable contexts */
     static DurableContext of(Smb2CreateRequest req, Connection conn) throws Smb2Exception {
-        boolean smb3 = Smb2Dialect.isSmb3(conn.dialect);
+        boolean smb3 = Smb2Dialect.isSmb3(conn.dialect());
         Smb2CreateContext dhnq = req.context(DHNQ);
         Smb2CreateContext dhnc = req.context(DHNC);
         Smb2CreateContext dh2q = smb3 ? req.context(DH2Q) : null;

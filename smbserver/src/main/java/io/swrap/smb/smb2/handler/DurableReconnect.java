@@ -39,7 +39,7 @@ final class DurableReconnect {
         }
         // Samba checks the CreateGuid of a DH2C only, not the ClientGuid (smb2.durable-v2-open.reopen2 reconnects
         // from a new one); an open made durable by a DHnQ has the zero CreateGuid
-        byte[] guid = open.createGuid != null ? open.createGuid : new byte[16];
+        byte[] guid = open.createGuid() != null ? open.createGuid() : new byte[16];
         if (durable.v2() && !Arrays.equals(guid, durable.createGuid())) {
             throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, what + ": the CreateGuid differs from the open's");
         }
@@ -51,7 +51,7 @@ final class DurableReconnect {
             throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, what + ": the open is on share ["
                     + open.tree().share().name() + "], not [" + rc.tree.share().name() + "]");
         }
-        Granted held = rc.conn.server().oplocks().held(open);
+        Granted held = rc.conn.server().oplocks().held(open.owner());
         boolean leased = held != null && held.isLease();
         LeaseContext lc = req.oplockLevel() == OplockLevel.LEASE ? LeaseContext.request(req, rc.conn) : null;
         if (leased != (lc != null) || leased && !Arrays.equals(lc.key(), held.leaseKey())) {
@@ -67,10 +67,9 @@ final class DurableReconnect {
             throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, what + ": the open expired or was closed");
         }
         open.reattach(rc.tree);
-        open.channelSequence = rc.request.header().status() & 0xFFFF;
+        open.channelSequence(rc.request.header().status() & 0xFFFF);
         rc.session.addOpen(open);
-        rc.conn.compoundFileIdPersistent = open.persistentId();
-        rc.conn.compoundFileIdVolatile = open.volatileId();
+        rc.conn.compound().use(open.persistentId(), open.volatileId());
         FileInfo f = FileInfo.of(open.handle());
         List<Smb2CreateContext> contexts = CreateHandler.responseContexts(req, f, rc.tree.maximalAccess());
         // no DHnQ/DH2Q answer to a reconnect (Samba's tests: "no dh2q response blob")

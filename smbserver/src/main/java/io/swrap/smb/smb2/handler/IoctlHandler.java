@@ -51,16 +51,17 @@ final class IoctlHandler implements Smb2CommandHandler {
                 throw new Smb2Exception(NtStatus.INVALID_DEVICE_REQUEST, "FSCTL_SMBTORTURE_GLOBAL_READ_RESPONSE_BODY"
                         + "_PADDING8 needs 'smbd:FSCTL_SMBTORTURE = yes' in [global]");
             }
-            rc.conn.readResponsePadding = 8;
+            rc.conn.readResponsePadding(8);
             return Reply.ok(new Smb2IoctlResponse(req.ctlCode(), req.fileId(), new byte[0]));
         }
         if (req.ctlCode() == Smb2IoctlRequest.FSCTL_QUERY_NETWORK_INTERFACE_INFO) {
-            if (!Smb2Dialect.isSmb3(rc.conn.dialect) || (rc.conn.serverCapabilities & Connection.CAP_MULTI_CHANNEL) == 0) {
+            if (!Smb2Dialect.isSmb3(rc.conn.dialect())
+                    || (rc.conn.serverCapabilities() & Connection.CAP_MULTI_CHANNEL) == 0) {
                 // 3.3.5.15.11: "If Connection.Dialect does not belong to the SMB 3.x dialect family or
                 // Connection.ServerCapabilities does not include SMB2_GLOBAL_CAP_MULTI_CHANNEL, the server MAY
                 // fail the request with STATUS_NOT_SUPPORTED" (Samba 4.17 answers INVALID_DEVICE_REQUEST)
                 throw new Smb2Exception(NtStatus.NOT_SUPPORTED, "FSCTL_QUERY_NETWORK_INTERFACE_INFO on a "
-                        + Smb2Dialect.name(rc.conn.dialect) + " connection without multichannel"
+                        + Smb2Dialect.name(rc.conn.dialect()) + " connection without multichannel"
                         + (rc.conn.server().config().multiChannel() ? "" : " (server multi channel support = no)"));
             }
             byte[] out = NetworkInterfaceInfo.encode(rc.conn.server().config());
@@ -141,7 +142,7 @@ final class IoctlHandler implements Smb2CommandHandler {
      */
     private static Reply validateNegotiate(RequestContext rc, Smb2IoctlRequest req) throws Smb2Exception {
         Connection c = rc.conn;
-        if (c.dialect == Smb2Dialect.SMB3_11) {
+        if (c.dialect() == Smb2Dialect.SMB3_11) {
             rc.disconnect("FSCTL_VALIDATE_NEGOTIATE_INFO on a 3.1.1 connection");
             return null;
         }
@@ -161,15 +162,15 @@ final class IoctlHandler implements Smb2CommandHandler {
         for (int i = 0; i < count; i++) {
             dialects[i] = in.getUnsignedShortLE(in.readerIndex() + 24 + 2 * i);
         }
-        if (in.getIntLE(in.readerIndex()) != c.clientCapabilities || !Arrays.equals(guid, c.clientGuid)
-                || in.getUnsignedShortLE(in.readerIndex() + 20) != c.clientSecurityMode
-                || !Arrays.equals(dialects, c.clientDialects)) {
+        if (in.getIntLE(in.readerIndex()) != c.clientCapabilities() || !Arrays.equals(guid, c.clientGuid())
+                || in.getUnsignedShortLE(in.readerIndex() + 20) != c.clientSecurityMode()
+                || !Arrays.equals(dialects, c.clientDialects())) {
             rc.disconnect("FSCTL_VALIDATE_NEGOTIATE_INFO does not match the NEGOTIATE request");
             return null;
         }
         ByteBuffer out = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
-        out.putInt(c.serverCapabilities).put(c.server().serverGuid()).putShort((short) c.serverSecurityMode)
-                .putShort((short) c.dialect);
+        out.putInt(c.serverCapabilities()).put(c.server().serverGuid()).putShort((short) c.serverSecurityMode())
+                .putShort((short) c.dialect());
         return Reply.ok(new Smb2IoctlResponse(req.ctlCode(), req.fileId(), out.array()));
     }
 }

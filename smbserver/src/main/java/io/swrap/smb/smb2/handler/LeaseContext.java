@@ -28,7 +28,8 @@ record LeaseContext(byte[] key, int state, int version, int epoch, byte[] parent
      */
     static LeaseContext request(Smb2CreateRequest req, Connection conn) throws Smb2Exception {
         Smb2CreateContext c = req.context(NAME);
-        if (c == null || conn.dialect < Smb2Dialect.SMB2_10 || (conn.serverCapabilities & Connection.CAP_LEASING) == 0) {
+        if (c == null || conn.dialect() < Smb2Dialect.SMB2_10
+                || (conn.serverCapabilities() & Connection.CAP_LEASING) == 0) {
             return null;
         }
         byte[] d = c.data();
@@ -41,7 +42,7 @@ record LeaseContext(byte[] key, int state, int version, int epoch, byte[] parent
         b.get(key);
         int state = b.getInt();
         int flags = b.getInt();
-        if (d.length == 32 || !Smb2Dialect.isSmb3(conn.dialect)) {
+        if (d.length == 32 || !Smb2Dialect.isSmb3(conn.dialect())) {
             return new LeaseContext(key, state, 1, 0, null);
         }
         b.position(32);

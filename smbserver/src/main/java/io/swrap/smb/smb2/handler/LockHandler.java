@@ -5,10 +5,12 @@ import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2EmptyBody;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2LockRequest;
+import io.swrap.smb.filestate.ByteRangeLocks;
+import io.swrap.smb.filestate.FileKey;
+import io.swrap.smb.filestate.Messenger;
+import io.swrap.smb.filestate.Waiter;
 import io.swrap.smb.state.AsyncRequest;
 import io.swrap.smb.state.Open;
-import io.swrap.smb.vfs.ByteRangeLocks;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -25,7 +27,7 @@ final class LockHandler implements Smb2CommandHandler {
         Open open = rc.open(req.fileId());
         List<Smb2LockRequest.Element> els = req.locks();
         ByteRangeLocks locks = rc.conn.server().locks();
-        Path path = open.path();
+        FileKey file = open.key();
         if ((els.get(0).flags() & Smb2LockRequest.UNLOCK) != 0) {
             // 3.3.5.14.1: elements are unlocked in order; a failing element ends the request, and the
             // elements before it stay unlocked.
@@ -34,16 +36,16 @@ final class LockHandler implements Smb2CommandHandler {
                     throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "lock element flags 0x"
                             + Integer.toHexString(e.flags()) + " in an unlock request (expected: UNLOCK alone)");
                 }
-                if (!locks.unlock(path, open, e.offset(), e.length())) {
+                if (!locks.unlock(file, open.owner(), e.offset(), e.length())) {
                     throw new Smb2Exception(NtStatus.RANGE_NOT_LOCKED, "no lock at " + Long.toUnsignedString(e.offset())
                             + "+" + Long.toUnsignedString(e.length()) + " on this handle");
                 }
             }
             return Reply.ok(new Smb2EmptyBody());
         }
-        if (locks.count(path) + els.size() > ByteRangeLocks.MAX_LOCKS_PER_FILE) {
+        if (locks.count(file) + els.size() > ByteRangeLocks.MAX_LOCKS_PER_FILE) {
             throw new Smb2Exception(NtStatus.INSUFFICIENT_RESOURCES, els.size() + " more locks on a file that has "
-                    + locks.count(path) + " (at most " + ByteRangeLocks.MAX_LOCKS_PER_FILE + " per file)");
+                    + locks.count(file) + " (at most " + ByteRangeLocks.MAX_LOCKS_PER_FILE + " per file)");
         }
         // 3.3.5.14.2: elements are locked in order; a failing element releases the locks this request took.
         List<ByteRangeLocks.Lock> granted = new ArrayList<>();
@@ -51,7 +53,7 @@ final class LockHandler implements Smb2CommandHandler {
             for (Smb2LockRequest.Element e : els) {
                 check(e, els.size());
                 ByteRangeLocks.Lock l = lock(open, e);
-                if (!locks.tryLock(path, l)) {
+                if (!locks.tryLock(file, l)) {
                     if ((e.flags() & Smb2LockRequest.FAIL_IMMEDIATELY) == 0) {
                         return waitFor(rc, open, locks, l);
                     }
@@ -61,7 +63,7 @@ final class LockHandler implements Smb2CommandHandler {
                 granted.add(l);
             }
         } catch (Smb2Exception ex) {
-            granted.forEach(g -> locks.unlock(path, open, g.offset(), g.length()));
+            granted.forEach(g -> locks.unlock(file, open.owner(), g.offset(), g.length()));
             throw ex;
         }
         return Reply.ok(new Smb2EmptyBody());
@@ -85,51 +87,58 @@ final class LockHandler implements Smb2CommandHandler {
     }
 
     private static ByteRangeLocks.Lock lock(Open open, Smb2LockRequest.Element e) {
-        return new ByteRangeLocks.Lock(open, e.offset(), e.length(), (e.flags() & Smb2LockRequest.EXCLUSIVE_LOCK) != 0);
+        return new ByteRangeLocks.Lock(open.owner(), e.offset(), e.length(), (e.flags() & Smb2LockRequest.EXCLUSIVE_LOCK) != 0);
     }
 
     /**
      * Goes async: the lock is retried after each unlock of the file; CANCEL or close ends the wait. The
-     * unlock runs on whichever event loop served the unlocking client, so the retry hops to the loop of the
-     * waiting client (the one its handle's close, CANCEL and disconnect run on) and grants the lock only if
-     * the request still waits there: a retry racing the close of its handle must not leave a lock held by
-     * a closed open, which nobody could release.
+     * file's record holds only a {@link Waiter}; an unlock on any loop wakes it through the {@link Messenger},
+     * which runs the retry on the loop of the waiting client (the one its handle's close, CANCEL and
+     * disconnect run on). The retry grants the lock only if the request still waits there: a retry racing
+     * the close of its handle must not leave a lock held by a closed open, which nobody could release.
      */
     private static Reply waitFor(RequestContext rc, Open open, ByteRangeLocks locks, ByteRangeLocks.Lock l)
             throws Smb2Exception {
-        if (open.pendingLocks.size() >= Open.MAX_PENDING_LOCKS) {
-            throw new Smb2Exception(NtStatus.INSUFFICIENT_RESOURCES, open.pendingLocks.size() + " blocking LOCKs already"
+        if (open.pendingLockCount() >= Open.MAX_PENDING_LOCKS) {
+            throw new Smb2Exception(NtStatus.INSUFFICIENT_RESOURCES, open.pendingLockCount() + " blocking LOCKs already"
                     + " wait on this handle (at most " + Open.MAX_PENDING_LOCKS + ")");
         }
-        Path path = open.path();
+        FileKey file = open.key();
         EventLoop owner = rc.conn.channel().eventLoop();
-        Runnable[] retry = new Runnable[1];
+        Messenger messenger = rc.conn.server().messenger();
+        Waiter[] waiter = new Waiter[1];
         AsyncRequest[] a = new AsyncRequest[1];
         a[0] = new AsyncRequest(rc.conn, rc.request.messageId(), () -> {
-            locks.removeWaiter(path, retry[0]);
-            open.pendingLocks.remove(a[0]);
+            locks.removeWaiter(file, waiter[0]);
+            messenger.forget(waiter[0]);
+            open.removePendingLock(a[0]);
         });
-        Runnable retryOnOwner = () -> {
-            assert owner.inEventLoop() : "lock retry of " + path + " off its owner's loop";
-            if (open.isClosed() || !open.pendingLocks.contains(a[0])) {
+        Runnable[] retry = new Runnable[1];
+        retry[0] = () -> {
+            assert owner.inEventLoop() && open.onOwnerLoop() : "lock retry of " + open.path() + " off its owner's loop";
+            if (open.isClosed() || !open.isPendingLock(a[0])) {
                 return; // the handle closed, or the wait was canceled, after the unlock woke it
             }
-            if (locks.tryLock(path, l)) {
-                open.pendingLocks.remove(a[0]);
+            try {
+                waiter[0] = messenger.park(owner, retry[0]);
+            } catch (Smb2Exception e) {
+                open.removePendingLock(a[0]);
+                a[0].complete(e.status(), new io.swrap.smb.smb2.codec.Smb2ErrorResponse());
+                return;
+            }
+            if (locks.lockOrWait(file, l, waiter[0])) {
+                messenger.forget(waiter[0]);
+                open.removePendingLock(a[0]);
                 a[0].complete(NtStatus.SUCCESS, new Smb2EmptyBody());
-            } else {
-                locks.addWaiter(path, retry[0]);
             }
         };
-        retry[0] = () -> {
-            if (owner.inEventLoop()) {
-                retryOnOwner.run();
-            } else {
-                owner.execute(retryOnOwner);
-            }
-        };
-        locks.addWaiter(path, retry[0]);
-        open.pendingLocks.add(a[0]);
+        waiter[0] = messenger.park(owner, retry[0]);
+        if (locks.lockOrWait(file, l, waiter[0])) {
+            // unlocked between the first try and the registration
+            messenger.forget(waiter[0]);
+            return Reply.ok(new Smb2EmptyBody());
+        }
+        open.addPendingLock(a[0]);
         return Reply.pending(a[0]);
     }
 }

@@ -46,7 +46,7 @@ final class NegotiateHandler implements Smb2CommandHandler {
         Connection conn = rc.conn;
         if (conn.negotiated()) {
             // 3.3.5.4: "If Connection.NegotiateDialect is ... already set, the server MUST disconnect".
-            rc.disconnect("second NEGOTIATE on a connection with dialect " + Smb2Dialect.name(conn.dialect));
+            rc.disconnect("second NEGOTIATE on a connection with dialect " + Smb2Dialect.name(conn.dialect()));
             return null;
         }
         Smb2NegotiateRequest req = Smb2NegotiateRequest.decode(rc.request);
@@ -57,11 +57,11 @@ final class NegotiateHandler implements Smb2CommandHandler {
                     + java.util.Arrays.stream(req.dialects()).mapToObj(Smb2Dialect::name).toList() + ", server allows "
                     + Smb2Dialect.name(cfg.minDialect()) + ".." + Smb2Dialect.name(cfg.maxDialect()));
         }
-        conn.dialect = dialect;
-        conn.clientCapabilities = req.capabilities();
-        conn.clientSecurityMode = req.securityMode();
-        conn.clientGuid = req.clientGuid();
-        conn.clientDialects = req.dialects();
+        conn.dialect(dialect);
+        conn.clientCapabilities(req.capabilities());
+        conn.clientSecurityMode(req.securityMode());
+        conn.clientGuid(req.clientGuid());
+        conn.clientDialects(req.dialects());
         List<Smb2NegotiateContext> contexts = new ArrayList<>();
         int caps = 0;
         if (dialect >= Smb2Dialect.SMB2_10) {
@@ -73,9 +73,9 @@ final class NegotiateHandler implements Smb2CommandHandler {
         if (dialect == Smb2Dialect.SMB3_00 || dialect == Smb2Dialect.SMB3_02) {
             if ((req.capabilities() & Connection.CAP_ENCRYPTION) != 0) {
                 caps |= Connection.CAP_ENCRYPTION;
-                conn.cipherId = Smb2TransformCipher.AES_128_CCM;
+                conn.cipherId(Smb2TransformCipher.AES_128_CCM);
             }
-            conn.signingAlgorithm = Smb2Signer.AES_CMAC;
+            conn.signingAlgorithm(Smb2Signer.AES_CMAC);
         } else if (dialect == Smb2Dialect.SMB3_11) {
             contexts = negotiateContexts(conn, req);
         }
@@ -84,16 +84,16 @@ final class NegotiateHandler implements Smb2CommandHandler {
             // 3.3.5.4: with IsMultiChannelCapable, the server sets MULTI_CHANNEL when the client asks for it
             caps |= Connection.CAP_MULTI_CHANNEL;
         }
-        conn.serverCapabilities = caps;
-        conn.serverSecurityMode = Connection.SECURITY_SIGNING_ENABLED
-                | (cfg.signing() == SigningSetting.MANDATORY ? Connection.SECURITY_SIGNING_REQUIRED : 0);
+        conn.serverCapabilities(caps);
+        conn.serverSecurityMode(Connection.SECURITY_SIGNING_ENABLED
+                | (cfg.signing() == SigningSetting.MANDATORY ? Connection.SECURITY_SIGNING_REQUIRED : 0));
         int maxIo = dialect == Smb2Dialect.SMB2_02 ? MAX_IO_202 : MAX_IO;
-        conn.maxTransactSize = maxIo;
-        conn.maxReadSize = maxIo;
-        conn.maxWriteSize = maxIo;
+        conn.maxTransactSize(maxIo);
+        conn.maxReadSize(maxIo);
+        conn.maxWriteSize(maxIo);
         if (dialect == Smb2Dialect.SMB3_11) {
-            conn.preauthHash = PreauthIntegrity.update(conn.preauthHash, rc.request.content());
-            rc.onEncoded = buf -> conn.preauthHash = PreauthIntegrity.update(conn.preauthHash, buf);
+            conn.hashPreauth(rc.request.content());
+            rc.onEncoded = conn::hashPreauth;
         }
         return Reply.ok(response(conn, dialect, contexts));
     }
@@ -111,8 +111,9 @@ final class NegotiateHandler implements Smb2CommandHandler {
     }
 
     private static Smb2NegotiateResponse response(Connection conn, int dialect, List<Smb2NegotiateContext> contexts) {
-        return new Smb2NegotiateResponse(conn.serverSecurityMode, dialect, conn.server().serverGuid(),
-                conn.serverCapabilities, conn.maxTransactSize, conn.maxReadSize, conn.maxWriteSize, FileTimes.now(),
+        return new Smb2NegotiateResponse(conn.serverSecurityMode(), dialect, conn.server().serverGuid(),
+                conn.serverCapabilities(), conn.maxTransactSize(), conn.maxReadSize(), conn.maxWriteSize(),
+                FileTimes.now(),
                 0, SpnegoServer.negotiateToken(), contexts);
     }
 
@@ -121,7 +122,7 @@ final class NegotiateHandler implements Smb2CommandHandler {
             throws Smb2Exception {
         List<Smb2NegotiateContext> out = new ArrayList<>();
         boolean preauth = false;
-        conn.signingAlgorithm = Smb2Signer.AES_CMAC;
+        conn.signingAlgorithm(Smb2Signer.AES_CMAC);
         for (Smb2NegotiateContext c : req.contexts()) {
             ByteBuffer d = ByteBuffer.wrap(c.data()).order(ByteOrder.LITTLE_ENDIAN);
             switch (c.type()) {
@@ -139,13 +140,13 @@ final class NegotiateHandler implements Smb2CommandHandler {
                 }
                 case Smb2NegotiateContext.ENCRYPTION_CAPABILITIES -> {
                     int chosen = choose(d, CIPHERS);
-                    conn.cipherId = chosen;
+                    conn.cipherId(chosen);
                     out.add(new Smb2NegotiateContext(c.type(), oneChoice(chosen)));
                 }
                 case Smb2NegotiateContext.SIGNING_CAPABILITIES -> {
                     int chosen = choose(d, SIGNING);
                     if (chosen >= 0) {
-                        conn.signingAlgorithm = chosen;
+                        conn.signingAlgorithm(chosen);
                         out.add(new Smb2NegotiateContext(c.type(), oneChoice(chosen)));
                     }
                 }
@@ -202,9 +203,9 @@ final class NegotiateHandler implements Smb2CommandHandler {
             dialect = Smb2Dialect.SMB2_WILDCARD;
         } else if (req.dialects().contains("SMB 2.002") && cfg.minDialect() == Smb2Dialect.SMB2_02) {
             dialect = Smb2Dialect.SMB2_02;
-            conn.maxTransactSize = MAX_IO_202;
-            conn.maxReadSize = MAX_IO_202;
-            conn.maxWriteSize = MAX_IO_202;
+            conn.maxTransactSize(MAX_IO_202);
+            conn.maxReadSize(MAX_IO_202);
+            conn.maxWriteSize(MAX_IO_202);
         } else {
             java.util.logging.Logger.getLogger(NegotiateHandler.class.getName()).info("SMB1 NEGOTIATE from "
                     + ctx.channel().remoteAddress() + " offers no SMB2 dialect "
@@ -212,13 +213,13 @@ final class NegotiateHandler implements Smb2CommandHandler {
                     + ": answered 'no compatible protocol' (DialectIndex 0xFFFF) and closed; SMB1 is not supported");
             return ctx.alloc().buffer(Smb1NegotiateRequest.HEADER_SIZE + 5).writeBytes(req.noDialectResponse());
         }
-        if (conn.dialect != 0) {
+        if (conn.dialect() != 0) {
             ctx.close();
             throw new IllegalStateException("SMB1 NEGOTIATE after a NEGOTIATE from " + ctx.channel().remoteAddress());
         }
-        conn.dialect = dialect;
-        conn.serverSecurityMode = Connection.SECURITY_SIGNING_ENABLED
-                | (cfg.signing() == SigningSetting.MANDATORY ? Connection.SECURITY_SIGNING_REQUIRED : 0);
+        conn.dialect(dialect);
+        conn.serverSecurityMode(Connection.SECURITY_SIGNING_ENABLED
+                | (cfg.signing() == SigningSetting.MANDATORY ? Connection.SECURITY_SIGNING_REQUIRED : 0));
         ByteBuf body = ctx.alloc().buffer();
         response(conn, dialect, List.of()).encode(body);
         return new Smb2Response(Smb2Command.NEGOTIATE, NtStatus.SUCCESS, body, 0, 0, 1, 0, 0, 0);

@@ -17,7 +17,7 @@ final class OplockBreakHandler implements Smb2CommandHandler {
         Smb2OplockBreakRequest req = Smb2OplockBreakRequest.decode(rc.request);
         if (!req.lease()) {
             Open open = rc.open(req.fileId());
-            int level = rc.conn.server().oplocks().acknowledgeOplock(open, req.oplockLevel());
+            int level = rc.conn.server().oplocks().acknowledgeOplock(open.owner(), req.oplockLevel());
             return Reply.ok(new Smb2OplockBreakResponse(level, req.fileId()));
         }
         String guid = rc.conn.client() != null ? rc.conn.client().guid() : null;

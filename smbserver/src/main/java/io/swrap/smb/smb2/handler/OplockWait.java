@@ -1,6 +1,9 @@
 package io.swrap.smb.smb2.handler;
 
 import io.netty.util.concurrent.ScheduledFuture;
+import io.swrap.smb.filestate.FileKey;
+import io.swrap.smb.filestate.Messenger;
+import io.swrap.smb.filestate.Waiter;
 import io.swrap.smb.oplock.OplockRequest;
 import io.swrap.smb.oplock.Oplocks;
 import io.swrap.smb.smb2.codec.NtStatus;
@@ -9,7 +12,6 @@ import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.state.AsyncRequest;
 import io.swrap.smb.vfs.Vfs;
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -19,7 +21,8 @@ import java.util.logging.Logger;
  * A CREATE waiting for the acknowledgments of the breaks it caused ([MS-SMB2] 3.3.5.9: the server "MUST
  * wait" for the break to complete; 3.3.4.2 lets it answer STATUS_PENDING meanwhile, as Samba and Windows
  * do). It runs the CREATE again each time a break of the file resolves (acknowledged, its open closed,
- * or timed out after {@link Oplocks#BREAK_TIMEOUT}); the run that no longer has to wait answers.
+ * or timed out after {@link Oplocks#BREAK_TIMEOUT}); the run that no longer has to wait answers. The file's
+ * record holds only a {@link Waiter}; the {@link Messenger} runs the CREATE again on its client's loop.
  */
 final class OplockWait {
     private static final Logger LOG = Logger.getLogger(OplockWait.class.getName());
@@ -33,9 +36,9 @@ final class OplockWait {
     private final Rerun rerun;
     private final Runnable abandon;
     private final AsyncRequest async;
-    private Path path;
+    private FileKey file;
     private OplockRequest request;
-    private Runnable resume;
+    private Waiter resume;
     private ScheduledFuture<?> timer;
 
     private OplockWait(RequestContext rc, Rerun rerun, Runnable abandon) {
@@ -65,31 +68,34 @@ final class OplockWait {
     }
 
     /**
-     * Waits (again) for the breaks of {@code path}; {@code existing} is the wait of an earlier run, or null.
+     * Waits (again) for the breaks of {@code file}; {@code existing} is the wait of an earlier run, or null.
      * {@code abandon} runs when the CREATE ends without another run (canceled, its session gone).
      */
-    static Reply start(RequestContext rc, OplockWait existing, Path path, OplockRequest request, Rerun rerun,
+    static Reply start(RequestContext rc, OplockWait existing, FileKey file, OplockRequest request, Rerun rerun,
             Runnable abandon) throws Smb2Exception, IOException {
         OplockWait w = existing != null ? existing : new OplockWait(rc, rerun, abandon);
         Oplocks oplocks = rc.conn.server().oplocks();
-        w.path = path;
+        Messenger messenger = rc.conn.server().messenger();
+        w.file = file;
         w.request = request;
-        w.resume = () -> rc.conn.channel().eventLoop().execute(w::runAgain);
-        Duration left = oplocks.await(path, request, w.resume);
+        w.resume = messenger.park(rc.conn.channel().eventLoop(), w::runAgain);
+        Duration left = oplocks.await(file, request, w.resume);
         if (left == null) {
+            messenger.forget(w.resume);
             return rerun.run(existing); // resolved in the meantime
         }
         if (existing == null) {
             w.retainRequest();
         }
-        w.timer = rc.conn.channel().eventLoop().schedule(() -> oplocks.expire(path), left.toNanos() + 1,
+        w.timer = rc.conn.channel().eventLoop().schedule(() -> oplocks.expire(file), left.toNanos() + 1,
                 TimeUnit.NANOSECONDS);
         return Reply.pending(w.async);
     }
 
     /** Undoes the registration (a CANCEL of the CREATE). */
     private void forget() {
-        rc.conn.server().oplocks().cancelWait(path, resume);
+        rc.conn.server().oplocks().cancelWait(file, resume);
+        rc.conn.server().messenger().forget(resume);
         if (timer != null) {
             timer.cancel(false);
         }

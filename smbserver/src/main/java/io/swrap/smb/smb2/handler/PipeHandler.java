@@ -54,8 +54,7 @@ final class PipeHandler {
             throw new Smb2Exception(NtStatus.TOO_MANY_OPENED_FILES, "tree " + rc.tree.id() + " already has "
                     + io.swrap.smb.rpc.PipeTable.MAX_OPEN_PIPES + " pipes open");
         }
-        rc.conn.compoundFileIdPersistent = id;
-        rc.conn.compoundFileIdVolatile = id;
+        rc.conn.compound().use(id, id);
         long t = UNIX_EPOCH_FILETIME;
         return Reply.ok(new Smb2CreateResponse(0, Smb2CreateResponse.FILE_OPENED, t, t, t, t, 0, 0,
                 FILE_ATTRIBUTE_NORMAL, new Smb2FileId(id, id), List.of()));
@@ -64,7 +63,7 @@ final class PipeHandler {
     private static Pipe pipe(RequestContext rc, Smb2FileId id, boolean remove) throws Smb2Exception {
         Smb2FileId fid = id;
         if (id.equals(Smb2FileId.COMPOUND) && rc.request.header().isRelated()) {
-            fid = new Smb2FileId(rc.conn.compoundFileIdPersistent, rc.conn.compoundFileIdVolatile);
+            fid = rc.conn.compound().fileId();
         }
         Pipe p = fid.persistent() != fid.volatileId() ? null
                 : remove ? rc.tree.pipes().remove(fid.volatileId()) : rc.tree.pipes().get(fid.volatileId());
@@ -72,8 +71,7 @@ final class PipeHandler {
             throw new Smb2Exception(NtStatus.FILE_CLOSED, "FileId " + Long.toHexString(fid.persistent()) + ":"
                     + Long.toHexString(fid.volatileId()) + " is not a pipe open on IPC$ tree " + rc.tree.id());
         }
-        rc.conn.compoundFileIdPersistent = fid.persistent();
-        rc.conn.compoundFileIdVolatile = fid.volatileId();
+        rc.conn.compound().use(fid.persistent(), fid.volatileId());
         return p;
     }
 
@@ -93,7 +91,7 @@ final class PipeHandler {
     /** A READ returns the next PDU, or as much of it as fits with STATUS_BUFFER_OVERFLOW (message mode). */
     static Reply read(RequestContext rc, Smb2ReadRequest req) throws Smb2Exception {
         Pipe p = pipe(rc, req.fileId(), false);
-        Pipe.Chunk c = p.read(Math.max(0, Math.min(req.length(), rc.conn.maxReadSize)));
+        Pipe.Chunk c = p.read(Math.max(0, Math.min(req.length(), rc.conn.maxReadSize())));
         if (c == null) {
             // calls are answered as they arrive, so nothing is on its way: a READ would wait forever
             throw new Smb2Exception(STATUS_PIPE_EMPTY, "READ on pipe " + p.name() + " with no answer waiting");

@@ -49,7 +49,7 @@ final class QueryDirectoryHandler implements Smb2CommandHandler {
             throw new Smb2Exception(NtStatus.NO_MORE_FILES, "enumeration of '" + open.listingPattern + "' is complete");
         }
         boolean single = (req.flags() & Smb2QueryDirectoryRequest.RETURN_SINGLE_ENTRY) != 0;
-        int limit = Math.min(req.outputBufferLength(), rc.conn.maxTransactSize);
+        int limit = Math.min(req.outputBufferLength(), rc.conn.maxTransactSize());
         ByteBuf out = rc.ctx.alloc().buffer();
         int previous = -1;
         while (open.listingIndex < open.listing.size()) {

@@ -59,8 +59,8 @@ final class QueryInfoHandler implements Smb2CommandHandler {
             case Smb2QueryInfoRequest.INFO_FILE -> {
                 checkAccess(open, req.infoClass());
                 FileInfo f = FileInfo.of(open.handle());
-                boolean pending = open.deleteOnClose
-                        || rc.conn.server().shareModes().isDeletePending(open.path());
+                boolean pending = open.deleteOnClose()
+                        || rc.conn.server().shareModes().isDeletePending(open.key());
                 yield FileInformation.encode(rc.ctx.alloc(), req.infoClass(), f,
                         new FileInformation.Handle(share.relativeName(open.path()), open.access(), open.position, pending));
             }

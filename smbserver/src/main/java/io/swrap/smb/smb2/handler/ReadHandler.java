@@ -26,11 +26,12 @@ final class ReadHandler implements Smb2CommandHandler {
         if (open.channel() == null || !open.has(AccessMask.FILE_READ_DATA | AccessMask.FILE_EXECUTE)) {
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "READ on a handle without FILE_READ_DATA");
         }
-        if (req.length() < 0 || req.length() > rc.conn.maxReadSize || req.offset() < 0) {
+        if (req.length() < 0 || req.length() > rc.conn.maxReadSize() || req.offset() < 0) {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "READ Length " + Integer.toUnsignedString(req.length())
-                    + " at offset " + req.offset() + " (expected: length <= MaxReadSize " + rc.conn.maxReadSize + ")");
+                    + " at offset " + req.offset() + " (expected: length <= MaxReadSize " + rc.conn.maxReadSize()
+                    + ")");
         }
-        if (rc.conn.server().locks().conflicts(open.path(), open, req.offset(), req.length(), false)) {
+        if (rc.conn.server().locks().conflicts(open.key(), open.owner(), req.offset(), req.length(), false)) {
             throw new Smb2Exception(NtStatus.FILE_LOCK_CONFLICT, "READ at " + req.offset() + "+" + req.length()
                     + " overlaps another handle's exclusive lock");
         }
@@ -53,6 +54,6 @@ final class ReadHandler implements Smb2CommandHandler {
             throw e;
         }
         open.position = req.offset() + data.readableBytes();
-        return Reply.ok(new Smb2ReadResponse(data, rc.conn.readResponsePadding));
+        return Reply.ok(new Smb2ReadResponse(data, rc.conn.readResponsePadding()));
     }
 }

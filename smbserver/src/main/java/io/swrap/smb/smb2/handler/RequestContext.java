@@ -50,7 +50,7 @@ final class RequestContext {
     Open open(Smb2FileId id) throws Smb2Exception {
         Smb2FileId fid = id;
         if (id.equals(Smb2FileId.COMPOUND) && request.header().isRelated()) {
-            fid = new Smb2FileId(conn.compoundFileIdPersistent, conn.compoundFileIdVolatile);
+            fid = conn.compound().fileId();
         }
         Open o = session.open(fid.volatileId());
         if (o == null || o.persistentId() != fid.persistent() || o.tree() != tree) {
@@ -60,8 +60,7 @@ final class RequestContext {
         verifyChannelSequence(o);
         // the client used the FileId, so it got the CREATE response: that CREATE is no longer replayed (Samba)
         conn.server().replayCache().forget(o);
-        conn.compoundFileIdPersistent = o.persistentId();
-        conn.compoundFileIdVolatile = o.volatileId();
+        conn.compound().use(o.persistentId(), o.volatileId());
         return o;
     }
 
@@ -71,17 +70,17 @@ final class RequestContext {
      * delayed on a failed channel cannot undo what the client did since.
      */
     private void verifyChannelSequence(Open o) throws Smb2Exception {
-        if (!Smb2Dialect.isSmb3(conn.dialect)) {
+        if (!Smb2Dialect.isSmb3(conn.dialect())) {
             return;
         }
         int requested = request.header().status() & 0xFFFF;
-        switch (ChannelSequence.compare(requested, o.channelSequence)) {
-            case ADVANCED -> o.channelSequence = requested;
+        switch (ChannelSequence.compare(requested, o.channelSequence())) {
+            case ADVANCED -> o.channelSequence(requested);
             case STALE -> {
                 int cmd = request.command();
                 if (cmd == Smb2Command.WRITE || cmd == Smb2Command.SET_INFO || cmd == Smb2Command.IOCTL) {
                     throw new Smb2Exception(NtStatus.FILE_NOT_AVAILABLE, Smb2Command.name(cmd)
-                            + " with stale ChannelSequence " + requested + " (the open's is " + o.channelSequence
+                            + " with stale ChannelSequence " + requested + " (the open's is " + o.channelSequence()
                             + "): the client has moved on from the channel that sent it");
                 }
             }

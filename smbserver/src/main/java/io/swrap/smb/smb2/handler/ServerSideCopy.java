@@ -129,8 +129,8 @@ final class ServerSideCopy {
                     break;
                 }
                 var locks = rc.conn.server().locks();
-                if (locks.conflicts(source.path(), source, srcOff, len, false)
-                        || locks.conflicts(target.path(), target, dstOff, len, true)) {
+                if (locks.conflicts(source.key(), source.owner(), srcOff, len, false)
+                        || locks.conflicts(target.key(), target.owner(), dstOff, len, true)) {
                     status = NtStatus.FILE_LOCK_CONFLICT;
                     failure = "chunk " + written + " overlaps a byte-range lock";
                     break;
@@ -159,7 +159,7 @@ final class ServerSideCopy {
         } finally {
             if (bytes > 0) {
                 // as a WRITE ([MS-FSA] 2.1.5.3): the other opens' level II oplocks and read leases break
-                BreakSender.send(rc.conn.server(), rc.conn.server().oplocks().written(target.path(), target));
+                BreakSender.send(rc.conn.server(), rc.conn.server().oplocks().written(target.key(), target.owner()));
                 rc.conn.server().changeNotify().report(target.path(), ChangeNotify.FILE_ACTION_MODIFIED,
                         ChangeNotify.FILE_NOTIFY_CHANGE_SIZE | ChangeNotify.FILE_NOTIFY_CHANGE_LAST_WRITE);
             }

@@ -8,7 +8,6 @@ import io.swrap.smb.smb2.codec.Smb2Dialect;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2SessionSetupRequest;
 import io.swrap.smb.smb2.codec.Smb2SessionSetupResponse;
-import io.swrap.smb.smb2.crypto.PreauthIntegrity;
 import io.swrap.smb.state.Connection;
 import io.swrap.smb.state.Session;
 import io.swrap.smb.state.SessionChannel;
@@ -47,10 +46,10 @@ final class SessionBinding {
                     + " is already a channel of session 0x" + Long.toHexString(s.id()));
         }
         SessionChannel channel = ch;
-        boolean preauth = conn.dialect == Smb2Dialect.SMB3_11;
+        boolean preauth = conn.dialect() == Smb2Dialect.SMB3_11;
         if (preauth) {
             // 3.3.5.5: a 3.1.1 bind has its own PreauthSession, seeded from this connection's NEGOTIATE hash
-            channel.preauthHash = PreauthIntegrity.update(channel.preauthHash, rc.request.content());
+            channel.hashPreauth(rc.request.content());
         }
         SpnegoServer.Step step;
         try {
@@ -62,7 +61,7 @@ final class SessionBinding {
         }
         if (!step.complete()) {
             if (preauth) {
-                rc.onEncoded = buf -> channel.preauthHash = PreauthIntegrity.update(channel.preauthHash, buf);
+                rc.onEncoded = channel::hashPreauth;
             }
             return new Reply(NtStatus.MORE_PROCESSING_REQUIRED, new Smb2SessionSetupResponse(0, step.outputToken()));
         }
@@ -83,9 +82,9 @@ final class SessionBinding {
     private static Session check(RequestContext rc) throws Smb2Exception {
         Connection conn = rc.conn;
         long sid = rc.request.sessionId();
-        if (!Smb2Dialect.isSmb3(conn.dialect) || (conn.serverCapabilities & Connection.CAP_MULTI_CHANNEL) == 0) {
+        if (!Smb2Dialect.isSmb3(conn.dialect()) || (conn.serverCapabilities() & Connection.CAP_MULTI_CHANNEL) == 0) {
             // step 4 applies only to 3.x with IsMultiChannelCapable; Samba refuses the flag otherwise
-            throw new Smb2Exception(NtStatus.REQUEST_NOT_ACCEPTED, "binding on a " + Smb2Dialect.name(conn.dialect)
+            throw new Smb2Exception(NtStatus.REQUEST_NOT_ACCEPTED, "binding on a " + Smb2Dialect.name(conn.dialect())
                     + " connection without SMB2_GLOBAL_CAP_MULTI_CHANNEL");
         }
         Session s = conn.client() == null ? null : conn.client().session(sid);
@@ -98,9 +97,9 @@ final class SessionBinding {
         rc.session = s; // errors from here on are signed with the session's key, as Samba's are
         rc.unboundSession = conn.session(sid) != s;
         Connection first = s.connection();
-        if (first.dialect != conn.dialect) {
-            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "bind on dialect " + Smb2Dialect.name(conn.dialect)
-                    + " to a session of dialect " + Smb2Dialect.name(first.dialect));
+        if (first.dialect() != conn.dialect()) {
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "bind on dialect " + Smb2Dialect.name(conn.dialect())
+                    + " to a session of dialect " + Smb2Dialect.name(first.dialect()));
         }
         if (!rc.request.header().isSigned()) {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "unsigned bind to session 0x" + Long.toHexString(sid));
@@ -111,11 +110,11 @@ final class SessionBinding {
         }
         // "If Session.IsAnonymous or Session.IsGuest is TRUE ... STATUS_NOT_SUPPORTED": NtlmServer refuses
         // anonymous logons and there is no guest account, so no session here is either.
-        if (conn.cipherId != first.cipherId) {
+        if (conn.cipherId() != first.cipherId()) {
             // encryption keys are the session's, so a channel cannot use another cipher (Samba and Windows answer
             // INVALID_PARAMETER: smbtorture's smb2.session.bind_negative_smb3encGtoC*)
-            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "bind with cipher " + conn.cipherId
-                    + " to a session whose connection uses cipher " + first.cipherId);
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "bind with cipher " + conn.cipherId()
+                    + " to a session whose connection uses cipher " + first.cipherId());
         }
         // A different signing algorithm is accepted: the channel signs with its own connection's
         // (smbtorture's smb2.session.bind_negative_smb3sign* expect success, as Windows and Samba answer).

@@ -10,7 +10,6 @@ import io.swrap.smb.smb2.codec.Smb2Dialect;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2SessionSetupRequest;
 import io.swrap.smb.smb2.codec.Smb2SessionSetupResponse;
-import io.swrap.smb.smb2.crypto.PreauthIntegrity;
 import io.swrap.smb.state.Connection;
 import io.swrap.smb.state.Session;
 import io.swrap.smb.vfs.FileTimes;
@@ -55,9 +54,9 @@ final class SessionSetupHandler implements Smb2CommandHandler {
             }
         }
         rc.session = s;
-        boolean preauth = conn.dialect == Smb2Dialect.SMB3_11;
+        boolean preauth = conn.dialect() == Smb2Dialect.SMB3_11;
         if (preauth) {
-            s.preauthHash = PreauthIntegrity.update(s.preauthHash, rc.request.content());
+            s.hashPreauth(rc.request.content());
         }
         SpnegoServer.Step step;
         try {
@@ -68,26 +67,27 @@ final class SessionSetupHandler implements Smb2CommandHandler {
         }
         if (!step.complete()) {
             if (preauth) {
-                rc.onEncoded = buf -> s.preauthHash = PreauthIntegrity.update(s.preauthHash, buf);
+                rc.onEncoded = s::hashPreauth;
             }
             return new Reply(NtStatus.MORE_PROCESSING_REQUIRED, new Smb2SessionSetupResponse(0, step.outputToken()));
         }
         int flags = 0;
         EncryptSetting enc = cfg.encrypt();
-        if (enc != EncryptSetting.OFF && conn.cipherId != 0) {
-            s.encryptData = true;
+        boolean encrypt = false;
+        if (enc != EncryptSetting.OFF && conn.cipherId() != 0) {
+            encrypt = true;
             flags |= Smb2SessionSetupResponse.SESSION_FLAG_ENCRYPT_DATA;
         } else if (enc == EncryptSetting.REQUIRED) {
             s.close();
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "smb encrypt = required, but the client negotiated "
-                    + Smb2Dialect.name(conn.dialect) + " without a cipher");
+                    + Smb2Dialect.name(conn.dialect()) + " without a cipher");
         }
-        s.signingRequired = !s.encryptData && (cfg.signing() == SigningSetting.MANDATORY
-                || (req.securityMode() & io.swrap.smb.state.Connection.SECURITY_SIGNING_REQUIRED) != 0);
+        s.protection(encrypt, !encrypt && (cfg.signing() == SigningSetting.MANDATORY
+                || (req.securityMode() & io.swrap.smb.state.Connection.SECURITY_SIGNING_REQUIRED) != 0));
         s.establish(step.user(), step.sessionKey());
         closePrevious(conn, s, req.previousSessionId());
         LOG.fine(() -> "session 0x" + Long.toHexString(s.id()) + " for " + step.user() + " on "
-                + Smb2Dialect.name(conn.dialect));
+                + Smb2Dialect.name(conn.dialect()));
         return Reply.ok(new Smb2SessionSetupResponse(flags, step.outputToken()));
     }
 

@@ -5,13 +5,14 @@ import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2SetInfoRequest;
 import io.swrap.smb.smb2.codec.Smb2SetInfoResponse;
+import io.swrap.smb.filestate.FileKey;
+import io.swrap.smb.filestate.ShareModes;
 import io.swrap.smb.smb2.fscc.FileInformation;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.vfs.ChangeNotify;
 import io.swrap.smb.vfs.KeyNames;
 import io.swrap.smb.vfs.StoredInfo;
 import io.swrap.smb.vfs.Share;
-import io.swrap.smb.vfs.ShareModes;
 import io.swrap.smb.vfs.Stat;
 import io.swrap.smb.vfs.Vfs;
 import io.swrap.smb.vfs.VfsException;
@@ -67,7 +68,7 @@ final class SetInfoHandler implements Smb2CommandHandler {
         }
         if (changed == ChangeNotify.FILE_NOTIFY_CHANGE_SIZE) {
             // [MS-FSA] 2.1.5.14.3/.4: a size change breaks the other opens' read caching, as a write does
-            BreakSender.send(rc.conn.server(), rc.conn.server().oplocks().written(open.path(), open));
+            BreakSender.send(rc.conn.server(), rc.conn.server().oplocks().written(open.key(), open.owner()));
         }
         return Reply.ok(new Smb2SetInfoResponse());
     }
@@ -145,6 +146,7 @@ final class SetInfoHandler implements Smb2CommandHandler {
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "the root of share [" + share.name() + "] cannot be renamed");
         }
         boolean sameFile = false;
+        FileKey targetKey = null;
         if (target.exists()) {
             Stat t;
             try (Vfs.Handle th = vfs.open(target.rel())) {
@@ -161,21 +163,29 @@ final class SetInfoHandler implements Smb2CommandHandler {
                 }
                 dest = target.path();
                 destRel = target.rel();
+                targetKey = FileKey.of(t);
             }
         }
         ShareModes modes = rc.conn.server().shareModes();
         if (target.exists() && !sameFile) {
             // Replacing works like an open of the target for DELETE: its opens must share delete. Those opens
-            // keep the replaced file; their share-mode entries stay releasable (ShareModes.renamed merges).
-            modes.checkSharing(dest, new ShareModes.Entry(ShareModes.DELETE,
+            // keep the replaced file, whose record (its inode's) the rename leaves as it is.
+            modes.checkSharing(targetKey, dest, ShareModes.Entry.probe(ShareModes.DELETE,
                     ShareModes.FILE_SHARE_READ | ShareModes.FILE_SHARE_WRITE));
         }
         // As Windows (smb2.rename.*_delete_access, smb2.notify.mask-change): a rename opens the target's directory
         // to add an entry (FILE_ADD_FILE or FILE_ADD_SUBDIRECTORY) sharing READ|WRITE, so an open of that
         // directory holding DELETE, or not sharing WRITE, makes it fail with STATUS_SHARING_VIOLATION.
-        modes.checkSharing(dest.getParent(), new ShareModes.Entry(open.isDirectory() ? ShareModes.FILE_APPEND_DATA
-                : ShareModes.FILE_WRITE_DATA, ShareModes.FILE_SHARE_READ | ShareModes.FILE_SHARE_WRITE));
-        if (open.isDirectory() && hasOpenChildren(modes, open, src)) {
+        Stat parent;
+        try (Vfs.Handle p = vfs.open(share.rel(dest.getParent()))) {
+            parent = p.stat();
+        } catch (VfsException e) {
+            throw Vfs.toSmb(e, "opening the directory of " + share.relativeName(dest) + " to rename into it");
+        }
+        modes.checkSharing(FileKey.of(parent), dest.getParent(), ShareModes.Entry.probe(open.isDirectory()
+                ? ShareModes.FILE_APPEND_DATA : ShareModes.FILE_WRITE_DATA,
+                ShareModes.FILE_SHARE_READ | ShareModes.FILE_SHARE_WRITE));
+        if (open.isDirectory() && rc.conn.server().files().hasOpenBelow(src)) {
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "directory " + share.relativeName(src)
                     + " has open files below it");
         }
@@ -188,9 +198,8 @@ final class SetInfoHandler implements Smb2CommandHandler {
         } catch (VfsException e) {
             throw Vfs.toSmb(e, "renaming " + share.relativeName(src) + " to '" + name + "'");
         }
-        modes.renamed(src, dest);
-        rc.conn.server().locks().renamed(src, dest);
-        rc.conn.server().oplocks().renamed(src, dest);
+        // the records are keyed by inode: only the names the opens know follow
+        rc.conn.server().files().renamed(src, dest);
         int bit = ChangeNotify.nameBit(open.isDirectory());
         boolean sameDir = src.getParent().equals(dest.getParent());
         rc.conn.server().changeNotify().report(List.of(
@@ -198,15 +207,6 @@ final class SetInfoHandler implements Smb2CommandHandler {
                         : ChangeNotify.FILE_ACTION_REMOVED, bit),
                 new ChangeNotify.Change(dest, sameDir ? ChangeNotify.FILE_ACTION_RENAMED_NEW_NAME
                         : ChangeNotify.FILE_ACTION_ADDED, bit)));
-    }
-
-    private static boolean hasOpenChildren(ShareModes modes, Open dir, Path dirPath) throws IOException {
-        for (String n : dir.handle().list()) {
-            if (modes.hasOtherOpens(dirPath.resolve(KeyNames.encode(n)), null)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** FileDispositionInformation: DeletePending (1); a non-empty directory cannot be deleted. */
@@ -222,8 +222,8 @@ final class SetInfoHandler implements Smb2CommandHandler {
             throw new Smb2Exception(NtStatus.DIRECTORY_NOT_EMPTY, open.tree().share().relativeName(open.path())
                     + " is not empty");
         }
-        open.deleteOnClose = delete;
-        rc.conn.server().shareModes().setDeletePending(open.path(), delete);
+        open.deleteOnClose(delete);
+        rc.conn.server().shareModes().setDeletePending(open.key(), delete);
     }
 
     /** FileAllocationInformation: an allocation below the end of file truncates ([MS-FSA] 2.1.5.14.3). */

@@ -53,7 +53,7 @@ public final class Smb2CreditHandler extends ChannelDuplexHandler {
      * ExpectedResponseSize) - 1) / 65536 + 1"; a request that asks for more than it paid for is refused.
      */
     private void checkCharge(Smb2Request req) {
-        if (conn.dialect == io.swrap.smb.smb2.codec.Smb2Dialect.SMB2_02 || !conn.negotiated()) {
+        if (conn.dialect() == io.swrap.smb.smb2.codec.Smb2Dialect.SMB2_02 || !conn.negotiated()) {
             return; // 2.0.2 has no CreditCharge; its sizes are bounded by the 64 KiB maxima instead
         }
         long payload = payloadSize(req);

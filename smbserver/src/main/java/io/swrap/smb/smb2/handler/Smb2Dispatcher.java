@@ -79,13 +79,7 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
 
     private Smb2Response dispatch(RequestContext rc) {
         Smb2Request req = rc.request;
-        boolean chainStart = conn.chainEnded;
-        conn.chainEnded = req.lastInChain();
-        if (!req.header().isRelated() || chainStart) {
-            conn.compoundFileIdPersistent = -1;
-            conn.compoundFileIdVolatile = -1;
-            conn.compoundStatus = NtStatus.SUCCESS;
-        }
+        boolean chainStart = conn.compound().begin(req.header().isRelated(), req.lastInChain());
         Reply reply;
         try {
             reply = process(rc);
@@ -107,7 +101,7 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
         if (req.command() == Smb2Command.CREATE || (chainStart && req.header().isRelated())) {
             // A failed CREATE, or a chain that wrongly starts with a related request, fails the rest of the
             // related chain (3.3.5.2.7.2; as Samba and Windows, smb2.compound.related9).
-            conn.compoundStatus = reply.status();
+            conn.compound().fail(reply.status());
         }
         if (reply.pending() != null) {
             long asyncId = reply.pending().asyncId();
@@ -126,11 +120,11 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
                     : new Smb2Exception(req.failStatus(), "malformed " + req + ": " + cause, cause);
         }
         int cmd = req.command();
-        if (req.header().isRelated() && conn.compoundStatus != NtStatus.SUCCESS) {
+        if (req.header().isRelated() && conn.compound().status() != NtStatus.SUCCESS) {
             // 3.3.5.2.7.2: "the server SHOULD fail the current operation with the same error code returned by
             // the previous operation" (Samba and Windows do so after a failed CREATE or a bad chain start).
-            throw new Smb2Exception(conn.compoundStatus, "an earlier operation of the related chain failed with 0x"
-                    + Integer.toHexString(conn.compoundStatus));
+            throw new Smb2Exception(conn.compound().status(), "an earlier operation of the related chain failed with 0x"
+                    + Integer.toHexString(conn.compound().status()));
         }
         if (!conn.negotiated() && cmd != Smb2Command.NEGOTIATE) {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, Smb2Command.name(cmd) + " before NEGOTIATE");
@@ -144,7 +138,7 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
                 && !(cmd == Smb2Command.ECHO && req.sessionId() == 0)
                 && !(cmd == Smb2Command.IOCTL && req.sessionId() == 0 && IoctlHandler.needsNoSession(req))) {
             rc.session = validSession(req);
-            if (rc.session.encryptData && !req.encrypted()) {
+            if (rc.session.encryptData() && !req.encrypted()) {
                 throw new Smb2Exception(NtStatus.ACCESS_DENIED, "session 0x" + Long.toHexString(rc.session.id())
                         + " requires encryption; " + req + " arrived unencrypted");
             }
@@ -213,11 +207,11 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
         // an encrypted answer to an unencrypted TREE_CONNECT).
         boolean encrypt = keysReady && s.cipher() != null && cmd != Smb2Command.NEGOTIATE && !rc.unboundSession
                 && (req.encrypted() || (cmd != Smb2Command.SESSION_SETUP
-                        && (s.encryptData || (t != null && t.encryptData() && cmd != Smb2Command.TREE_CONNECT))));
+                        && (s.encryptData() || (t != null && t.encryptData() && cmd != Smb2Command.TREE_CONNECT))));
         if (encrypt) {
             resp.encryptWith(s.cipher());
         } else if (keysReady && cmd != Smb2Command.NEGOTIATE
-                && (finalSetup || req.header().isSigned() || s.signingRequired)) {
+                && (finalSetup || req.header().isSigned() || s.signingRequired())) {
             // Windows and Samba always sign the final SESSION_SETUP response when there is a session key.
             // 3.3.4.1.1: with the channel's key (Session.SigningKey while a bind is in progress); the final
             // SESSION_SETUP response of a bind is thus signed with the new channel key

@@ -61,7 +61,7 @@ public final class Smb2SignatureVerifier extends ChannelInboundHandlerAdapter {
                 req.fail(NtStatus.ACCESS_DENIED, "bad signature on " + req + " of session 0x"
                         + Long.toHexString(s.id()));
             }
-        } else if (s.signingRequired && req.command() != Smb2Command.SESSION_SETUP) {
+        } else if (s.signingRequired() && req.command() != Smb2Command.SESSION_SETUP) {
             req.fail(NtStatus.ACCESS_DENIED, "unsigned " + req + " on session 0x" + Long.toHexString(s.id())
                     + ", which requires signing");
         }

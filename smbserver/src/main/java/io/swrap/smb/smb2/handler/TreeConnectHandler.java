@@ -20,7 +20,7 @@ final class TreeConnectHandler implements Smb2CommandHandler {
         // 3.3.5.7: "If Connection.Dialect is 3.1.1 and Session.IsAnonymous and Session.IsGuest are set to
         // FALSE and the request is not signed or not encrypted, then the server MUST disconnect". This
         // server has neither anonymous nor guest sessions.
-        if (rc.conn.dialect == Smb2Dialect.SMB3_11 && !rc.request.header().isSigned() && !rc.request.encrypted()) {
+        if (rc.conn.dialect() == Smb2Dialect.SMB3_11 && !rc.request.header().isSigned() && !rc.request.encrypted()) {
             rc.disconnect("3.1.1 TREE_CONNECT neither signed nor encrypted");
             return null;
         }
@@ -31,7 +31,7 @@ final class TreeConnectHandler implements Smb2CommandHandler {
                     + req.path() + ")");
         }
         EncryptSetting enc = share.config().encrypt();
-        boolean canEncrypt = rc.conn.cipherId != 0;
+        boolean canEncrypt = rc.conn.cipherId() != 0;
         if (enc == EncryptSetting.REQUIRED && !canEncrypt) {
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "share [" + share.name()
                     + "] requires encryption (smb encrypt = required); the connection has no cipher");

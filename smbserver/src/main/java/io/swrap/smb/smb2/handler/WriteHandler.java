@@ -29,15 +29,15 @@ final class WriteHandler implements Smb2CommandHandler {
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "WRITE on a handle without FILE_WRITE_DATA");
         }
         ByteBuf data = req.data();
-        if (data.readableBytes() > rc.conn.maxWriteSize) {
+        if (data.readableBytes() > rc.conn.maxWriteSize()) {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "WRITE of " + data.readableBytes()
-                    + " bytes (expected: <= MaxWriteSize " + rc.conn.maxWriteSize + ")");
+                    + " bytes (expected: <= MaxWriteSize " + rc.conn.maxWriteSize() + ")");
         }
         long offset = req.offset() == -1 ? open.channel().size() : req.offset();
         if (offset < 0) {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "WRITE Offset " + Long.toUnsignedString(req.offset()));
         }
-        if (rc.conn.server().locks().conflicts(open.path(), open, offset, data.readableBytes(), true)) {
+        if (rc.conn.server().locks().conflicts(open.key(), open.owner(), offset, data.readableBytes(), true)) {
             throw new Smb2Exception(NtStatus.FILE_LOCK_CONFLICT, "WRITE at " + offset + "+" + data.readableBytes()
                     + " overlaps a lock");
         }
@@ -50,7 +50,7 @@ final class WriteHandler implements Smb2CommandHandler {
         }
         open.position = offset + total;
         // [MS-FSA] 2.1.5.3: a write breaks the other opens' level II oplocks and read leases to none
-        BreakSender.send(rc.conn.server(), rc.conn.server().oplocks().written(open.path(), open));
+        BreakSender.send(rc.conn.server(), rc.conn.server().oplocks().written(open.key(), open.owner()));
         rc.conn.server().changeNotify().report(open.path(), ChangeNotify.FILE_ACTION_MODIFIED,
                 ChangeNotify.FILE_NOTIFY_CHANGE_SIZE | ChangeNotify.FILE_NOTIFY_CHANGE_LAST_WRITE);
         return Reply.ok(new Smb2WriteResponse(total));

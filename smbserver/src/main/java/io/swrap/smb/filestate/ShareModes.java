@@ -1,0 +1,170 @@
+package io.swrap.smb.filestate;
+
+import io.swrap.smb.smb2.codec.NtStatus;
+import io.swrap.smb.smb2.codec.Smb2Exception;
+import java.nio.file.Path;
+
+/**
+ * The share modes of a file's opens in its {@link FileRecord}, for share-access checks ([MS-FSA] 2.1.5.1.2.1
+ * "Algorithm to Check Sharing Access") and delete-pending state. Every open of the file, through any of its
+ * names, takes part.
+ */
+public final class ShareModes {
+    public static final int FILE_SHARE_READ = 0x1;
+    public static final int FILE_SHARE_WRITE = 0x2;
+    public static final int FILE_SHARE_DELETE = 0x4;
+    // [MS-SMB2] 2.2.13.1.1 access mask bits that take part in sharing checks.
+    public static final int FILE_READ_DATA = 0x1;
+    public static final int FILE_WRITE_DATA = 0x2;
+    public static final int FILE_APPEND_DATA = 0x4;
+    public static final int FILE_EXECUTE = 0x20;
+    public static final int DELETE = 0x10000;
+
+    /**
+     * One open's claim on a file: its owner, access and share mode, and the name it knows the file by (which
+     * renames of the file, or of a directory above it, change; the key does not).
+     */
+    public static final class Entry {
+        final OwnerId owner;
+        final int access;
+        final int share;
+        private FileKey key;
+        private Path path;
+
+        public Entry(OwnerId owner, int access, int share) {
+            this.owner = owner;
+            this.access = access;
+            this.share = share;
+        }
+
+        /** An entry to check an operation that works like an open (a rename) against the opens; never acquired. */
+        public static Entry probe(int access, int share) {
+            return new Entry(null, access, share);
+        }
+
+        boolean hasDataAccess() {
+            return (access & (FILE_READ_DATA | FILE_WRITE_DATA | FILE_APPEND_DATA | FILE_EXECUTE | DELETE)) != 0;
+        }
+
+        public OwnerId owner() {
+            return owner;
+        }
+
+        /** The file it was acquired for. */
+        public synchronized FileKey key() {
+            return key;
+        }
+
+        /** The file's path, as acquired or as renamed since. */
+        public synchronized Path path() {
+            return path;
+        }
+
+        synchronized void path(Path p) {
+            this.path = p;
+        }
+
+        synchronized void acquired(FileKey k, Path p) {
+            this.key = k;
+            this.path = p;
+        }
+    }
+
+    private final FileStore store;
+
+    ShareModes(FileStore store) {
+        this.store = store;
+    }
+
+    /** Adds {@code e} for the file {@code key} opened as {@code path}, or fails with SHARING_VIOLATION / DELETE_PENDING. */
+    public void acquire(FileKey key, Path path, Entry e) throws Smb2Exception {
+        synchronized (store.lock()) {
+            FileRecord r = store.get(key);
+            if (r != null) {
+                if (r.deletePending) {
+                    throw new Smb2Exception(NtStatus.DELETE_PENDING, path + " is marked for deletion");
+                }
+                check(r, path, e);
+            }
+            store.getOrCreate(key).opens.add(e);
+            e.acquired(key, path);
+        }
+    }
+
+    /** Fails with SHARING_VIOLATION when an open like {@code e} of {@code key} would conflict; takes nothing. */
+    public void checkSharing(FileKey key, Path path, Entry e) throws Smb2Exception {
+        synchronized (store.lock()) {
+            FileRecord r = store.get(key);
+            if (r != null) {
+                check(r, path, e);
+            }
+        }
+    }
+
+    /** Whether an open like {@code e} would fail the share-access check now. */
+    public boolean violates(FileKey key, Entry e) {
+        try {
+            checkSharing(key, null, e);
+            return false;
+        } catch (Smb2Exception ex) {
+            return true;
+        }
+    }
+
+    private static void check(FileRecord r, Path path, Entry e) throws Smb2Exception {
+        for (Entry o : r.opens) {
+            // 2.1.5.1.2: opens without data access (attributes, security) take no part in sharing checks.
+            if (e.hasDataAccess() && o.hasDataAccess() && (conflicts(e, o) || conflicts(o, e))) {
+                throw new Smb2Exception(NtStatus.SHARING_VIOLATION, (path != null ? path : r.key) + ": access 0x"
+                        + Integer.toHexString(e.access) + "/share 0x" + Integer.toHexString(e.share)
+                        + " conflicts with an open holding access 0x" + Integer.toHexString(o.access)
+                        + "/share 0x" + Integer.toHexString(o.share) + (o.path() != null ? " as " + o.path() : ""));
+            }
+        }
+    }
+
+    /** True when {@code a}'s access is not allowed by {@code b}'s share mode. */
+    private static boolean conflicts(Entry a, Entry b) {
+        return ((a.access & (FILE_READ_DATA | FILE_EXECUTE)) != 0 && (b.share & FILE_SHARE_READ) == 0)
+                || ((a.access & (FILE_WRITE_DATA | FILE_APPEND_DATA)) != 0 && (b.share & FILE_SHARE_WRITE) == 0)
+                || ((a.access & DELETE) != 0 && (b.share & FILE_SHARE_DELETE) == 0);
+    }
+
+    /**
+     * Removes {@code e}; returns true when it was the file's last open and the file is delete-pending (the
+     * pending flag goes with the last open: a new file of the name starts afresh).
+     *
+     * @throws IllegalStateException when {@code e} is not held (a bug: released twice); the record is left as it was
+     */
+    public boolean release(Entry e) {
+        synchronized (store.lock()) {
+            FileRecord r = e.key() == null ? null : store.get(e.key());
+            if (r == null || !r.opens.remove(e)) {
+                throw new IllegalStateException("open of " + e.path() + " released twice or never acquired");
+            }
+            boolean delete = false;
+            if (r.opens.isEmpty()) {
+                delete = r.deletePending;
+                r.deletePending = false;
+            }
+            store.dropIfUnused(r);
+            return delete;
+        }
+    }
+
+    public void setDeletePending(FileKey key, boolean pending) {
+        synchronized (store.lock()) {
+            FileRecord r = store.get(key);
+            if (r != null && !r.opens.isEmpty()) {
+                r.deletePending = pending;
+            }
+        }
+    }
+
+    public boolean isDeletePending(FileKey key) {
+        synchronized (store.lock()) {
+            FileRecord r = store.get(key);
+            return r != null && r.deletePending;
+        }
+    }
+}
