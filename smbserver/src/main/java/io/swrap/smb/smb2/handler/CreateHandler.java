@@ -18,6 +18,7 @@ import io.swrap.smb.vfs.FileInfo;
 import io.swrap.smb.vfs.Share;
 import io.swrap.smb.vfs.ShareModes;
 import io.swrap.smb.vfs.Stat;
+import io.swrap.smb.vfs.StoredInfo;
 import io.swrap.smb.vfs.Vfs;
 import io.swrap.smb.vfs.VfsException;
 import java.io.IOException;
@@ -171,6 +172,12 @@ final class CreateHandler implements Smb2CommandHandler {
             }
             if (action != Smb2CreateResponse.FILE_CREATED) {
                 checkExisting(req, disp, opts, isDir);
+                int existing = FileInfo.of(handle).attributes();
+                checkOverwriteAttributes(req, disp, existing);
+                if ((existing & FileInfo.ATTR_READONLY) != 0) {
+                    access = readOnlyAccess(req, disp, access, deleteOnClose, isDir);
+                    entry = new ShareModes.Entry(access, req.shareAccess());
+                }
                 if (deleteOnClose && isDir && !handle.list().isEmpty()) {
                     throw new Smb2Exception(NtStatus.DIRECTORY_NOT_EMPTY, "'" + req.name()
                             + "' opened with FILE_DELETE_ON_CLOSE is not empty");
@@ -190,11 +197,15 @@ final class CreateHandler implements Smb2CommandHandler {
                 modes.acquire(path, entry);
                 try {
                     action = overwrite(handle, disp, isDir);
+                    if (action != Smb2CreateResponse.FILE_OPENED) {
+                        StoredInfo.overwritten(handle, req.fileAttributes());
+                    }
                 } catch (IOException | RuntimeException e) {
                     modes.release(path, entry);
                     throw e;
                 }
             } else {
+                StoredInfo.created(handle, req.fileAttributes(), isDir);
                 oreq = oplockRequest(rc, req, access, isDir, false);
                 modes.acquire(path, entry);
             }
@@ -288,6 +299,46 @@ final class CreateHandler implements Smb2CommandHandler {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "'" + req.name()
                     + "' is a directory; disposition " + disp + " would overwrite it");
         }
+    }
+
+    /**
+     * As Samba's open_match_attributes: overwriting a HIDDEN or SYSTEM file needs the CREATE to name those
+     * attributes again (smb2.dosmode), else ACCESS_DENIED.
+     */
+    private static void checkOverwriteAttributes(Smb2CreateRequest req, int disp, int existing) throws Smb2Exception {
+        int kept = existing & (FileInfo.ATTR_HIDDEN | FileInfo.ATTR_SYSTEM);
+        if ((disp == Smb2CreateRequest.FILE_OVERWRITE || disp == Smb2CreateRequest.FILE_OVERWRITE_IF)
+                && (kept & ~req.fileAttributes()) != 0) {
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "overwriting '" + req.name() + "' (attributes 0x"
+                    + Integer.toHexString(existing) + ") with FileAttributes 0x" + Integer.toHexString(req.fileAttributes())
+                    + " would drop HIDDEN/SYSTEM");
+        }
+    }
+
+    /**
+     * The access of an open of an existing READONLY object, or the refusal: as Samba's check_base_file_access and
+     * [MS-FSA] 2.1.5.1.2.1, a file's data cannot be opened for writing or overwritten (ACCESS_DENIED), and neither a
+     * file nor a directory can be opened for delete-on-close (CANNOT_DELETE). MAXIMUM_ALLOWED gets what is left.
+     */
+    private static int readOnlyAccess(Smb2CreateRequest req, int disp, int access, boolean deleteOnClose,
+            boolean isDir) throws Smb2Exception {
+        if (deleteOnClose) {
+            throw new Smb2Exception(NtStatus.CANNOT_DELETE, "'" + req.name() + "' is READONLY: no FILE_DELETE_ON_CLOSE");
+        }
+        if (isDir) {
+            return access; // a directory's READONLY is only a mark (Windows uses it for folder customization)
+        }
+        int write = AccessMask.FILE_WRITE_DATA | AccessMask.FILE_APPEND_DATA;
+        if ((req.desiredAccess() & AccessMask.MAXIMUM_ALLOWED) != 0) {
+            int asked = AccessMask.map(req.desiredAccess() & ~AccessMask.MAXIMUM_ALLOWED, 0);
+            access = asked | access & ~(write | AccessMask.FILE_WRITE_EA | AccessMask.DELETE);
+        }
+        if ((access & write) != 0 || disp == Smb2CreateRequest.FILE_SUPERSEDE
+                || disp == Smb2CreateRequest.FILE_OVERWRITE || disp == Smb2CreateRequest.FILE_OVERWRITE_IF) {
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "'" + req.name() + "' is READONLY: access 0x"
+                    + Integer.toHexString(access) + ", disposition " + disp + " would write it");
+        }
+        return access;
     }
 
     /** Truncates for OVERWRITE, OVERWRITE_IF and SUPERSEDE, and returns the CreateAction. */

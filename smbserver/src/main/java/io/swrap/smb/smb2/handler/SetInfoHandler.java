@@ -8,6 +8,7 @@ import io.swrap.smb.smb2.codec.Smb2SetInfoResponse;
 import io.swrap.smb.smb2.fscc.FileInformation;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.vfs.ChangeNotify;
+import io.swrap.smb.vfs.FileInfo;
 import io.swrap.smb.vfs.FileTimes;
 import io.swrap.smb.vfs.KeyNames;
 import io.swrap.smb.vfs.StoredInfo;
@@ -29,11 +30,6 @@ import java.util.List;
  */
 final class SetInfoHandler implements Smb2CommandHandler {
     private static final int FILE_ATTRIBUTE_TEMPORARY = 0x100;
-    /**
-     * [MS-FSCC] 2.6 attributes a client can set and that are stored: HIDDEN, SYSTEM, ARCHIVE, NORMAL, TEMPORARY,
-     * OFFLINE, NOT_CONTENT_INDEXED. READONLY follows the file's mode bits and DIRECTORY its type.
-     */
-    private static final int STORED_ATTRIBUTES = 0x2 | 0x4 | 0x20 | 0x80 | FILE_ATTRIBUTE_TEMPORARY | 0x1000 | 0x2000;
 
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
@@ -104,7 +100,7 @@ final class SetInfoHandler implements Smb2CommandHandler {
                     set(written) ? FileTimes.toNanos(written) : Vfs.Handle.UNCHANGED);
         }
         long changed = b.getLongLE(i + 24);
-        int attributes = b.getIntLE(i + 32) & STORED_ATTRIBUTES;
+        int attributes = b.getIntLE(i + 32) & StoredInfo.SETTABLE;
         if (set(created) || set(changed) || attributes != 0) {
             // Linux keeps none of these: they are stored beside the file (0 leaves a value unchanged).
             StoredInfo.update(open.handle(), attributes, set(created) ? created : 0, set(changed) ? changed : 0);
@@ -215,6 +211,11 @@ final class SetInfoHandler implements Smb2CommandHandler {
         need(b, 1);
         requireAccess(open, AccessMask.DELETE, "delete");
         boolean delete = b.getByte(b.readerIndex()) != 0;
+        if (delete && (FileInfo.of(open.handle()).attributes() & FileInfo.ATTR_READONLY) != 0) {
+            // [MS-FSA] 2.1.5.14.3, and Samba's can_set_delete_on_close
+            throw new Smb2Exception(NtStatus.CANNOT_DELETE, open.tree().share().relativeName(open.path())
+                    + " is READONLY: clear the attribute before deleting it");
+        }
         if (delete && open.path().equals(open.tree().share().root())) {
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "the root of share [" + open.tree().share().name()
                     + "] cannot be deleted");
