@@ -88,6 +88,75 @@ class AttributesIT extends SmbServerSuite {
         assertEquals("overwritten\n", Files.readString(env.share().resolve("ro.txt")));
     }
 
+    /**
+     * Each name form and what Samba 4.17's smbd answers to it (CREATE of an existing dir\f.txt, FILE_OPEN,
+     * FILE_READ_ATTRIBUTES; options 40 = FILE_NON_DIRECTORY_FILE), measured with this peer against
+     * shared/tools/samba-anchor.sh.
+     */
+    private static final String[][] PATH_FORMS = {
+        {"dir\\\\f.txt", "0", "OK"},
+        {"dir\\\\\\f.txt", "0", "OK"},
+        {"dir\\f.txt\\", "0", "OK"},
+        {"dir\\f.txt\\", "40", "STATUS_OBJECT_NAME_INVALID"},
+        {"dir\\f.txt\\\\", "0", "OK"},
+        {"dir\\.\\f.txt", "0", "STATUS_OBJECT_PATH_NOT_FOUND"},
+        {".\\dir\\f.txt", "0", "STATUS_OBJECT_PATH_NOT_FOUND"},
+        {"dir\\..\\dir\\f.txt", "0", "OK"},
+        {"dir\\..\\dir\\..\\dir\\f.txt", "0", "OK"},
+        {"..\\dir\\f.txt", "0", "STATUS_OBJECT_PATH_SYNTAX_BAD"},
+        {"dir\\..\\..\\x", "0", "STATUS_OBJECT_PATH_SYNTAX_BAD"},
+        {"dir\\..\\nope\\x", "0", "STATUS_OBJECT_PATH_NOT_FOUND"},
+        {"dir\\", "0", "OK"},
+        {"dir\\\\", "0", "OK"},
+        {"dir\\nope\\", "0", "STATUS_OBJECT_NAME_NOT_FOUND"},
+        {".", "0", "STATUS_OBJECT_NAME_INVALID"},
+        {"..", "0", "STATUS_OBJECT_PATH_SYNTAX_BAD"},
+        {"dir\\.", "0", "STATUS_OBJECT_NAME_INVALID"},
+        {"dir\\.\\", "0", "STATUS_OBJECT_NAME_INVALID"},
+        {"dir\\..", "0", "OK"},
+        {"dir\\..\\", "0", "OK"},
+        {"a".repeat(256), "0", "STATUS_OBJECT_NAME_INVALID"},
+        {"b".repeat(255), "0", "STATUS_OBJECT_NAME_NOT_FOUND"},
+    };
+
+    @Test
+    void pathFormsAreAnsweredAsSambaAnswersThem() throws Exception {
+        Files.createDirectories(env.share().resolve("dir"));
+        Files.writeString(env.share().resolve("dir/f.txt"), "f");
+        List<String> scenarios = new ArrayList<>();
+        for (String[] f : PATH_FORMS) {
+            scenarios.add(create(f[0], "00100080", FILE_OPEN, f[1]));
+        }
+        Map<String, String> got = creates(scenarios);
+        List<String> wrong = new ArrayList<>();
+        for (int i = 0; i < PATH_FORMS.length; i++) {
+            String status = got.get(scenarios.get(i));
+            if (!status.equals(PATH_FORMS[i][2])) {
+                wrong.add(PATH_FORMS[i][0] + " options " + PATH_FORMS[i][1] + ": " + status + " (Samba: "
+                        + PATH_FORMS[i][2] + ")");
+            }
+        }
+        assertEquals(List.of(), wrong);
+    }
+
+    @Test
+    void smbgetDownloadsADirectoryTree() throws Exception {
+        // libsmbclient names the files of a recursive download dir\\file: Samba accepts that form
+        Files.createDirectories(env.share().resolve("tree/sub"));
+        Files.writeString(env.share().resolve("tree/a.txt"), "one\n");
+        Files.writeString(env.share().resolve("tree/sub/b.txt"), "two\n");
+        Path cwd = Files.createDirectories(base.resolve("smbget-cwd"));
+        Map<String, String> e = ChildProcess.net(env.swrapDir(), CLIENT);
+        e.put("LD_PRELOAD", io.swrap.selftest.env.DebianLibs.libsocketWrapper().toString());
+        try (ChildProcess p = ChildProcess.command("smbget", e, List.of("sh", "-c", "cd \"$1\" && exec smbget -R -U \"$2\""
+                + " smb://127.0.0." + NICS[0] + "/share/tree/", "smbget", cwd.toString(),
+                SmbEnv.USER + "%" + SmbEnv.PASSWORD))) {
+            p.succeeds();
+        }
+        assertEquals("one\n", Files.readString(cwd.resolve("a.txt")));
+        assertEquals("two\n", Files.readString(cwd.resolve("sub/b.txt")));
+    }
+
     @Test
     void hiddenSystemArchiveRoundTrip() throws Exception {
         Path cwd = Files.createDirectories(base.resolve("hs-cwd"));

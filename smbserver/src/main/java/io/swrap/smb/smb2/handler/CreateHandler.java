@@ -97,6 +97,11 @@ final class CreateHandler implements Smb2CommandHandler {
         }
         int disp = req.createDisposition();
         int opts = req.createOptions();
+        if (req.name().endsWith("\\") && (opts & Smb2CreateRequest.FILE_NON_DIRECTORY_FILE) != 0) {
+            // as Samba: a trailing backslash names a directory, which FILE_NON_DIRECTORY_FILE excludes
+            throw new Smb2Exception(NtStatus.OBJECT_NAME_INVALID, "name '" + req.name()
+                    + "' ends with a backslash and CreateOptions has FILE_NON_DIRECTORY_FILE");
+        }
         if (disp < Smb2CreateRequest.FILE_SUPERSEDE || disp > Smb2CreateRequest.FILE_OVERWRITE_IF
                 || (opts & Smb2CreateRequest.FILE_DIRECTORY_FILE) != 0 && (opts & Smb2CreateRequest.FILE_NON_DIRECTORY_FILE) != 0) {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "CreateDisposition " + disp + ", CreateOptions 0x"
