@@ -11,6 +11,8 @@ import io.swrap.smb.oplock.Granted;
 import io.swrap.smb.oplock.OplockLevel;
 import io.swrap.smb.oplock.OplockRequest;
 import io.swrap.smb.oplock.Oplocks;
+import io.swrap.smb.security.SecurityDescriptor;
+import io.swrap.smb.security.StoredAcl;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.vfs.ChangeNotify;
 import io.swrap.smb.vfs.Errno;
@@ -155,9 +157,20 @@ final class CreateHandler implements Smb2CommandHandler {
             if (disp == Smb2CreateRequest.FILE_OPEN || disp == Smb2CreateRequest.FILE_OVERWRITE) {
                 throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, "'" + req.name() + "' does not exist");
             }
+            if (deleteOnClose && (req.fileAttributes() & FileInfo.ATTR_READONLY) != 0) {
+                throw new Smb2Exception(NtStatus.CANNOT_DELETE, "'" + req.name() + "' would be created READONLY"
+                        + " with FILE_DELETE_ON_CLOSE");
+            }
+            SecurityDescriptor sd = SecurityAccess.checkCreate(rc, req, vfs, parentRel(r.rel()), wantsDir);
             try {
                 handle = wantsDir ? vfs.mkdir(r.rel()) : vfs.createFile(r.rel());
                 action = Smb2CreateResponse.FILE_CREATED;
+                try {
+                    StoredAcl.write(handle, sd);
+                } catch (VfsException e) {
+                    handle.close();
+                    throw e;
+                }
             } catch (VfsException e) {
                 if (e.errno() != Errno.EEXIST || disp == Smb2CreateRequest.FILE_CREATE || attempt >= CREATE_ATTEMPTS) {
                     throw Vfs.toSmb(e, "creating '" + req.name() + "'");
@@ -177,6 +190,9 @@ final class CreateHandler implements Smb2CommandHandler {
             }
             if (action != Smb2CreateResponse.FILE_CREATED) {
                 checkExisting(req, disp, opts, isDir);
+                access = SecurityAccess.checkExisting(rc, req, vfs, handle,
+                        r.rel().isEmpty() ? null : parentRel(r.rel()), access, maximal);
+                entry = new ShareModes.Entry(access, req.shareAccess());
                 int existing = FileInfo.of(handle).attributes();
                 checkOverwriteAttributes(req, disp, existing);
                 if ((existing & FileInfo.ATTR_READONLY) != 0) {
@@ -249,7 +265,9 @@ final class CreateHandler implements Smb2CommandHandler {
                     ChangeNotify.FILE_NOTIFY_CHANGE_SIZE | ChangeNotify.FILE_NOTIFY_CHANGE_LAST_WRITE);
         }
         FileInfo f = FileInfo.of(open.handle());
-        List<Smb2CreateContext> contexts = responseContexts(req, f, maximal);
+        List<Smb2CreateContext> contexts = responseContexts(req, f,
+                req.context(Smb2CreateContext.MAXIMAL_ACCESS) != null ? SecurityAccess.maximal(rc, open.handle(), maximal)
+                        : maximal);
         if (open.durable) {
             contexts.add(DurableContext.response(open.durableV2, open.durableTimeoutMs));
         }
@@ -344,6 +362,12 @@ final class CreateHandler implements Smb2CommandHandler {
                     + Integer.toHexString(access) + ", disposition " + disp + " would write it");
         }
         return access;
+    }
+
+    /** The share-relative name of {@code rel}'s directory ("" for the share's root). */
+    private static String parentRel(String rel) {
+        int i = rel.lastIndexOf('/');
+        return i < 0 ? "" : rel.substring(0, i);
     }
 
     /** Truncates for OVERWRITE, OVERWRITE_IF and SUPERSEDE, and returns the CreateAction. */

@@ -30,14 +30,19 @@ import java.util.List;
  */
 final class SetInfoHandler implements Smb2CommandHandler {
     private static final int FILE_ATTRIBUTE_TEMPORARY = 0x100;
+    private static final int INFO_SECURITY = 3;
 
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
         Smb2SetInfoRequest req = Smb2SetInfoRequest.decode(rc.request);
         Open open = rc.open(req.fileId());
+        if (req.infoType() == INFO_SECURITY) {
+            SecuritySetInfo.set(rc, open, req.additionalInformation(), req.buffer());
+            return Reply.ok(new Smb2SetInfoResponse());
+        }
         if (req.infoType() != 1) {
             throw new Smb2Exception(NtStatus.NOT_SUPPORTED, "SET_INFO InfoType " + req.infoType()
-                    + " (file system, security, quota) is not supported");
+                    + " (file system, quota) is not supported");
         }
         ByteBuf b = req.buffer();
         switch (req.infoClass()) {
