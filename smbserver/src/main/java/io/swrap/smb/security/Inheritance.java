@@ -8,7 +8,8 @@ import java.util.List;
  * The DACL a new file or directory inherits from its parent's ([MS-DTYP] 2.5.3.4.2, as Samba's
  * se_create_child_secdesc): a file takes the object-inherit ACEs, a directory the container-inherit ones (and the
  * object-inherit ones as inherit-only, for its files); CREATOR OWNER and CREATOR GROUP become the new owner and
- * group, a directory keeping the original as inherit-only for its children; NO_PROPAGATE stops at the child.
+ * group and GENERIC_* bits become file rights, a directory keeping the original as inherit-only for its children;
+ * NO_PROPAGATE stops at the child.
  */
 public final class Inheritance {
     private static final int INHERIT_FLAGS = Ace.OBJECT_INHERIT | Ace.CONTAINER_INHERIT | Ace.NO_PROPAGATE_INHERIT
@@ -29,16 +30,19 @@ public final class Inheritance {
             boolean np = (a.flags() & Ace.NO_PROPAGATE_INHERIT) != 0;
             if (!directory) {
                 if (oi) {
-                    out.add(new Ace(a.type(), 0, a.mask(), creator(a.sid(), owner, group)));
+                    out.add(new Ace(a.type(), 0, AccessCheck.mapGeneric(a.mask()), creator(a.sid(), owner, group)));
                 }
                 continue;
             }
             if (ci) {
                 Sid sid = creator(a.sid(), owner, group);
-                if (sid.equals(a.sid())) {
-                    out.add(new Ace(a.type(), np ? 0 : a.flags() & ~Ace.INHERIT_ONLY & INHERIT_FLAGS, a.mask(), sid));
+                boolean generic = AccessCheck.mapGeneric(a.mask()) != a.mask();
+                if (sid.equals(a.sid()) && (np || !generic)) {
+                    out.add(new Ace(a.type(), np ? 0 : a.flags() & ~Ace.INHERIT_ONLY & INHERIT_FLAGS,
+                            AccessCheck.mapGeneric(a.mask()), sid));
                 } else {
-                    out.add(new Ace(a.type(), 0, a.mask(), sid));
+                    // the directory's own ACE (mapped), and the original passed on to its children
+                    out.add(new Ace(a.type(), 0, AccessCheck.mapGeneric(a.mask()), sid));
                     if (!np) {
                         out.add(new Ace(a.type(), a.flags() & INHERIT_FLAGS | Ace.INHERIT_ONLY, a.mask(), a.sid()));
                     }

@@ -174,6 +174,22 @@ public record SecurityDescriptor(int control, Sid owner, Sid group, List<Ace> da
         }
     }
 
+    /**
+     * This descriptor as a client's is stored ([MS-DTYP] 2.5.3.4, as Windows and Samba): the GENERIC_* bits of an
+     * ACE that applies to the object itself become the file rights they stand for; inherit-only ACEs keep theirs
+     * for the children, which map them when they inherit.
+     */
+    public SecurityDescriptor genericMapped() {
+        if (dacl == null) {
+            return this;
+        }
+        List<Ace> out = new ArrayList<>();
+        for (Ace a : dacl) {
+            out.add(a.inheritOnly() ? a : new Ace(a.type(), a.flags(), AccessCheck.mapGeneric(a.mask()), a.sid()));
+        }
+        return new SecurityDescriptor(control, owner, group, out);
+    }
+
     /** This descriptor with the parts of {@code from} that {@code info} names (SET_INFO security). */
     public SecurityDescriptor merge(SecurityDescriptor from, int info) {
         boolean dacl = (info & DACL_SECURITY_INFORMATION) != 0;

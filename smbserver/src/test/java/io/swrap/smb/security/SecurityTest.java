@@ -80,6 +80,17 @@ class SecurityTest {
     }
 
     @Test
+    void genericBitsAreStoredAsTheFileRightsTheyStandFor() {
+        SecurityDescriptor set = sd(TESTER.user(), allow(0, 0x80000000, TESTER.user()),
+                allow(Ace.OBJECT_INHERIT | Ace.INHERIT_ONLY, 0x40000000, Sids.CREATOR_OWNER));
+        SecurityDescriptor stored = set.genericMapped();
+        assertEquals(0x00120089, stored.dacl().get(0).mask(), "GENERIC_READ");
+        assertEquals(0x40000000, stored.dacl().get(1).mask(), "inherit-only ACEs keep theirs");
+        assertEquals(0x00120116, StoredAcl.forNew(stored, OTHER, false).dacl().get(0).mask(),
+                "mapped when inherited");
+    }
+
+    @Test
     void childrenInheritAsSambaShowsIt() {
         // the share root of a 0777 directory without a stored ACL, as smbcacls shows it on Samba
         SecurityDescriptor root = StoredAcl.fallback(new io.swrap.smb.vfs.FileInfo(0, 0, 0, 0, 0, 0, 0x10, true, 1, 1,

@@ -72,7 +72,11 @@ final class SecurityAccess {
             }
             access = AccessMask.map(req.desiredAccess() & ~AccessMask.MAXIMUM_ALLOWED, 0) | granted & shareMaximal;
         }
-        int missing = access & ~granted;
+        int disp = req.createDisposition();
+        boolean truncates = disp == Smb2CreateRequest.FILE_SUPERSEDE || disp == Smb2CreateRequest.FILE_OVERWRITE
+                || disp == Smb2CreateRequest.FILE_OVERWRITE_IF;
+        // truncating writes the file whatever the handle asks for (Samba checks FILE_WRITE_DATA for O_TRUNC)
+        int missing = (access | (truncates && !h.stat().isDirectory() ? AccessMask.FILE_WRITE_DATA : 0)) & ~granted;
         if ((missing & AccessMask.DELETE) != 0 && parentRel != null && parentGrants(vfs, parentRel, token,
                 FILE_DELETE_CHILD)) {
             missing &= ~AccessMask.DELETE;
@@ -119,7 +123,7 @@ final class SecurityAccess {
         }
         SecurityDescriptor given;
         try {
-            given = SecurityDescriptor.parse(sd.data());
+            given = SecurityDescriptor.parse(sd.data()).genericMapped();
         } catch (InvalidSecurityDescriptorException e) {
             throw new Smb2Exception(NtStatus.INVALID_SECURITY_DESCR, "'" + req.name() + "': SecD create context: "
                     + e.getMessage());

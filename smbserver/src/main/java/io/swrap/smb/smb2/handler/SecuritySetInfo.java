@@ -47,7 +47,7 @@ final class SecuritySetInfo {
         }
         SecurityDescriptor given;
         try {
-            given = SecurityDescriptor.parse(ByteBufUtil.getBytes(buffer));
+            given = SecurityDescriptor.parse(ByteBufUtil.getBytes(buffer)).genericMapped();
         } catch (InvalidSecurityDescriptorException e) {
             throw new Smb2Exception(NtStatus.INVALID_SECURITY_DESCR, "SET_INFO security: " + e.getMessage());
         }
