@@ -24,6 +24,8 @@ public final class Inheritance {
             return null;
         }
         List<Ace> out = new ArrayList<>();
+        // below an auto-inherited descriptor the inherited ACEs are marked as such ([MS-DTYP] 2.5.3.4.1)
+        int mark = (parent.control() & SecurityDescriptor.SE_DACL_AUTO_INHERITED) != 0 ? Ace.INHERITED : 0;
         for (Ace a : parent.dacl()) {
             boolean oi = (a.flags() & Ace.OBJECT_INHERIT) != 0;
             boolean ci = (a.flags() & Ace.CONTAINER_INHERIT) != 0;
@@ -50,6 +52,9 @@ public final class Inheritance {
             } else if (oi && !np) {
                 out.add(new Ace(a.type(), a.flags() & INHERIT_FLAGS | Ace.INHERIT_ONLY, a.mask(), a.sid()));
             }
+        }
+        if (mark != 0) {
+            out.replaceAll(a -> new Ace(a.type(), a.flags() | mark, a.mask(), a.sid()));
         }
         return out.isEmpty() ? null : out;
     }

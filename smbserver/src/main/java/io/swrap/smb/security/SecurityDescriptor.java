@@ -21,6 +21,7 @@ public record SecurityDescriptor(int control, Sid owner, Sid group, List<Ace> da
     public static final int SACL_SECURITY_INFORMATION = 0x8;
     public static final int SE_DACL_PRESENT = 0x0004;
     public static final int SE_SACL_PRESENT = 0x0010;
+    public static final int SE_DACL_AUTO_INHERIT_REQ = 0x0100;
     public static final int SE_DACL_AUTO_INHERITED = 0x0400;
     public static final int SE_DACL_PROTECTED = 0x1000;
     public static final int SE_SELF_RELATIVE = 0x8000;
@@ -193,9 +194,13 @@ public record SecurityDescriptor(int control, Sid owner, Sid group, List<Ace> da
     /** This descriptor with the parts of {@code from} that {@code info} names (SET_INFO security). */
     public SecurityDescriptor merge(SecurityDescriptor from, int info) {
         boolean dacl = (info & DACL_SECURITY_INFORMATION) != 0;
-        int daclFlags = SE_DACL_PRESENT | SE_DACL_AUTO_INHERITED | SE_DACL_PROTECTED;
-        // a DACL set without SE_DACL_PRESENT is a NULL DACL: present, with no ACL (as Windows and Samba)
-        int c = dacl ? from.control & daclFlags | control & ~daclFlags | SE_DACL_PRESENT : control;
+        // a DACL set without SE_DACL_PRESENT is a NULL DACL: present, with no ACL (as Windows and Samba);
+        // SE_DACL_AUTO_INHERITED is kept only when the client also asked with SE_DACL_AUTO_INHERIT_REQ, which
+        // itself is never kept (smb2.acls INHERITFLAGS); an owner or group change leaves the flags alone
+        int daclFlags = SE_DACL_PRESENT | SE_DACL_AUTO_INHERITED | SE_DACL_PROTECTED | SE_DACL_AUTO_INHERIT_REQ;
+        int autoInherit = SE_DACL_AUTO_INHERITED | SE_DACL_AUTO_INHERIT_REQ;
+        int c = dacl ? from.control & SE_DACL_PROTECTED | control & ~daclFlags | SE_DACL_PRESENT
+                | ((from.control & autoInherit) == autoInherit ? SE_DACL_AUTO_INHERITED : 0) : control;
         return new SecurityDescriptor(c,
                 (info & OWNER_SECURITY_INFORMATION) != 0 && from.owner != null ? from.owner : owner,
                 (info & GROUP_SECURITY_INFORMATION) != 0 && from.group != null ? from.group : group,

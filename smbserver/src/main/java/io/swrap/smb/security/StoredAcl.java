@@ -76,12 +76,14 @@ public final class StoredAcl {
      */
     public static SecurityDescriptor forNew(SecurityDescriptor parent, Token token, boolean directory) {
         List<Ace> dacl = Inheritance.child(parent, token.user(), token.primaryGroup(), directory);
-        if (dacl == null) {
+        int control = SecurityDescriptor.SE_DACL_PRESENT | SecurityDescriptor.SE_SELF_RELATIVE;
+        if (dacl != null) {
+            control |= parent.control() & SecurityDescriptor.SE_DACL_AUTO_INHERITED;
+        } else {
             dacl = List.of(new Ace(Ace.ACCESS_ALLOWED, 0, FULL, token.user()),
                     new Ace(Ace.ACCESS_ALLOWED, 0, READ, token.primaryGroup()),
                     new Ace(Ace.ACCESS_ALLOWED, 0, READ, Sids.EVERYONE));
         }
-        return new SecurityDescriptor(SecurityDescriptor.SE_DACL_PRESENT | SecurityDescriptor.SE_SELF_RELATIVE,
-                token.user(), token.primaryGroup(), dacl);
+        return new SecurityDescriptor(control, token.user(), token.primaryGroup(), dacl);
     }
 }

@@ -91,6 +91,24 @@ class SecurityTest {
     }
 
     @Test
+    void autoInheritanceIsKeptOnlyWhenAskedForAndMarksWhatChildrenInherit() {
+        int ai = SecurityDescriptor.SE_DACL_AUTO_INHERITED;
+        int req = SecurityDescriptor.SE_DACL_AUTO_INHERIT_REQ;
+        SecurityDescriptor dir = sd(TESTER.user(), allow(Ace.OBJECT_INHERIT, 0x2, TESTER.user()));
+        SecurityDescriptor set = new SecurityDescriptor(ai | SecurityDescriptor.SE_SELF_RELATIVE, null, null,
+                dir.dacl());
+        int dacl = SecurityDescriptor.DACL_SECURITY_INFORMATION;
+        assertEquals(0, dir.merge(set, dacl).control() & (ai | req), "AUTO_INHERITED without the REQ bit is dropped");
+        SecurityDescriptor auto = dir.merge(new SecurityDescriptor(ai | req, null, null, dir.dacl()), dacl);
+        assertEquals(ai, auto.control() & (ai | req), "with it, AUTO_INHERITED is kept and REQ is not");
+        SecurityDescriptor file = StoredAcl.forNew(auto, TESTER, false);
+        assertEquals(ai, file.control() & ai);
+        assertEquals(List.of(allow(Ace.INHERITED, 0x2, TESTER.user())), file.dacl());
+        assertEquals(auto.control(), auto.merge(sd(Sids.EVERYONE), SecurityDescriptor.OWNER_SECURITY_INFORMATION)
+                .control(), "an owner change leaves the flags alone");
+    }
+
+    @Test
     void childrenInheritAsSambaShowsIt() {
         // the share root of a 0777 directory without a stored ACL, as smbcacls shows it on Samba
         SecurityDescriptor root = StoredAcl.fallback(new io.swrap.smb.vfs.FileInfo(0, 0, 0, 0, 0, 0, 0x10, true, 1, 1,
