@@ -38,8 +38,9 @@ import java.util.List;
  * server's {@link Oplocks} table (a CREATE that must wait for break acknowledgments goes async, see
  * {@link OplockWait}). Create contexts: MxAc, QFid and RqLs are answered; DHnQ/DH2Q grant durable
  * handles when the oplock or lease allows it and DHnC/DH2C reconnect them ({@link DurableContext},
- * {@link DurableReconnect}), a DH2Q's CreateGuid finds a replayed CREATE ({@link CreateReplay}); other
- * contexts are accepted and ignored. A new name is created atomically (exclusive open or mkdir beneath
+ * {@link DurableReconnect}), a DH2Q's CreateGuid finds a replayed CREATE ({@link CreateReplay}), SecD sets a new
+ * object's descriptor; other contexts are accepted and ignored. The object's ACL ({@link SecurityAccess}) and DOS
+ * attributes ({@link DosAttributeAccess}) decide what an open may have. A new name is created atomically (exclusive open or mkdir beneath
  * the share's descriptor); EEXIST makes an OPEN_IF/OVERWRITE_IF open the existing file instead.
  */
 final class CreateHandler implements Smb2CommandHandler {
@@ -190,15 +191,11 @@ final class CreateHandler implements Smb2CommandHandler {
             }
             if (action != Smb2CreateResponse.FILE_CREATED) {
                 checkExisting(req, disp, opts, isDir);
+                // what the ACL and then the DOS attributes allow (MAXIMUM_ALLOWED becomes what they leave)
                 access = SecurityAccess.checkExisting(rc, req, vfs, handle,
                         r.rel().isEmpty() ? null : parentRel(r.rel()), access, maximal);
+                access = DosAttributeAccess.check(req, FileInfo.of(handle).attributes(), access, deleteOnClose, isDir);
                 entry = new ShareModes.Entry(access, req.shareAccess());
-                int existing = FileInfo.of(handle).attributes();
-                checkOverwriteAttributes(req, disp, existing);
-                if ((existing & FileInfo.ATTR_READONLY) != 0) {
-                    access = readOnlyAccess(req, disp, access, deleteOnClose, isDir);
-                    entry = new ShareModes.Entry(access, req.shareAccess());
-                }
                 if (deleteOnClose && isDir && !handle.list().isEmpty()) {
                     throw new Smb2Exception(NtStatus.DIRECTORY_NOT_EMPTY, "'" + req.name()
                             + "' opened with FILE_DELETE_ON_CLOSE is not empty");
@@ -322,46 +319,6 @@ final class CreateHandler implements Smb2CommandHandler {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "'" + req.name()
                     + "' is a directory; disposition " + disp + " would overwrite it");
         }
-    }
-
-    /**
-     * As Samba's open_match_attributes: overwriting a HIDDEN or SYSTEM file needs the CREATE to name those
-     * attributes again (smb2.dosmode), else ACCESS_DENIED.
-     */
-    private static void checkOverwriteAttributes(Smb2CreateRequest req, int disp, int existing) throws Smb2Exception {
-        int kept = existing & (FileInfo.ATTR_HIDDEN | FileInfo.ATTR_SYSTEM);
-        if ((disp == Smb2CreateRequest.FILE_OVERWRITE || disp == Smb2CreateRequest.FILE_OVERWRITE_IF)
-                && (kept & ~req.fileAttributes()) != 0) {
-            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "overwriting '" + req.name() + "' (attributes 0x"
-                    + Integer.toHexString(existing) + ") with FileAttributes 0x" + Integer.toHexString(req.fileAttributes())
-                    + " would drop HIDDEN/SYSTEM");
-        }
-    }
-
-    /**
-     * The access of an open of an existing READONLY object, or the refusal: as Samba's check_base_file_access and
-     * [MS-FSA] 2.1.5.1.2.1, a file's data cannot be opened for writing or overwritten (ACCESS_DENIED), and neither a
-     * file nor a directory can be opened for delete-on-close (CANNOT_DELETE). MAXIMUM_ALLOWED gets what is left.
-     */
-    private static int readOnlyAccess(Smb2CreateRequest req, int disp, int access, boolean deleteOnClose,
-            boolean isDir) throws Smb2Exception {
-        if (deleteOnClose) {
-            throw new Smb2Exception(NtStatus.CANNOT_DELETE, "'" + req.name() + "' is READONLY: no FILE_DELETE_ON_CLOSE");
-        }
-        if (isDir) {
-            return access; // a directory's READONLY is only a mark (Windows uses it for folder customization)
-        }
-        int write = AccessMask.FILE_WRITE_DATA | AccessMask.FILE_APPEND_DATA;
-        if ((req.desiredAccess() & AccessMask.MAXIMUM_ALLOWED) != 0) {
-            int asked = AccessMask.map(req.desiredAccess() & ~AccessMask.MAXIMUM_ALLOWED, 0);
-            access = asked | access & ~(write | AccessMask.FILE_WRITE_EA | AccessMask.DELETE);
-        }
-        if ((access & write) != 0 || disp == Smb2CreateRequest.FILE_SUPERSEDE
-                || disp == Smb2CreateRequest.FILE_OVERWRITE || disp == Smb2CreateRequest.FILE_OVERWRITE_IF) {
-            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "'" + req.name() + "' is READONLY: access 0x"
-                    + Integer.toHexString(access) + ", disposition " + disp + " would write it");
-        }
-        return access;
     }
 
     /** The share-relative name of {@code rel}'s directory ("" for the share's root). */
