@@ -16,6 +16,7 @@ import io.swrap.smb.security.StoredAcl;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.vfs.ChangeNotify;
 import io.swrap.smb.vfs.Errno;
+import io.swrap.smb.vfs.ExtendedAttributes;
 import io.swrap.smb.vfs.FileInfo;
 import io.swrap.smb.vfs.Share;
 import io.swrap.smb.vfs.ShareModes;
@@ -38,14 +39,16 @@ import java.util.List;
  * server's {@link Oplocks} table (a CREATE that must wait for break acknowledgments goes async, see
  * {@link OplockWait}). Create contexts: MxAc, QFid and RqLs are answered; DHnQ/DH2Q grant durable
  * handles when the oplock or lease allows it and DHnC/DH2C reconnect them ({@link DurableContext},
- * {@link DurableReconnect}), a DH2Q's CreateGuid finds a replayed CREATE ({@link CreateReplay}), SecD sets a new
- * object's descriptor; other contexts are accepted and ignored. The object's ACL ({@link SecurityAccess}) and DOS
+ * {@link DurableReconnect}), a DH2Q's CreateGuid finds a replayed CREATE ({@link CreateReplay}), SecD and ExtA set a new
+ * object's descriptor and EAs; other contexts are accepted and ignored. The object's ACL ({@link SecurityAccess}) and DOS
  * attributes ({@link DosAttributeAccess}) decide what an open may have. A new name is created atomically (exclusive open or mkdir beneath
  * the share's descriptor); EEXIST makes an OPEN_IF/OVERWRITE_IF open the existing file instead.
  */
 final class CreateHandler implements Smb2CommandHandler {
     /** Lookups and opens of one CREATE racing others that create and remove the same name. */
     private static final int CREATE_ATTEMPTS = 3;
+    /** [MS-SMB2] 2.2.13.2: SMB2_CREATE_EA_BUFFER, the EAs of a new file. */
+    private static final String EA_BUFFER = "ExtA";
 
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
@@ -224,6 +227,10 @@ final class CreateHandler implements Smb2CommandHandler {
                 }
             } else {
                 StoredInfo.created(handle, req.fileAttributes(), isDir);
+                Smb2CreateContext eas = req.context(EA_BUFFER);
+                if (eas != null) {
+                    ExtendedAttributes.write(handle, ExtendedAttributes.parse(eas.data()));
+                }
                 oreq = oplockRequest(rc, req, access, isDir, false);
                 modes.acquire(path, entry);
             }

@@ -11,6 +11,7 @@ import io.swrap.smb.smb2.fscc.FileInformation;
 import io.swrap.smb.smb2.fscc.FsInformation;
 import io.swrap.smb.smb2.fscc.InfoBuffer;
 import io.swrap.smb.state.Open;
+import io.swrap.smb.vfs.ExtendedAttributes;
 import io.swrap.smb.vfs.FileInfo;
 import io.swrap.smb.vfs.Share;
 import java.io.IOException;
@@ -31,6 +32,16 @@ final class QueryInfoHandler implements Smb2CommandHandler {
         }
         byte[] sd = StoredAcl.of(open.handle()).encode(req.additionalInformation());
         return new InfoBuffer(rc.ctx.alloc().buffer(sd.length).writeBytes(sd), sd.length);
+    }
+
+    /** FileFullEaInformation: every EA of the file ([MS-FSCC] 2.4.15); none is NO_EAS_ON_FILE, as Windows. */
+    private static InfoBuffer fullEa(RequestContext rc, Open open) throws Smb2Exception, IOException {
+        var eas = ExtendedAttributes.read(open.handle());
+        if (eas.isEmpty()) {
+            throw new Smb2Exception(NtStatus.NO_EAS_ON_FILE, rc.tree.share().relativeName(open.path()) + " has no EAs");
+        }
+        byte[] list = ExtendedAttributes.encode(eas);
+        return new InfoBuffer(rc.ctx.alloc().buffer(list.length).writeBytes(list), 0);
     }
 
     /**
@@ -61,6 +72,9 @@ final class QueryInfoHandler implements Smb2CommandHandler {
         InfoBuffer info = switch (req.infoType()) {
             case Smb2QueryInfoRequest.INFO_FILE -> {
                 checkAccess(open, req.infoClass());
+                if (req.infoClass() == FileInformation.FULL_EA) {
+                    yield fullEa(rc, open);
+                }
                 FileInfo f = FileInfo.of(open.handle());
                 boolean pending = open.deleteOnClose
                         || rc.conn.server().shareModes().isDeletePending(open.path());

@@ -1,6 +1,7 @@
 package io.swrap.smb.smb2.handler;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2SetInfoRequest;
@@ -8,6 +9,7 @@ import io.swrap.smb.smb2.codec.Smb2SetInfoResponse;
 import io.swrap.smb.smb2.fscc.FileInformation;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.vfs.ChangeNotify;
+import io.swrap.smb.vfs.ExtendedAttributes;
 import io.swrap.smb.vfs.FileInfo;
 import io.swrap.smb.vfs.FileTimes;
 import io.swrap.smb.vfs.KeyNames;
@@ -25,12 +27,13 @@ import java.util.List;
 
 /**
  * [MS-SMB2] 3.3.5.21 Receiving an SMB2 SET_INFO Request, for SMB2_0_INFO_FILE classes Basic (4),
- * Rename (10, [MS-FSCC] 2.4.37.2 SMB2 form), Disposition (13), Position (14), Allocation (19) and
- * EndOfFile (20), with the access checks of [MS-FSA] 2.1.5.14.
+ * Rename (10, [MS-FSCC] 2.4.37.2 SMB2 form), Disposition (13), Position (14), FullEa (15), Allocation (19) and
+ * EndOfFile (20), and SMB2_0_INFO_SECURITY ({@link SecuritySetInfo}), with the access checks of [MS-FSA] 2.1.5.14.
  */
 final class SetInfoHandler implements Smb2CommandHandler {
     private static final int FILE_ATTRIBUTE_TEMPORARY = 0x100;
     private static final int INFO_SECURITY = 3;
+    private static final int FILE_NOTIFY_CHANGE_EA = 0x80;
 
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
@@ -55,6 +58,10 @@ final class SetInfoHandler implements Smb2CommandHandler {
             }
             case FileInformation.ALLOCATION -> allocation(open, b);
             case FileInformation.END_OF_FILE -> endOfFile(open, b);
+            case FileInformation.FULL_EA -> {
+                requireAccess(open, AccessMask.FILE_WRITE_EA, "setting EAs");
+                ExtendedAttributes.write(open.handle(), ExtendedAttributes.parse(ByteBufUtil.getBytes(b)));
+            }
             default -> throw new Smb2Exception(NtStatus.INVALID_INFO_CLASS, "SET_INFO file information class "
                     + req.infoClass() + " is not supported");
         }
@@ -62,6 +69,7 @@ final class SetInfoHandler implements Smb2CommandHandler {
             case FileInformation.BASIC -> ChangeNotify.FILE_NOTIFY_CHANGE_ATTRIBUTES
                     | ChangeNotify.FILE_NOTIFY_CHANGE_LAST_WRITE | ChangeNotify.FILE_NOTIFY_CHANGE_CREATION;
             case FileInformation.ALLOCATION, FileInformation.END_OF_FILE -> ChangeNotify.FILE_NOTIFY_CHANGE_SIZE;
+            case FileInformation.FULL_EA -> FILE_NOTIFY_CHANGE_EA;
             default -> 0;
         };
         if (changed != 0) {
