@@ -29,6 +29,8 @@ public final class Session {
     private Runnable authDone;
     private boolean valid;
     private String user;
+    /** Whom the session acts for in access checks, made at its first CREATE (see handler.SecurityAccess). */
+    public volatile io.swrap.smb.security.Token token;
     private Smb2Signer signer;
     private Smb2TransformCipher cipher;
     /** Session.PreauthIntegrityHashValue (3.1.1), seeded from the connection's. */

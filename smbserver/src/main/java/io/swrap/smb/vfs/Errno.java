@@ -26,6 +26,7 @@ public final class Errno {
     public static final int ENOSPC = 28;
     public static final int EROFS = 30;
     public static final int EMLINK = 31;
+    public static final int ERANGE = 34;
     public static final int ENAMETOOLONG = 36;
     public static final int ENOSYS = 38;
     public static final int ENOTEMPTY = 39;
@@ -74,6 +75,7 @@ public final class Errno {
             case ENOENT -> "ENOENT";
             case EIO -> "EIO";
             case E2BIG -> "E2BIG";
+            case ERANGE -> "ERANGE";
             case EBADF -> "EBADF";
             case EAGAIN -> "EAGAIN";
             case ENOMEM -> "ENOMEM";

@@ -11,6 +11,7 @@ public record FileInfo(long creationTime, long lastAccessTime, long lastWriteTim
 
     public static final int ATTR_READONLY = 0x01;
     public static final int ATTR_HIDDEN = 0x02;
+    public static final int ATTR_SYSTEM = 0x04;
     public static final int ATTR_DIRECTORY = 0x10;
     public static final int ATTR_ARCHIVE = 0x20;
     public static final int ATTR_NORMAL = 0x80;
@@ -39,8 +40,8 @@ public record FileInfo(long creationTime, long lastAccessTime, long lastWriteTim
         if (dir) {
             attrs |= ATTR_DIRECTORY;
         }
-        if ((st.mode() & 0200) == 0) {
-            attrs |= ATTR_READONLY;
+        if (stored == null && (st.mode() & 0200) == 0) {
+            attrs |= ATTR_READONLY; // as Samba, the mode bits count only where no attributes are stored
         }
         if (attrs == 0) {
             attrs = ATTR_NORMAL; // [MS-FSCC] 2.6: "valid only when used alone"

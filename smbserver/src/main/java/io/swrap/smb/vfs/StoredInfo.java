@@ -16,6 +16,12 @@ public record StoredInfo(int attributes, long creationTime, long changeTime, lon
     private static final String NAME = "user.swrap.info";
     private static final int SIZE = 28;
 
+    /**
+     * [MS-FSCC] 2.6 attributes a client can set and that are stored: READONLY, HIDDEN, SYSTEM, ARCHIVE, NORMAL,
+     * TEMPORARY, OFFLINE, NOT_CONTENT_INDEXED. DIRECTORY follows the file's type.
+     */
+    public static final int SETTABLE = 0x1 | 0x2 | 0x4 | 0x20 | 0x80 | 0x100 | 0x1000 | 0x2000;
+
     /** What is stored for the open object {@code h}, or null. */
     static StoredInfo read(Vfs.Handle h) throws VfsException {
         byte[] v = h.getXattr(NAME, SIZE + 1);
@@ -28,6 +34,22 @@ public record StoredInfo(int attributes, long creationTime, long changeTime, lon
         }
         ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN);
         return new StoredInfo(b.getInt(0), b.getLong(4), b.getLong(12), b.getLong(20));
+    }
+
+    /**
+     * Stores the FileAttributes of the CREATE that made {@code h} (a file is also ARCHIVE, as on Windows and Samba),
+     * when they say more than ARCHIVE or NORMAL: the creating open keeps its access even when they hold READONLY.
+     */
+    public static void created(Vfs.Handle h, int fileAttributes, boolean directory) throws VfsException {
+        int a = fileAttributes & SETTABLE & ~FileInfo.ATTR_NORMAL;
+        if ((a & ~FileInfo.ATTR_ARCHIVE) != 0) {
+            update(h, directory ? a : a | FileInfo.ATTR_ARCHIVE, 0, 0);
+        }
+    }
+
+    /** An overwritten (or superseded) file takes the CREATE's FileAttributes and ARCHIVE, as on Windows and Samba. */
+    public static void overwritten(Vfs.Handle h, int fileAttributes) throws VfsException {
+        update(h, fileAttributes & SETTABLE & ~FileInfo.ATTR_NORMAL | FileInfo.ATTR_ARCHIVE, 0, 0);
     }
 
     /**

@@ -82,6 +82,12 @@ public interface Vfs extends AutoCloseable {
         /** Sets an extended attribute; false when the file system keeps none. */
         boolean setXattr(String name, byte[] value) throws VfsException;
 
+        /** The names of the extended attributes (at most {@code maxBytes} of names, else E2BIG). */
+        List<String> listXattrs(int maxBytes) throws VfsException;
+
+        /** Removes an extended attribute; false when it was not there. */
+        boolean removeXattr(String name) throws VfsException;
+
         @Override
         void close();
     }

@@ -45,9 +45,11 @@ class ShareTest {
     @Test
     void namesCannotLeaveTheShare() throws Exception {
         Share s = share();
-        assertEquals(NtStatus.OBJECT_NAME_INVALID, assertThrows(Smb2Exception.class, () -> s.resolve("..\\x")).status());
-        assertEquals(NtStatus.OBJECT_NAME_INVALID,
+        assertEquals(NtStatus.OBJECT_PATH_SYNTAX_BAD, assertThrows(Smb2Exception.class, () -> s.resolve("..\\x")).status());
+        assertEquals(NtStatus.OBJECT_PATH_SYNTAX_BAD,
                 assertThrows(Smb2Exception.class, () -> s.resolve("Dir\\..\\..\\x")).status());
+        assertEquals(NtStatus.OBJECT_PATH_SYNTAX_BAD,
+                assertThrows(Smb2Exception.class, () -> s.resolve("escape\\..\\..\\x")).status());
         assertEquals(NtStatus.OBJECT_NAME_INVALID, assertThrows(Smb2Exception.class, () -> s.resolve("a/../../b")).status());
         // the name of a symlink leading outside resolves (it is an entry of the share), opening it does not
         Share.Resolved escape = s.resolve("escape");
@@ -57,6 +59,34 @@ class ShareTest {
         try (Vfs.Handle h = s.vfs().open(s.resolve("inside\\file.txt").rel())) {
             assertEquals(1, h.stat().size(), "an absolute symlink to a directory of the share is followed");
         }
+    }
+
+    @Test
+    void pathFormsAsSamba() throws Exception {
+        Share s = share();
+        Path file = s.root().resolve("Dir/File.txt");
+        for (String form : new String[] {"Dir\\\\File.txt", "Dir\\\\\\File.txt", "Dir\\File.txt\\",
+            "Dir\\..\\Dir\\File.txt", "Dir\\Sub\\..\\..\\Dir\\File.txt"}) {
+            assertEquals(file, s.resolve(form).path(), form);
+            assertTrue(s.resolve(form).exists(), form);
+        }
+        assertEquals(s.root(), s.resolve("Dir\\..").path());
+        assertEquals(s.root(), s.resolve("Dir\\..\\").path());
+        // ".." goes by name: a symlink before it is not followed back out
+        assertEquals(s.root().resolve("Dir"), s.resolve("escape\\..\\Dir").path());
+        assertEquals(NtStatus.OBJECT_PATH_NOT_FOUND,
+                assertThrows(Smb2Exception.class, () -> s.resolve("Dir\\.\\File.txt")).status());
+        assertEquals(NtStatus.OBJECT_PATH_NOT_FOUND,
+                assertThrows(Smb2Exception.class, () -> s.resolve(".\\Dir")).status());
+        assertEquals(NtStatus.OBJECT_NAME_INVALID, assertThrows(Smb2Exception.class, () -> s.resolve(".")).status());
+        assertEquals(NtStatus.OBJECT_NAME_INVALID,
+                assertThrows(Smb2Exception.class, () -> s.resolve("Dir\\.\\")).status());
+        assertEquals(NtStatus.OBJECT_PATH_SYNTAX_BAD, assertThrows(Smb2Exception.class, () -> s.resolve("..")).status());
+        assertEquals(NtStatus.OBJECT_NAME_INVALID,
+                assertThrows(Smb2Exception.class, () -> s.resolve("a".repeat(256))).status());
+        assertEquals(NtStatus.OBJECT_NAME_INVALID,
+                assertThrows(Smb2Exception.class, () -> s.resolve("\u00e9".repeat(128))).status(), "256 UTF-8 bytes");
+        assertFalse(s.resolve("b".repeat(255)).exists());
     }
 
     @Test

@@ -27,6 +27,10 @@ public final class NtStatus {
     public static final int OBJECT_NAME_NOT_FOUND = 0xC0000034;
     public static final int OBJECT_NAME_COLLISION = 0xC0000035;
     public static final int OBJECT_PATH_NOT_FOUND = 0xC000003A;
+    public static final int OBJECT_PATH_SYNTAX_BAD = 0xC000003B;
+    public static final int INVALID_OWNER = 0xC000005A;
+    public static final int PRIVILEGE_NOT_HELD = 0xC0000061;
+    public static final int INVALID_SECURITY_DESCR = 0xC0000079;
     public static final int SHARING_VIOLATION = 0xC0000043;
     public static final int FILE_LOCK_CONFLICT = 0xC0000054;
     public static final int LOCK_NOT_GRANTED = 0xC0000055;

@@ -11,7 +11,7 @@ import java.nio.charset.StandardCharsets;
  * File information classes of [MS-FSCC] 2.4 answered by QUERY_INFO (InfoType SMB2_0_INFO_FILE):
  * Basic (4), Standard (5), Internal (6), Ea (7), Access (8), Position (14), Mode (16), Alignment (17),
  * All (18), AlternateName (21: no 8.3 names are generated, so the long name), Stream (22), Compression (28),
- * NetworkOpen (34), AttributeTag (35), NormalizedName (48); FullEa (15) answers STATUS_NO_EAS_ON_FILE.
+ * NetworkOpen (34), AttributeTag (35), NormalizedName (48); FullEa (15) is answered by QueryInfoHandler.
  */
 public final class FileInformation {
     public static final int BASIC = 4;
@@ -99,10 +99,6 @@ public final class FileInformation {
                 b.writeIntLE(n.length);
                 b.writeBytes(n);
                 fixed = 8;
-            }
-            case FULL_EA -> {
-                b.release();
-                throw new Smb2Exception(NtStatus.NO_EAS_ON_FILE, "extended attributes are not supported");
             }
             case ALTERNATE_NAME -> {
                 byte[] n = h.name().substring(h.name().lastIndexOf('\\') + 1).getBytes(StandardCharsets.UTF_16LE);

@@ -14,12 +14,16 @@ import io.swrap.smb.oplock.Granted;
 import io.swrap.smb.oplock.OplockLevel;
 import io.swrap.smb.oplock.OplockRequest;
 import io.swrap.smb.oplock.Oplocks;
+import io.swrap.smb.security.SecurityDescriptor;
+import io.swrap.smb.security.StoredAcl;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.vfs.ChangeNotify;
 import io.swrap.smb.vfs.Errno;
+import io.swrap.smb.vfs.ExtendedAttributes;
 import io.swrap.smb.vfs.FileInfo;
 import io.swrap.smb.vfs.Share;
 import io.swrap.smb.vfs.Stat;
+import io.swrap.smb.vfs.StoredInfo;
 import io.swrap.smb.vfs.Vfs;
 import io.swrap.smb.vfs.VfsException;
 import java.io.IOException;
@@ -37,13 +41,16 @@ import java.util.List;
  * server's {@link Oplocks} table (a CREATE that must wait for break acknowledgments goes async, see
  * {@link OplockWait}). Create contexts: MxAc, QFid and RqLs are answered; DHnQ/DH2Q grant durable
  * handles when the oplock or lease allows it and DHnC/DH2C reconnect them ({@link DurableContext},
- * {@link DurableReconnect}), a DH2Q's CreateGuid finds a replayed CREATE ({@link CreateReplay}); other
- * contexts are accepted and ignored. A new name is created atomically (exclusive open or mkdir beneath
+ * {@link DurableReconnect}), a DH2Q's CreateGuid finds a replayed CREATE ({@link CreateReplay}), SecD and ExtA set a new
+ * object's descriptor and EAs; other contexts are accepted and ignored. The object's ACL ({@link SecurityAccess}) and DOS
+ * attributes ({@link DosAttributeAccess}) decide what an open may have. A new name is created atomically (exclusive open or mkdir beneath
  * the share's descriptor); EEXIST makes an OPEN_IF/OVERWRITE_IF open the existing file instead.
  */
 final class CreateHandler implements Smb2CommandHandler {
     /** Lookups and opens of one CREATE racing others that create and remove the same name. */
     private static final int CREATE_ATTEMPTS = 3;
+    /** [MS-SMB2] 2.2.13.2: SMB2_CREATE_EA_BUFFER, the EAs of a new file. */
+    private static final String EA_BUFFER = "ExtA";
 
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
@@ -98,6 +105,11 @@ final class CreateHandler implements Smb2CommandHandler {
         }
         int disp = req.createDisposition();
         int opts = req.createOptions();
+        if (req.name().endsWith("\\") && (opts & Smb2CreateRequest.FILE_NON_DIRECTORY_FILE) != 0) {
+            // as Samba: a trailing backslash names a directory, which FILE_NON_DIRECTORY_FILE excludes
+            throw new Smb2Exception(NtStatus.OBJECT_NAME_INVALID, "name '" + req.name()
+                    + "' ends with a backslash and CreateOptions has FILE_NON_DIRECTORY_FILE");
+        }
         if (disp < Smb2CreateRequest.FILE_SUPERSEDE || disp > Smb2CreateRequest.FILE_OVERWRITE_IF
                 || (opts & Smb2CreateRequest.FILE_DIRECTORY_FILE) != 0 && (opts & Smb2CreateRequest.FILE_NON_DIRECTORY_FILE) != 0) {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "CreateDisposition " + disp + ", CreateOptions 0x"
@@ -153,9 +165,20 @@ final class CreateHandler implements Smb2CommandHandler {
             if (disp == Smb2CreateRequest.FILE_OPEN || disp == Smb2CreateRequest.FILE_OVERWRITE) {
                 throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, "'" + req.name() + "' does not exist");
             }
+            if (deleteOnClose && (req.fileAttributes() & FileInfo.ATTR_READONLY) != 0) {
+                throw new Smb2Exception(NtStatus.CANNOT_DELETE, "'" + req.name() + "' would be created READONLY"
+                        + " with FILE_DELETE_ON_CLOSE");
+            }
+            SecurityDescriptor sd = SecurityAccess.checkCreate(rc, req, vfs, parentRel(r.rel()), wantsDir);
             try {
                 handle = wantsDir ? vfs.mkdir(r.rel()) : vfs.createFile(r.rel());
                 action = Smb2CreateResponse.FILE_CREATED;
+                try {
+                    StoredAcl.write(handle, sd);
+                } catch (VfsException e) {
+                    handle.close();
+                    throw e;
+                }
             } catch (VfsException e) {
                 if (e.errno() != Errno.EEXIST || disp == Smb2CreateRequest.FILE_CREATE || attempt >= CREATE_ATTEMPTS) {
                     throw Vfs.toSmb(e, "creating '" + req.name() + "'");
@@ -177,6 +200,11 @@ final class CreateHandler implements Smb2CommandHandler {
             }
             if (action != Smb2CreateResponse.FILE_CREATED) {
                 checkExisting(req, disp, opts, isDir);
+                // what the ACL and then the DOS attributes allow (MAXIMUM_ALLOWED becomes what they leave)
+                access = SecurityAccess.checkExisting(rc, req, vfs, handle,
+                        r.rel().isEmpty() ? null : parentRel(r.rel()), access, maximal);
+                access = DosAttributeAccess.check(req, FileInfo.of(handle).attributes(), access, deleteOnClose, isDir);
+                entry = new ShareModes.Entry(entry.owner(), access, req.shareAccess());
                 if (deleteOnClose && isDir && !handle.list().isEmpty()) {
                     throw new Smb2Exception(NtStatus.DIRECTORY_NOT_EMPTY, "'" + req.name()
                             + "' opened with FILE_DELETE_ON_CLOSE is not empty");
@@ -196,11 +224,19 @@ final class CreateHandler implements Smb2CommandHandler {
                 modes.acquire(key, path, entry);
                 try {
                     action = overwrite(handle, disp, isDir);
+                    if (action != Smb2CreateResponse.FILE_OPENED) {
+                        StoredInfo.overwritten(handle, req.fileAttributes());
+                    }
                 } catch (IOException | RuntimeException e) {
                     modes.release(entry);
                     throw e;
                 }
             } else {
+                StoredInfo.created(handle, req.fileAttributes(), isDir);
+                Smb2CreateContext eas = req.context(EA_BUFFER);
+                if (eas != null) {
+                    ExtendedAttributes.write(handle, ExtendedAttributes.parse(eas.data()));
+                }
                 oreq = oplockRequest(rc, req, access, isDir, false);
                 modes.acquire(key, path, entry);
             }
@@ -236,7 +272,9 @@ final class CreateHandler implements Smb2CommandHandler {
                     ChangeNotify.FILE_NOTIFY_CHANGE_SIZE | ChangeNotify.FILE_NOTIFY_CHANGE_LAST_WRITE);
         }
         FileInfo f = FileInfo.of(open.handle());
-        List<Smb2CreateContext> contexts = responseContexts(req, f, maximal);
+        List<Smb2CreateContext> contexts = responseContexts(req, f,
+                req.context(Smb2CreateContext.MAXIMAL_ACCESS) != null ? SecurityAccess.maximal(rc, open.handle(), maximal)
+                        : maximal);
         if (open.isDurable()) {
             contexts.add(DurableContext.response(open.durableV2(), open.durableTimeoutMs()));
         }
@@ -281,6 +319,12 @@ final class CreateHandler implements Smb2CommandHandler {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "'" + req.name()
                     + "' is a directory; disposition " + disp + " would overwrite it");
         }
+    }
+
+    /** The share-relative name of {@code rel}'s directory ("" for the share's root). */
+    private static String parentRel(String rel) {
+        int i = rel.lastIndexOf('/');
+        return i < 0 ? "" : rel.substring(0, i);
     }
 
     /** Truncates for OVERWRITE, OVERWRITE_IF and SUPERSEDE, and returns the CreateAction. */

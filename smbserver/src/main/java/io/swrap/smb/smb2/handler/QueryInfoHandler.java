@@ -1,6 +1,8 @@
 package io.swrap.smb.smb2.handler;
 
 import io.netty.buffer.ByteBuf;
+import io.swrap.smb.security.AccessCheck;
+import io.swrap.smb.security.StoredAcl;
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2OutputBufferResponse;
@@ -8,8 +10,8 @@ import io.swrap.smb.smb2.codec.Smb2QueryInfoRequest;
 import io.swrap.smb.smb2.fscc.FileInformation;
 import io.swrap.smb.smb2.fscc.FsInformation;
 import io.swrap.smb.smb2.fscc.InfoBuffer;
-import io.swrap.smb.smb2.fscc.SecurityDescriptor;
 import io.swrap.smb.state.Open;
+import io.swrap.smb.vfs.ExtendedAttributes;
 import io.swrap.smb.vfs.FileInfo;
 import io.swrap.smb.vfs.Share;
 import java.io.IOException;
@@ -18,16 +20,28 @@ import java.io.IOException;
  * [MS-SMB2] 3.3.5.20 Receiving an SMB2 QUERY_INFO Request for SMB2_0_INFO_FILE and
  * SMB2_0_INFO_FILESYSTEM. A result longer than OutputBufferLength is truncated with
  * STATUS_BUFFER_OVERFLOW for variable-size classes and refused with STATUS_INFO_LENGTH_MISMATCH otherwise.
- * Security descriptors are synthesized ({@link SecurityDescriptor}); quotas are not supported.
+ * Security descriptors are the stored ones ({@link StoredAcl}); quotas are not supported.
  */
 final class QueryInfoHandler implements Smb2CommandHandler {
+    /** [MS-SMB2] 3.3.5.20.3: the stored descriptor's parts AdditionalInformation names; READ_CONTROL needed. */
     private static InfoBuffer securityDescriptor(RequestContext rc, Smb2QueryInfoRequest req, Open open)
-            throws IOException {
-        FileInfo f = FileInfo.of(open.handle());
-        int uid = f.uid();
-        int gid = f.gid();
-        byte[] sd = SecurityDescriptor.encode(req.additionalInformation(), uid, gid, rc.tree.maximalAccess());
+            throws Smb2Exception, IOException {
+        if (!open.has(AccessCheck.READ_CONTROL)) {
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "reading the security descriptor needs READ_CONTROL; the"
+                    + " handle has 0x" + Integer.toHexString(open.access()));
+        }
+        byte[] sd = StoredAcl.of(open.handle()).encode(req.additionalInformation());
         return new InfoBuffer(rc.ctx.alloc().buffer(sd.length).writeBytes(sd), sd.length);
+    }
+
+    /** FileFullEaInformation: every EA of the file ([MS-FSCC] 2.4.15); none is NO_EAS_ON_FILE, as Windows. */
+    private static InfoBuffer fullEa(RequestContext rc, Open open) throws Smb2Exception, IOException {
+        var eas = ExtendedAttributes.read(open.handle());
+        if (eas.isEmpty()) {
+            throw new Smb2Exception(NtStatus.NO_EAS_ON_FILE, rc.tree.share().relativeName(open.path()) + " has no EAs");
+        }
+        byte[] list = ExtendedAttributes.encode(eas);
+        return new InfoBuffer(rc.ctx.alloc().buffer(list.length).writeBytes(list), 0);
     }
 
     /**
@@ -58,6 +72,9 @@ final class QueryInfoHandler implements Smb2CommandHandler {
         InfoBuffer info = switch (req.infoType()) {
             case Smb2QueryInfoRequest.INFO_FILE -> {
                 checkAccess(open, req.infoClass());
+                if (req.infoClass() == FileInformation.FULL_EA) {
+                    yield fullEa(rc, open);
+                }
                 FileInfo f = FileInfo.of(open.handle());
                 boolean pending = open.deleteOnClose()
                         || rc.conn.server().shareModes().isDeletePending(open.key());

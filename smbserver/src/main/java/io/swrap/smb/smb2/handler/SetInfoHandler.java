@@ -1,6 +1,7 @@
 package io.swrap.smb.smb2.handler;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2SetInfoRequest;
@@ -10,6 +11,8 @@ import io.swrap.smb.filestate.ShareModes;
 import io.swrap.smb.smb2.fscc.FileInformation;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.vfs.ChangeNotify;
+import io.swrap.smb.vfs.ExtendedAttributes;
+import io.swrap.smb.vfs.FileInfo;
 import io.swrap.smb.vfs.KeyNames;
 import io.swrap.smb.vfs.StoredInfo;
 import io.swrap.smb.vfs.Share;
@@ -24,24 +27,25 @@ import java.util.List;
 
 /**
  * [MS-SMB2] 3.3.5.21 Receiving an SMB2 SET_INFO Request, for SMB2_0_INFO_FILE classes Basic (4),
- * Rename (10, [MS-FSCC] 2.4.37.2 SMB2 form), Disposition (13), Position (14), Allocation (19) and
- * EndOfFile (20), with the access checks of [MS-FSA] 2.1.5.14.
+ * Rename (10, [MS-FSCC] 2.4.37.2 SMB2 form), Disposition (13), Position (14), FullEa (15), Allocation (19) and
+ * EndOfFile (20), and SMB2_0_INFO_SECURITY ({@link SecuritySetInfo}), with the access checks of [MS-FSA] 2.1.5.14.
  */
 final class SetInfoHandler implements Smb2CommandHandler {
     private static final int FILE_ATTRIBUTE_TEMPORARY = 0x100;
-    /**
-     * [MS-FSCC] 2.6 attributes a client can set and that are stored: HIDDEN, SYSTEM, ARCHIVE, NORMAL, TEMPORARY,
-     * OFFLINE, NOT_CONTENT_INDEXED. READONLY follows the file's mode bits and DIRECTORY its type.
-     */
-    private static final int STORED_ATTRIBUTES = 0x2 | 0x4 | 0x20 | 0x80 | FILE_ATTRIBUTE_TEMPORARY | 0x1000 | 0x2000;
+    private static final int INFO_SECURITY = 3;
+    private static final int FILE_NOTIFY_CHANGE_EA = 0x80;
 
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
         Smb2SetInfoRequest req = Smb2SetInfoRequest.decode(rc.request);
         Open open = rc.open(req.fileId());
+        if (req.infoType() == INFO_SECURITY) {
+            SecuritySetInfo.set(rc, open, req.additionalInformation(), req.buffer());
+            return Reply.ok(new Smb2SetInfoResponse());
+        }
         if (req.infoType() != 1) {
             throw new Smb2Exception(NtStatus.NOT_SUPPORTED, "SET_INFO InfoType " + req.infoType()
-                    + " (file system, security, quota) is not supported");
+                    + " (file system, quota) is not supported");
         }
         ByteBuf b = req.buffer();
         switch (req.infoClass()) {
@@ -54,6 +58,10 @@ final class SetInfoHandler implements Smb2CommandHandler {
             }
             case FileInformation.ALLOCATION -> allocation(open, b);
             case FileInformation.END_OF_FILE -> endOfFile(open, b);
+            case FileInformation.FULL_EA -> {
+                requireAccess(open, AccessMask.FILE_WRITE_EA, "setting EAs");
+                ExtendedAttributes.write(open.handle(), ExtendedAttributes.parse(ByteBufUtil.getBytes(b)));
+            }
             default -> throw new Smb2Exception(NtStatus.INVALID_INFO_CLASS, "SET_INFO file information class "
                     + req.infoClass() + " is not supported");
         }
@@ -61,6 +69,7 @@ final class SetInfoHandler implements Smb2CommandHandler {
             case FileInformation.BASIC -> ChangeNotify.FILE_NOTIFY_CHANGE_ATTRIBUTES
                     | ChangeNotify.FILE_NOTIFY_CHANGE_LAST_WRITE | ChangeNotify.FILE_NOTIFY_CHANGE_CREATION;
             case FileInformation.ALLOCATION, FileInformation.END_OF_FILE -> ChangeNotify.FILE_NOTIFY_CHANGE_SIZE;
+            case FileInformation.FULL_EA -> FILE_NOTIFY_CHANGE_EA;
             default -> 0;
         };
         if (changed != 0) {
@@ -104,7 +113,7 @@ final class SetInfoHandler implements Smb2CommandHandler {
                     set(written) ? written : Vfs.Handle.UNCHANGED);
         }
         long changed = b.getLongLE(i + 24);
-        int attributes = b.getIntLE(i + 32) & STORED_ATTRIBUTES;
+        int attributes = b.getIntLE(i + 32) & StoredInfo.SETTABLE;
         if (set(created) || set(changed) || attributes != 0) {
             // Linux keeps none of these: they are stored beside the file (0 leaves a value unchanged).
             StoredInfo.update(open.handle(), attributes, set(created) ? created : 0, set(changed) ? changed : 0);
@@ -214,6 +223,11 @@ final class SetInfoHandler implements Smb2CommandHandler {
         need(b, 1);
         requireAccess(open, AccessMask.DELETE, "delete");
         boolean delete = b.getByte(b.readerIndex()) != 0;
+        if (delete && (FileInfo.of(open.handle()).attributes() & FileInfo.ATTR_READONLY) != 0) {
+            // [MS-FSA] 2.1.5.14.3, and Samba's can_set_delete_on_close
+            throw new Smb2Exception(NtStatus.CANNOT_DELETE, open.tree().share().relativeName(open.path())
+                    + " is READONLY: clear the attribute before deleting it");
+        }
         if (delete && open.path().equals(open.tree().share().root())) {
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "the root of share [" + open.tree().share().name()
                     + "] cannot be deleted");

@@ -75,6 +75,8 @@ final class LibC {
     private static final MethodHandle GETXATTR = fn("getxattr", FunctionDescriptor.of(L, P, P, P, L));
     private static final MethodHandle PWRITE = fn("pwrite64", FunctionDescriptor.of(L, I, P, L, L));
     private static final MethodHandle SETXATTR = fn("setxattr", FunctionDescriptor.of(I, P, P, P, L, I));
+    private static final MethodHandle LISTXATTR = fn("listxattr", FunctionDescriptor.of(L, P, P, L));
+    private static final MethodHandle REMOVEXATTR = fn("removexattr", FunctionDescriptor.of(I, P, P));
 
     private LibC() {
     }
@@ -343,6 +345,60 @@ final class LibC {
                     return false;
                 }
                 throw new VfsException(e, "setxattr " + name, "fd " + fd);
+            }
+            return true;
+        } catch (VfsException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * The names of the extended attributes of the file {@code fd} names, read into at most {@code max} bytes
+     * (more: E2BIG); empty where the file system keeps none.
+     */
+    static List<String> listxattr(int fd, int max) throws VfsException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            MemorySegment buf = a.allocate(Math.max(1, max));
+            long n = (long) LISTXATTR.invokeExact(st, a.allocateFrom(procPath(fd)), buf, (long) max);
+            if (n < 0) {
+                int e = errno(st);
+                if (e == Errno.ENOTSUP) {
+                    return List.of();
+                }
+                throw new VfsException(e == Errno.ERANGE ? Errno.E2BIG : e, "listxattr", "fd " + fd + " (at most "
+                        + max + " bytes of names)");
+            }
+            List<String> names = new java.util.ArrayList<>();
+            long start = 0;
+            for (long i = 0; i < n; i++) {
+                if (buf.get(ValueLayout.JAVA_BYTE, i) == 0) {
+                    names.add(new String(buf.asSlice(start, i - start).toArray(ValueLayout.JAVA_BYTE),
+                            java.nio.charset.StandardCharsets.UTF_8));
+                    start = i + 1;
+                }
+            }
+            return names;
+        } catch (VfsException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** Removes extended attribute {@code name}; false when there was none. */
+    static boolean removexattr(int fd, String name) throws VfsException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            int rc = (int) REMOVEXATTR.invokeExact(st, a.allocateFrom(procPath(fd)), a.allocateFrom(name));
+            if (rc < 0) {
+                int e = errno(st);
+                if (e == Errno.ENODATA || e == Errno.ENOTSUP) {
+                    return false;
+                }
+                throw new VfsException(e, "removexattr " + name, "fd " + fd);
             }
             return true;
         } catch (VfsException e) {

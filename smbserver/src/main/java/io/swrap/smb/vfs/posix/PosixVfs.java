@@ -332,6 +332,16 @@ public final class PosixVfs implements Vfs {
         }
 
         @Override
+        public List<String> listXattrs(int maxBytes) throws VfsException {
+            return LibC.listxattr(fd, maxBytes);
+        }
+
+        @Override
+        public boolean removeXattr(String name) throws VfsException {
+            return LibC.removexattr(fd, name);
+        }
+
+        @Override
         public synchronized void close() {
             if (!closed) {
                 closed = true;

@@ -1,0 +1,101 @@
+package io.swrap.selftest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.swrap.selftest.env.ChildProcess;
+import io.swrap.selftest.env.DebianLibs;
+import io.swrap.selftest.env.SmbEnv;
+import io.swrap.selftest.env.Smbclient;
+import io.swrap.smb.smb2.auth.SmbPasswdFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * NT ACLs stored and enforced (issue 12), against the server in its own JVM with Samba's smbclient and smbcacls
+ * under C socket_wrapper and two smbpasswd users: what a new file gets (Samba's descriptor: the creator FULL,
+ * Domain Users and Everyone READ), and that smbcacls add/set/delete change who may open it.
+ */
+class NtAclIT extends SmbServerSuite {
+    private static final int CLIENT = 34;
+    private static final String OTHER = "other";
+    private static final String OTHER_PASSWORD = "secret2";
+
+    private static Smbclient.Result smbclient(String user, String password, Path cwd, String commands)
+            throws Exception {
+        return Smbclient.run(env.swrapDir(), CLIENT, "//127.0.0." + NICS[0] + "/share", user, password, cwd, 60,
+                commands);
+    }
+
+    /** smbcacls as {@code user} on {@code file} with {@code args}; returns its exit status and output. */
+    private static String[] smbcacls(String user, String password, String file, String... args) throws Exception {
+        Map<String, String> e = ChildProcess.net(env.swrapDir(), CLIENT);
+        e.put("LD_PRELOAD", DebianLibs.libsocketWrapper().toString());
+        List<String> cmd = new ArrayList<>(List.of("smbcacls", "--configfile=/dev/null",
+                "//127.0.0." + NICS[0] + "/share", file, "-U", user + "%" + password, "--use-kerberos=off"));
+        cmd.addAll(List.of(args));
+        try (ChildProcess p = ChildProcess.command("smbcacls", e, cmd)) {
+            int rc = p.waitFor();
+            return new String[] {Integer.toString(rc), String.join("\n", p.stdout()) + "\n" + p.stderr()};
+        }
+    }
+
+    @Test
+    void newFilesAreOwnedByTheirCreatorAndSmbcaclsChangesWhoMayWrite() throws Exception {
+        new SmbPasswdFile(env.share().resolveSibling("smbpasswd")).addUser(OTHER, 1001, OTHER_PASSWORD,
+                System.currentTimeMillis() / 1000);
+        Path cwd = Files.createDirectories(base.resolve("acl-cwd"));
+        Files.writeString(cwd.resolve("v1.txt"), "tester's\n");
+        Files.writeString(cwd.resolve("v2.txt"), "other's\n");
+        Smbclient.Result r = smbclient(SmbEnv.USER, SmbEnv.PASSWORD, cwd, "mkdir acl; put v1.txt acl\\f.txt");
+        assertFalse(r.output().contains("NT_STATUS_"), r.output());
+
+        String[] get = smbcacls(SmbEnv.USER, SmbEnv.PASSWORD, "acl/f.txt");
+        assertEquals("0", get[0], get[1]);
+        String domain = get[1].replaceAll("(?s).*GROUP:(S-1-5-21-\\d+-\\d+-\\d+)-513.*", "$1");
+        assertTrue(domain.startsWith("S-1-5-21-"), get[1]);
+        assertTrue(get[1].matches("(?s).*OWNER:[^\\n]*\\\\tester\\n.*"), "owned by the user who created it:\n" + get[1]);
+        assertTrue(get[1].matches("(?s).*ACL:[^\\n]*\\\\tester:ALLOWED/0x0/FULL\\n"
+                + "ACL:" + domain + "-513:ALLOWED/0x0/READ\\nACL:S-1-1-0:ALLOWED/0x0/READ.*"), get[1]);
+
+        // Everyone may read, only the owner write: the other user's write and ACL change are refused
+        r = smbclient(OTHER, OTHER_PASSWORD, cwd, "get acl\\f.txt got.txt; put v2.txt acl\\f.txt");
+        assertTrue(r.output().contains("NT_STATUS_ACCESS_DENIED opening remote file \\acl\\f.txt"), r.output());
+        assertEquals("tester's\n", Files.readString(cwd.resolve("got.txt")));
+        String[] add = smbcacls(OTHER, OTHER_PASSWORD, "acl/f.txt", "-a", "ACL:" + OTHER + ":ALLOWED/0x0/FULL");
+        assertFalse(add[0].equals("0"), add[1]);
+        assertTrue(add[1].contains("NT_STATUS_ACCESS_DENIED"), add[1]);
+
+        // the owner grants the other user FULL: now its write goes through
+        add = smbcacls(SmbEnv.USER, SmbEnv.PASSWORD, "acl/f.txt", "-a", "ACL:" + OTHER + ":ALLOWED/0x0/FULL");
+        assertEquals("0", add[0], add[1]);
+        assertTrue(smbcacls(SmbEnv.USER, SmbEnv.PASSWORD, "acl/f.txt")[1].contains("\\" + OTHER + ":ALLOWED/0x0/FULL"));
+        r = smbclient(OTHER, OTHER_PASSWORD, cwd, "put v2.txt acl\\f.txt");
+        assertFalse(r.output().contains("NT_STATUS_"), r.output());
+        assertEquals("other's\n", Files.readString(env.share().resolve("acl/f.txt")));
+
+        // deleting the ACE takes it back
+        String[] del = smbcacls(SmbEnv.USER, SmbEnv.PASSWORD, "acl/f.txt", "-D", "ACL:" + OTHER + ":ALLOWED/0x0/FULL");
+        assertEquals("0", del[0], del[1]);
+        r = smbclient(OTHER, OTHER_PASSWORD, cwd, "put v1.txt acl\\f.txt");
+        assertTrue(r.output().contains("NT_STATUS_ACCESS_DENIED"), r.output());
+
+        // set replaces the whole DACL: the owner keeps READ_CONTROL and WRITE_DAC, so it can read and restore it
+        String[] set = smbcacls(SmbEnv.USER, SmbEnv.PASSWORD, "acl/f.txt", "-S", "ACL:" + SmbEnv.USER
+                + ":ALLOWED/0x0/READ");
+        assertEquals("0", set[0], set[1]);
+        r = smbclient(SmbEnv.USER, SmbEnv.PASSWORD, cwd, "put v1.txt acl\\f.txt");
+        assertTrue(r.output().contains("NT_STATUS_ACCESS_DENIED"), r.output());
+        r = smbclient(OTHER, OTHER_PASSWORD, cwd, "get acl\\f.txt got2.txt");
+        assertTrue(r.output().contains("NT_STATUS_ACCESS_DENIED"), "Everyone's READ is gone:\n" + r.output());
+        set = smbcacls(SmbEnv.USER, SmbEnv.PASSWORD, "acl/f.txt", "-S", "ACL:" + SmbEnv.USER + ":ALLOWED/0x0/FULL");
+        assertEquals("0", set[0], set[1]);
+        r = smbclient(SmbEnv.USER, SmbEnv.PASSWORD, cwd, "put v1.txt acl\\f.txt; del acl\\f.txt; rmdir acl");
+        assertFalse(r.output().contains("NT_STATUS_"), r.output());
+    }
+}
