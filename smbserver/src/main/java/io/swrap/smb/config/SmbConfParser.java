@@ -110,7 +110,9 @@ public final class SmbConfParser {
             // logging, and where the smbpasswd file is by default
             "loglevel", "debuglevel", "logfile", "maxlogsize", "privatedir",
             // request limits
-            "maxopenfiles");
+            "maxopenfiles",
+            // the I/O thread pool
+            "smbserver:iothreads", "smbserver:maxqueuediorequests");
     // connection limits: their keys join the global ones
     private static final List<String> ALL_GLOBAL_KEYS = Stream.concat(GLOBAL_KEYS.stream(),
             ConnectionLimits.KEYS.stream()).toList();
@@ -190,7 +192,7 @@ public final class SmbConfParser {
                 }),
                 requestLimits(),
                 global.getOrDefault("serverstring", DEFAULT_SERVER_STRING),
-                log);
+                log, ioSettings());
     }
 
     /**
@@ -255,6 +257,25 @@ public final class SmbConfParser {
                     + ms + " (expected: milliseconds, 100..35000)");
         }
         return ms;
+    }
+
+    private IoSettings ioSettings() throws ConfigException {
+        return new IoSettings(
+                (int) globalNumber("smbserver:iothreads", "smbserver:io threads", IoSettings.DEFAULT_THREADS, 1,
+                        IoSettings.MAX_THREADS),
+                (int) globalNumber("smbserver:maxqueuediorequests", "smbserver:max queued io requests",
+                        IoSettings.DEFAULT_MAX_QUEUED, 0, IoSettings.MAX_MAX_QUEUED));
+    }
+
+    private long globalNumber(String key, String name, long dflt, long min, long max) throws ConfigException {
+        if (!global.containsKey(key)) {
+            return dflt;
+        }
+        long v = parseLong(global.get(key), line(key), name);
+        if (v < min || v > max) {
+            throw new ConfigException(fileName, line(key), name + ": " + v + " (expected: " + min + ".." + max + ")");
+        }
+        return v;
     }
 
     private SmbConfig.RequestLimits requestLimits() throws ConfigException {

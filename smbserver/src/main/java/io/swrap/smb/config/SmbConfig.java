@@ -27,6 +27,7 @@ import java.util.Map;
  *       buffered bytes}, {@code smbserver:pre-auth timeout}, {@code deadtime}, {@code smbserver:max unsent
  *       bytes}: see {@link ConnectionLimits}</li>
  *   <li>{@code max open files}: see {@link RequestLimits}</li>
+ *   <li>{@code smbserver:io threads}, {@code smbserver:max queued io requests}: see {@link IoSettings}</li>
  *   <li>{@code log level}, {@code log file}, {@code max log size}: see {@link LogSettings}; the common Samba
  *       settings this server does not use are accepted and logged once as ignored ({@link SambaKeys})</li>
  *   <li>per share: {@code path} (required), {@code read only} (default yes), {@code smb encrypt}, {@code comment},
@@ -53,7 +54,9 @@ public record SmbConfig(
         // server string
         String serverString,
         // log level, log file, max log size; the Samba settings accepted and ignored
-        LogSettings log) {
+        LogSettings log,
+        // the I/O thread pool
+        IoSettings io) {
 
     /**
      * Limits on what one authenticated client's requests may hold: {@code max open files} (open handles per
@@ -83,6 +86,7 @@ public record SmbConfig(
         // in smb.conf order: share listings follow it, as Samba's do
         shares = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(shares));
         java.util.Objects.requireNonNull(requestLimits, "requestLimits");
+        java.util.Objects.requireNonNull(io, "io");
     }
 
     /** The share named {@code name} (case-insensitive), or null. */
