@@ -50,10 +50,12 @@ public final class SmbServer implements AutoCloseable {
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final List<Channel> listeners = new ArrayList<>();
+    private final io.swrap.smb.io.IoPool ioPool;
 
-    private SmbServer(EventLoopGroup boss, EventLoopGroup workers) {
+    private SmbServer(EventLoopGroup boss, EventLoopGroup workers, io.swrap.smb.io.IoPool ioPool) {
         this.boss = boss;
         this.workers = workers;
+        this.ioPool = ioPool;
     }
 
     /** Starts listening; {@code state} carries the config. Port 0 in the config means "any free port". */
@@ -67,7 +69,7 @@ public final class SmbServer implements AutoCloseable {
             }
         }
         SmbServer s = new SmbServer(new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory()),
-                new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory()));
+                new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory()), state.io());
         ServerBootstrap b = new ServerBootstrap()
                 .group(s.boss, s.workers)
                 .channel(NioServerSocketChannel.class)
@@ -138,5 +140,6 @@ public final class SmbServer implements AutoCloseable {
         }
         boss.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        ioPool.close();
     }
 }

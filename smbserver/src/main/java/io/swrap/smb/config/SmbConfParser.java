@@ -111,7 +111,9 @@ public final class SmbConfParser {
             "loglevel", "debuglevel", "logfile", "maxlogsize", "privatedir",
             // request limits
             "maxopenfiles", "smbserver:copychunkmaxchunks", "smbserver:copychunkmaxchunksize",
-            "smbserver:copychunkmaxdatasize", "smbserver:clientaddressaffinity");
+            "smbserver:copychunkmaxdatasize", "smbserver:clientaddressaffinity",
+            // the I/O thread pool
+            "smbserver:iothreads", "smbserver:maxqueuediorequests");
     // connection limits: their keys join the global ones
     private static final List<String> ALL_GLOBAL_KEYS = Stream.concat(GLOBAL_KEYS.stream(),
             ConnectionLimits.KEYS.stream()).toList();
@@ -192,7 +194,8 @@ public final class SmbConfParser {
                 requestLimits(),
                 global.getOrDefault("serverstring", DEFAULT_SERVER_STRING),
                 log,
-                globalBool("smbserver:clientaddressaffinity", "smbserver:client address affinity", true));
+                globalBool("smbserver:clientaddressaffinity", "smbserver:client address affinity", true),
+                ioSettings());
     }
 
     /**
@@ -257,6 +260,25 @@ public final class SmbConfParser {
                     + ms + " (expected: milliseconds, 100..35000)");
         }
         return ms;
+    }
+
+    private IoSettings ioSettings() throws ConfigException {
+        return new IoSettings(
+                (int) globalNumber("smbserver:iothreads", "smbserver:io threads", IoSettings.DEFAULT_THREADS, 1,
+                        IoSettings.MAX_THREADS),
+                (int) globalNumber("smbserver:maxqueuediorequests", "smbserver:max queued io requests",
+                        IoSettings.DEFAULT_MAX_QUEUED, 0, IoSettings.MAX_MAX_QUEUED));
+    }
+
+    private long globalNumber(String key, String name, long dflt, long min, long max) throws ConfigException {
+        if (!global.containsKey(key)) {
+            return dflt;
+        }
+        long v = parseLong(global.get(key), line(key), name);
+        if (v < min || v > max) {
+            throw new ConfigException(fileName, line(key), name + ": " + v + " (expected: " + min + ".." + max + ")");
+        }
+        return v;
     }
 
     private SmbConfig.RequestLimits requestLimits() throws ConfigException {

@@ -31,6 +31,7 @@ import java.util.Map;
  *   <li>{@code smbserver:client address affinity}: yes | no; default yes: the clients (ClientGuids) of one
  *       address share one event loop, so that requests a host sends on several connections are handled in the
  *       order they arrive; no: each ClientGuid's loop is the one its first connection was given</li>
+ *   <li>{@code smbserver:io threads}, {@code smbserver:max queued io requests}: see {@link IoSettings}</li>
  *   <li>{@code log level}, {@code log file}, {@code max log size}: see {@link LogSettings}; the common Samba
  *       settings this server does not use are accepted and logged once as ignored ({@link SambaKeys})</li>
  *   <li>per share: {@code path} (required), {@code read only} (default yes), {@code smb encrypt}, {@code comment},
@@ -59,7 +60,9 @@ public record SmbConfig(
         // log level, log file, max log size; the Samba settings accepted and ignored
         LogSettings log,
         // smbserver:client address affinity: every client of one address on one event loop
-        boolean addressAffinity) {
+        boolean addressAffinity,
+        // the I/O thread pool
+        IoSettings io) {
 
     /**
      * Limits on what one authenticated client's requests may hold: {@code max open files} (open handles per
@@ -97,6 +100,7 @@ public record SmbConfig(
         // in smb.conf order: share listings follow it, as Samba's do
         shares = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(shares));
         java.util.Objects.requireNonNull(requestLimits, "requestLimits");
+        java.util.Objects.requireNonNull(io, "io");
     }
 
     /** The share named {@code name} (case-insensitive), or null. */

@@ -38,6 +38,7 @@ public final class ServerState {
     private final AtomicLong nextFileId = new AtomicLong(1);
     private final io.swrap.smb.transport.Admission admission;
     private final io.swrap.smb.rpc.RpcServer rpc;
+    private final io.swrap.smb.io.IoPool ioPool;
 
     /** @throws IOException if a share's path is not a directory */
     public ServerState(SmbConfig config) throws IOException {
@@ -46,6 +47,7 @@ public final class ServerState {
         this.admission = new io.swrap.smb.transport.Admission(config.limits());
         this.files = new FileStore(messenger, config.oplocking().leases());
         this.rpc = new io.swrap.smb.rpc.RpcServer(config);
+        this.ioPool = new io.swrap.smb.io.IoPool(config.io().threads(), config.io().maxQueued());
         UUID g = UUID.randomUUID();
         for (int i = 0; i < 8; i++) {
             serverGuid[i] = (byte) (g.getMostSignificantBits() >>> (8 * i));
@@ -58,6 +60,11 @@ public final class ServerState {
 
     public SmbConfig config() {
         return config;
+    }
+
+    /** The threads that run blocking file operations off the event loops. */
+    public io.swrap.smb.io.IoPool io() {
+        return ioPool;
     }
 
     /** The server-wide counts behind the connection limits. */

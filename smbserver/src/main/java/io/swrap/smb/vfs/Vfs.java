@@ -68,6 +68,14 @@ public interface Vfs extends AutoCloseable {
         List<String> list() throws VfsException;
 
         /**
+         * Reads into {@code dst}'s remaining space from {@code offset} (one pread(2), short at the end of the
+         * file) and advances its position; a file without positions (a FIFO) is read from where it is, as
+         * Samba does. May block for as long as the file system or the FIFO's writer takes: call it off the
+         * event loops. A close of the handle meanwhile waits for the read to end.
+         */
+        int read(java.nio.ByteBuffer dst, long offset) throws VfsException;
+
+        /**
          * Writes {@code src}'s remaining bytes at {@code offset} (one pwrite(2), possibly short) and advances its
          * position: a full disk is ENOSPC, not an exception message.
          */
@@ -105,7 +113,10 @@ public interface Vfs extends AutoCloseable {
             return ve.toSmb(what);
         }
         int status;
-        if (e instanceof NoSuchFileException) {
+        if (e instanceof java.nio.channels.ClosedChannelException) {
+            // the handle was closed (on another channel of the session) while its operation ran
+            status = NtStatus.FILE_CLOSED;
+        } else if (e instanceof NoSuchFileException) {
             status = NtStatus.OBJECT_NAME_NOT_FOUND;
         } else if (e instanceof FileAlreadyExistsException) {
             status = NtStatus.OBJECT_NAME_COLLISION;

@@ -6,8 +6,9 @@ import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2FlushRequest;
 import io.swrap.smb.state.Open;
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 
-/** [MS-SMB2] 3.3.5.11 Receiving an SMB2 FLUSH Request: fsync the file's data. */
+/** [MS-SMB2] 3.3.5.11 Receiving an SMB2 FLUSH Request: fdatasync the file's data, on the I/O pool. */
 final class FlushHandler implements Smb2CommandHandler {
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
@@ -16,9 +17,13 @@ final class FlushHandler implements Smb2CommandHandler {
             // 3.3.5.11: "If Open.GrantedAccess does not include FILE_WRITE_DATA or FILE_APPEND_DATA ... ACCESS_DENIED".
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "FLUSH on a handle without write access");
         }
-        if (open.channel() != null) {
-            open.channel().force(false);
+        FileChannel data = open.channel();
+        if (data == null) {
+            return Reply.ok(new Smb2EmptyBody());
         }
-        return Reply.ok(new Smb2EmptyBody());
+        return rc.offLoop(() -> {
+            data.force(false);
+            return Boolean.TRUE;
+        }, done -> Reply.ok(new Smb2EmptyBody()), done -> { });
     }
 }

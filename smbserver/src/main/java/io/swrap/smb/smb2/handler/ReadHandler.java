@@ -1,16 +1,18 @@
 package io.swrap.smb.smb2.handler;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2ReadRequest;
 import io.swrap.smb.smb2.codec.Smb2ReadResponse;
 import io.swrap.smb.state.Open;
+import io.swrap.smb.vfs.Vfs;
 import java.io.IOException;
 
 /**
  * [MS-SMB2] 3.3.5.12 Receiving an SMB2 READ Request: Length up to Connection.MaxReadSize; reading at
- * or past the end, or fewer bytes than MinimumCount, is STATUS_END_OF_FILE.
+ * or past the end, or fewer bytes than MinimumCount, is STATUS_END_OF_FILE. The pread runs on the I/O pool.
  */
 final class ReadHandler implements Smb2CommandHandler {
     @Override
@@ -35,25 +37,33 @@ final class ReadHandler implements Smb2CommandHandler {
             throw new Smb2Exception(NtStatus.FILE_LOCK_CONFLICT, "READ at " + req.offset() + "+" + req.length()
                     + " overlaps another handle's exclusive lock");
         }
-        ByteBuf data = rc.ctx.alloc().buffer(req.length());
-        try {
-            int total = 0;
-            while (total < req.length()) {
-                int n = data.writeBytes(open.channel(), req.offset() + total, req.length() - total);
-                if (n <= 0) {
-                    break;
-                }
-                total += n;
-            }
-            if ((total == 0 && req.length() > 0) || total < req.minimumCount()) {
+        Vfs.Handle file = open.handle();
+        ByteBufAllocator alloc = rc.ctx.alloc();
+        // the buffer is allocated and filled on the I/O thread, and owned by that operation until the loop takes it
+        return rc.offLoop(() -> read(file, alloc, req), data -> {
+            if ((data.readableBytes() == 0 && req.length() > 0) || data.readableBytes() < req.minimumCount()) {
+                int total = data.readableBytes();
+                data.release();
                 throw new Smb2Exception(NtStatus.END_OF_FILE, "READ at " + req.offset() + ": " + total
                         + " bytes available, MinimumCount " + req.minimumCount());
             }
-        } catch (Smb2Exception | IOException | RuntimeException e) {
+            open.position = req.offset() + data.readableBytes();
+            return Reply.ok(new Smb2ReadResponse(data, rc.conn.readResponsePadding()));
+        }, ByteBuf::release);
+    }
+
+    /** Up to Length bytes from Offset: fewer at the end of the file, or what a FIFO holds now. */
+    private static ByteBuf read(Vfs.Handle file, ByteBufAllocator alloc, Smb2ReadRequest req) throws IOException {
+        ByteBuf data = alloc.directBuffer(req.length());
+        try {
+            if (req.length() > 0) {
+                // one pread: short only at the end of the file (or for what a FIFO holds)
+                data.writerIndex(file.read(data.nioBuffer(0, req.length()), req.offset()));
+            }
+            return data;
+        } catch (IOException | RuntimeException e) {
             data.release();
             throw e;
         }
-        open.position = req.offset() + data.readableBytes();
-        return Reply.ok(new Smb2ReadResponse(data, rc.conn.readResponsePadding()));
     }
 }

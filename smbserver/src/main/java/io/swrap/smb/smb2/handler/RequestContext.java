@@ -1,6 +1,7 @@
 package io.swrap.smb.smb2.handler;
 
 import io.netty.channel.ChannelHandlerContext;
+import io.swrap.smb.io.IoPool;
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2Command;
 import io.swrap.smb.smb2.codec.Smb2Dialect;
@@ -12,6 +13,9 @@ import io.swrap.smb.state.Connection;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.state.Session;
 import io.swrap.smb.state.TreeConnect;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /** One request being handled, with the state the dispatcher resolved for it ([MS-SMB2] 3.3.5.2.9, 3.3.5.2.11). */
 final class RequestContext {
@@ -34,6 +38,53 @@ final class RequestContext {
         this.request = request;
         this.conn = conn;
         this.ctx = ctx;
+    }
+
+    /** A blocking file operation, run on the I/O pool: it touches only the file and the buffers it owns. */
+    interface IoWork<T> {
+        T run() throws Smb2Exception, IOException;
+    }
+
+    /** Turns an I/O operation's result into the reply, on the connection's loop; it owns the result. */
+    interface Finish<T> {
+        Reply apply(T result) throws Smb2Exception, IOException;
+    }
+
+    /**
+     * Runs {@code work} on the server's I/O pool and answers with {@code finish} of its result on this
+     * connection's loop, where the protocol state may be touched again. The dispatcher answers no other
+     * request of this connection meanwhile and keeps the request (and so a WRITE's data) retained until then;
+     * {@code release} frees a result that never reaches {@code finish} (the server shutting down).
+     */
+    <T> Reply offLoop(IoWork<T> work, Finish<T> finish, Consumer<T> release) {
+        CompletableFuture<Reply> reply = new CompletableFuture<>();
+        conn.server().io().submit(new IoPool.IoTask<T>() {
+            @Override
+            public T run() throws Exception {
+                return work.run();
+            }
+
+            @Override
+            public void done(T result, Throwable failure) {
+                if (failure != null) {
+                    reply.completeExceptionally(failure);
+                    return;
+                }
+                try {
+                    reply.complete(finish.apply(result));
+                } catch (Smb2Exception | IOException | RuntimeException e) {
+                    reply.completeExceptionally(e);
+                }
+            }
+
+            @Override
+            public void discard(T result) {
+                if (result != null) {
+                    release.accept(result);
+                }
+            }
+        }, conn.channel().eventLoop());
+        return Reply.later(reply);
     }
 
     /** Closes the connection without a response, as the spec requires for some protocol violations. */

@@ -21,6 +21,7 @@ import io.swrap.smb.vfs.Vfs;
 import io.swrap.smb.vfs.VfsException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,8 +57,12 @@ final class SetInfoHandler implements Smb2CommandHandler {
                 need(b, 8);
                 open.position = b.getLongLE(b.readerIndex());
             }
-            case FileInformation.ALLOCATION -> allocation(open, b);
-            case FileInformation.END_OF_FILE -> endOfFile(open, b);
+            case FileInformation.ALLOCATION -> {
+                return resized(rc, open, allocation(open, b));
+            }
+            case FileInformation.END_OF_FILE -> {
+                return resized(rc, open, endOfFile(open, b));
+            }
             case FileInformation.FULL_EA -> {
                 requireAccess(open, AccessMask.FILE_WRITE_EA, "setting EAs");
                 ExtendedAttributes.write(open.handle(), ExtendedAttributes.parse(ByteBufUtil.getBytes(b)));
@@ -68,18 +73,32 @@ final class SetInfoHandler implements Smb2CommandHandler {
         int changed = switch (req.infoClass()) {
             case FileInformation.BASIC -> ChangeNotify.FILE_NOTIFY_CHANGE_ATTRIBUTES
                     | ChangeNotify.FILE_NOTIFY_CHANGE_LAST_WRITE | ChangeNotify.FILE_NOTIFY_CHANGE_CREATION;
-            case FileInformation.ALLOCATION, FileInformation.END_OF_FILE -> ChangeNotify.FILE_NOTIFY_CHANGE_SIZE;
             case FileInformation.FULL_EA -> FILE_NOTIFY_CHANGE_EA;
             default -> 0;
         };
         if (changed != 0) {
             rc.conn.server().changeNotify().report(open.path(), ChangeNotify.FILE_ACTION_MODIFIED, changed);
         }
-        if (changed == ChangeNotify.FILE_NOTIFY_CHANGE_SIZE) {
+        return Reply.ok(new Smb2SetInfoResponse());
+    }
+
+    /** A size change, checked on the loop: the truncation or extension that runs on the I/O pool. */
+    private interface Resize {
+        void run() throws IOException;
+    }
+
+    /** Resizes on the I/O pool, then reports the change and breaks the other opens' caching on the loop. */
+    private static Reply resized(RequestContext rc, Open open, Resize resize) {
+        return rc.offLoop(() -> {
+            resize.run();
+            return Boolean.TRUE;
+        }, done -> {
+            rc.conn.server().changeNotify().report(open.path(), ChangeNotify.FILE_ACTION_MODIFIED,
+                    ChangeNotify.FILE_NOTIFY_CHANGE_SIZE);
             // [MS-FSA] 2.1.5.14.3/.4: a size change breaks the other opens' read caching, as a write does
             BreakSender.send(rc.conn.server(), rc.conn.server().oplocks().written(open.key(), open.owner()));
-        }
-        return Reply.ok(new Smb2SetInfoResponse());
+            return Reply.ok(new Smb2SetInfoResponse());
+        }, done -> { });
     }
 
     private static void need(ByteBuf b, int n) throws Smb2Exception {
@@ -241,20 +260,23 @@ final class SetInfoHandler implements Smb2CommandHandler {
     }
 
     /** FileAllocationInformation: an allocation below the end of file truncates ([MS-FSA] 2.1.5.14.3). */
-    private static void allocation(Open open, ByteBuf b) throws Smb2Exception, IOException {
+    private static Resize allocation(Open open, ByteBuf b) throws Smb2Exception {
         need(b, 8);
         requireAccess(open, AccessMask.FILE_WRITE_DATA, "setting the allocation size");
         long size = b.getLongLE(b.readerIndex());
         if (size < 0) {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "AllocationSize " + size + " is negative");
         }
-        if (open.channel() != null && size < open.channel().size()) {
-            open.channel().truncate(size);
-        }
+        FileChannel data = open.channel();
+        return () -> {
+            if (data != null && size < data.size()) {
+                data.truncate(size);
+            }
+        };
     }
 
     /** FileEndOfFileInformation: truncate or extend with zeros. */
-    private static void endOfFile(Open open, ByteBuf b) throws Smb2Exception, IOException {
+    private static Resize endOfFile(Open open, ByteBuf b) throws Smb2Exception {
         need(b, 8);
         requireAccess(open, AccessMask.FILE_WRITE_DATA, "setting the end of file");
         long size = b.getLongLE(b.readerIndex());
@@ -262,11 +284,15 @@ final class SetInfoHandler implements Smb2CommandHandler {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "EndOfFile " + size + " on "
                     + (open.channel() == null ? "a handle without data access" : "this file"));
         }
-        long current = open.channel().size();
-        if (size < current) {
-            open.channel().truncate(size);
-        } else if (size > current) {
-            open.handle().write(ByteBuffer.wrap(new byte[1]), size - 1);
-        }
+        FileChannel data = open.channel();
+        Vfs.Handle file = open.handle();
+        return () -> {
+            long current = data.size();
+            if (size < current) {
+                data.truncate(size);
+            } else if (size > current) {
+                file.write(ByteBuffer.wrap(new byte[1]), size - 1);
+            }
+        };
     }
 }

@@ -3,6 +3,7 @@ package io.swrap.smb.smb2.handler;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.util.ReferenceCountUtil;
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb1NegotiateRequest;
 import io.swrap.smb.smb2.codec.Smb2Command;
@@ -16,14 +17,19 @@ import io.swrap.smb.state.Session;
 import io.swrap.smb.state.TreeConnect;
 import io.swrap.smb.vfs.Vfs;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * The dispatch step ([MS-SMB2] 3.3.5.2): resolves session and tree, enforces per-session and per-share
  * encryption (3.3.5.2.9, 3.3.5.2.11), calls the command's handler, and turns its reply or failure into
- * an {@link Smb2Response}, deciding signing (3.3.4.1.1) and encryption (3.3.4.1.4).
+ * an {@link Smb2Response}, deciding signing (3.3.4.1.1) and encryption (3.3.4.1.4). A handler whose file
+ * operation runs on the I/O pool ({@link RequestContext#offLoop}) is answered when it completes, on this
+ * connection's loop; the connection's later requests are held (and the connection not read) until then, so
+ * each connection has at most one operation in the pool and its responses keep their order.
  */
 public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
     private static final Logger LOG = Logger.getLogger(Smb2Dispatcher.class.getName());
@@ -31,6 +37,14 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
     private final Connection conn;
     private final Map<Integer, Smb2CommandHandler> handlers;
     private final NegotiateHandler negotiate;
+    /**
+     * The most requests kept while one waits for its file operation: the credit window bounds the requests
+     * a client has in flight, CANCELs (which take no credit) get a margin.
+     */
+    static final int MAX_HELD_REQUESTS = io.swrap.smb.state.CreditWindow.MAX_CREDITS + 256;
+    /** A request of this connection waits for the I/O pool: the next ones are held until it is answered. */
+    private boolean waitingForIo;
+    private final ArrayDeque<Object> held = new ArrayDeque<>();
 
     public Smb2Dispatcher(Connection conn) {
         this.conn = conn;
@@ -59,6 +73,21 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
+        if (waitingForIo) {
+            if (held.size() >= MAX_HELD_REQUESTS) {
+                conn.peerLog().log(LOG, Level.WARNING, () -> "closing the connection: more than " + MAX_HELD_REQUESTS
+                        + " requests arrived while one waited for its file operation");
+                ctx.close();
+                return;
+            }
+            held.add(ReferenceCountUtil.retain(msg));
+            ctx.channel().config().setAutoRead(false);
+            return;
+        }
+        handle(ctx, msg);
+    }
+
+    private void handle(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof Smb1NegotiateRequest smb1) {
             Object answer = negotiate.handleSmb1(smb1, conn, ctx);
             if (answer instanceof io.netty.buffer.ByteBuf) {
@@ -67,34 +96,90 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
                 ctx.writeAndFlush(answer);
             }
         } else if (msg instanceof Smb2Request req) {
-            Smb2Response resp = dispatch(new RequestContext(req, conn, ctx));
-            if (resp != null) {
-                ctx.write(resp);
-            }
-            if (req.lastInChain()) {
-                ctx.flush();
+            RequestContext rc = new RequestContext(req, conn, ctx);
+            Smb2Response resp = dispatch(rc);
+            if (!waitingForIo) {
+                send(rc, resp);
             }
         }
     }
 
+    private static void send(RequestContext rc, Smb2Response resp) {
+        if (resp != null) {
+            rc.ctx.write(resp);
+        }
+        if (rc.request.lastInChain()) {
+            rc.ctx.flush();
+        }
+    }
+
+    /** The response to send now, or null (none, or the request waits for its file operation). */
     private Smb2Response dispatch(RequestContext rc) {
         Smb2Request req = rc.request;
         boolean chainStart = conn.compound().begin(req.header().isRelated(), req.lastInChain());
         Reply reply;
         try {
             reply = process(rc);
-        } catch (Smb2Exception e) {
-            reply = failure(rc, e.status(), e);
-            if (e.errorData().length > 0) {
-                reply = new Reply(reply.status(), new Smb2ErrorResponse(e.errorData()));
-            }
-        } catch (IOException e) {
-            Smb2Exception se = Vfs.toSmb(e, req.toString());
-            reply = failure(rc, se.status(), se);
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "internal error handling " + req + " from " + conn.channel().remoteAddress(), e);
-            reply = failure(rc, NtStatus.INTERNAL_ERROR, e);
+        } catch (Smb2Exception | IOException | RuntimeException e) {
+            reply = failed(rc, e);
         }
+        if (reply != null && reply.later() != null) {
+            // answered on this loop when the I/O pool is done; the request (a WRITE's data) stays retained, and
+            // the connection's next requests wait, so that chains, compound state and credits stay in order
+            waitingForIo = true;
+            req.retain();
+            rc.ctx.channel().config().setAutoRead(false);
+            reply.later().whenComplete((r, failure) -> ioDone(rc, chainStart, r, failure));
+            return null;
+        }
+        return finish(rc, chainStart, reply);
+    }
+
+    /** A request's file operation ended: answers it, then the requests that arrived meanwhile. */
+    private void ioDone(RequestContext rc, boolean chainStart, Reply r, Throwable failure) {
+        ChannelHandlerContext ctx = rc.ctx;
+        try {
+            assert ctx.executor().inEventLoop() : "an I/O completion ran off its connection's loop";
+            Reply reply = failure == null ? r : failed(rc, failure instanceof CompletionException ce
+                    && ce.getCause() != null ? ce.getCause() : failure);
+            send(rc, finish(rc, chainStart, reply));
+            rc.request.release();
+            waitingForIo = false;
+            while (!waitingForIo && !held.isEmpty()) {
+                Object m = held.poll();
+                try {
+                    handle(ctx, m);
+                } finally {
+                    ReferenceCountUtil.release(m);
+                }
+            }
+            if (!waitingForIo && ctx.channel().isActive()) {
+                // reading resumes unless the peer leaves too many replies unread (ConnectionGuard)
+                ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.SEVERE, "internal error answering " + rc.request + " after its file operation", e);
+            ctx.close();
+        }
+    }
+
+    /** The failure of a request as its reply (an Smb2Exception's status, an I/O error's mapped one). */
+    private Reply failed(RequestContext rc, Throwable t) {
+        Smb2Request req = rc.request;
+        if (t instanceof Smb2Exception e) {
+            Reply reply = failure(rc, e.status(), e);
+            return e.errorData().length > 0 ? new Reply(reply.status(), new Smb2ErrorResponse(e.errorData())) : reply;
+        }
+        if (t instanceof IOException e) {
+            Smb2Exception se = Vfs.toSmb(e, req.toString());
+            return failure(rc, se.status(), se);
+        }
+        LOG.log(Level.SEVERE, "internal error handling " + req + " from " + conn.channel().remoteAddress(), t);
+        return failure(rc, NtStatus.INTERNAL_ERROR, t instanceof Exception e ? e : new RuntimeException(t));
+    }
+
+    private Smb2Response finish(RequestContext rc, boolean chainStart, Reply reply) {
+        Smb2Request req = rc.request;
         if (reply == null) {
             return null;
         }
@@ -222,6 +307,9 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        while (!held.isEmpty()) {
+            ReferenceCountUtil.release(held.poll());
+        }
         conn.closeAll();
         super.channelInactive(ctx);
     }

@@ -7,12 +7,13 @@ import io.swrap.smb.smb2.codec.Smb2WriteRequest;
 import io.swrap.smb.smb2.codec.Smb2WriteResponse;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.vfs.ChangeNotify;
+import io.swrap.smb.vfs.Vfs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
  * [MS-SMB2] 3.3.5.13 Receiving an SMB2 WRITE Request: Length up to Connection.MaxWriteSize; an Offset
- * of 0xFFFFFFFFFFFFFFFF means "append" (FILE_APPEND_DATA handles).
+ * of 0xFFFFFFFFFFFFFFFF means "append" (FILE_APPEND_DATA handles). The pwrite runs on the I/O pool.
  */
 final class WriteHandler implements Smb2CommandHandler {
     @Override
@@ -33,6 +34,7 @@ final class WriteHandler implements Smb2CommandHandler {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "WRITE of " + data.readableBytes()
                     + " bytes (expected: <= MaxWriteSize " + rc.conn.maxWriteSize() + ")");
         }
+        // the size (an fstat) is taken here, on the loop, so that the lock check sees the offset written
         long offset = req.offset() == -1 ? open.channel().size() : req.offset();
         if (offset < 0) {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "WRITE Offset " + Long.toUnsignedString(req.offset()));
@@ -41,18 +43,26 @@ final class WriteHandler implements Smb2CommandHandler {
             throw new Smb2Exception(NtStatus.FILE_LOCK_CONFLICT, "WRITE at " + offset + "+" + data.readableBytes()
                     + " overlaps a lock");
         }
-        // one positional write per buffer component: a frame cumulated from many reads is not merged first
+        Vfs.Handle file = open.handle();
+        // the data are a view into the request, which the dispatcher keeps retained until the reply
+        return rc.offLoop(() -> write(file, data, offset), total -> {
+            open.position = offset + total;
+            // [MS-FSA] 2.1.5.3: a write breaks the other opens' level II oplocks and read leases to none
+            BreakSender.send(rc.conn.server(), rc.conn.server().oplocks().written(open.key(), open.owner()));
+            rc.conn.server().changeNotify().report(open.path(), ChangeNotify.FILE_ACTION_MODIFIED,
+                    ChangeNotify.FILE_NOTIFY_CHANGE_SIZE | ChangeNotify.FILE_NOTIFY_CHANGE_LAST_WRITE);
+            return Reply.ok(new Smb2WriteResponse(total));
+        }, total -> { });
+    }
+
+    /** One positional write per buffer component: a frame cumulated from many reads is not merged first. */
+    private static int write(Vfs.Handle file, ByteBuf data, long offset) throws IOException {
         int total = 0;
         for (ByteBuffer nio : data.nioBuffers()) {
             while (nio.hasRemaining()) {
-                total += open.handle().write(nio, offset + total);
+                total += file.write(nio, offset + total);
             }
         }
-        open.position = offset + total;
-        // [MS-FSA] 2.1.5.3: a write breaks the other opens' level II oplocks and read leases to none
-        BreakSender.send(rc.conn.server(), rc.conn.server().oplocks().written(open.key(), open.owner()));
-        rc.conn.server().changeNotify().report(open.path(), ChangeNotify.FILE_ACTION_MODIFIED,
-                ChangeNotify.FILE_NOTIFY_CHANGE_SIZE | ChangeNotify.FILE_NOTIFY_CHANGE_LAST_WRITE);
-        return Reply.ok(new Smb2WriteResponse(total));
+        return total;
     }
 }

@@ -74,6 +74,10 @@ final class LibC {
     private static final MethodHandle UTIMENSAT = fn("utimensat", FunctionDescriptor.of(I, I, P, P, I));
     private static final MethodHandle GETXATTR = fn("getxattr", FunctionDescriptor.of(L, P, P, P, L));
     private static final MethodHandle PWRITE = fn("pwrite64", FunctionDescriptor.of(L, I, P, L, L));
+    private static final MethodHandle PREAD = fn("pread64", FunctionDescriptor.of(L, I, P, L, L));
+    private static final MethodHandle READ = fn("read", FunctionDescriptor.of(L, I, P, L));
+    /** pread(2) on a FIFO or socket. */
+    private static final int ESPIPE = 29;
     private static final MethodHandle SETXATTR = fn("setxattr", FunctionDescriptor.of(I, P, P, P, L, I));
     private static final MethodHandle LISTXATTR = fn("listxattr", FunctionDescriptor.of(L, P, P, L));
     private static final MethodHandle REMOVEXATTR = fn("removexattr", FunctionDescriptor.of(I, P, P));
@@ -428,6 +432,34 @@ final class LibC {
                 throw new VfsException(errno(st), "pwrite", "fd " + fd + " at " + offset);
             }
             src.position(src.position() + (int) n);
+            return (int) n;
+        } catch (VfsException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * pread(2) into {@code dst}'s remaining space at {@code offset} (one call, short at the end of the file);
+     * advances dst. On a file without positions (ESPIPE: a FIFO) read(2) instead, as Samba's vfs_pread does.
+     */
+    static int pread(int fd, java.nio.ByteBuffer dst, long offset) throws VfsException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            int len = dst.remaining();
+            MemorySegment data = dst.isDirect() ? MemorySegment.ofBuffer(dst) : a.allocate(Math.max(1, len));
+            long n = (long) PREAD.invokeExact(st, fd, data, (long) len, offset);
+            if (n < 0 && errno(st) == ESPIPE) {
+                n = (long) READ.invokeExact(st, fd, data, (long) len);
+            }
+            if (n < 0) {
+                throw new VfsException(errno(st), "pread", "fd " + fd + " at " + offset);
+            }
+            if (!dst.isDirect()) {
+                MemorySegment.copy(data, 0, MemorySegment.ofBuffer(dst), 0, n);
+            }
+            dst.position(dst.position() + (int) n);
             return (int) n;
         } catch (VfsException e) {
             throw e;

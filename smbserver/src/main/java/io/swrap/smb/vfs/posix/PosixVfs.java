@@ -278,6 +278,10 @@ public final class PosixVfs implements Vfs {
         final int fd;
         /** A write-only descriptor of the same object for {@link #write} (pwrite reports its errno), or -1. */
         private int writeFd = -1;
+        /** A read-only descriptor of the same object for {@link #read}, or -1. */
+        private int readFd = -1;
+        /** Reads and writes running on {@link #readFd}/{@link #writeFd}. */
+        private int users;
         private boolean closed;
 
         PosixHandle(int fd) {
@@ -302,18 +306,47 @@ public final class PosixVfs implements Vfs {
         }
 
         @Override
-        public int write(java.nio.ByteBuffer src, long offset) throws VfsException {
-            int w;
-            synchronized (this) {
-                if (closed) {
-                    throw new VfsException(Errno.EBADF, "pwrite", "a closed handle");
-                }
-                if (writeFd < 0) {
-                    writeFd = LibC.openat(AT_FDCWD, LibC.procPath(fd), LibC.O_WRONLY | O_CLOEXEC, 0);
-                }
-                w = writeFd;
+        public int read(java.nio.ByteBuffer dst, long offset) throws VfsException {
+            int r = use(false, "pread");
+            try {
+                return LibC.pread(r, dst, offset);
+            } finally {
+                unuse();
             }
-            return LibC.pwrite(w, src, offset);
+        }
+
+        @Override
+        public int write(java.nio.ByteBuffer src, long offset) throws VfsException {
+            int w = use(true, "pwrite");
+            try {
+                return LibC.pwrite(w, src, offset);
+            } finally {
+                unuse();
+            }
+        }
+
+        /**
+         * The data descriptor for a read or write, opened on first use (a FIFO's open may block: this runs
+         * on an I/O thread); counted, so that a close meanwhile leaves it open until the operation ends and its
+         * number cannot be reused for another file under a running pread/pwrite.
+         */
+        private synchronized int use(boolean write, String call) throws VfsException {
+            if (closed) {
+                throw new VfsException(Errno.EBADF, call, "a closed handle");
+            }
+            if (write && writeFd < 0) {
+                writeFd = LibC.openat(AT_FDCWD, LibC.procPath(fd), LibC.O_WRONLY | O_CLOEXEC, 0);
+            } else if (!write && readFd < 0) {
+                readFd = LibC.openat(AT_FDCWD, LibC.procPath(fd), O_RDONLY | O_CLOEXEC, 0);
+            }
+            users++;
+            return write ? writeFd : readFd;
+        }
+
+        private synchronized void unuse() {
+            if (--users == 0 && closed) {
+                closeDescriptors();
+            }
         }
 
         @Override
@@ -345,11 +378,20 @@ public final class PosixVfs implements Vfs {
         public synchronized void close() {
             if (!closed) {
                 closed = true;
-                if (writeFd >= 0) {
-                    LibC.close(writeFd);
+                if (users == 0) {
+                    closeDescriptors();
                 }
-                LibC.close(fd);
             }
+        }
+
+        private void closeDescriptors() {
+            if (writeFd >= 0) {
+                LibC.close(writeFd);
+            }
+            if (readFd >= 0) {
+                LibC.close(readFd);
+            }
+            LibC.close(fd);
         }
     }
 }
