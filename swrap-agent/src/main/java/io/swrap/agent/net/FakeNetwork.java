@@ -15,6 +15,7 @@ import java.net.SocketException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,11 @@ public final class FakeNetwork {
     private final Datagrams datagrams;
     private final Object autobindLock = new Object();
     private int autobindNext;
+    /** The thread running {@link #checkHooks}, while it runs; null otherwise. */
+    private volatile Thread prober;
+    /** The descriptor the self-check's socket got (-1: the hook was not reached), and whether its close reached the hook. */
+    private int probeFd;
+    private boolean probeClosed;
 
     public FakeNetwork(SwrapConfig config) throws IOException {
         this(new AddressMap(config), SocketTable.open(config.dir(), config.maxSockets()));
@@ -49,6 +55,7 @@ public final class FakeNetwork {
         this.table = table;
         this.autobindNext = (int) (ProcessHandle.current().pid() % 50000) + AUTOBIND_FIRST;
         this.datagrams = new Datagrams(this, map, table);
+        table.sweepAtFirstLock(this::sweepStaleNames);
     }
 
     /** The datagram (UDP) side of the network. */
@@ -68,6 +75,10 @@ public final class FakeNetwork {
     public FileDescriptor socket(boolean server, boolean ipv6) throws IOException {
         FileDescriptor fd = UnixSockets.socket();
         int fdv = UnixSockets.fdVal(fd);
+        if (Thread.currentThread() == prober) {
+            probeFd = fdv;
+            return fd;
+        }
         Handle h;
         try {
             h = table.create(fdv, server, ipv6);
@@ -317,6 +328,10 @@ public final class FakeNetwork {
         if (fdv < 0) {
             return;
         }
+        if (Thread.currentThread() == prober && fdv == probeFd) {
+            probeClosed = true;
+            return;
+        }
         Handle h = table.release(fdv);
         if (h != null && SwrapLog.enabled(SwrapLog.TRACE)) {
             SwrapLog.trace("swrap_close", "fd=" + fdv + " " + h);
@@ -324,9 +339,50 @@ public final class FakeNetwork {
     }
 
     /**
+     * The start-up self-check, before {@code main}: a new {@link SocketChannel} must get its
+     * descriptor from this class (an AF_UNIX socket) and give it back here on close. The probe's
+     * socket is not recorded in the table, so the check needs neither the table's lock nor the
+     * JDK's FFM linker behind it; what it proves is that the hooks are in (fail closed), while
+     * the table's own start-up work waits for the first real socket ({@link SocketTable#sweepAtFirstLock}).
+     */
+    public void checkHooks() throws IOException {
+        probeFd = -1;
+        probeClosed = false;
+        prober = Thread.currentThread();
+        try (SocketChannel ch = SocketChannel.open()) {
+            if (probeFd < 0) {
+                throw new IllegalStateException("self-check: SocketChannel.open() did not reach the agent's socket hook");
+            }
+            InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
+            if (local != null) {
+                throw new IllegalStateException("self-check: a new channel reports local address " + local);
+            }
+        } finally {
+            prober = null;
+        }
+        if (!probeClosed) {
+            throw new IllegalStateException("self-check: closing a wrapped channel (fd " + probeFd
+                    + ") did not reach the agent's close hook");
+        }
+    }
+
+    /** The stale-name sweep at the first locked section: a failure costs stale files (bind reclaims them), not wrapping. */
+    private void sweepStaleNames() {
+        try {
+            int staleNames = reclaimStaleNames();
+            if (staleNames > 0) {
+                SwrapLog.debug("swrap_init", "unlinked " + staleNames + " socket files no open socket is bound to");
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            SwrapLog.error("swrap_init", "cannot sweep the socket files no open socket is bound to in " + map.dir()
+                    + ": " + e + "; check that the directory is readable (a bind to a stale name reclaims it anyway)");
+        }
+    }
+
+    /**
      * Unlinks the socket files no open socket is bound to: left by a process killed between
      * binding a name (autobind, bind) and recording it in the table, or by C processes that
-     * died. Run once at start-up; a name bound meanwhile is live and stays.
+     * died. Run once, before this process's first locked section; a name bound meanwhile is live and stays.
      */
     public int reclaimStaleNames() throws IOException {
         List<Path> names = new ArrayList<>();
