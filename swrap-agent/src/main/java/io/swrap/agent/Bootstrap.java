@@ -103,7 +103,7 @@ public final class Bootstrap {
                 Map.of("sun.nio.ch", to, "java.io", to, "java.net", to), Set.of(), Map.of());
     }
 
-    /** Proves the hooks are live: a new channel must be a wrapped AF_UNIX socket, and close must reach the agent. */
+    /** Proves the hooks are live: a new channel must reach the agent, and the host's identity must be the fake one. */
     private static void selfCheck(FakeNetwork network) throws IOException {
         network.checkHooks();
         // Host identity: the host's own name and interfaces must not show through

@@ -34,6 +34,8 @@ public final class FakeNetwork {
     /** C's range for autobind before connect. */
     static final int AUTOBIND_FIRST = 10000;
     static final int AUTOBIND_WRAP = 60000;
+    /** The refusal the self-check's socket gets. */
+    private static final String PROBE = "swrap-agent self-check: socket hook reached";
 
     private final AddressMap map;
     private final SocketTable table;
@@ -42,9 +44,8 @@ public final class FakeNetwork {
     private int autobindNext;
     /** The thread running {@link #checkHooks}, while it runs; null otherwise. */
     private volatile Thread prober;
-    /** The descriptor the self-check's socket got (-1: the hook was not reached), and whether its close reached the hook. */
-    private int probeFd;
-    private boolean probeClosed;
+    /** Whether the self-check's socket reached {@link #socket} (touched by the prober only). */
+    private boolean probed;
 
     public FakeNetwork(SwrapConfig config) throws IOException {
         this(new AddressMap(config), SocketTable.open(config.dir(), config.maxSockets()));
@@ -73,12 +74,12 @@ public final class FakeNetwork {
 
     /** A new wrapped stream socket: an AF_UNIX fd that the channel keeps under its INET family. */
     public FileDescriptor socket(boolean server, boolean ipv6) throws IOException {
+        if (Thread.currentThread() == prober) {
+            probed = true;
+            throw new SocketException(PROBE);
+        }
         FileDescriptor fd = UnixSockets.socket();
         int fdv = UnixSockets.fdVal(fd);
-        if (Thread.currentThread() == prober) {
-            probeFd = fdv;
-            return fd;
-        }
         Handle h;
         try {
             h = table.create(fdv, server, ipv6);
@@ -328,10 +329,6 @@ public final class FakeNetwork {
         if (fdv < 0) {
             return;
         }
-        if (Thread.currentThread() == prober && fdv == probeFd) {
-            probeClosed = true;
-            return;
-        }
         Handle h = table.release(fdv);
         if (h != null && SwrapLog.enabled(SwrapLog.TRACE)) {
             SwrapLog.trace("swrap_close", "fd=" + fdv + " " + h);
@@ -339,30 +336,24 @@ public final class FakeNetwork {
     }
 
     /**
-     * The start-up self-check, before {@code main}: a new {@link SocketChannel} must get its
-     * descriptor from this class (an AF_UNIX socket) and give it back here on close. The probe's
-     * socket is not recorded in the table, so the check needs neither the table's lock nor the
-     * JDK's FFM linker behind it; what it proves is that the hooks are in (fail closed), while
-     * the table's own start-up work waits for the first real socket ({@link SocketTable#sweepAtFirstLock}).
+     * The start-up self-check, before {@code main}: {@link SocketChannel#open()} on this thread
+     * must reach {@link #socket}, which refuses it, so no descriptor is made at all. That proves
+     * the socket hook is in (fail closed) while the table's lock and the JDK's unix socket support
+     * (whose initialisation seeds a {@code SecureRandom}) wait for the first real socket.
      */
-    public void checkHooks() throws IOException {
-        probeFd = -1;
-        probeClosed = false;
+    public void checkHooks() {
+        probed = false;
         prober = Thread.currentThread();
         try (SocketChannel ch = SocketChannel.open()) {
-            if (probeFd < 0) {
-                throw new IllegalStateException("self-check: SocketChannel.open() did not reach the agent's socket hook");
-            }
-            InetSocketAddress local = (InetSocketAddress) ch.getLocalAddress();
-            if (local != null) {
-                throw new IllegalStateException("self-check: a new channel reports local address " + local);
+            throw new IllegalStateException("self-check: SocketChannel.open() made " + ch
+                    + " without the agent: the socket hook is not in");
+        } catch (IOException e) {
+            if (!probed || !PROBE.equals(e.getMessage())) {
+                throw new IllegalStateException("self-check: SocketChannel.open() failed without reaching the"
+                        + " agent's socket hook: " + e, e);
             }
         } finally {
             prober = null;
-        }
-        if (!probeClosed) {
-            throw new IllegalStateException("self-check: closing a wrapped channel (fd " + probeFd
-                    + ") did not reach the agent's close hook");
         }
     }
 

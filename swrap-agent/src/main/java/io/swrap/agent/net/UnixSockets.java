@@ -39,7 +39,8 @@ public final class UnixSockets {
 
     static {
         try {
-            Class<?> uds = Class.forName("sun.nio.ch.UnixDomainSockets");
+            // found, not initialised: its initialisation (a SecureRandom seeded) waits for the first socket
+            Class<?> uds = Class.forName("sun.nio.ch.UnixDomainSockets", false, UnixSockets.class.getClassLoader());
             MethodHandles.Lookup l = MethodHandles.privateLookupIn(uds, MethodHandles.lookup());
             SOCKET = l.findStatic(uds, "socket", MethodType.methodType(FileDescriptor.class));
             BIND = l.findStatic(uds, "bind", MethodType.methodType(void.class, FileDescriptor.class, Path.class));
