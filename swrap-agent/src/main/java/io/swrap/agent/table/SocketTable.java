@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import io.swrap.agent.SwrapLog;
 import io.swrap.agent.net.DualStack;
 import io.swrap.agent.net.SocketName;
+import io.swrap.agent.net.UnixSockets;
 import io.swrap.shm.Layout;
 import io.swrap.shm.SharedTable;
 import io.swrap.shm.TableFullException;
@@ -610,6 +611,9 @@ public final class SocketTable {
         }
         Path path = dir.resolve(name.fileName());
         DualStack.unlinkTwin(path);
+        if (UnixSockets.unlink(path)) {
+            return;
+        }
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {
