@@ -37,18 +37,22 @@ final class RobustMutex {
     private static final int PTHREAD_MUTEX_ROBUST = 1;
     private static final int PTHREAD_MUTEX_ERRORCHECK = 2;
 
-    private static final MethodHandle LOCK;
-    private static final MethodHandle UNLOCK;
-    private static final MethodHandle CONSISTENT;
-
     static {
         checkPlatform();
-        Linker linker = Linker.nativeLinker();
-        SymbolLookup libc = linker.defaultLookup();
-        FunctionDescriptor ptr = FunctionDescriptor.of(JAVA_INT, ADDRESS);
-        LOCK = find(linker, libc, "pthread_mutex_lock", ptr);
-        UNLOCK = find(linker, libc, "pthread_mutex_unlock", ptr);
-        CONSISTENT = find(linker, libc, "pthread_mutex_consistent", ptr);
+    }
+
+    /**
+     * Linked at the first lock, not when the table is mapped: the JDK's linker costs ~90 ms and
+     * ~350 classes on first use, which a process that maps a table but never locks it (a JVM
+     * that opens no socket) should not pay.
+     */
+    private static final class Calls {
+        private static final Linker LINKER = Linker.nativeLinker();
+        private static final SymbolLookup LIBC = LINKER.defaultLookup();
+        private static final FunctionDescriptor PTR = FunctionDescriptor.of(JAVA_INT, ADDRESS);
+        static final MethodHandle LOCK = find(LINKER, LIBC, "pthread_mutex_lock", PTR);
+        static final MethodHandle UNLOCK = find(LINKER, LIBC, "pthread_mutex_unlock", PTR);
+        static final MethodHandle CONSISTENT = find(LINKER, LIBC, "pthread_mutex_consistent", PTR);
     }
 
     /**
@@ -110,7 +114,7 @@ final class RobustMutex {
      */
     boolean lock() {
         refuseVirtualThread(name);
-        int rc = call(LOCK, mutex);
+        int rc = call(Calls.LOCK, mutex);
         if (rc == 0) {
             return false;
         }
@@ -128,12 +132,12 @@ final class RobustMutex {
 
     /** Marks the state repaired after {@link #lock()} returned true; then unlock as usual. */
     void consistent() {
-        check(call(CONSISTENT, mutex), "pthread_mutex_consistent", name);
+        check(call(Calls.CONSISTENT, mutex), "pthread_mutex_consistent", name);
     }
 
     /** Releases the mutex; must run on the platform thread that locked it. */
     void unlock() {
-        check(call(UNLOCK, mutex), "pthread_mutex_unlock", name);
+        check(call(Calls.UNLOCK, mutex), "pthread_mutex_unlock", name);
     }
 
     static void refuseVirtualThread(String name) {

@@ -44,7 +44,11 @@ final class TableFile {
     }
 
     private static final String INIT_SUFFIX = ".init";
-    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
+    /** Only a creator needs it: seeding it costs ~30 ms, which a process attaching to a table should not pay. */
+    private static final class Random {
+        static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    }
 
     private TableFile() {
     }
@@ -134,7 +138,7 @@ final class TableFile {
         Path dir = path.toAbsolutePath().getParent();
         // createTempFile would force mode 0600: a second user could never open the table
         Path temp = Files.createFile(dir.resolve(initPrefix(path) + ProcessHandle.current().pid() + "."
-                + Long.toUnsignedString(RANDOM.nextLong(), 36) + INIT_SUFFIX));
+                + Long.toUnsignedString(Random.RANDOM.nextLong(), 36) + INIT_SUFFIX));
         Arena arena = Arena.ofShared();
         boolean published = false;
         try {

@@ -50,14 +50,21 @@ public final class Faults {
     private static final int F_GETFL = 3;
     private static final int O_NONBLOCK = 04000;
     private static final int SHUT_RDWR = 2;
-    private static final MethodHandle FCNTL;
-    private static final MethodHandle SHUTDOWN;
+    /*
+     * Each downcall linked on first use: the JDK's linker costs ~90 ms on first use, and the
+     * watcher's class is loaded before main in every JVM, most of which never see a fault.
+     */
+    private static final class Fcntl {
+        static final MethodHandle FCNTL = downcall("fcntl");
+    }
 
-    static {
+    private static final class Shutdown {
+        static final MethodHandle SHUTDOWN = downcall("shutdown");
+    }
+
+    private static MethodHandle downcall(String function) {
         Linker linker = Linker.nativeLinker();
-        FCNTL = linker.downcallHandle(linker.defaultLookup().find("fcntl").orElseThrow(),
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-        SHUTDOWN = linker.downcallHandle(linker.defaultLookup().find("shutdown").orElseThrow(),
+        return linker.downcallHandle(linker.defaultLookup().find(function).orElseThrow(),
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
     }
 
@@ -100,7 +107,7 @@ public final class Faults {
             }
             for (int fd : table.descriptorsWith(RESET)) {
                 try {
-                    int rc = (int) SHUTDOWN.invokeExact(fd, SHUT_RDWR);
+                    int rc = (int) Shutdown.SHUTDOWN.invokeExact(fd, SHUT_RDWR);
                     if (rc == 0 && SwrapLog.enabled(SwrapLog.DEBUG)) {
                         SwrapLog.debug("swrap_fault", "fd=" + fd + " reset from outside: shut down both ways");
                     }
@@ -159,7 +166,7 @@ public final class Faults {
     /** Whether descriptor {@code fd} is non-blocking (O_NONBLOCK): one fcntl; false if that fails. */
     public static boolean nonBlocking(int fd) {
         try {
-            int fl = (int) FCNTL.invokeExact(fd, F_GETFL);
+            int fl = (int) Fcntl.FCNTL.invokeExact(fd, F_GETFL);
             return fl >= 0 && (fl & O_NONBLOCK) != 0;
         } catch (Throwable e) {
             return false;

@@ -15,6 +15,7 @@ import java.net.SocketException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,12 +34,18 @@ public final class FakeNetwork {
     /** C's range for autobind before connect. */
     static final int AUTOBIND_FIRST = 10000;
     static final int AUTOBIND_WRAP = 60000;
+    /** The refusal the self-check's socket gets. */
+    private static final String PROBE = "swrap-agent self-check: socket hook reached";
 
     private final AddressMap map;
     private final SocketTable table;
     private final Datagrams datagrams;
     private final Object autobindLock = new Object();
     private int autobindNext;
+    /** The thread running {@link #checkHooks}, while it runs; null otherwise. */
+    private volatile Thread prober;
+    /** Whether the self-check's socket reached {@link #socket} (touched by the prober only). */
+    private boolean probed;
 
     public FakeNetwork(SwrapConfig config) throws IOException {
         this(new AddressMap(config), SocketTable.open(config.dir(), config.maxSockets()));
@@ -49,6 +56,7 @@ public final class FakeNetwork {
         this.table = table;
         this.autobindNext = (int) (ProcessHandle.current().pid() % 50000) + AUTOBIND_FIRST;
         this.datagrams = new Datagrams(this, map, table);
+        table.sweepAtFirstLock(this::sweepStaleNames);
     }
 
     /** The datagram (UDP) side of the network. */
@@ -66,6 +74,10 @@ public final class FakeNetwork {
 
     /** A new wrapped stream socket: an AF_UNIX fd that the channel keeps under its INET family. */
     public FileDescriptor socket(boolean server, boolean ipv6) throws IOException {
+        if (Thread.currentThread() == prober) {
+            probed = true;
+            throw new SocketException(PROBE);
+        }
         FileDescriptor fd = UnixSockets.socket();
         int fdv = UnixSockets.fdVal(fd);
         Handle h;
@@ -324,9 +336,44 @@ public final class FakeNetwork {
     }
 
     /**
+     * The start-up self-check, before {@code main}: {@link SocketChannel#open()} on this thread
+     * must reach {@link #socket}, which refuses it, so no descriptor is made at all. That proves
+     * the socket hook is in (fail closed) while the table's lock and the JDK's unix socket support
+     * (whose initialisation seeds a {@code SecureRandom}) wait for the first real socket.
+     */
+    public void checkHooks() {
+        probed = false;
+        prober = Thread.currentThread();
+        try (SocketChannel ch = SocketChannel.open()) {
+            throw new IllegalStateException("self-check: SocketChannel.open() made " + ch
+                    + " without the agent: the socket hook is not in");
+        } catch (IOException e) {
+            if (!probed || !PROBE.equals(e.getMessage())) {
+                throw new IllegalStateException("self-check: SocketChannel.open() failed without reaching the"
+                        + " agent's socket hook: " + e, e);
+            }
+        } finally {
+            prober = null;
+        }
+    }
+
+    /** The stale-name sweep at the first locked section: a failure costs stale files (bind reclaims them), not wrapping. */
+    private void sweepStaleNames() {
+        try {
+            int staleNames = reclaimStaleNames();
+            if (staleNames > 0) {
+                SwrapLog.debug("swrap_init", "unlinked " + staleNames + " socket files no open socket is bound to");
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            SwrapLog.error("swrap_init", "cannot sweep the socket files no open socket is bound to in " + map.dir()
+                    + ": " + e + "; check that the directory is readable (a bind to a stale name reclaims it anyway)");
+        }
+    }
+
+    /**
      * Unlinks the socket files no open socket is bound to: left by a process killed between
      * binding a name (autobind, bind) and recording it in the table, or by C processes that
-     * died. Run once at start-up; a name bound meanwhile is live and stays.
+     * died. Run once, before this process's first locked section; a name bound meanwhile is live and stays.
      */
     public int reclaimStaleNames() throws IOException {
         List<Path> names = new ArrayList<>();

@@ -39,7 +39,8 @@ public final class UnixSockets {
 
     static {
         try {
-            Class<?> uds = Class.forName("sun.nio.ch.UnixDomainSockets");
+            // found, not initialised: its initialisation (a SecureRandom seeded) waits for the first socket
+            Class<?> uds = Class.forName("sun.nio.ch.UnixDomainSockets", false, UnixSockets.class.getClassLoader());
             MethodHandles.Lookup l = MethodHandles.privateLookupIn(uds, MethodHandles.lookup());
             SOCKET = l.findStatic(uds, "socket", MethodType.methodType(FileDescriptor.class));
             BIND = l.findStatic(uds, "bind", MethodType.methodType(void.class, FileDescriptor.class, Path.class));
@@ -74,6 +75,11 @@ public final class UnixSockets {
     private static final class Fstat {
         static final MethodHandle FSTAT = downcall("fstat",
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+    }
+
+    private static final class Unlink {
+        static final MethodHandle UNLINK = downcall("unlink",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
     }
 
     private static MethodHandle downcall(String function, FunctionDescriptor descriptor) {
@@ -176,6 +182,33 @@ public final class UnixSockets {
     /** The path the peer of this unix socket is bound to; null if unnamed, unconnected or not unix. */
     public static String peerPath(int fd) throws SocketException {
         return name(Names.GETPEERNAME, "getpeername", fd);
+    }
+
+    /** sun_path's size: a socket file's path, with its NUL, never needs more. */
+    private static final int SUN_PATH_SIZE = SOCKADDR_UN_SIZE - 2;
+    /** A NUL-terminated path per thread: no arena per close. */
+    private static final ThreadLocal<MemorySegment> PATH =
+            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SUN_PATH_SIZE, 1));
+
+    /**
+     * unlink(2) of a socket file: one system call, where {@code Files.deleteIfExists} first stats
+     * the path (to choose between unlink and rmdir) — this is on the close of every named socket.
+     * False if it did not unlink (absent, an error, a path too long for a socket): the caller
+     * then asks {@code Files.deleteIfExists}, which reports the reason.
+     */
+    public static boolean unlink(Path path) {
+        byte[] bytes = path.toString().getBytes(StandardCharsets.UTF_8);
+        if (bytes.length >= SUN_PATH_SIZE) {
+            return false;
+        }
+        MemorySegment buf = PATH.get();
+        MemorySegment.copy(bytes, 0, buf, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        buf.set(ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
+        try {
+            return (int) Unlink.UNLINK.invokeExact(buf) == 0;
+        } catch (Throwable t) {
+            return false; // the caller's Files.deleteIfExists does the work and reports its failure
+        }
     }
 
     /** A sockaddr_un plus its length word per thread: no arena per accepted connection. */

@@ -6,6 +6,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import io.swrap.agent.SwrapLog;
 import io.swrap.agent.net.DualStack;
 import io.swrap.agent.net.SocketName;
+import io.swrap.agent.net.UnixSockets;
 import io.swrap.shm.Layout;
 import io.swrap.shm.SharedTable;
 import io.swrap.shm.TableFullException;
@@ -49,6 +50,9 @@ public final class SocketTable {
     private final String fullMessage;
     /** Sockets still to create before the test hook holds the lock; -1 when off. Read under the lock. */
     private volatile int holdAfter = -1;
+    /** Whether this process has run its first locked section (see {@link #firstLock}). */
+    private volatile boolean swept;
+    private volatile Runnable sweepNames = () -> { };
 
     private SocketTable(SharedTable shared, Path dir, int pid) {
         this.shared = shared;
@@ -99,7 +103,42 @@ public final class SocketTable {
 
     /** Frees the records of processes that died without releasing them; returns how many. */
     public int reclaim() {
-        return lock.call(shared::reclaim);
+        return locked(shared::reclaim);
+    }
+
+    /**
+     * What to sweep right after the records of dead processes, before this process's first locked
+     * section: the socket files nobody holds ({@code FakeNetwork.reclaimStaleNames}).
+     */
+    public void sweepAtFirstLock(Runnable names) {
+        sweepNames = names;
+    }
+
+    private <T> T locked(java.util.function.Supplier<T> section) {
+        if (!swept) {
+            firstLock();
+        }
+        return lock.call(section);
+    }
+
+    /**
+     * The start-up sweep, run before this process's first locked section rather than before
+     * {@code main}: the mutex needs the JDK's FFM linker (~90 ms and ~350 classes on first use),
+     * which a JVM that never opens a socket should not pay. Every record this process could hold
+     * is allocated under the lock, so nothing of this process can meet a dead owner's leftovers
+     * before the sweep.
+     */
+    private synchronized void firstLock() {
+        if (swept) {
+            return;
+        }
+        int reclaimed = lock.call(shared::reclaim);
+        if (reclaimed > 0) {
+            SwrapLog.debug("swrap_init", "reclaimed " + reclaimed + " sockets of processes that are gone");
+        }
+        // after the records, so names freed with them are not counted twice
+        sweepNames.run();
+        swept = true;
     }
 
     /** Makes the socket created after the next {@code after} hold the table lock forever ({@link #HOLD_LOCK_PROPERTY}). */
@@ -127,7 +166,7 @@ public final class SocketTable {
 
     private int allocate(int type, int flags, InetSocketAddress local, InetSocketAddress peer)
             throws SocketException {
-        int index = lock.call(() -> {
+        int index = locked(() -> {
             int i = allocateOrReclaim();
             if (i >= 0) {
                 MemorySegment rec = shared.record(i);
@@ -312,7 +351,7 @@ public final class SocketTable {
     }
 
     private void unref(int index) {
-        SocketName name = lock.call(() -> {
+        SocketName name = locked(() -> {
             MemorySegment rec = shared.record(index);
             Records.addRefs(rec, pid, -1);
             return freeIfUnused(index, rec);
@@ -337,7 +376,10 @@ public final class SocketTable {
      */
     public void releaseAll() {
         fds.clear();
-        List<SocketName> names = lock.call(() -> {
+        if (!swept) {
+            return; // never locked: every reference is taken under the lock, so this process holds none
+        }
+        List<SocketName> names = locked(() -> {
             List<SocketName> out = new ArrayList<>();
             shared.forEachInUse(i -> {
                 MemorySegment rec = shared.record(i);
@@ -360,7 +402,7 @@ public final class SocketTable {
      * takes them over, so a sender closing its copy right after sending frees nothing.
      */
     public void inFlight(List<Handle> handles, int delta) {
-        List<SocketName> names = lock.call(() -> {
+        List<SocketName> names = locked(() -> {
             List<SocketName> out = new ArrayList<>();
             for (Handle h : handles) {
                 MemorySegment rec = shared.record(h.index);
@@ -388,7 +430,7 @@ public final class SocketTable {
         if (index < 0 || index >= shared.capacity()) {
             return false;
         }
-        Boolean attached = lock.call(() -> {
+        Boolean attached = locked(() -> {
             MemorySegment rec = shared.record(index);
             if (!Records.inUse(rec) || rec.get(JAVA_LONG, Records.INODE) != inode) {
                 return false;
@@ -569,6 +611,9 @@ public final class SocketTable {
         }
         Path path = dir.resolve(name.fileName());
         DualStack.unlinkTwin(path);
+        if (UnixSockets.unlink(path)) {
+            return;
+        }
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {

@@ -112,4 +112,34 @@ class SocketTableTest {
         t.release(1000);
         assertEquals(mine.index(), t.create(1001, false, false).index(), "the freed record is reused first");
     }
+
+    /**
+     * The start-up sweep waits for this process's first locked section (so that opening the table
+     * needs no lock): a dead process's record is gone before the first socket is recorded, and
+     * the name sweep runs once.
+     */
+    @Test
+    void deadProcessesAreSweptBeforeTheFirstLockedSectionOnce() throws Exception {
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        try (SharedTable raw = SharedTable.open(dir.resolve(SocketTable.FILE_NAME), SocketTable.layout(8))) {
+            raw.withLock(() -> {
+                Records.addRefs(raw.record(raw.allocate()), (int) gone.pid(), 1);
+            });
+        }
+        SocketTable t = SocketTable.open(dir, 8);
+        AtomicInteger nameSweeps = new AtomicInteger();
+        t.sweepAtFirstLock(nameSweeps::incrementAndGet);
+        assertEquals(0, nameSweeps.get(), "opening the table sweeps nothing");
+        assertEquals(1, TableSnapshot.read(dir).sockets().size(), "the dead process's record before the first socket");
+        t.create(1000, false, false);
+        assertEquals(1, nameSweeps.get());
+        List<SocketView> left = TableSnapshot.read(dir).sockets();
+        assertEquals(List.of(new SocketView.Owner(PID, 1, true)), left.get(0).owners(), "only this process's socket: " + left);
+        assertEquals(1, left.size(), left.toString());
+        t.create(1001, false, false);
+        t.release(1000);
+        t.release(1001);
+        assertEquals(1, nameSweeps.get(), "the sweep runs once per process");
+    }
 }
