@@ -77,6 +77,20 @@ class ProtocolBoundsIT extends SmbServerSuite {
     }
 
     @Test
+    void sparseFileRangesAreCheckedBeforeUse() throws Exception {
+        String before = env.serverStderr();
+        var r = probe(env, NICS[0], "sparseRanges").get("sparseRanges");
+        for (String k : List.of("qarNegativeOffset", "qarNegativeLength", "qarOverflow", "zeroNegativeOffset",
+                "zeroReversed", "zeroNegativeEnd")) {
+            assertEquals(INVALID_PARAMETER, r.get(k), k + ": " + r);
+        }
+        assertEquals("0x0", r.get("qarValid"), "a valid query after them: " + r);
+        assertEquals("0+4", r.get("range"), "a non-sparse 4-byte file is one allocated range: " + r);
+        assertEquals("true", r.get("alive"));
+        assertCleanLog(env, before);
+    }
+
+    @Test
     void invalidMessageIdsEndTheConnection() throws Exception {
         String before = env.serverStderr();
         var r = probe(env, NICS[1], "maxMessageId", "reusedMessageId", "messageIdBeyondWindow");

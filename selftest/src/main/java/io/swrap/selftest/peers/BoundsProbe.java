@@ -65,6 +65,7 @@ public final class BoundsProbe {
                 case "echoChain" -> echoChain(s, Integer.parseInt(f[1]));
                 case "badEchoes" -> badEchoes(s, Integer.parseInt(f[1]));
                 case "ntlmOffsetOverflow" -> ntlmOffsetOverflow(server);
+                case "sparseRanges" -> sparseRanges(s);
                 default -> throw new IllegalArgumentException("scenario " + scenario);
             };
         }
@@ -121,6 +122,39 @@ public final class BoundsProbe {
             // closed before answering
         }
         return "answer=" + answer + " closed=" + s.closedByServer();
+    }
+
+    /**
+     * FSCTL_QUERY_ALLOCATED_RANGES (0x940CF) and FSCTL_SET_ZERO_DATA (0x980C8) with offsets and lengths that are
+     * negative or overflow 64 bits, on a 4-byte file; then a valid query, which must still answer its one range.
+     */
+    private static String sparseRanges(RawSession s) throws IOException {
+        byte[] fid = s.create("ranges.bin", GENERIC_ALL, FILE_OPEN_IF, 0);
+        ByteBuffer w = RawSession.body(52).putShort((short) 49).putShort((short) (64 + 48)).putInt(4).putLong(0)
+                .put(fid).putInt(0).putInt(0).putShort((short) 0).putShort((short) 0).putInt(0).put("data".getBytes(
+                        StandardCharsets.US_ASCII));
+        s.ok(s.call(Smb2Command.WRITE, w.array()), "write ranges.bin");
+        String out = "qarNegativeOffset=" + hex(fsctl(s, fid, 0x940CF, -1L, 16, 64).status())
+                + " qarNegativeLength=" + hex(fsctl(s, fid, 0x940CF, 0, -16, 64).status())
+                + " qarOverflow=" + hex(fsctl(s, fid, 0x940CF, 2, Long.MAX_VALUE, 64).status())
+                + " zeroNegativeOffset=" + hex(fsctl(s, fid, 0x980C8, Long.MIN_VALUE, 4, 0).status())
+                + " zeroReversed=" + hex(fsctl(s, fid, 0x980C8, 3, 1, 0).status())
+                + " zeroNegativeEnd=" + hex(fsctl(s, fid, 0x980C8, 0, -1L, 0).status());
+        Message valid = fsctl(s, fid, 0x940CF, 0, Long.MAX_VALUE, 64);
+        ByteBuffer v = valid.le();
+        int outCount = v.getInt(64 + 36);
+        int at = v.getInt(64 + 32); // OutputOffset, from the start of the header
+        String range = outCount == 16 ? v.getLong(at) + "+" + v.getLong(at + 8) : "count" + outCount;
+        s.closeFile(fid);
+        return out + " qarValid=" + hex(valid.status()) + " range=" + range + " alive=" + s.echo();
+    }
+
+    /** An IOCTL with SMB2_0_IOCTL_IS_FSCTL whose input is the two 64-bit values {@code a} and {@code b}. */
+    private static Message fsctl(RawSession s, byte[] fid, int ctlCode, long a, long b, int maxOut) throws IOException {
+        ByteBuffer io = RawSession.body(56 + 16).putShort((short) 57).putShort((short) 0).putInt(ctlCode).put(fid)
+                .putInt(64 + 56).putInt(16).putInt(0).putInt(0).putInt(0).putInt(maxOut).putInt(1).putInt(0)
+                .putLong(a).putLong(b);
+        return s.call(Smb2Command.IOCTL, io.array());
     }
 
     /** Opens {@code n} files and prints the statuses; then closes one and opens again. */

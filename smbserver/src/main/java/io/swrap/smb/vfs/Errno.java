@@ -10,6 +10,7 @@ public final class Errno {
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
     public static final int EIO = 5;
+    public static final int ENXIO = 6;
     public static final int E2BIG = 7;
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
@@ -74,6 +75,7 @@ public final class Errno {
             case EPERM -> "EPERM";
             case ENOENT -> "ENOENT";
             case EIO -> "EIO";
+            case ENXIO -> "ENXIO";
             case E2BIG -> "E2BIG";
             case ERANGE -> "ERANGE";
             case EBADF -> "EBADF";

@@ -15,6 +15,7 @@ public record FileInfo(long creationTime, long lastAccessTime, long lastWriteTim
     public static final int ATTR_DIRECTORY = 0x10;
     public static final int ATTR_ARCHIVE = 0x20;
     public static final int ATTR_NORMAL = 0x80;
+    public static final int ATTR_SPARSE_FILE = 0x200;
     /** Cluster size reported in FS information and used to round AllocationSize. */
     public static final int CLUSTER = 4096;
 
@@ -29,7 +30,10 @@ public record FileInfo(long creationTime, long lastAccessTime, long lastWriteTim
         StoredInfo stored = StoredInfo.read(h);
         int attrs = dir ? 0 : ATTR_ARCHIVE;
         if (stored != null && stored.attributes() != 0) {
-            attrs = stored.attributes() & ~ATTR_NORMAL;
+            attrs = stored.attributes() & ~(ATTR_NORMAL | ATTR_SPARSE_FILE);
+        }
+        if (!dir && SparseFlag.read(h)) {
+            attrs |= ATTR_SPARSE_FILE; // only FSCTL_SET_SPARSE changes it ([MS-FSA] 2.1.5.14.2)
         }
         if (stored != null && stored.creationTime() != 0) {
             created = stored.creationTime();

@@ -81,6 +81,16 @@ public interface Vfs extends AutoCloseable {
          */
         int write(java.nio.ByteBuffer src, long offset) throws VfsException;
 
+        /**
+         * The data ranges (offset, length; holes skipped) of this file that start before {@code end}, from
+         * {@code from} on, each cut at {@code end}: at most {@code max} ranges, so {@code max} ranges returned
+         * means there may be more.
+         */
+        List<long[]> dataRanges(long from, long end, int max) throws VfsException;
+
+        /** Deallocates {@code length} > 0 bytes at {@code offset}, which then read as zeros; the size is unchanged. */
+        void punchHole(long offset, long length) throws VfsException;
+
         /** Sets the access and modification times (FILETIMEs, see {@link FileTimes}, or {@link #UNCHANGED}). */
         void setTimes(long atime, long mtime) throws VfsException;
 

@@ -28,6 +28,7 @@ public final class FsInformation {
     private static final int FILE_DEVICE_DISK = 0x7;
     private static final int FILE_CASE_PRESERVED_NAMES = 0x2;
     private static final int FILE_UNICODE_ON_DISK = 0x4;
+    private static final int FILE_SUPPORTS_SPARSE_FILES = 0x40;
 
     private FsInformation() {
     }
@@ -68,7 +69,7 @@ public final class FsInformation {
             }
             case ATTRIBUTE -> {
                 byte[] n = "NTFS".getBytes(StandardCharsets.UTF_16LE);
-                b.writeIntLE(FILE_CASE_PRESERVED_NAMES | FILE_UNICODE_ON_DISK);
+                b.writeIntLE(FILE_CASE_PRESERVED_NAMES | FILE_UNICODE_ON_DISK | FILE_SUPPORTS_SPARSE_FILES);
                 b.writeIntLE(255);
                 b.writeIntLE(n.length);
                 b.writeBytes(n);

@@ -17,7 +17,8 @@ import java.util.Arrays;
 /**
  * [MS-SMB2] 3.3.5.15 Receiving an SMB2 IOCTL Request: FSCTL_VALIDATE_NEGOTIATE_INFO (3.3.5.15.12),
  * FSCTL_QUERY_NETWORK_INTERFACE_INFO (3.3.5.15.11), FSCTL_CREATE_OR_GET_OBJECT_ID ([MS-FSCC] 2.3.7) and
- * FSCTL_GET/SET_COMPRESSION ({@link Compression}), server-side copy ({@link ServerSideCopy}).
+ * FSCTL_GET/SET_COMPRESSION ({@link Compression}), server-side copy ({@link ServerSideCopy}), sparse files
+ * ({@link SparseFiles}).
  * Other control codes get STATUS_NOT_SUPPORTED, after the FileId was checked (STATUS_FILE_CLOSED first,
  * as Windows and Samba answer).
  */
@@ -82,6 +83,9 @@ final class IoctlHandler implements Smb2CommandHandler {
         }
         if (ServerSideCopy.handles(req.ctlCode())) {
             return ServerSideCopy.handle(rc, req, open);
+        }
+        if (SparseFiles.handles(req.ctlCode())) {
+            return SparseFiles.handle(rc, req, open);
         }
         if (req.ctlCode() == Compression.FSCTL_GET_COMPRESSION) {
             return Compression.get(req);

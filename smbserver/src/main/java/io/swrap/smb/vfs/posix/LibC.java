@@ -81,6 +81,12 @@ final class LibC {
     private static final MethodHandle SETXATTR = fn("setxattr", FunctionDescriptor.of(I, P, P, P, L, I));
     private static final MethodHandle LISTXATTR = fn("listxattr", FunctionDescriptor.of(L, P, P, L));
     private static final MethodHandle REMOVEXATTR = fn("removexattr", FunctionDescriptor.of(I, P, P));
+    private static final MethodHandle LSEEK = fn("lseek", FunctionDescriptor.of(L, I, L, I));
+    private static final MethodHandle FALLOCATE = fn("fallocate", FunctionDescriptor.of(I, I, I, L, L));
+    static final int SEEK_DATA = 3;
+    static final int SEEK_HOLE = 4;
+    /** fallocate(2) mode FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE: deallocate a range, the size unchanged. */
+    static final int FALLOC_PUNCH_HOLE_KEEP_SIZE = 0x02 | 0x01;
 
     private LibC() {
     }
@@ -461,6 +467,45 @@ final class LibC {
             }
             dst.position(dst.position() + (int) n);
             return (int) n;
+        } catch (VfsException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /**
+     * lseek(2) with {@code whence} SEEK_DATA or SEEK_HOLE: the next offset of that kind at or after {@code offset},
+     * or -1 when there is none before the end of the file (ENXIO).
+     */
+    static long seek(int fd, long offset, int whence) throws VfsException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            long rc = (long) LSEEK.invokeExact(st, fd, offset, whence);
+            if (rc < 0) {
+                int e = errno(st);
+                if (e == Errno.ENXIO) {
+                    return -1;
+                }
+                throw new VfsException(e, whence == SEEK_DATA ? "lseek SEEK_DATA" : "lseek SEEK_HOLE",
+                        "fd " + fd + " at " + offset);
+            }
+            return rc;
+        } catch (VfsException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
+    /** fallocate(2) of {@code length} > 0 bytes at {@code offset} with {@code mode}. */
+    static void fallocate(int fd, int mode, long offset, long length) throws VfsException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment st = a.allocate(CAPTURE);
+            if ((int) FALLOCATE.invokeExact(st, fd, mode, offset, length) < 0) {
+                throw new VfsException(errno(st), String.format("fallocate(mode 0x%x)", mode),
+                        "fd " + fd + " at " + offset + "+" + length);
+            }
         } catch (VfsException e) {
             throw e;
         } catch (Throwable t) {

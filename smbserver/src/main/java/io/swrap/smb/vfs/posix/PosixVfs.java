@@ -21,6 +21,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
@@ -346,6 +347,42 @@ public final class PosixVfs implements Vfs {
         private synchronized void unuse() {
             if (--users == 0 && closed) {
                 closeDescriptors();
+            }
+        }
+
+        @Override
+        public List<long[]> dataRanges(long from, long end, int max) throws VfsException {
+            // SEEK_DATA/SEEK_HOLE need a descriptor opened for I/O: one of this same inode, for this call only
+            int rd = LibC.openat(AT_FDCWD, LibC.procPath(fd), LibC.O_RDONLY | O_CLOEXEC, 0);
+            try {
+                List<long[]> ranges = new ArrayList<>();
+                long at = from;
+                while (at < end && ranges.size() < max) {
+                    long data = LibC.seek(rd, at, LibC.SEEK_DATA);
+                    if (data < 0 || data >= end) {
+                        break;
+                    }
+                    long hole = LibC.seek(rd, data, LibC.SEEK_HOLE);
+                    if (hole <= data) {
+                        throw new VfsException(Errno.EIO, "lseek SEEK_HOLE", "fd " + fd + ": hole at " + hole
+                                + " not after data at " + data);
+                    }
+                    ranges.add(new long[] {data, Math.min(hole, end) - data});
+                    at = hole;
+                }
+                return ranges;
+            } finally {
+                LibC.close(rd);
+            }
+        }
+
+        @Override
+        public void punchHole(long offset, long length) throws VfsException {
+            int w = use(true, "fallocate");
+            try {
+                LibC.fallocate(w, LibC.FALLOC_PUNCH_HOLE_KEEP_SIZE, offset, length);
+            } finally {
+                unuse();
             }
         }
 
