@@ -110,7 +110,9 @@ public final class SmbConfParser {
             // logging, and where the smbpasswd file is by default
             "loglevel", "debuglevel", "logfile", "maxlogsize", "privatedir",
             // request limits
-            "maxopenfiles");
+            "maxopenfiles",
+            // multi-process mode
+            "preforkchildren", "smbserver:preforkunsharedfilestate");
     // connection limits: their keys join the global ones
     private static final List<String> ALL_GLOBAL_KEYS = Stream.concat(GLOBAL_KEYS.stream(),
             ConnectionLimits.KEYS.stream()).toList();
@@ -190,7 +192,8 @@ public final class SmbConfParser {
                 }),
                 requestLimits(),
                 global.getOrDefault("serverstring", DEFAULT_SERVER_STRING),
-                log);
+                log,
+                prefork());
     }
 
     /**
@@ -268,6 +271,28 @@ public final class SmbConfParser {
             maxOpenFiles = (int) v;
         }
         return new SmbConfig.RequestLimits(maxOpenFiles);
+    }
+
+    /** {@code prefork children} (0..{@link SmbConfig.Prefork#MAX_CHILDREN}) and its safety switch. */
+    private SmbConfig.Prefork prefork() throws ConfigException {
+        int children = 0;
+        if (global.containsKey("preforkchildren")) {
+            long v = parseLong(global.get("preforkchildren"), line("preforkchildren"), "prefork children");
+            if (v < 0 || v > SmbConfig.Prefork.MAX_CHILDREN) {
+                throw new ConfigException(fileName, line("preforkchildren"), "prefork children: " + v
+                        + " (expected: 0 for one process, 1.." + SmbConfig.Prefork.MAX_CHILDREN + " worker processes)");
+            }
+            children = (int) v;
+        }
+        boolean unshared = globalBool("smbserver:preforkunsharedfilestate", "smbserver:prefork unshared file state",
+                false);
+        if (children > 0 && !unshared) {
+            throw new ConfigException(fileName, line("preforkchildren"), "prefork children = " + children
+                    + ": the workers do not share file state yet (share modes, leases, oplocks, byte-range locks,"
+                    + " delete-pending): clients in two workers would not see each other's opens. Set"
+                    + " 'smbserver:prefork unshared file state = yes' to run so anyway, or 'prefork children = 0'");
+        }
+        return new SmbConfig.Prefork(children, unshared);
     }
 
     private int line(String key) {

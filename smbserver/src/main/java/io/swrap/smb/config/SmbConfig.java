@@ -29,6 +29,7 @@ import java.util.Map;
  *   <li>{@code max open files}: see {@link RequestLimits}</li>
  *   <li>{@code log level}, {@code log file}, {@code max log size}: see {@link LogSettings}; the common Samba
  *       settings this server does not use are accepted and logged once as ignored ({@link SambaKeys})</li>
+ *   <li>{@code prefork children}, {@code smbserver:prefork unshared file state}: see {@link Prefork}</li>
  *   <li>per share: {@code path} (required), {@code read only} (default yes), {@code smb encrypt}, {@code comment},
  *       {@code browseable} (default yes)</li>
  * </ul>
@@ -53,7 +54,23 @@ public record SmbConfig(
         // server string
         String serverString,
         // log level, log file, max log size; the Samba settings accepted and ignored
-        LogSettings log) {
+        LogSettings log,
+        // prefork children, smbserver:prefork unshared file state
+        Prefork prefork) {
+
+    /**
+     * Multi-process mode: {@code prefork children} (Samba's name; 0..64, default 0 = one process; N = a master
+     * that accepts and passes each connection to one of N worker processes by ClientGuid) and {@code
+     * smbserver:prefork unshared file state} (default no: N &gt; 0 refuses to start, because the workers do not
+     * share share modes, leases and locks yet).
+     */
+    public record Prefork(int children, boolean unsharedFileState) {
+        public static final int MAX_CHILDREN = 64;
+
+        public static Prefork off() {
+            return new Prefork(0, false);
+        }
+    }
 
     /**
      * Limits on what one authenticated client's requests may hold: {@code max open files} (open handles per
@@ -83,6 +100,7 @@ public record SmbConfig(
         // in smb.conf order: share listings follow it, as Samba's do
         shares = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(shares));
         java.util.Objects.requireNonNull(requestLimits, "requestLimits");
+        java.util.Objects.requireNonNull(prefork, "prefork");
     }
 
     /** The share named {@code name} (case-insensitive), or null. */
