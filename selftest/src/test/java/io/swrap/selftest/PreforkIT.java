@@ -9,8 +9,10 @@ import io.swrap.agent.table.SocketView;
 import io.swrap.agent.table.TableSnapshot;
 import io.swrap.selftest.env.ChildProcess;
 import io.swrap.selftest.env.DebianLibs;
+import io.swrap.selftest.env.KnownFail;
 import io.swrap.selftest.env.SmbEnv;
 import io.swrap.selftest.env.Smbclient;
+import io.swrap.selftest.env.Smbtorture;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,6 +38,12 @@ class PreforkIT {
     static final int[] NICS = {11, 12, 13, 14};
     static final int WORKERS = 4;
     static final String PREFORK = "prefork children = " + WORKERS + "\n  smbserver:prefork unshared file state = yes";
+    /**
+     * Samba's tests open one file from two clients (two ClientGuids) of one smbtorture process and expect
+     * each other's oplocks and leases: with file state per worker that needs both clients in one worker,
+     * which peer-address placement gives (they connect from one address).
+     */
+    static final String BY_PEER = PREFORK + "\n  smbserver:prefork placement = peer-address";
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     @TempDir
@@ -44,7 +52,7 @@ class PreforkIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        env = SmbEnv.start(base.resolve("net"), NICS, PREFORK);
+        env = SmbEnv.start(base.resolve("net"), NICS, BY_PEER);
     }
 
     @AfterAll
@@ -53,6 +61,35 @@ class PreforkIT {
             env.close();
             env = null;
         }
+    }
+
+    @Test
+    void multichannelSpecificationPolicyPasses() throws Exception {
+        Path cwd = Files.createDirectories(base.resolve("torture-spec"));
+        for (Selftest.Torture t : Selftest.MULTICHANNEL_TESTS) {
+            if (!t.windowsPolicy()) {
+                passes(env, cwd, 21, t.fullNames());
+            }
+        }
+    }
+
+    @Test
+    void multichannelWindowsPolicyPasses() throws Exception {
+        try (SmbEnv windows = SmbEnv.start(base.resolve("net-windows"), NICS,
+                BY_PEER + "\n  smb2 disable oplock break retry = yes")) {
+            Path cwd = Files.createDirectories(base.resolve("torture-windows"));
+            for (Selftest.Torture t : Selftest.MULTICHANNEL_TESTS) {
+                if (t.windowsPolicy()) {
+                    passes(windows, cwd, 21, t.fullNames());
+                }
+            }
+        }
+    }
+
+    @Test
+    void replayTestsPass() throws Exception {
+        Path cwd = Files.createDirectories(base.resolve("torture-replay"));
+        passes(env, cwd, 22, ReplayIT.QUICK);
     }
 
     /** The Java multichannel client: four channels on four NICs, one ClientGuid, so one worker holds all four. */
@@ -127,6 +164,47 @@ class PreforkIT {
         }
     }
 
+    /**
+     * Without the agent, on real TCP (127.0.0.1, a free port): the master passes plain descriptors and the
+     * workers make JDK channels of them; smbclient (not wrapped) puts and gets a file through a worker.
+     */
+    @Test
+    void realTcpWithoutTheAgent() throws Exception {
+        Path dir = Files.createDirectories(base.resolve("real"));
+        Path share = Files.createDirectories(dir.resolve("share"));
+        new io.swrap.smb.smb2.auth.SmbPasswdFile(dir.resolve("smbpasswd")).addUser(SmbEnv.USER, 1000, SmbEnv.PASSWORD,
+                System.currentTimeMillis() / 1000);
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Path conf = Files.writeString(dir.resolve("smb.conf"), "[global]\n interfaces = 127.0.0.1\n smb ports = " + port
+                + "\n smb passwd file = " + dir.resolve("smbpasswd") + "\n " + PREFORK + "\n log level = 3\n[share]\n"
+                + " path = " + share + "\n read only = no\n");
+        byte[] data = new byte[3 << 20];
+        new java.util.Random(3).nextBytes(data);
+        Files.write(dir.resolve("up.bin"), data);
+        try (ChildProcess server = ChildProcess.command("smbserver-plain", new java.util.HashMap<>(), List.of(
+                ChildProcess.JAVA, "--enable-native-access=ALL-UNNAMED", "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"), "io.swrap.smb.SmbServerMain", "-s", conf.toString()))) {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (!server.stderr().contains("listening on /127.0.0.1:" + port)) {
+                assertTrue(System.nanoTime() < deadline && server.alive(), "no listener:\n" + server.stderr());
+                Thread.sleep(100);
+            }
+            Process c = new ProcessBuilder(Smbclient.SMBCLIENT.toString(), "--configfile=/dev/null", "//127.0.0.1/share",
+                    "-p", Integer.toString(port), "-U", SmbEnv.USER + "%" + SmbEnv.PASSWORD, "--use-kerberos=off",
+                    "-m", "SMB3", "-c", "put up.bin x; get x down.bin").directory(dir.toFile()).redirectErrorStream(true)
+                    .start();
+            String out = new String(c.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(c.waitFor(120, TimeUnit.SECONDS), out);
+            assertEquals(0, c.exitValue(), out + "\nserver:\n" + server.stderr());
+            assertTrue(java.util.Arrays.equals(data, Files.readAllBytes(dir.resolve("down.bin"))), "down.bin differs");
+            assertTrue(server.stderr().matches("(?s).*passed to worker \\d \\(ClientGuid [0-9a-f]{32}\\).*"),
+                    server.stderr());
+        }
+    }
+
     /** smbclient from {@code iface}, connected and idle until {@code trigger} exists, then "ls" and EOF. */
     private static ChildProcess heldClient(SmbEnv on, int iface, Path trigger) throws Exception {
         String script = "(while [ ! -e '" + trigger + "' ]; do sleep 0.2; done; echo ls) | LD_PRELOAD="
@@ -184,5 +262,12 @@ class PreforkIT {
         }
         throw new AssertionError("the master did not start a worker in place of pid " + dead + ":\n"
                 + on.serverStderr());
+    }
+
+    private static void passes(SmbEnv on, Path cwd, int client, List<String> tests) throws Exception {
+        Smbtorture.Result r = on.smbtorture(client, 11, cwd, 600, List.of(), tests);
+        List<KnownFail.Verdict> verdicts = KnownFail.load().judge(r.results());
+        assertTrue(verdicts.stream().allMatch(KnownFail.Verdict::ok), tests + ": " + verdicts + "\n" + r.output()
+                + "\nserver:\n" + on.serverStderr());
     }
 }

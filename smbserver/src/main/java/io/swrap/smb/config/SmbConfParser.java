@@ -112,7 +112,7 @@ public final class SmbConfParser {
             // request limits
             "maxopenfiles",
             // multi-process mode
-            "preforkchildren", "smbserver:preforkunsharedfilestate");
+            "preforkchildren", "smbserver:preforkunsharedfilestate", "smbserver:preforkplacement");
     // connection limits: their keys join the global ones
     private static final List<String> ALL_GLOBAL_KEYS = Stream.concat(GLOBAL_KEYS.stream(),
             ConnectionLimits.KEYS.stream()).toList();
@@ -292,7 +292,12 @@ public final class SmbConfParser {
                     + " delete-pending): clients in two workers would not see each other's opens. Set"
                     + " 'smbserver:prefork unshared file state = yes' to run so anyway, or 'prefork children = 0'");
         }
-        return new SmbConfig.Prefork(children, unshared);
+        String placement = global.getOrDefault("smbserver:preforkplacement", "least-loaded").toLowerCase(Locale.ROOT);
+        if (!placement.equals("least-loaded") && !placement.equals("peer-address")) {
+            throw new ConfigException(fileName, line("smbserver:preforkplacement"), "smbserver:prefork placement: "
+                    + placement + " (expected: least-loaded | peer-address)");
+        }
+        return new SmbConfig.Prefork(children, unshared, placement.equals("peer-address"));
     }
 
     private int line(String key) {

@@ -12,7 +12,8 @@ import java.util.function.IntPredicate;
 
 /**
  * Which worker serves which ClientGuid, and how many connections each worker has, in two swrap-shm tables
- * that the master and every worker map: {@code clients.shm} (one record per ClientGuid: owner slot and pid)
+ * that the master and every worker map: {@code clients.shm} (one record per ClientGuid: owner slot and pid, the
+ * peer address of its first connection)
  * and {@code workers.shm} (record i = worker slot i: its pid and live connections). The master routes and
  * counts a connection up; the worker counts it down when it closes and forgets a ClientGuid when its last
  * connection closes; the master forgets every ClientGuid of a worker that died. A process killed while it
@@ -27,6 +28,8 @@ public final class ClientGuidTable implements AutoCloseable {
     private static final long C_PID = 0;
     private static final long C_SLOT = 8;
     private static final long C_GUID = 16;
+    private static final long C_PEER = 32;
+    private static final int PEER_BYTES = 16;
     private static final long W_PID = 0;
     private static final long W_CONNECTIONS = 8;
 
@@ -51,7 +54,7 @@ public final class ClientGuidTable implements AutoCloseable {
 
     /** A worker: attaches to the master's tables. */
     static ClientGuidTable open(Path dir) throws IOException {
-        SharedTable c = SharedTable.open(dir.resolve("clients.shm"), new Layout(MAX_CLIENTS, 32, CLIENTS_SCHEMA, 1),
+        SharedTable c = SharedTable.open(dir.resolve("clients.shm"), new Layout(MAX_CLIENTS, 48, CLIENTS_SCHEMA, 1),
                 (index, rec) -> alive(rec.get(java.lang.foreign.ValueLayout.JAVA_LONG, C_PID)));
         try {
             SharedTable w = SharedTable.open(dir.resolve("workers.shm"),
@@ -82,11 +85,12 @@ public final class ClientGuidTable implements AutoCloseable {
     }
 
     /**
-     * The worker for a new connection: the owner of {@code guid} if it is {@code attached}, else the attached
-     * worker with the fewest connections (which then owns {@code guid}); null {@code guid} (SMB1, 2.0.2) never
-     * owns. The chosen worker's count goes up. Returns -1 when no worker is attached.
+     * The worker for a new connection from {@code peer}: the owner of {@code guid} if it is {@code attached},
+     * else (with {@code byPeer}) the owner of another ClientGuid of {@code peer}, else the attached worker with
+     * the fewest connections; that worker then owns {@code guid}. A null {@code guid} (SMB1, 2.0.2) never owns.
+     * The chosen worker's count goes up. Returns -1 when no worker is attached.
      */
-    int route(byte[] guid, IntPredicate attached) {
+    int route(byte[] guid, java.net.InetAddress peer, boolean byPeer, IntPredicate attached) {
         return clients.withLock(() -> {
             int owner = guid == null ? -1 : find(guid);
             int slot = owner >= 0 ? clients.getIntVolatile(owner, C_SLOT) : -1;
@@ -94,7 +98,10 @@ public final class ClientGuidTable implements AutoCloseable {
                 if (owner >= 0) {
                     clients.free(owner);
                 }
-                slot = leastLoaded(attached);
+                byte[] key = peerKey(peer);
+                int neighbour = byPeer ? findPeer(key) : -1;
+                slot = neighbour >= 0 && attached.test(clients.getIntVolatile(neighbour, C_SLOT))
+                        ? clients.getIntVolatile(neighbour, C_SLOT) : leastLoaded(attached);
                 if (slot < 0) {
                     return -1;
                 }
@@ -102,6 +109,7 @@ public final class ClientGuidTable implements AutoCloseable {
                     int r = clients.allocate();
                     MemorySegment rec = clients.record(r);
                     MemorySegment.copy(guid, 0, rec, JAVA_BYTE, C_GUID, GUID_BYTES);
+                    MemorySegment.copy(key, 0, rec, JAVA_BYTE, C_PEER, PEER_BYTES);
                     clients.setIntVolatile(r, C_SLOT, slot);
                     clients.setLongVolatile(r, C_PID, workers.getLongVolatile(slot, W_PID));
                 }
@@ -124,13 +132,34 @@ public final class ClientGuidTable implements AutoCloseable {
         return best;
     }
 
+    /** An address as 16 bytes (IPv4 as ::ffff:a.b.c.d). */
+    private static byte[] peerKey(java.net.InetAddress a) {
+        byte[] b = a.getAddress();
+        if (b.length == PEER_BYTES) {
+            return b;
+        }
+        byte[] k = new byte[PEER_BYTES];
+        k[10] = (byte) 0xFF;
+        k[11] = (byte) 0xFF;
+        System.arraycopy(b, 0, k, 12, 4);
+        return k;
+    }
+
+    private int findPeer(byte[] key) {
+        return findField(C_PEER, key);
+    }
+
     private int find(byte[] guid) {
+        return findField(C_GUID, guid);
+    }
+
+    private int findField(long offset, byte[] value) {
         int[] found = {-1};
-        byte[] rec = new byte[GUID_BYTES];
+        byte[] rec = new byte[value.length];
         clients.forEachInUse(i -> {
             if (found[0] < 0) {
-                MemorySegment.copy(clients.record(i), JAVA_BYTE, C_GUID, rec, 0, GUID_BYTES);
-                if (Arrays.equals(rec, guid)) {
+                MemorySegment.copy(clients.record(i), JAVA_BYTE, offset, rec, 0, value.length);
+                if (Arrays.equals(rec, value)) {
                     found[0] = i;
                 }
             }
@@ -166,22 +195,6 @@ public final class ClientGuidTable implements AutoCloseable {
             workers.setLongVolatile(slot, W_CONNECTIONS, 0);
             return n[0];
         });
-    }
-
-    /** The slot owning {@code guid}, or -1. */
-    int owner(byte[] guid) {
-        return clients.withLock(() -> {
-            int i = find(guid);
-            return i < 0 ? -1 : clients.getIntVolatile(i, C_SLOT);
-        });
-    }
-
-    long connections(int slot) {
-        return workers.getLongVolatile(slot, W_CONNECTIONS);
-    }
-
-    int clientCount() {
-        return clients.withLock(clients::inUse);
     }
 
     @Override

@@ -39,6 +39,8 @@ public final class Master implements AutoCloseable {
     static final long RESTART_DELAY_MILLIS = 1_000;
     /** How long a hello may take to arrive once a worker connected. */
     static final int HELLO_TIMEOUT_MILLIS = 10_000;
+    /** DIR is {@code java.io.tmpdir/smbserver-prefork-PID-RANDOM}. */
+    private static final String DIR_PREFIX = "smbserver-prefork-";
 
     private final SmbConfig cfg;
     private final Path confFile;
@@ -65,7 +67,8 @@ public final class Master implements AutoCloseable {
 
     /** Starts the workers, waits for them, then listens; the returned master runs until {@link #close()}. */
     public static Master start(SmbConfig cfg, Path confFile) throws IOException, InterruptedException {
-        Path dir = Files.createTempDirectory("smbserver-prefork-",
+        sweepLeftovers();
+        Path dir = Files.createTempDirectory(DIR_PREFIX + ProcessHandle.current().pid() + "-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Master m = new Master(cfg, confFile.toAbsolutePath(), dir);
         try {
@@ -82,6 +85,36 @@ public final class Master implements AutoCloseable {
             throw e;
         }
         return m;
+    }
+
+    /** The directories of masters that were killed (named after their pid) are removed by the next one. */
+    private static void sweepLeftovers() {
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        try (Stream<Path> dirs = Files.list(tmp)) {
+            for (Path d : dirs.toList()) {
+                String name = d.getFileName().toString();
+                if (!name.startsWith(DIR_PREFIX)) {
+                    continue;
+                }
+                String[] parts = name.substring(DIR_PREFIX.length()).split("-", 2);
+                if (parts.length == 2 && parts[0].matches("\\d{1,10}")
+                        && ProcessHandle.of(Long.parseLong(parts[0])).map(h -> !h.isAlive()).orElse(true)) {
+                    deleteTree(d);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warning("cannot look for leftovers of killed masters in " + tmp + ": " + e.getMessage());
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            LOG.warning("cannot remove " + dir + ": " + e.getMessage());
+        }
     }
 
     private void startWorker(WorkerSlot s) throws IOException {
@@ -198,7 +231,7 @@ public final class Master implements AutoCloseable {
     }
 
     private void route(SocketChannel ch, InetSocketAddress remote, byte[] guid, byte[] bytes) {
-        int slot = table.route(guid, s -> slots[s].attached());
+        int slot = table.route(guid, remote.getAddress(), cfg.prefork().byPeerAddress(), s -> slots[s].attached());
         if (slot < 0) {
             LOG.warning("connection from " + remote + " closed: no worker is running");
             WorkerSlot.closeQuietly(ch);
@@ -252,12 +285,6 @@ public final class Master implements AutoCloseable {
             }
         }
         table.close();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        } catch (IOException e) {
-            LOG.warning("cannot remove " + dir + ": " + e.getMessage());
-        }
+        deleteTree(dir);
     }
 }

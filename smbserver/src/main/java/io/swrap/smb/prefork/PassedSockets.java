@@ -48,10 +48,6 @@ final class PassedSockets {
     private PassedSockets() {
     }
 
-    static boolean underAgent() {
-        return AGENT_FD != null;
-    }
-
     /** The descriptor of {@code ch}, which keeps owning it. */
     static FileDescriptor descriptor(SocketChannel ch) throws IOException {
         try {

@@ -100,7 +100,9 @@ class SmbConfParserTest {
     @Test
     void preforkChildrenNeedsTheUnsharedFileStateSwitch() throws Exception {
         assertEquals(SmbConfig.Prefork.off(), parse("[global]\nsmb passwd file = p\n").prefork());
-        assertEquals(new SmbConfig.Prefork(4, true), parse("[global]\nsmb passwd file = p\nprefork children = 4\n"
+        assertEquals(new SmbConfig.Prefork(4, true, true), parse("[global]\nsmb passwd file = p\nprefork children = 4\n"
+                + "smbserver:prefork unshared file state = yes\nsmbserver:prefork placement = peer-address\n").prefork());
+        assertEquals(new SmbConfig.Prefork(4, true, false), parse("[global]\nsmb passwd file = p\nprefork children = 4\n"
                 + "smbserver:prefork unshared file state = yes\n").prefork());
         assertEquals(0, parse("[global]\nsmb passwd file = p\nprefork children = 0\n").prefork().children());
         ConfigException e = assertThrows(ConfigException.class,
