@@ -135,7 +135,7 @@ public final class Master implements AutoCloseable {
         s.started(p);
         long started = System.nanoTime();
         LOG.info("worker " + s.slot() + " started: pid " + p.pid());
-        p.onExit().thenAccept(dead -> restart(s, dead, started));
+        p.onExit().thenAcceptAsync(dead -> restart(s, dead, started)); // not on the JDK's process reaper
     }
 
     private void restart(WorkerSlot s, Process dead, long started) {
