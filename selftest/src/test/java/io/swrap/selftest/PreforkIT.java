@@ -92,6 +92,13 @@ class PreforkIT {
         passes(env, cwd, 22, ReplayIT.QUICK);
     }
 
+    /** The replays of a durable CREATE waiting for a break ({@code dhv2-pending*-sane}), as ReplayIT runs them. */
+    @Test
+    void pendingDurableReplaysPass() throws Exception {
+        Path cwd = Files.createDirectories(base.resolve("torture-replay-pending"));
+        passes(env, cwd, 24, ReplayIT.pendingSaneTests());
+    }
+
     /** The Java multichannel client: four channels on four NICs, one ClientGuid, so one worker holds all four. */
     @Test
     void fourChannelsOnFourNicsLandInOneWorker() throws Exception {
