@@ -254,15 +254,20 @@ class PreforkIT {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
-    /** Until the master has started a worker in place of {@code dead} and that worker said hello. */
+    /**
+     * Until the master has forgotten the ClientGuids of {@code dead} (at least its client's), started a worker in
+     * its place and that worker said hello.
+     */
     private static void awaitRestart(SmbEnv on, int dead) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             String log = on.serverStderr();
-            Matcher m = java.util.regex.Pattern.compile("pid " + dead + "\\) exited with status \\d+: .*\\n(?s:.*)"
-                    + "worker (\\d+) \\(pid (\\d+)\\) ready").matcher(log);
+            Matcher m = java.util.regex.Pattern.compile("pid " + dead + "\\) exited with status \\d+: its clients lost"
+                    + " their connections, (\\d+) ClientGuids forgotten.*\\n(?s:.*)worker (\\d+) \\(pid (\\d+)\\) ready")
+                    .matcher(log);
             if (m.find()) {
-                assertFalse(m.group(2).equals(Integer.toString(dead)), log);
+                assertTrue(Integer.parseInt(m.group(1)) >= 1, "the dead worker's ClientGuid is forgotten: " + log);
+                assertFalse(m.group(3).equals(Integer.toString(dead)), log);
                 return;
             }
             Thread.sleep(100);
