@@ -86,7 +86,9 @@ final class PeekLoop implements Runnable {
         } catch (ClosedSelectorException e) {
             // stopped
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.SEVERE, "the master's accept loop failed: no more connections are accepted", e);
+            // a master that accepts nothing must not look alive: exit, and the workers follow (EOF on stdin)
+            LOG.log(Level.SEVERE, "the master's accept loop failed: the master exits", e);
+            System.exit(1);
         }
     }
 
@@ -114,27 +116,34 @@ final class PeekLoop implements Runnable {
         }
     }
 
-    private void accept(ServerSocketChannel l) throws IOException {
+    private void accept(ServerSocketChannel l) {
         SocketChannel ch;
         try {
             ch = l.accept();
         } catch (IOException e) {
-            LOG.warning("accept on " + l.getLocalAddress() + " failed: " + e.getMessage());
+            LOG.warning("accept on " + l + " failed: " + e.getMessage());
             return;
         }
         if (ch == null) {
             return;
         }
-        InetSocketAddress remote = (InetSocketAddress) ch.getRemoteAddress();
-        if (pending >= maxPending) {
-            LOG.warning("connection from " + remote + " closed: " + pending + " connections have not sent their"
-                    + " first frame yet (smbserver:max connections)");
+        InetSocketAddress remote = null;
+        try {
+            // a peer gone already must cost this loop nothing but its own connection
+            remote = (InetSocketAddress) ch.getRemoteAddress();
+            if (pending >= maxPending) {
+                LOG.warning("connection from " + remote + " closed: " + pending + " connections have not sent"
+                        + " their first frame yet (smbserver:max connections)");
+                WorkerSlot.closeQuietly(ch);
+                return;
+            }
+            ch.configureBlocking(false);
+            ch.register(selector, SelectionKey.OP_READ, new Peek(ch, remote, System.nanoTime() + timeoutNanos));
+            pending++;
+        } catch (IOException e) {
+            LOG.info("connection from " + remote + " closed at accept: " + e.getMessage());
             WorkerSlot.closeQuietly(ch);
-            return;
         }
-        ch.configureBlocking(false);
-        ch.register(selector, SelectionKey.OP_READ, new Peek(ch, remote, System.nanoTime() + timeoutNanos));
-        pending++;
     }
 
     private void read(SelectionKey k) {
