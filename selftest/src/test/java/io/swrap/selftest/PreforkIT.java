@@ -186,7 +186,8 @@ class PreforkIT {
             port = free.getLocalPort();
         }
         Path conf = Files.writeString(dir.resolve("smb.conf"), "[global]\n interfaces = 127.0.0.1\n smb ports = " + port
-                + "\n smb passwd file = " + dir.resolve("smbpasswd") + "\n " + PREFORK + "\n log level = 3\n[share]\n"
+                + "\n smb passwd file = " + dir.resolve("smbpasswd") + "\n " + PREFORK + "\n log level = 3"
+                + "\n smbserver:pre-auth timeout = 3\n[share]\n"
                 + " path = " + share + "\n read only = no\n");
         byte[] data = new byte[3 << 20];
         new java.util.Random(3).nextBytes(data);
@@ -208,6 +209,18 @@ class PreforkIT {
             assertEquals(0, c.exitValue(), out + "\nserver:\n" + server.stderr());
             assertTrue(java.util.Arrays.equals(data, Files.readAllBytes(dir.resolve("down.bin"))), "down.bin differs");
             assertTrue(server.stderr().matches("(?s).*passed to worker \\d \\(ClientGuid [0-9a-f]{32}\\).*"),
+                    server.stderr());
+            // the master bounds what it reads: a peer that sends nothing is closed after the pre-auth timeout,
+            // a frame announced over the pre-auth limit goes to a worker, which refuses it as one process does
+            try (java.net.Socket idle = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port);
+                 java.net.Socket huge = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port)) {
+                idle.setSoTimeout(60_000);
+                huge.setSoTimeout(60_000);
+                huge.getOutputStream().write(new byte[] {0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF, (byte) 0xFE, 'S', 'M', 'B'});
+                assertEquals(-1, huge.getInputStream().read(), "an oversized frame closes its connection");
+                assertEquals(-1, idle.getInputStream().read(), "a silent peer is closed");
+            }
+            assertTrue(server.stderr().contains("no first frame within the pre-auth timeout (3 s): closed"),
                     server.stderr());
         }
     }
