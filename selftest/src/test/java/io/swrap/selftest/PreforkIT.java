@@ -99,14 +99,18 @@ class PreforkIT {
         passes(env, cwd, 24, ReplayIT.pendingSaneTests());
     }
 
-    /** The Java multichannel client: four channels on four NICs, one ClientGuid, so one worker holds all four. */
+    /**
+     * The Java multichannel client: four channels on four NICs, one ClientGuid, so one worker holds all four; then
+     * a transfer with channel 2 closed in the middle of its write, replayed on the others, hash intact.
+     */
     @Test
     void fourChannelsOnFourNicsLandInOneWorker() throws Exception {
         int client = 23;
         String scenario = "pf.bin:SMB3_11:off:4:256:-";
+        String kill = "pf-kill.bin:SMB3_11:off:4:64:write@2";
         try (ChildProcess p = ChildProcess.java("multichannel-client", ChildProcess.net(env.swrapDir(), client),
                 "io.swrap.selftest.peers.MultichannelClientPeer", "127.0.0.11:445", "share", SmbEnv.USER,
-                SmbEnv.PASSWORD, scenario)) {
+                SmbEnv.PASSWORD, scenario, kill)) {
             List<SocketView> conns;
             try {
                 conns = serverSockets(env, client, 4);
@@ -122,6 +126,11 @@ class PreforkIT {
                     .collect(Collectors.toSet()), "one channel per server NIC: " + conns);
             Matcher m = p.expect("(OK|FAILED|ERROR) \\Q" + scenario + "\\E (.*)", WAIT);
             assertEquals("OK", m.group(1), m.group(2) + "\nserver:\n" + env.serverStderr());
+            Matcher k = p.expect("(OK|FAILED|ERROR) \\Q" + kill + "\\E (.*)", WAIT);
+            assertEquals("OK", k.group(1), k.group(2) + "\nserver:\n" + env.serverStderr());
+            assertTrue(k.group(2).contains(" lost=1 "), "one channel lost: " + k.group(2));
+            assertTrue(k.group(2).contains(" sha256=" + sha256(env.share().resolve("pf-kill.bin")) + " "),
+                    "pf-kill.bin on the server's disk hashes as the client wrote and read it: " + k.group(2));
             p.succeeds();
         }
     }
@@ -254,6 +263,12 @@ class PreforkIT {
         }
         throw new AssertionError(n + " server-side connections from 127.0.0." + client + " expected, found " + found
                 + "\nserver:\n" + on.serverStderr());
+    }
+
+    private static String sha256(Path file) throws Exception {
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+        md.update(Files.readAllBytes(file));
+        return java.util.HexFormat.of().formatHex(md.digest());
     }
 
     private static int soleOwner(SocketView s) {
