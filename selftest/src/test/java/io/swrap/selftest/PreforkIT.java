@@ -217,8 +217,7 @@ class PreforkIT {
             assertTrue(c.waitFor(120, TimeUnit.SECONDS), out);
             assertEquals(0, c.exitValue(), out + "\nserver:\n" + server.stderr());
             assertTrue(java.util.Arrays.equals(data, Files.readAllBytes(dir.resolve("down.bin"))), "down.bin differs");
-            assertTrue(server.stderr().matches("(?s).*passed to worker \\d \\(ClientGuid [0-9a-f]{32}\\).*"),
-                    server.stderr());
+            awaitLog(server, "(?s).*passed to worker \\d \\(ClientGuid [0-9a-f]{32}\\).*");
             // the master bounds what it reads: a peer that sends nothing is closed after the pre-auth timeout,
             // a frame announced over the pre-auth limit goes to a worker, which refuses it as one process does
             try (java.net.Socket idle = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), port);
@@ -229,8 +228,16 @@ class PreforkIT {
                 assertEquals(-1, huge.getInputStream().read(), "an oversized frame closes its connection");
                 assertEquals(-1, idle.getInputStream().read(), "a silent peer is closed");
             }
-            assertTrue(server.stderr().contains("no first frame within the pre-auth timeout (3 s): closed"),
-                    server.stderr());
+            awaitLog(server, "(?s).*no first frame within the pre-auth timeout \\(3 s\\): closed.*");
+        }
+    }
+
+    /** Until the server's stderr (read by a thread of its own) matches {@code regex}. */
+    private static void awaitLog(ChildProcess server, String regex) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!server.stderr().matches(regex)) {
+            assertTrue(System.nanoTime() < deadline, "no log line matching " + regex + ":\n" + server.stderr());
+            Thread.sleep(100);
         }
     }
 
