@@ -17,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.stream.Stream;
 
@@ -152,6 +153,7 @@ public final class Selftest {
         new SelftestUdp(dir, rows).run();
         grpc();
         smb();
+        prefork();
         return report();
     }
 
@@ -218,6 +220,78 @@ public final class Selftest {
             multichannelClient(env);
             multichannel(env, cwd);
         }
+    }
+
+    /**
+     * The same server as a master and four worker processes ({@code prefork children = 4}): smbclient put/get
+     * and the Java client's four channels, which must all be held by one worker (the fake network's socket
+     * table says who holds each server-side socket).
+     */
+    private void prefork() throws Exception {
+        Path cwd = Files.createDirectories(dir.resolve("prefork-client"));
+        byte[] data = new byte[4 * 1024 * 1024];
+        new java.util.Random(4).nextBytes(data);
+        Files.write(cwd.resolve("up.bin"), data);
+        String to = "127.0.0.11-14:" + SmbEnv.PORT;
+        try (SmbEnv env = SmbEnv.start(dir.resolve("smb-prefork"), SERVER_IFACES,
+                "prefork children = 4\n  smbserver:prefork unshared file state = yes")) {
+            Smbclient.Result r = env.smbclient(C_CLIENT_IFACE, SERVER_IFACES[1], SmbEnv.PASSWORD, cwd,
+                    "put up.bin p; get p down.bin; del p", "-m", "SMB3_11", "--client-protection=sign");
+            boolean same = r.exit() == 0 && java.util.Arrays.equals(data, Files.readAllBytes(cwd.resolve("down.bin")));
+            rows.add(new Row("smbclient SMB3_11 sign, prefork 4", "127.0.0." + C_CLIENT_IFACE, "127.0.0."
+                    + SERVER_IFACES[1] + ":" + SmbEnv.PORT, "java-smb workers", "-", same ? "ok"
+                    : "FAILED: exit " + r.exit() + ": " + lastLine(r.output())));
+            String scenario = "mc-prefork.bin:SMB3_11:sign:4:128:-";
+            String who = "java client 4 channels, prefork 4";
+            try (ChildProcess p = ChildProcess.java("multichannel-client-prefork", ChildProcess.net(env.swrapDir(),
+                    JAVA_CLIENT_IFACE), "io.swrap.selftest.peers.MultichannelClientPeer", "127.0.0." + SERVER_IFACES[0]
+                    + ":" + SmbEnv.PORT, "share", SmbEnv.USER, SmbEnv.PASSWORD, scenario)) {
+                java.util.Set<String> holders = Set.of();
+                long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+                while (System.nanoTime() < deadline && p.alive()) {
+                    java.util.Map<String, String> held = serverSideHolders(env, JAVA_CLIENT_IFACE);
+                    if (held.size() >= 4) {
+                        holders = new java.util.TreeSet<>(held.values());
+                        break;
+                    }
+                    Thread.sleep(50);
+                }
+                java.util.regex.Matcher line = p.expect("(OK|FAILED|ERROR) \\Q" + scenario + "\\E (.*)",
+                        java.time.Duration.ofSeconds(120));
+                String result = !line.group(1).equals("OK") ? "FAILED: " + line.group(1) + " " + line.group(2)
+                        : holders.size() != 1 || holders.contains(Long.toString(env.serverPid()))
+                        ? "FAILED: the four channels' server-side sockets were held by " + holders
+                        + " (expected: one worker, not the master " + env.serverPid() + ")"
+                        : "ok (swrap ls: one worker, pid " + holders.iterator().next() + ", holds the 4 channels)";
+                rows.add(new Row(who, "127.0.0." + JAVA_CLIENT_IFACE, to, "java-smb workers", "-", result));
+                p.succeeds();
+            }
+        } catch (AssertionError e) {
+            rows.add(new Row("smb prefork 4", "-", to, "java-smb workers", "-", "FAILED: " + firstLine(e.getMessage())));
+        }
+    }
+
+    /**
+     * {@code scripts/swrap ls} of the server's network: the server-side sockets on port 445 whose peer is
+     * 127.0.0.{client}, index → the one pid that holds it (a socket held by two processes, still being passed,
+     * is left out).
+     */
+    private static java.util.Map<String, String> serverSideHolders(SmbEnv env, int client) throws Exception {
+        java.util.Map<String, String> held = new java.util.TreeMap<>();
+        try (ChildProcess ls = ChildProcess.command("swrap-ls", Map.of(), List.of(ChildProcess.JAVA,
+                "--enable-native-access=ALL-UNNAMED", "-cp", ChildProcess.agentJar().toString(),
+                "io.swrap.agent.inspect.SwrapCli", "ls", env.swrapDir().toString()))) {
+            ls.succeeds();
+            for (String line : ls.stdout()) {
+                String[] f = line.trim().split("\\s+");
+                // IDX PID(REFS) TYPE STATE LOCAL PEER ...
+                if (f.length > 5 && f[4].endsWith(":" + SmbEnv.PORT) && f[5].startsWith("127.0.0." + client + ":")
+                        && f[1].matches("\\d+\\(\\d+\\)")) {
+                    held.put(f[0], f[1].substring(0, f[1].indexOf('(')));
+                }
+            }
+        }
+        return held;
     }
 
     /**

@@ -3,33 +3,52 @@ package io.swrap.smb;
 import io.swrap.smb.config.ConfigException;
 import io.swrap.smb.config.SmbConfParser;
 import io.swrap.smb.config.SmbConfig;
+import io.swrap.smb.prefork.Master;
+import io.swrap.smb.prefork.Worker;
 import io.swrap.smb.state.ServerState;
 import java.io.IOException;
 import java.nio.file.Path;
 
-/** Command line: {@code SmbServerMain -s smb.conf} runs the server until the process is stopped. */
+/**
+ * Command line: {@code SmbServerMain -s smb.conf} runs the server until the process is stopped: one process, or
+ * with {@code prefork children = N} a master and N workers; a master starts each worker with
+ * {@code -s smb.conf --prefork-worker SLOT DIR}.
+ */
 public final class SmbServerMain {
     private SmbServerMain() {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        if (args.length != 2 || !args[0].equals("-s")) {
+        boolean worker = args.length == 5 && args[2].equals(Worker.ARG);
+        if ((args.length != 2 && !worker) || !args[0].equals("-s")) {
             System.err.println("usage: SmbServerMain -s SMB.CONF");
             System.exit(2);
         }
         LogFormat.install(java.util.logging.Level.INFO);
-        SmbConfig cfg;
-        SmbServer server;
+        AutoCloseable server;
         try {
-            cfg = SmbConfParser.parse(Path.of(args[1]));
+            SmbConfig cfg = SmbConfParser.parse(Path.of(args[1]));
             LogFormat.install(cfg.log());
-            server = SmbServer.start(new ServerState(cfg));
+            if (worker) {
+                SmbServer s = SmbServer.startWithoutListeners(new ServerState(cfg));
+                Runtime.getRuntime().addShutdownHook(new Thread(s::close, "smbserver-shutdown"));
+                Worker.run(s, Integer.parseInt(args[3]), Path.of(args[4]));
+                return;
+            }
+            server = cfg.prefork().children() > 0 ? Master.start(cfg, Path.of(args[1]))
+                    : SmbServer.start(new ServerState(cfg));
         } catch (ConfigException | IOException e) {
             System.err.println("smbserver: " + e.getMessage());
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "smbserver-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception e) {
+                System.err.println("smbserver: stopping: " + e);
+            }
+        }, "smbserver-shutdown"));
         Thread.currentThread().join();
     }
 }

@@ -113,7 +113,9 @@ public final class SmbConfParser {
             "maxopenfiles", "smbserver:copychunkmaxchunks", "smbserver:copychunkmaxchunksize",
             "smbserver:copychunkmaxdatasize", "smbserver:clientaddressaffinity",
             // the I/O thread pool
-            "smbserver:iothreads", "smbserver:maxqueuediorequests");
+            "smbserver:iothreads", "smbserver:maxqueuediorequests",
+            // multi-process mode
+            "preforkchildren", "smbserver:preforkunsharedfilestate", "smbserver:preforkplacement");
     // connection limits: their keys join the global ones
     private static final List<String> ALL_GLOBAL_KEYS = Stream.concat(GLOBAL_KEYS.stream(),
             ConnectionLimits.KEYS.stream()).toList();
@@ -195,7 +197,8 @@ public final class SmbConfParser {
                 global.getOrDefault("serverstring", DEFAULT_SERVER_STRING),
                 log,
                 globalBool("smbserver:clientaddressaffinity", "smbserver:client address affinity", true),
-                ioSettings());
+                ioSettings(),
+                prefork());
     }
 
     /**
@@ -310,6 +313,33 @@ public final class SmbConfParser {
             throw new ConfigException(fileName, line(key), name + ": " + v + " (expected: 1.." + max + ")");
         }
         return (int) v;
+    }
+
+    /** {@code prefork children} (0..{@link SmbConfig.Prefork#MAX_CHILDREN}) and its safety switch. */
+    private SmbConfig.Prefork prefork() throws ConfigException {
+        int children = 0;
+        if (global.containsKey("preforkchildren")) {
+            long v = parseLong(global.get("preforkchildren"), line("preforkchildren"), "prefork children");
+            if (v < 0 || v > SmbConfig.Prefork.MAX_CHILDREN) {
+                throw new ConfigException(fileName, line("preforkchildren"), "prefork children: " + v
+                        + " (expected: 0 for one process, 1.." + SmbConfig.Prefork.MAX_CHILDREN + " worker processes)");
+            }
+            children = (int) v;
+        }
+        boolean unshared = globalBool("smbserver:preforkunsharedfilestate", "smbserver:prefork unshared file state",
+                false);
+        if (children > 0 && !unshared) {
+            throw new ConfigException(fileName, line("preforkchildren"), "prefork children = " + children
+                    + ": the workers do not share file state yet (share modes, leases, oplocks, byte-range locks,"
+                    + " delete-pending): clients in two workers would not see each other's opens. Set"
+                    + " 'smbserver:prefork unshared file state = yes' to run so anyway, or 'prefork children = 0'");
+        }
+        String placement = global.getOrDefault("smbserver:preforkplacement", "least-loaded").toLowerCase(Locale.ROOT);
+        if (!placement.equals("least-loaded") && !placement.equals("peer-address")) {
+            throw new ConfigException(fileName, line("smbserver:preforkplacement"), "smbserver:prefork placement: "
+                    + placement + " (expected: least-loaded | peer-address)");
+        }
+        return new SmbConfig.Prefork(children, unshared, placement.equals("peer-address"));
     }
 
     private int line(String key) {

@@ -34,6 +34,8 @@ import java.util.Map;
  *   <li>{@code smbserver:io threads}, {@code smbserver:max queued io requests}: see {@link IoSettings}</li>
  *   <li>{@code log level}, {@code log file}, {@code max log size}: see {@link LogSettings}; the common Samba
  *       settings this server does not use are accepted and logged once as ignored ({@link SambaKeys})</li>
+ *   <li>{@code prefork children}, {@code smbserver:prefork unshared file state},
+ *       {@code smbserver:prefork placement}: see {@link Prefork}</li>
  *   <li>per share: {@code path} (required), {@code read only} (default yes), {@code smb encrypt}, {@code comment},
  *       {@code browseable} (default yes)</li>
  * </ul>
@@ -62,7 +64,25 @@ public record SmbConfig(
         // smbserver:client address affinity: every client of one address on one event loop
         boolean addressAffinity,
         // the I/O thread pool
-        IoSettings io) {
+        IoSettings io,
+        // prefork children, smbserver:prefork unshared file state
+        Prefork prefork) {
+
+    /**
+     * Multi-process mode: {@code prefork children} (Samba's name; 0..64, default 0 = one process; N = a master
+     * that accepts and passes each connection to one of N worker processes by ClientGuid) and {@code
+     * smbserver:prefork unshared file state} (default no: N &gt; 0 refuses to start, because the workers do not
+     * share share modes, leases and locks yet), {@code smbserver:prefork placement} (where a new ClientGuid
+     * goes: {@code least-loaded}, the default, or {@code peer-address}: to the worker of another ClientGuid of
+     * the same peer address if there is one, so that one host's clients see each other's opens).
+     */
+    public record Prefork(int children, boolean unsharedFileState, boolean byPeerAddress) {
+        public static final int MAX_CHILDREN = 64;
+
+        public static Prefork off() {
+            return new Prefork(0, false, false);
+        }
+    }
 
     /**
      * Limits on what one authenticated client's requests may hold: {@code max open files} (open handles per
@@ -101,6 +121,7 @@ public record SmbConfig(
         shares = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(shares));
         java.util.Objects.requireNonNull(requestLimits, "requestLimits");
         java.util.Objects.requireNonNull(io, "io");
+        java.util.Objects.requireNonNull(prefork, "prefork");
     }
 
     /** The share named {@code name} (case-insensitive), or null. */
