@@ -9,7 +9,9 @@ import io.swrap.agent.table.SocketView;
 import io.swrap.agent.table.TableSnapshot;
 import io.swrap.selftest.env.ChildProcess;
 import io.swrap.selftest.env.SmbEnv;
+import io.swrap.selftest.env.Smbclient;
 import io.swrap.selftest.peers.MultichannelClientPeer;
+import io.swrap.selftest.peers.OplockHolderPeer;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,10 +35,17 @@ import org.junit.jupiter.api.io.TempDir;
  * way on the channel concerned. The channel stops answering (no reset, nothing closed); the client gives it
  * up after its response timeout (5 s here), replays its requests on the surviving channels, and the file
  * on the server's disk hashes as the client wrote and read it.
+ *
+ * <p>The server side of the same fault: a client holding a batch oplock over two channels has the one the
+ * server breaks on (the first) blackholed; the server sees the break left unread in that connection's send
+ * queue for its {@code smbserver:break ack timeout} (500 ms in {@link SmbEnv}), drops the channel and sends
+ * the break on the other one, where the client answers it, so that the open waiting for it completes.
  */
 class MultichannelFaultsIT {
     private static final int[] NICS = {11, 12, 13, 14};
     private static final int CLIENT = 23;
+    private static final int HOLDER = 24;
+    private static final int OPENER = 25;
     private static final String LINKS = "11:4mibps;12:4mibps;13:4mibps;14:4mibps";
     private static final long MIB = 1 << 20;
     private static final Duration WAIT = Duration.ofSeconds(120);
@@ -83,6 +92,49 @@ class MultichannelFaultsIT {
             assertEquals(2, net.socket(server.index()).blackhole().size(), "the server's end and the client's");
             checkSurvived(p, scenario, "127.0.0.13");
         }
+    }
+
+    @Test
+    void aBreakOnABlackholedChannelMovesToTheOtherAfterTheBreakAckTimeout() throws Exception {
+        String scenario = "held.txt:2";
+        Map<String, String> e = ChildProcess.net(env.swrapDir(), HOLDER);
+        e.put("SWRAP_LINKS", LINKS);
+        try (ChildProcess a = ChildProcess.java("oplock-holder", e,
+                List.of("-D" + MultichannelClientPeer.TIMEOUT_PROPERTY + "=5000"), OplockHolderPeer.class.getName(),
+                "127.0.0.11:" + SmbEnv.PORT, "share", SmbEnv.USER, SmbEnv.PASSWORD, scenario);
+             SwrapNetwork net = SwrapNetwork.open(env.swrapDir())) {
+            Matcher held = a.expect("(HELD|FAILED|ERROR) \\Q" + scenario + "\\E (.*)", WAIT);
+            assertEquals("HELD", held.group(1), held.group(2) + "\nholder stderr:\n" + a.stderr());
+            assertEquals("oplock=9 servers=127.0.0.11,127.0.0.12", held.group(2), "a batch oplock over two channels");
+            // the break goes to the session's first channel: the server's end of the holder's connection to NIC 11
+            SocketView first = await(s -> isPort445(s.local(), 11) && isClient(s.peer(), HOLDER),
+                    "the server's end of the holder's first channel");
+            assertEquals(2, net.socket(first.index()).blackhole().size(), "the server's end and the client's");
+            int logBefore = env.serverStderr().length();
+
+            Path cwd = Files.createDirectories(base.resolve("opener"));
+            Smbclient.Result b = env.smbclient(OPENER, 11, SmbEnv.PASSWORD, cwd, "get held.txt");
+            String server = env.serverStderr().substring(logBefore);
+            assertEquals(0, b.exit(), "smbclient's open of the file whose oplock is broken: " + b.output()
+                    + "\nserver:\n" + server + "\nholder stderr:\n" + a.stderr());
+            assertEquals("held under a batch oplock\n", Files.readString(cwd.resolve("held.txt")), "what B read");
+            // bounded by the break ack timeout and the holder's 5 s response timeout, not the 35 s oplock timeout
+            assertTrue(b.nanos() < Duration.ofSeconds(30).toNanos(), "smbclient took " + b.nanos() / 1_000_000
+                    + " ms: the open waited out the oplock timeout\nserver:\n" + server);
+            assertTrue(server.matches("(?s).*/127\\.0\\.0\\." + HOLDER
+                    + ":\\d+ left it unread for 500 ms: dropping that channel, trying the next.*"),
+                    "the server must drop the blackholed channel after its break ack timeout:\n" + server);
+
+            Matcher m = a.expect("(OK|FAILED|ERROR) \\Q" + scenario + "\\E (.*)", WAIT);
+            assertEquals("OK", m.group(1), m.group(2) + "\nholder stderr:\n" + a.stderr() + "\nserver:\n" + server);
+            assertEquals(held.group(2) + " break=1 via=127.0.0.12", m.group(2),
+                    "the break to level II, received on the second channel");
+            a.succeeds();
+        }
+    }
+
+    private static boolean isClient(java.net.InetSocketAddress a, int iface) {
+        return a != null && a.getAddress().getHostAddress().equals("127.0.0." + iface);
     }
 
     private static boolean isPort445(java.net.InetSocketAddress a, int nic) {

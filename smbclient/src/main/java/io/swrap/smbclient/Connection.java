@@ -265,6 +265,11 @@ final class Connection implements AutoCloseable {
         }
     }
 
+    /** An oplock break notification names no session (2.2.23.1): every session on this connection hears it. */
+    void oplockBreak(OplockBreak b) {
+        sessions.values().forEach(s -> s.oplockBreak(b));
+    }
+
     /** Hands a response to its request's future; interim responses only grant credits (3.2.5.1.5). */
     void complete(Response r) throws IOException {
         CompletableFuture<Response> f = outstanding.remove(r.header().messageId());

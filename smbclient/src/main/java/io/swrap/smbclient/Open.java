@@ -22,13 +22,25 @@ public final class Open implements AutoCloseable {
     private final String name;
     private final Smb2FileId fileId;
     private final long sizeAtOpen;
+    private final int oplockLevel;
     private boolean closed;
 
-    Open(Tree tree, String name, Smb2FileId fileId, long sizeAtOpen) {
+    Open(Tree tree, String name, Smb2FileId fileId, long sizeAtOpen, int oplockLevel) {
         this.tree = tree;
         this.name = name;
         this.fileId = fileId;
         this.sizeAtOpen = sizeAtOpen;
+        this.oplockLevel = oplockLevel;
+    }
+
+    /** OplockLevel of the CREATE response (2.2.14): 0 unless an oplock was asked for and granted. */
+    public int oplockLevel() {
+        return oplockLevel;
+    }
+
+    /** The persistent half of the FileId, as an {@link OplockBreak} names it. */
+    public long persistentFileId() {
+        return fileId.persistent();
     }
 
     Smb2FileId fileId() {

@@ -22,8 +22,9 @@ import org.bouncycastle.crypto.InvalidCipherTextException;
  * reason; a bad signature fails only its request.
  */
 final class ResponseHandler extends SimpleChannelInboundHandler<ByteBuf> {
-    /** MessageId of unsolicited oplock/lease breaks (2.2.23); this client requests neither. */
+    /** MessageId of unsolicited oplock/lease breaks (2.2.23); this client requests oplocks only when asked to. */
     private static final long UNSOLICITED = -1L;
+    private static final int OPLOCK_BREAK_SIZE = 24;
 
     private final Supplier<Connection> connection;
 
@@ -47,6 +48,13 @@ final class ResponseHandler extends SimpleChannelInboundHandler<ByteBuf> {
             throw new IOException("unexpected message from " + conn.server + ": " + Smb2Command.name(h.command())
                     + " flags 0x" + Integer.toHexString(h.flags()) + " NextCommand " + h.nextCommand()
                     + " (expected: a single response)");
+        }
+        if (h.messageId() == UNSOLICITED && h.command() == Smb2Command.OPLOCK_BREAK
+                && msg.readableBytes() >= Smb2Header.SIZE + OPLOCK_BREAK_SIZE) {
+            // 2.2.23.1: StructureSize, OplockLevel, Reserved, Reserved2, FileId
+            conn.oplockBreak(new OplockBreak(msg.getByte(Smb2Header.SIZE + 2) & 0xff,
+                    msg.getLongLE(Smb2Header.SIZE + 8), conn.server));
+            return;
         }
         if (h.messageId() == UNSOLICITED) {
             throw new IOException("unsolicited " + Smb2Command.name(h.command()) + " from " + conn.server

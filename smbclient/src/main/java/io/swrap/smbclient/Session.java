@@ -17,8 +17,11 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -65,6 +68,9 @@ public final class Session implements AutoCloseable {
     private final AtomicLong replays = new AtomicLong();
     private final List<String> lostChannels = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean loggedOff;
+    /** Oplock breaks not yet taken by {@link #awaitOplockBreak}; beyond MAX_BREAKS the newest are refused. */
+    private final BlockingQueue<OplockBreak> breaks = new ArrayBlockingQueue<>(MAX_BREAKS);
+    private static final int MAX_BREAKS = 64;
 
     private Session(Connection connection) {
         this.connection = connection;
@@ -350,6 +356,22 @@ public final class Session implements AutoCloseable {
     /** Requests sent again on another channel because theirs was lost (or answered FILE_NOT_AVAILABLE). */
     public long replays() {
         return replays.get();
+    }
+
+    /**
+     * The next oplock break notification for this session's opens (opens that asked for an oplock, see
+     * {@link Tree#create(String, int, int, int, int, int)}), or null when none came within {@code wait}. The
+     * caller answers it (CLOSE, or an acknowledgment) as the server waits for that.
+     */
+    public OplockBreak awaitOplockBreak(java.time.Duration wait) throws InterruptedException {
+        return breaks.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    void oplockBreak(OplockBreak b) {
+        if (!breaks.offer(b)) {
+            System.err.println("smbclient: oplock break " + b + " dropped: " + MAX_BREAKS
+                    + " breaks not taken by awaitOplockBreak; answer breaks as they come");
+        }
     }
 
     /** One line per channel lost: which, and why. */

@@ -134,6 +134,16 @@ public final class Tree {
     /** As {@link #create(String, int, int, int)}, with the ShareAccess to ask for (2.2.13: READ 1, WRITE 2, DELETE 4). */
     public Open create(String path, int desiredAccess, int shareAccess, int disposition, int options)
             throws IOException {
+        return create(path, desiredAccess, shareAccess, disposition, options, 0);
+    }
+
+    /**
+     * As {@link #create(String, int, int, int, int)}, asking for RequestedOplockLevel {@code oplock} (2.2.13:
+     * II 0x01, EXCLUSIVE 0x08, BATCH 0x09); {@link Open#oplockLevel()} is what the server granted, and its breaks
+     * come through {@link Session#awaitOplockBreak}.
+     */
+    public Open create(String path, int desiredAccess, int shareAccess, int disposition, int options, int oplock)
+            throws IOException {
         String name = path.replace('/', '\\');
         while (name.startsWith("\\")) {
             name = name.substring(1); // 2.2.13: "MUST NOT begin with a '\'"
@@ -143,7 +153,7 @@ public final class Tree {
         ByteBuf b = req.body;
         b.writeShortLE(57); // StructureSize
         b.writeByte(0); // SecurityFlags
-        b.writeByte(0); // RequestedOplockLevel: SMB2_OPLOCK_LEVEL_NONE
+        b.writeByte(oplock); // RequestedOplockLevel
         b.writeIntLE(IMPERSONATION);
         b.writeLongLE(0); // SmbCreateFlags
         b.writeLongLE(0); // Reserved
@@ -162,7 +172,8 @@ public final class Tree {
         }
         Response r = session.call(req).ok("CREATE " + share + "\\" + name);
         ByteBuf m = r.message();
-        return new Open(this, name, Smb2FileId.read(m, r.body(64)), m.getLongLE(r.body(48)));
+        return new Open(this, name, Smb2FileId.read(m, r.body(64)), m.getLongLE(r.body(48)),
+                m.getUnsignedByte(r.body(2)));
     }
 
     /**

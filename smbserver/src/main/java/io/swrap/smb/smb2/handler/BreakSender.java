@@ -146,6 +146,8 @@ final class BreakSender {
         private final boolean track;
         private final long timeoutNanos;
         private final List<Connection> tried = new ArrayList<>();
+        /** The channel the break waits on; null once it moved on (or found none). */
+        private volatile Connection current;
 
         Delivery(String what, Supplier<List<Connection>> targets, Supplier<Smb2Response> message, boolean retry,
                 ServerState server) {
@@ -166,6 +168,7 @@ final class BreakSender {
                 return;
             }
             tried.add(conn);
+            current = conn;
             Channel ch = conn.channel();
             // on the event loop the write runs through the pipeline at once: the count includes the break now
             ChannelFuture written = ch.writeAndFlush(message.get());
@@ -173,22 +176,36 @@ final class BreakSender {
             written.addListener(f -> {
                 if (!f.isSuccess()) {
                     LOG.info(what + " not sent on " + ch.remoteAddress() + ": " + f.cause());
-                    if (retry) {
-                        next();
-                    }
-                } else if (track) {
-                    watch(conn, mark, System.nanoTime() + timeoutNanos);
+                    giveUp(conn);
                 }
             });
+            if (track) {
+                // watched from now on, not from the write's completion: a socket that takes nothing (its buffer
+                // full, the peer gone silent) keeps the break in Netty's buffer and the write from completing
+                long deadline = System.nanoTime() + timeoutNanos;
+                ch.eventLoop().execute(() -> watch(conn, mark, deadline));
+            }
+        }
+
+        /** Moves the break on from {@code conn} once, whichever of its write and its watch sees it fail first. */
+        private void giveUp(Connection conn) {
+            if (current != conn) {
+                return;
+            }
+            current = null;
+            if (retry) {
+                next();
+            }
         }
 
         /** Polls the send queue until the client took the break in, the channel died, or the time is up. */
         private void watch(Connection conn, long mark, long deadline) {
             Channel ch = conn.channel();
+            if (current != conn) {
+                return; // its write failed: the break moved on already
+            }
             if (!ch.isActive()) {
-                if (retry) {
-                    next();
-                }
+                giveUp(conn);
                 return;
             }
             if (conn.ack().consumed(ch) >= mark) {
@@ -199,11 +216,7 @@ final class BreakSender {
                         + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"
                         + (conn.ack().isForceUnacked() ? " (FSCTL_SMBTORTURE_FORCE_UNACKED_TIMEOUT)" : "")
                         + ": dropping that channel" + (retry ? ", trying the next" : ""));
-                ch.close().addListener(f -> {
-                    if (retry) {
-                        next();
-                    }
-                });
+                ch.close().addListener(f -> giveUp(conn));
                 return;
             }
             ch.eventLoop().schedule(() -> watch(conn, mark, deadline), POLL_MS, TimeUnit.MILLISECONDS);
