@@ -128,6 +128,17 @@ public final class Oplocks {
                 l.parentKey == null ? null : l.parentKey.clone(), l.breakingTo >= 0);
     }
 
+    /**
+     * Whether a break of what {@code owner} holds awaits its acknowledgment (an open in that state whose
+     * client goes away cannot acknowledge it: it is released rather than kept for a durable reconnect).
+     */
+    public boolean breakPending(OwnerId owner) {
+        synchronized (lock) {
+            Grant g = byOwner.get(owner);
+            return g != null && awaitsAck(g);
+        }
+    }
+
     /** Whether the lease {@code key} of client {@code clientGuid} is still held by some open. */
     public boolean leaseHeld(String clientGuid, byte[] key) {
         synchronized (lock) {
