@@ -338,7 +338,11 @@ public final class Oplocks {
         return state;
     }
 
-    /** A write through {@code writer}: every other level II oplock and read lease of the file goes to none. */
+    /**
+     * A write or a byte-range lock through {@code writer} ([MS-FSA] 2.1.5.3, 2.1.5.7; smb2.oplock levelii500,
+     * brl1, brl3): every level II oplock of the file goes to none, the writer's own too (its cache is as stale
+     * as the others'), and every read lease but the writer's own. Nothing to acknowledge.
+     */
     public List<BreakNotice> written(FileKey file, OwnerId writer) {
         synchronized (lock) {
             FileOplocks f = file(file);
@@ -346,7 +350,7 @@ public final class Oplocks {
             if (f == null) {
                 return List.of();
             }
-            return breakOthers(f, g -> g == self || self != null && self.lease != null && g.lease == self.lease,
+            return breakOthers(f, g -> self != null && self.lease != null && g.lease == self.lease,
                     state -> (state & LeaseState.READ) != 0 ? LeaseState.NONE : state,
                     level -> level == OplockLevel.II ? OplockLevel.NONE : level);
         }
