@@ -223,7 +223,8 @@ public final class Oplocks {
      */
     public Granted grant(FileKey file, OwnerId owner, OplockRequest r) {
         synchronized (lock) {
-            if (r.statOpen()) {
+            // a stat open gets no oplock, but may hold a lease (its key's state; smb2.lease.statopen)
+            if (r.statOpen() && !(r.isLease() && leasing && !r.directory())) {
                 return Granted.oplock(OplockLevel.NONE);
             }
             FileOplocks f = store.getOrCreate(file).oplocks();

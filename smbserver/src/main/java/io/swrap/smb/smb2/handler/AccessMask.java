@@ -14,6 +14,7 @@ final class AccessMask {
     static final int DELETE = 0x00010000;
     static final int WRITE_DAC = 0x00040000;
     static final int WRITE_OWNER = 0x00080000;
+    static final int SYNCHRONIZE = 0x00100000;
     static final int MAXIMUM_ALLOWED = 0x02000000;
     static final int GENERIC_ALL = 0x10000000;
     static final int GENERIC_EXECUTE = 0x20000000;

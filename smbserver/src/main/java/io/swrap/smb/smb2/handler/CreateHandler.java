@@ -153,6 +153,7 @@ final class CreateHandler implements Smb2CommandHandler {
             if (disp == Smb2CreateRequest.FILE_OPEN || disp == Smb2CreateRequest.FILE_OVERWRITE) {
                 throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, "'" + req.name() + "' does not exist");
             }
+            leaseKeyFree(rc, req, oplocks);
             try {
                 handle = wantsDir ? vfs.mkdir(r.rel()) : vfs.createFile(r.rel());
                 action = Smb2CreateResponse.FILE_CREATED;
@@ -248,12 +249,25 @@ final class CreateHandler implements Smb2CommandHandler {
                 new Smb2FileId(open.persistentId(), open.volatileId()), contexts));
     }
 
+    /**
+     * [MS-SMB2] 3.3.5.9.8: one lease key names one file. A file about to be created is not the one a held lease
+     * names, so its lease key must be free (smb2.lease.duplicate_create); checked before anything is created.
+     */
+    private static void leaseKeyFree(RequestContext rc, Smb2CreateRequest req, Oplocks oplocks) throws Smb2Exception {
+        LeaseContext lc = req.oplockLevel() == OplockLevel.LEASE ? LeaseContext.request(req, rc.conn) : null;
+        if (lc != null && rc.conn.client() != null && oplocks.leaseHeld(rc.conn.client().guid(), lc.key())) {
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "lease key in use for another file, requested for"
+                    + " new file '" + req.name() + "'");
+        }
+    }
+
     /** What the CREATE asks of the oplock table: its RequestedOplockLevel or lease, and what decides breaks. */
     private static OplockRequest oplockRequest(RequestContext rc, Smb2CreateRequest req, int access, boolean isDir,
             boolean overwrite) throws Smb2Exception {
-        // an attribute-only open neither breaks nor gets anything, unless it overwrites the file (smb2.oplock batch13)
-        boolean stat = !overwrite && (access & (AccessMask.FILE_READ_DATA | AccessMask.FILE_WRITE_DATA
-                | AccessMask.FILE_APPEND_DATA | AccessMask.FILE_EXECUTE | AccessMask.DELETE)) == 0;
+        // a stat open (attributes and SYNCHRONIZE only, at least one of them; as Windows and Samba, smb2.oplock
+        // statopen1) neither breaks nor gets anything, unless it overwrites the file (smb2.oplock batch13)
+        int statBits = AccessMask.FILE_READ_ATTRIBUTES | AccessMask.FILE_WRITE_ATTRIBUTES | AccessMask.SYNCHRONIZE;
+        boolean stat = !overwrite && (access & statBits) != 0 && (access & ~statBits) == 0;
         String guid = rc.conn.client() != null ? rc.conn.client().guid() : null;
         int level = req.oplockLevel();
         if (level == OplockLevel.LEASE) {
