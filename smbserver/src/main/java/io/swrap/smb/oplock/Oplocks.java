@@ -79,11 +79,11 @@ public final class Oplocks {
         synchronized (lock) {
             checkLeaseKey(file, r);
             FileOplocks f = file(file);
-            if (f == null || r.statOpen()) {
+            if (f == null || r.statOpen()) { // a stat open for oplocks is one for leases too
                 return List.of();
             }
-            // another open takes away write caching; one that overwrites the file, everything
-            return breakOthers(f, g -> sameLease(g, r),
+            // another open takes away write caching; one that overwrites the file, everything (a stat open: nothing)
+            return breakOthers(f, g -> sameLease(g, r) || g.lease != null && r.leaseStatOpen(),
                     state -> r.overwrite() ? LeaseState.NONE : state & ~LeaseState.WRITE,
                     level -> r.overwrite() ? OplockLevel.NONE : OplockLevel.exclusive(level) ? OplockLevel.II : level);
         }

@@ -47,11 +47,11 @@ class OplocksTest {
     }
 
     private static OplockRequest oplock(int level) {
-        return new OplockRequest("client-a", level, null, 0, 0, 0, null, false, false, false);
+        return new OplockRequest("client-a", level, null, 0, 0, 0, null, false, false, false, false);
     }
 
     private static OplockRequest lease(String client, byte[] key, int state, int version, int epoch) {
-        return new OplockRequest(client, OplockLevel.LEASE, key, state, version, epoch, null, false, false, false);
+        return new OplockRequest(client, OplockLevel.LEASE, key, state, version, epoch, null, false, false, false, false);
     }
 
     @Test
@@ -84,7 +84,7 @@ class OplocksTest {
         table.grant(FILE, first, oplock(OplockLevel.BATCH));
         Smb2Exception e = assertThrows(Smb2Exception.class, () -> table.acknowledgeOplock(first, OplockLevel.II));
         assertEquals(NtStatus.INVALID_OPLOCK_PROTOCOL, e.status());
-        table.prepare(FILE, new OplockRequest("client-b", OplockLevel.NONE, null, 0, 0, 0, null, false, true, false));
+        table.prepare(FILE, new OplockRequest("client-b", OplockLevel.NONE, null, 0, 0, 0, null, false, false, true, false));
         e = assertThrows(Smb2Exception.class, () -> table.acknowledgeOplock(first, OplockLevel.II));
         assertEquals(NtStatus.INVALID_OPLOCK_PROTOCOL, e.status(), "an overwrite breaks to none: II is too much");
         assertEquals(OplockLevel.NONE, table.acknowledgeOplock(first, OplockLevel.NONE));

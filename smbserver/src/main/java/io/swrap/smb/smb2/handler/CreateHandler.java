@@ -268,17 +268,19 @@ final class CreateHandler implements Smb2CommandHandler {
         // statopen1) neither breaks nor gets anything, unless it overwrites the file (smb2.oplock batch13)
         int statBits = AccessMask.FILE_READ_ATTRIBUTES | AccessMask.FILE_WRITE_ATTRIBUTES | AccessMask.SYNCHRONIZE;
         boolean stat = !overwrite && (access & statBits) != 0 && (access & ~statBits) == 0;
+        int leaseStatBits = statBits | AccessMask.READ_CONTROL;
+        boolean leaseStat = !overwrite && (access & leaseStatBits) != 0 && (access & ~leaseStatBits) == 0;
         String guid = rc.conn.client() != null ? rc.conn.client().guid() : null;
         int level = req.oplockLevel();
         if (level == OplockLevel.LEASE) {
             LeaseContext lc = LeaseContext.request(req, rc.conn);
             if (lc != null) {
                 return new OplockRequest(guid, level, lc.key(), lc.state(), lc.version(), lc.epoch(), lc.parentKey(),
-                        stat, overwrite, isDir);
+                        stat, leaseStat, overwrite, isDir);
             }
             level = OplockLevel.NONE; // a lease level without a lease context: no oplock (as Samba)
         }
-        return new OplockRequest(guid, level, null, 0, 0, 0, null, stat, overwrite, isDir);
+        return new OplockRequest(guid, level, null, 0, 0, 0, null, stat, leaseStat, overwrite, isDir);
     }
 
     private static void checkExisting(Smb2CreateRequest req, int disp, int opts, boolean isDir) throws Smb2Exception {
