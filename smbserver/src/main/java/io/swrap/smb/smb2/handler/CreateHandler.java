@@ -265,7 +265,8 @@ final class CreateHandler implements Smb2CommandHandler {
     private static OplockRequest oplockRequest(RequestContext rc, Smb2CreateRequest req, int access, boolean isDir,
             boolean overwrite) throws Smb2Exception {
         // a stat open (attributes and SYNCHRONIZE only, at least one of them; as Windows and Samba, smb2.oplock
-        // statopen1) neither breaks nor gets anything, unless it overwrites the file (smb2.oplock batch13)
+        // statopen1) breaks no oplock and gets none, unless it overwrites the file (smb2.oplock batch13); for leases
+        // READ_CONTROL counts too (smb2.lease.statopen4), and a stat open may hold one
         int statBits = AccessMask.FILE_READ_ATTRIBUTES | AccessMask.FILE_WRITE_ATTRIBUTES | AccessMask.SYNCHRONIZE;
         boolean stat = !overwrite && (access & statBits) != 0 && (access & ~statBits) == 0;
         int leaseStatBits = statBits | AccessMask.READ_CONTROL;
