@@ -79,11 +79,11 @@ public final class Oplocks {
         synchronized (lock) {
             checkLeaseKey(file, r);
             FileOplocks f = file(file);
-            if (f == null || r.statOpen()) {
+            if (f == null || r.statOpen()) { // a stat open for oplocks is one for leases too
                 return List.of();
             }
-            // another open takes away write caching; one that overwrites the file, everything
-            return breakOthers(f, g -> sameLease(g, r),
+            // another open takes away write caching; one that overwrites the file, everything (a stat open: nothing)
+            return breakOthers(f, g -> sameLease(g, r) || g.lease != null && r.leaseStatOpen(),
                     state -> r.overwrite() ? LeaseState.NONE : state & ~LeaseState.WRITE,
                     level -> r.overwrite() ? OplockLevel.NONE : OplockLevel.exclusive(level) ? OplockLevel.II : level);
         }
@@ -126,6 +126,17 @@ public final class Oplocks {
     private static Granted granted(Lease l) {
         return new Granted(OplockLevel.LEASE, l.key.clone(), l.state, l.version, l.epoch,
                 l.parentKey == null ? null : l.parentKey.clone(), l.breakingTo >= 0);
+    }
+
+    /**
+     * Whether a break of what {@code owner} holds awaits its acknowledgment (an open in that state whose
+     * client goes away cannot acknowledge it: it is released rather than kept for a durable reconnect).
+     */
+    public boolean breakPending(OwnerId owner) {
+        synchronized (lock) {
+            Grant g = byOwner.get(owner);
+            return g != null && awaitsAck(g);
+        }
     }
 
     /** Whether the lease {@code key} of client {@code clientGuid} is still held by some open. */
@@ -212,7 +223,8 @@ public final class Oplocks {
      */
     public Granted grant(FileKey file, OwnerId owner, OplockRequest r) {
         synchronized (lock) {
-            if (r.statOpen()) {
+            // a stat open gets no oplock, but may hold a lease (its key's state; smb2.lease.statopen)
+            if (r.statOpen() && !(r.isLease() && leasing && !r.directory())) {
                 return Granted.oplock(OplockLevel.NONE);
             }
             FileOplocks f = store.getOrCreate(file).oplocks();
@@ -327,7 +339,11 @@ public final class Oplocks {
         return state;
     }
 
-    /** A write through {@code writer}: every other level II oplock and read lease of the file goes to none. */
+    /**
+     * A write or a byte-range lock through {@code writer} ([MS-FSA] 2.1.5.3, 2.1.5.7; smb2.oplock levelii500,
+     * brl1, brl3): every level II oplock of the file goes to none, the writer's own too (its cache is as stale
+     * as the others'), and every read lease but the writer's own. Nothing to acknowledge.
+     */
     public List<BreakNotice> written(FileKey file, OwnerId writer) {
         synchronized (lock) {
             FileOplocks f = file(file);
@@ -335,7 +351,7 @@ public final class Oplocks {
             if (f == null) {
                 return List.of();
             }
-            return breakOthers(f, g -> g == self || self != null && self.lease != null && g.lease == self.lease,
+            return breakOthers(f, g -> self != null && self.lease != null && g.lease == self.lease,
                     state -> (state & LeaseState.READ) != 0 ? LeaseState.NONE : state,
                     level -> level == OplockLevel.II ? OplockLevel.NONE : level);
         }

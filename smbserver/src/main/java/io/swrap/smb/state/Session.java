@@ -201,10 +201,13 @@ public final class Session {
     /**
      * An open stays durable only while it holds a batch oplock or a lease with H (as Samba decides at
      * disconnect): one broken below that could not be broken again, and would block others for its timeout.
+     * Nor while a break of it awaits an acknowledgment: nobody is left to give it, and the open waiting for it
+     * goes on at once, as when a break reaches an already disconnected durable open.
      */
     private boolean stillDurable(Open o) {
-        io.swrap.smb.oplock.Granted g = connection.server().oplocks().held(o.owner());
-        return g != null && g.allowsDurability();
+        io.swrap.smb.oplock.Oplocks oplocks = connection.server().oplocks();
+        io.swrap.smb.oplock.Granted g = oplocks.held(o.owner());
+        return g != null && g.allowsDurability() && !oplocks.breakPending(o.owner());
     }
 
     public TreeConnect tree(int treeId) {

@@ -47,11 +47,12 @@ class OplocksTest {
     }
 
     private static OplockRequest oplock(int level) {
-        return new OplockRequest("client-a", level, null, 0, 0, 0, null, false, false, false);
+        return new OplockRequest("client-a", level, null, 0, 0, 0, null, false, false, false, false);
     }
 
     private static OplockRequest lease(String client, byte[] key, int state, int version, int epoch) {
-        return new OplockRequest(client, OplockLevel.LEASE, key, state, version, epoch, null, false, false, false);
+        return new OplockRequest(client, OplockLevel.LEASE, key, state, version, epoch, null, false, false, false,
+                false);
     }
 
     @Test
@@ -84,10 +85,28 @@ class OplocksTest {
         table.grant(FILE, first, oplock(OplockLevel.BATCH));
         Smb2Exception e = assertThrows(Smb2Exception.class, () -> table.acknowledgeOplock(first, OplockLevel.II));
         assertEquals(NtStatus.INVALID_OPLOCK_PROTOCOL, e.status());
-        table.prepare(FILE, new OplockRequest("client-b", OplockLevel.NONE, null, 0, 0, 0, null, false, true, false));
+        table.prepare(FILE, new OplockRequest("client-b", OplockLevel.NONE, null, 0, 0, 0, null, false, false, true,
+                false));
         e = assertThrows(Smb2Exception.class, () -> table.acknowledgeOplock(first, OplockLevel.II));
         assertEquals(NtStatus.INVALID_OPLOCK_PROTOCOL, e.status(), "an overwrite breaks to none: II is too much");
         assertEquals(OplockLevel.NONE, table.acknowledgeOplock(first, OplockLevel.NONE));
+    }
+
+    @Test
+    void aStatOpenBreaksNothingButMayHoldALeaseAndAPendingBreakShowsUntilAcknowledged() throws Exception {
+        OwnerId holder = owner();
+        table.grant(FILE, holder, oplock(OplockLevel.BATCH));
+        OplockRequest stat = new OplockRequest("client-b", OplockLevel.NONE, null, 0, 0, 0, null, true, true, false,
+                false);
+        assertEquals(List.of(), table.prepare(FILE, stat));
+        assertFalse(table.breakPending(holder));
+        table.prepare(FILE, oplock(OplockLevel.II));
+        assertTrue(table.breakPending(holder), "the batch break awaits its acknowledgment");
+        table.acknowledgeOplock(holder, OplockLevel.II);
+        assertFalse(table.breakPending(holder));
+        OplockRequest statLease = new OplockRequest("client-c", OplockLevel.LEASE, KEY1, 7, 1, 0, null, true, true,
+                false, false);
+        assertTrue(table.grant(FILE, owner(), statLease).isLease(), "a stat open may hold a lease");
     }
 
     @Test
@@ -109,13 +128,15 @@ class OplocksTest {
     }
 
     @Test
-    void aWriteBreaksTheOtherLevelTwoOplocksToNoneWithoutAcknowledgment() {
+    void aWriteBreaksEveryLevelTwoOplockToNoneWithoutAcknowledgmentTheWritersToo() {
         OwnerId a = owner();
         OwnerId b = owner();
         table.grant(FILE, a, oplock(OplockLevel.II));
         table.grant(FILE, b, oplock(OplockLevel.II));
-        assertEquals(List.of(new BreakNotice.Oplock(b, OplockLevel.NONE, false)), table.written(FILE, a));
-        assertEquals(List.of(), table.written(FILE, a), "b holds nothing any more");
+        // smb2.oplock.levelii500: the writer's own level II goes too
+        assertEquals(List.of(new BreakNotice.Oplock(a, OplockLevel.NONE, false),
+                new BreakNotice.Oplock(b, OplockLevel.NONE, false)), table.written(FILE, a));
+        assertEquals(List.of(), table.written(FILE, a), "neither holds anything any more");
         assertFalse(table.breaking(FILE, oplock(OplockLevel.II)));
     }
 

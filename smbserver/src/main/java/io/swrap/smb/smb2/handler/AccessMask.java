@@ -12,8 +12,10 @@ final class AccessMask {
     static final int FILE_READ_ATTRIBUTES = 0x00000080;
     static final int FILE_WRITE_ATTRIBUTES = 0x00000100;
     static final int DELETE = 0x00010000;
+    static final int READ_CONTROL = 0x00020000;
     static final int WRITE_DAC = 0x00040000;
     static final int WRITE_OWNER = 0x00080000;
+    static final int SYNCHRONIZE = 0x00100000;
     static final int MAXIMUM_ALLOWED = 0x02000000;
     static final int GENERIC_ALL = 0x10000000;
     static final int GENERIC_EXECUTE = 0x20000000;

@@ -62,7 +62,7 @@ final class BreakSender {
                     if (open == null) {
                         LOG.fine(() -> "oplock break of " + o.owner() + ": closed meanwhile");
                     } else {
-                        sendOplockBreak(server, open, o.level());
+                        sendOplockBreak(server, open, o);
                     }
                 }
                 case BreakNotice.LeaseBreak l -> sendLeaseBreak(server, l);
@@ -92,7 +92,8 @@ final class BreakSender {
         };
     }
 
-    private static void sendOplockBreak(ServerState server, Open open, int level) {
+    private static void sendOplockBreak(ServerState server, Open open, BreakNotice.Oplock o) {
+        int level = o.level();
         Session s = open.tree().session();
         EventLoop loop = s.connection().channel().eventLoop();
         SmbConfig.Oplocking cfg = server.config().oplocking();
@@ -112,13 +113,26 @@ final class BreakSender {
             return r;
         };
         server.messenger().post(server.messenger().worker(loop),
-                () -> new Delivery(what, targets, message, !lastOnly, server).next());
+                () -> new Delivery(what, targets, message, !lastOnly, server, () -> stranded(server, o, what)).next());
+    }
+
+    /**
+     * A break found no channel to go on: its holder's client went away after the break was decided, and its
+     * session (torn down on this same loop, before) has closed or kept its opens. A kept durable open cannot
+     * acknowledge, so it is closed now and the opener goes on at once (rather than after the break timeout).
+     */
+    private static void stranded(ServerState server, BreakNotice n, String what) {
+        if (purgeDisconnected(server, n)) {
+            LOG.info(what + ": its holder is disconnected; closed its durable open");
+        } else {
+            LOG.fine(() -> what + ": the holder's session closes its opens, which ends the wait");
+        }
     }
 
     private static void sendLeaseBreak(ServerState server, BreakNotice.LeaseBreak l) {
         Client c = server.client(l.clientGuid());
         if (c == null) {
-            LOG.info("lease break of client " + l.clientGuid() + ": the client has no connection left");
+            stranded(server, l, "lease break of client " + l.clientGuid());
             return;
         }
         String what = "lease break " + HexFormat.of().formatHex(l.key()) + " " + LeaseState.name(l.from()) + " -> "
@@ -127,7 +141,7 @@ final class BreakSender {
         Supplier<Smb2Response> message = () -> notification(new Smb2LeaseBreakNotification(
                 l.version() >= 2 ? l.epoch() : 0, l.ackRequired(), l.key(), l.from(), l.to()), 0);
         server.messenger().post(server.messenger().worker(c.loop()),
-                () -> new Delivery(what, targets, message, true, server).next());
+                () -> new Delivery(what, targets, message, true, server, () -> stranded(server, l, what)).next());
     }
 
     /** 2.2.23: MessageId all ones, no session or tree, unsigned, SERVER_TO_REDIR; grants no credits. */
@@ -145,12 +159,14 @@ final class BreakSender {
         private final boolean retry;
         private final boolean track;
         private final long timeoutNanos;
+        private final Runnable stranded;
         private final List<Connection> tried = new ArrayList<>();
         /** The channel the break waits on; null once it moved on (or found none). */
         private volatile Connection current;
 
         Delivery(String what, Supplier<List<Connection>> targets, Supplier<Smb2Response> message, boolean retry,
-                ServerState server) {
+                ServerState server, Runnable stranded) {
+            this.stranded = stranded;
             this.what = what;
             this.targets = targets;
             this.message = message;
@@ -165,6 +181,7 @@ final class BreakSender {
                     .filter(c -> !tried.contains(c) && c.channel().isActive()).findFirst().orElse(null);
             if (conn == null) {
                 LOG.info(what + ": no channel left to deliver it on (tried " + tried.size() + ")");
+                stranded.run();
                 return;
             }
             tried.add(conn);

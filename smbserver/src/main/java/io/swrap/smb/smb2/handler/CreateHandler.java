@@ -170,6 +170,7 @@ final class CreateHandler implements Smb2CommandHandler {
                         + " with FILE_DELETE_ON_CLOSE");
             }
             SecurityDescriptor sd = SecurityAccess.checkCreate(rc, req, vfs, parentRel(r.rel()), wantsDir);
+            leaseKeyFree(rc, req, oplocks);
             try {
                 handle = wantsDir ? vfs.mkdir(r.rel()) : vfs.createFile(r.rel());
                 action = Smb2CreateResponse.FILE_CREATED;
@@ -286,23 +287,39 @@ final class CreateHandler implements Smb2CommandHandler {
                 new Smb2FileId(open.persistentId(), open.volatileId()), contexts));
     }
 
+    /**
+     * [MS-SMB2] 3.3.5.9.8: one lease key names one file. A file about to be created is not the one a held lease
+     * names, so its lease key must be free (smb2.lease.duplicate_create); checked before anything is created.
+     */
+    private static void leaseKeyFree(RequestContext rc, Smb2CreateRequest req, Oplocks oplocks) throws Smb2Exception {
+        LeaseContext lc = req.oplockLevel() == OplockLevel.LEASE ? LeaseContext.request(req, rc.conn) : null;
+        if (lc != null && rc.conn.client() != null && oplocks.leaseHeld(rc.conn.client().guid(), lc.key())) {
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "lease key in use for another file, requested for"
+                    + " new file '" + req.name() + "'");
+        }
+    }
+
     /** What the CREATE asks of the oplock table: its RequestedOplockLevel or lease, and what decides breaks. */
     private static OplockRequest oplockRequest(RequestContext rc, Smb2CreateRequest req, int access, boolean isDir,
             boolean overwrite) throws Smb2Exception {
-        // an attribute-only open neither breaks nor gets anything, unless it overwrites the file (smb2.oplock batch13)
-        boolean stat = !overwrite && (access & (AccessMask.FILE_READ_DATA | AccessMask.FILE_WRITE_DATA
-                | AccessMask.FILE_APPEND_DATA | AccessMask.FILE_EXECUTE | AccessMask.DELETE)) == 0;
+        // a stat open (attributes and SYNCHRONIZE only, at least one of them; as Windows and Samba, smb2.oplock
+        // statopen1) breaks no oplock and gets none, unless it overwrites the file (smb2.oplock batch13); for leases
+        // READ_CONTROL counts too (smb2.lease.statopen4), and a stat open may hold one
+        int statBits = AccessMask.FILE_READ_ATTRIBUTES | AccessMask.FILE_WRITE_ATTRIBUTES | AccessMask.SYNCHRONIZE;
+        boolean stat = !overwrite && (access & statBits) != 0 && (access & ~statBits) == 0;
+        int leaseStatBits = statBits | AccessMask.READ_CONTROL;
+        boolean leaseStat = !overwrite && (access & leaseStatBits) != 0 && (access & ~leaseStatBits) == 0;
         String guid = rc.conn.client() != null ? rc.conn.client().guid() : null;
         int level = req.oplockLevel();
         if (level == OplockLevel.LEASE) {
             LeaseContext lc = LeaseContext.request(req, rc.conn);
             if (lc != null) {
                 return new OplockRequest(guid, level, lc.key(), lc.state(), lc.version(), lc.epoch(), lc.parentKey(),
-                        stat, overwrite, isDir);
+                        stat, leaseStat, overwrite, isDir);
             }
             level = OplockLevel.NONE; // a lease level without a lease context: no oplock (as Samba)
         }
-        return new OplockRequest(guid, level, null, 0, 0, 0, null, stat, overwrite, isDir);
+        return new OplockRequest(guid, level, null, 0, 0, 0, null, stat, leaseStat, overwrite, isDir);
     }
 
     private static void checkExisting(Smb2CreateRequest req, int disp, int opts, boolean isDir) throws Smb2Exception {

@@ -47,6 +47,8 @@ final class LockHandler implements Smb2CommandHandler {
             throw new Smb2Exception(NtStatus.INSUFFICIENT_RESOURCES, els.size() + " more locks on a file that has "
                     + locks.count(file) + " (at most " + ByteRangeLocks.MAX_LOCKS_PER_FILE + " per file)");
         }
+        // [MS-FSA] 2.1.5.7: a byte-range lock breaks the file's level II oplocks and read leases, as a write does
+        BreakSender.send(rc.conn.server(), rc.conn.server().oplocks().written(file, open.owner()));
         // 3.3.5.14.2: elements are locked in order; a failing element releases the locks this request took.
         List<ByteRangeLocks.Lock> granted = new ArrayList<>();
         try {
