@@ -96,6 +96,7 @@ class SlowIoIT {
         try (ChildProcess p = peer("slow/b.bin", base.resolve("go-b"), true)) {
             p.expect("READ_SENT", WAIT);
             slowFs.expect("READ_WAITING b.bin", WAIT);
+            Files.createFile(base.resolve("go-b"));
             p.waitFor();
         }
         release("b.bin"); // the read ends after its connection did: its buffer has no response to go into

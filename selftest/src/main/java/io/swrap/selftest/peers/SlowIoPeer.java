@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * {@code SlowIoPeer HOST:PORT SHARE USER PASSWORD SLOW SMALL GO_FILE wait|abandon}. Client A opens SLOW (a file
  * whose read the test holds: the server's pread waits) and READs it, printing {@code READ_SENT}; once GO_FILE
  * exists, client B, on its own connection, ECHOes ({@code ECHO_OK}) and reads SMALL ({@code SMALL_READ_OK
- * <text>}); then A's READ returns ({@code SLOW_READ <text>}). With {@code abandon}, the process exits right
- * after {@code READ_SENT} (A's connection goes away while its READ waits).
+ * <text>}); then A's READ returns ({@code SLOW_READ <text>}). With {@code abandon}, the process exits once
+ * GO_FILE exists (A's connection goes away while its READ waits).
  * Any failure prints {@code ERROR <exception>} and exits 1.
  */
 public final class SlowIoPeer {
@@ -48,10 +48,8 @@ public final class SlowIoPeer {
                 return new String(buf.array(), 0, Math.max(n, 0), StandardCharsets.UTF_8);
             });
             System.out.println("READ_SENT");
-            if (abandon) {
-                System.out.flush();
-                Runtime.getRuntime().halt(0); // no LOGOFF, no CLOSE: the connection just ends
-            }
+            // the READ goes out on the reader thread: GO_FILE appears once the test has seen the server's pread
+            // waiting, so that it was sent (and an abandoned connection ends while its READ waits)
             Path go = Path.of(args[6]);
             long deadline = System.currentTimeMillis() + WAIT_MS;
             while (!Files.exists(go)) {
@@ -59,6 +57,10 @@ public final class SlowIoPeer {
                     throw new IllegalStateException(go + " did not appear within " + WAIT_MS + " ms");
                 }
                 Thread.sleep(50);
+            }
+            if (abandon) {
+                System.out.flush();
+                Runtime.getRuntime().halt(0); // no LOGOFF, no CLOSE: the connection just ends
             }
             b.echo();
             System.out.println("ECHO_OK");
