@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.swrap.selftest.env.ChildProcess;
 import io.swrap.selftest.env.SmbEnv;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,7 +49,7 @@ class MultichannelClientIT extends SmbServerSuite {
             assertEquals(ALL_NICS, new TreeSet<>(r.servers), scenario + ": one channel per server NIC");
             assertEquals("127.0.0.11", r.servers.get(0), scenario + ": the first channel is the session's own");
             assertEquals(0, r.lost, scenario);
-            assertEquals(onDisk("mc64.bin"), r.sha256, "mc64.bin on the server's disk");
+            assertEquals(env.shareSha256("mc64.bin"), r.sha256, "mc64.bin on the server's disk");
             p.succeeds();
         }
     }
@@ -85,7 +82,7 @@ class MultichannelClientIT extends SmbServerSuite {
                         + " must have been replayed, replays=" + r.replays);
                 assertTrue(!Arrays.asList(r.live.split(",")).contains(Integer.toString(killed)) && r.live.split(",")
                         .length == 3, scenario + ": live channels " + r.live + " (expected: the other three)");
-                assertEquals(onDisk(file), r.sha256, file + " on the server's disk");
+                assertEquals(env.shareSha256(file), r.sha256, file + " on the server's disk");
             }
             p.succeeds();
         }
@@ -114,7 +111,7 @@ class MultichannelClientIT extends SmbServerSuite {
                 assertEquals(channels, r.channels, scenario + ": channels bound");
                 assertEquals(channels, new TreeSet<>(r.servers).size(), scenario + ": distinct server NICs "
                         + r.servers);
-                assertEquals(onDisk(f[0]), r.sha256, f[0] + " on the server's disk");
+                assertEquals(env.shareSha256(f[0]), r.sha256, f[0] + " on the server's disk");
             }
             p.succeeds();
         }
@@ -139,14 +136,4 @@ class MultichannelClientIT extends SmbServerSuite {
                 Integer.parseInt(r.group(8)), r.group(9));
     }
 
-    private static String onDisk(String file) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = Files.newInputStream(env.share().resolve(file))) {
-            byte[] buf = new byte[1 << 20];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
 }

@@ -12,13 +12,10 @@ import io.swrap.selftest.env.SmbEnv;
 import io.swrap.selftest.env.Smbclient;
 import io.swrap.selftest.peers.MultichannelClientPeer;
 import io.swrap.selftest.peers.OplockHolderPeer;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -183,17 +180,7 @@ class MultichannelFaultsIT {
         assertTrue(p.stderr().contains("no response from /" + nic + ":" + SmbEnv.PORT), scenario
                 + ": lost for its silence, not closed: " + p.stderr());
         String file = scenario.substring(0, scenario.indexOf(':'));
-        assertEquals(onDisk(file), r.group(2), file + " on the server's disk");
+        assertEquals(env.shareSha256(file), r.group(2), file + " on the server's disk");
     }
 
-    private static String onDisk(String file) throws Exception {
-        MessageDigest md = MessageDigest.getInstance("SHA-256");
-        try (InputStream in = Files.newInputStream(env.share().resolve(file))) {
-            byte[] buf = new byte[1 << 20];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-        }
-        return HexFormat.of().formatHex(md.digest());
-    }
 }

@@ -129,7 +129,7 @@ class PreforkIT {
             Matcher k = p.expect("(OK|FAILED|ERROR) \\Q" + kill + "\\E (.*)", WAIT);
             assertEquals("OK", k.group(1), k.group(2) + "\nserver:\n" + env.serverStderr());
             assertTrue(k.group(2).contains(" lost=1 "), "one channel lost: " + k.group(2));
-            assertTrue(k.group(2).contains(" sha256=" + sha256(env.share().resolve("pf-kill.bin")) + " "),
+            assertTrue(k.group(2).contains(" sha256=" + env.shareSha256("pf-kill.bin") + " "),
                     "pf-kill.bin on the server's disk hashes as the client wrote and read it: " + k.group(2));
             p.succeeds();
         }
@@ -272,11 +272,6 @@ class PreforkIT {
                 + "\nserver:\n" + on.serverStderr());
     }
 
-    private static String sha256(Path file) throws Exception {
-        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-        md.update(Files.readAllBytes(file));
-        return java.util.HexFormat.of().formatHex(md.digest());
-    }
 
     private static int soleOwner(SocketView s) {
         assertEquals(1, s.owners().size(), "one process holds " + s);

@@ -109,6 +109,23 @@ public final class SmbEnv implements AutoCloseable {
         return base.resolve("share");
     }
 
+    /** The SHA-256 (hex) of {@code file} in the share as the server wrote it: what a client's hash is checked against. */
+    public String shareSha256(String file) throws IOException {
+        java.security.MessageDigest md;
+        try {
+            md = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no SHA-256", e);
+        }
+        try (java.io.InputStream in = Files.newInputStream(share().resolve(file))) {
+            byte[] buf = new byte[1 << 20];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+        }
+        return java.util.HexFormat.of().formatHex(md.digest());
+    }
+
     public Path swrapDir() {
         return swrap;
     }
