@@ -22,13 +22,13 @@ class SelftestIT {
         int failed = selftest.run();
         String report = buf.toString(StandardCharsets.UTF_8);
         assertEquals(0, failed, report);
-        assertEquals(49, selftest.rows().size(), report);
+        assertEquals(51, selftest.rows().size(), report);
         for (Selftest.Row r : selftest.rows()) {
             if (!r.serverSaw().equals("-")) {
                 assertEquals(r.from(), r.serverSaw(), report);
             }
         }
-        assertTrue(report.contains("selftest: 49 passed, 0 failed (and 0 knownfail"), report);
+        assertTrue(report.contains("selftest: 51 passed, 0 failed (and 0 knownfail"), report);
     }
 
     @Test
