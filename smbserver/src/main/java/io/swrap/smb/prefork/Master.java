@@ -141,11 +141,14 @@ public final class Master implements AutoCloseable {
     private void restart(WorkerSlot s, Process dead, long started) {
         s.detach();
         int forgotten = table.forgetWorker(s.slot());
+        // its sockets' records in the fake network's table: nobody else would free them until some process's first lock
+        int reclaimed = PassedSockets.reclaimDeadOwners();
         if (closing) {
             return;
         }
         LOG.warning("worker " + s.slot() + " (pid " + dead.pid() + ") exited with status " + dead.exitValue()
-                + ": its clients lost their connections, " + forgotten + " ClientGuids forgotten; starting it again");
+                + ": its clients lost their connections, " + forgotten + " ClientGuids forgotten, " + reclaimed
+                + " socket records freed; starting it again");
         try {
             if (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) < QUICK_EXIT_MILLIS) {
                 Thread.sleep(RESTART_DELAY_MILLIS);

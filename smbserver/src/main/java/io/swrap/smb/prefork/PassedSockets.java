@@ -24,17 +24,20 @@ final class PassedSockets {
     private static final MethodHandle AGENT_FD;
     private static final MethodHandle AGENT_IS_WRAPPED;
     private static final MethodHandle AGENT_ADOPT;
+    private static final MethodHandle AGENT_RECLAIM;
 
     static {
         MethodHandle fd = null;
         MethodHandle wrapped = null;
         MethodHandle adopt = null;
+        MethodHandle reclaim = null;
         try {
             Class<?> api = Class.forName("io.swrap.agent.api.WrappedSockets", true, null); // the boot class path only
             MethodHandles.Lookup l = MethodHandles.lookup();
             fd = l.findStatic(api, "fileDescriptor", MethodType.methodType(FileDescriptor.class, NetworkChannel.class));
             wrapped = l.findStatic(api, "isWrapped", MethodType.methodType(boolean.class, FileDescriptor.class));
             adopt = l.findStatic(api, "adopt", MethodType.methodType(SocketChannel.class, FileDescriptor.class));
+            reclaim = l.findStatic(api, "reclaimDeadOwners", MethodType.methodType(int.class));
         } catch (ClassNotFoundException e) {
             // no agent in this JVM: plain sockets
         } catch (ReflectiveOperationException e) {
@@ -43,9 +46,27 @@ final class PassedSockets {
         AGENT_FD = fd;
         AGENT_IS_WRAPPED = wrapped;
         AGENT_ADOPT = adopt;
+        AGENT_RECLAIM = reclaim;
     }
 
     private PassedSockets() {
+    }
+
+    /**
+     * Under the agent: frees the socket-table records of dead processes (a killed worker's), so that the table
+     * holds nothing of it once the master has seen it die; without the agent there is no table: 0.
+     */
+    static int reclaimDeadOwners() {
+        if (AGENT_RECLAIM == null) {
+            return 0;
+        }
+        try {
+            return (int) AGENT_RECLAIM.invokeExact();
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("the swrap agent could not reclaim dead processes' sockets: " + t, t);
+        }
     }
 
     /** The descriptor of {@code ch}, which keeps owning it. */

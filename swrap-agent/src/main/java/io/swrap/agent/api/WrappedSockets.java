@@ -56,6 +56,16 @@ public final class WrappedSockets {
         }
     }
 
+    /**
+     * Frees the table records of processes that died without releasing them, now: what a supervisor calls when
+     * it sees a child die (a process otherwise sweeps only before its own first locked section).
+     *
+     * @return how many records were freed
+     */
+    public static int reclaimDeadOwners() {
+        return network().table().reclaim();
+    }
+
     /** Whether {@code fd} is a wrapped socket of the fake network (e.g. one received from another process). */
     public static boolean isWrapped(FileDescriptor fd) {
         return network().handle(fd) != null;
