@@ -30,13 +30,15 @@ import java.util.List;
  *     36    4 inUse           (records IN_USE; derived, rebuilt by repair)
  *     40    4 freeHead        (first free record, -1 when full; derived, rebuilt by repair)
  *     44    4 repairs         (how many times a dead lock holder's work was repaired)
- *     48   16 reserved (zero)
- *     64   64 pthread_mutex_t (process-shared, robust, error-checking; glibc uses 40 or 48)
+ *     48    4 mutexState      (0 not initialised yet, a pid while that process initialises it, -1 ready)
+ *     52   12 reserved (zero)
+ *     64   64 pthread_mutex_t (process-shared, robust, error-checking; glibc uses 40 or 48),
+ *             initialised by the table's first locker
  * </pre>
  */
 final class Header {
     static final long SIZE = 128;
-    static final int LAYOUT_VERSION = 2;
+    static final int LAYOUT_VERSION = 3;
     static final byte[] MAGIC = "swrapshm".getBytes(StandardCharsets.US_ASCII);
 
     static final long MAGIC_OFFSET = 0;
@@ -50,6 +52,7 @@ final class Header {
     static final long IN_USE_OFFSET = 36;
     static final long FREE_HEAD_OFFSET = 40;
     static final long REPAIRS_OFFSET = 44;
+    static final long MUTEX_STATE_OFFSET = 48;
     static final long MUTEX_OFFSET = 64;
 
     /** Volatile access for the fields read without the lock (inUse, repairs). */

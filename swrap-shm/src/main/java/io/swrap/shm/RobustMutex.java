@@ -9,6 +9,8 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A glibc {@code pthread_mutex_t} placed in shared memory: process-shared, robust and
@@ -20,6 +22,13 @@ import java.lang.invoke.MethodHandle;
  * becomes {@code ENOTRECOVERABLE} for every process. Error-checking: relocking by the owner
  * fails with {@code EDEADLK} and unlocking by another thread with {@code EPERM}, so a misuse is
  * an exception rather than a hang.
+ *
+ * <p>Initialised by its first locker, not by the table's creator: initialising links the JDK's
+ * FFM linker (~90 ms and ~350 classes on first use), which a process that creates a table and
+ * never locks it (a JVM under the agent that opens no socket) should not pay. A state word next
+ * to the mutex says who did it: {@value #STATE_NEW} nobody yet, a pid while that process
+ * initialises it, {@value #STATE_READY} done. A locker that finds a live process initialising
+ * waits for it (at most {@value #INIT_WAIT_SECONDS} s); one that finds a dead one takes over.
  *
  * <p>Ownership belongs to the OS thread: lock and unlock on the same <em>platform</em> thread. A
  * virtual thread may move to another carrier between the two calls, so it is refused.
@@ -36,6 +45,14 @@ final class RobustMutex {
     private static final int PTHREAD_PROCESS_SHARED = 1;
     private static final int PTHREAD_MUTEX_ROBUST = 1;
     private static final int PTHREAD_MUTEX_ERRORCHECK = 2;
+
+    /** The state word: no process has initialised the mutex (a new table's zero bytes). */
+    static final int STATE_NEW = 0;
+    /** The state word: the mutex is initialised; any other value is the pid initialising it. */
+    static final int STATE_READY = -1;
+    /** How long a locker waits for another live process to initialise the mutex. */
+    static final int INIT_WAIT_SECONDS = 10;
+    private static final VarHandle INT = JAVA_INT.varHandle();
 
     static {
         checkPlatform();
@@ -74,7 +91,11 @@ final class RobustMutex {
     }
 
     private final MemorySegment mutex;
+    /** 4 bytes of shared memory holding the state word, or null for a mutex initialised already. */
+    private final MemorySegment state;
     private final String name;
+    /** This process saw the state {@link #STATE_READY}: later locks skip the shared word. */
+    private volatile boolean ready;
 
     /**
      * @param mutex {@link #SIZE} bytes inside a shared mapping, already {@link #initialize}d
@@ -82,10 +103,61 @@ final class RobustMutex {
      */
     RobustMutex(MemorySegment mutex, String name) {
         this.mutex = mutex;
+        this.state = null;
+        this.name = name;
+        this.ready = true;
+    }
+
+    /**
+     * @param mutex {@link #SIZE} bytes inside a shared mapping, initialised by the first locker
+     * @param state the 4-byte state word inside the same mapping (zero in a new table)
+     * @param name what to call it in messages (the file's path)
+     */
+    RobustMutex(MemorySegment mutex, MemorySegment state, String name) {
+        this.mutex = mutex;
+        this.state = state;
         this.name = name;
     }
 
-    /** Initialises a mutex in memory no other process can see yet (a file not yet linked). */
+    /** Initialises the mutex unless some process did: the first lock of the table's life does. */
+    private void initialiseOnFirstUse() {
+        int self = (int) ProcessHandle.current().pid();
+        long start = System.nanoTime();
+        while (true) {
+            int s = (int) INT.getVolatile(state, 0L);
+            if (s == STATE_READY) {
+                ready = true;
+                return;
+            }
+            // STATE_NEW, or a pid: another thread of this process, or a process that is initialising it
+            if ((s == STATE_NEW || (s != self && !alive(s))) && INT.compareAndSet(state, 0L, s, self)) {
+                boolean done = false;
+                try {
+                    initialize(mutex, name);
+                    INT.setVolatile(state, 0L, STATE_READY);
+                    done = true;
+                } finally {
+                    if (!done) {
+                        INT.compareAndSet(state, 0L, self, STATE_NEW); // the next locker tries again
+                    }
+                }
+                ready = true;
+                return;
+            }
+            if (System.nanoTime() - start > INIT_WAIT_SECONDS * 1_000_000_000L) {
+                throw new IllegalStateException(name + ": the table's mutex is still being initialised by"
+                        + " pid " + s + " after " + INIT_WAIT_SECONDS + " s: is that process stopped"
+                        + " (SIGSTOP, a debugger)? Resume or kill it");
+            }
+            LockSupport.parkNanos(100_000L);
+        }
+    }
+
+    private static boolean alive(int pid) {
+        return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** Initialises a mutex that no other process can lock yet (a new one, or a state word held). */
     static void initialize(MemorySegment mutex, String name) {
         try (Arena arena = Arena.ofConfined()) {
             // pthread_mutexattr_t is a 4-byte union on glibc; 8 leaves room and keeps alignment.
@@ -114,6 +186,9 @@ final class RobustMutex {
      */
     boolean lock() {
         refuseVirtualThread(name);
+        if (!ready) {
+            initialiseOnFirstUse();
+        }
         int rc = call(Calls.LOCK, mutex);
         if (rc == 0) {
             return false;

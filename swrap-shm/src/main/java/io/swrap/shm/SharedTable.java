@@ -64,7 +64,7 @@ public final class SharedTable implements AutoCloseable {
         this.arena = mapping.arena();
         this.map = mapping.map();
         this.mutex = new RobustMutex(map.asSlice(Header.MUTEX_OFFSET, RobustMutex.SIZE),
-                path.toString());
+                map.asSlice(Header.MUTEX_STATE_OFFSET, 4), path.toString());
         this.repairHook = hook;
         this.slots = new Slots(map, layout);
     }

@@ -13,13 +13,14 @@ import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Creates or attaches to a table file and maps it.
  *
  * <p>Creation is race-free without any lock: the creator builds the complete file under a
- * temporary name in the same directory (header, free list, initialised mutex), then publishes
- * it with {@code link(2)} ({@link Files#createLink}), which fails if the name exists. So a file
+ * temporary name in the same directory (header and free list; the mutex is initialised by its
+ * first locker, see {@link RobustMutex}), then publishes it with {@code link(2)} ({@link Files#createLink}), which fails if the name exists. So a file
  * at the path is always complete, and when several processes create at once exactly one link
  * wins; the losers delete their temporary file and attach to the winner's. {@code rename(2)}
  * would silently replace a file another process already uses, and {@link Files#move} without
@@ -44,11 +45,6 @@ final class TableFile {
     }
 
     private static final String INIT_SUFFIX = ".init";
-
-    /** Only a creator needs it: seeding it costs ~30 ms, which a process attaching to a table should not pay. */
-    private static final class Random {
-        static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
-    }
 
     private TableFile() {
     }
@@ -136,9 +132,12 @@ final class TableFile {
     /** @return the mapping of the file this call created, or null if another process won */
     private static Mapping tryCreate(Path path, Layout layout) throws IOException {
         Path dir = path.toAbsolutePath().getParent();
-        // createTempFile would force mode 0600: a second user could never open the table
+        // createTempFile would force mode 0600: a second user could never open the table.
+        // The name is unique, not secret: createFile is exclusive (O_EXCL), so a name taken already
+        // fails rather than being followed; a SecureRandom cost each creator ~30 ms and ~50 classes
+        long unique = ThreadLocalRandom.current().nextLong();
         Path temp = Files.createFile(dir.resolve(initPrefix(path) + ProcessHandle.current().pid() + "."
-                + Long.toUnsignedString(Random.RANDOM.nextLong(), 36) + INIT_SUFFIX));
+                + Long.toUnsignedString(unique, 36) + INIT_SUFFIX));
         Arena arena = Arena.ofShared();
         boolean published = false;
         try {
@@ -150,8 +149,7 @@ final class TableFile {
             }
             Header.write(map, layout);
             new Slots(map, layout).format();
-            RobustMutex.initialize(map.asSlice(Header.MUTEX_OFFSET, RobustMutex.SIZE),
-                    path.toString());
+            // the mutex is left zero: its first locker initialises it (RobustMutex)
             try {
                 Files.createLink(path, temp);
             } catch (FileAlreadyExistsException lost) {
