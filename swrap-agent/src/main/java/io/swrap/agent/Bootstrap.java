@@ -87,11 +87,18 @@ public final class Bootstrap {
             if (hold != null) {
                 network.table().armHoldLockTestHook(Integer.parseInt(hold));
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(network::unlinkAll, "swrap-unlink"));
+            Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() { // no class spun before main
+                @Override
+                public void run() {
+                    network.unlinkAll();
+                }
+            }, "swrap-unlink"));
         } catch (RuntimeException | Error | IOException e) {
             throw fail("cannot wrap sockets: " + e.getMessage(), e);
         }
-        SwrapLog.debug("swrap_init", "socket wrapping on: " + config);
+        if (SwrapLog.enabled(SwrapLog.DEBUG)) { // the records' toString spins method handles: not before main for nothing
+            SwrapLog.debug("swrap_init", "socket wrapping on: " + config);
+        }
     }
 
     /** Lets the advice inlined into java.base call this module, and this module reach JDK internals. */

@@ -1,6 +1,7 @@
 package io.swrap.agent;
 
 import io.swrap.agent.hooks.ProcessTree;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
@@ -9,7 +10,6 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 /**
  * C socket_wrapper preloaded into this JVM: a JVM started by a program under
@@ -29,9 +29,15 @@ final class PreloadedSocketWrapper {
 
     /** The path of a libsocket_wrapper mapped into this process, or null. */
     static String loaded() throws IOException {
-        try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
-            return maps.map(l -> l.substring(l.lastIndexOf(' ') + 1))
-                    .filter(p -> p.contains(LIBRARY)).findFirst().orElse(null);
+        // a loop, not a stream: every JVM runs this before main, where each lambda spins a class
+        try (BufferedReader maps = Files.newBufferedReader(Path.of("/proc/self/maps"))) {
+            for (String l = maps.readLine(); l != null; l = maps.readLine()) {
+                String path = l.substring(l.lastIndexOf(' ') + 1);
+                if (path.contains(LIBRARY)) {
+                    return path;
+                }
+            }
+            return null;
         }
     }
 

@@ -39,7 +39,12 @@ final class Slots {
 
     /** Test seam: called at each {@link Step}; the crash tests stop a process there. */
     interface Probe {
-        Probe NONE = (step, index) -> { };
+        /** A class, not a lambda: the agent maps a table before main, where a lambda spins a class. */
+        Probe NONE = new Probe() {
+            @Override
+            public void reached(Step step, int index) {
+            }
+        };
 
         void reached(Step step, int index);
     }

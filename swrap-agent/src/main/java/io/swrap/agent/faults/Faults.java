@@ -93,7 +93,12 @@ public final class Faults {
 
     /** Starts this process's watcher, which shuts down the descriptors of reset connections. */
     public static void startWatcher(SocketTable table) {
-        Thread t = new Thread(() -> watch(table), "swrap-faults");
+        Thread t = new Thread(new Runnable() { // a class, not a lambda: no class spun before main
+            @Override
+            public void run() {
+                watch(table);
+            }
+        }, "swrap-faults");
         t.setDaemon(true);
         t.start();
     }

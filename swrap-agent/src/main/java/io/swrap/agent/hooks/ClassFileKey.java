@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -13,6 +14,14 @@ import java.util.List;
  * files with the same key are the same class, so advice made for one fits the other.
  */
 final class ClassFileKey {
+    /** Methods in byte order. */
+    private static final Comparator<byte[]> BYTES = new Comparator<>() {
+        @Override
+        public int compare(byte[] a, byte[] b) {
+            return Arrays.compare(a, b);
+        }
+    };
+
     private ClassFileKey() {
     }
 
@@ -49,7 +58,7 @@ final class ClassFileKey {
                 skipMember(b);
                 entries.add(Arrays.copyOfRange(classFile, start, b.position()));
             }
-            entries.sort(Arrays::compare);
+            entries.sort(BYTES); // not Arrays::compare: a method reference spins a class before main
             ByteArrayOutputStream out = new ByteArrayOutputStream(classFile.length);
             out.write(classFile, 0, methodsStart + 2);
             for (byte[] e : entries) {

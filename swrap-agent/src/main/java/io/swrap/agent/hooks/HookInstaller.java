@@ -177,13 +177,16 @@ public final class HookInstaller {
         FdPassing.install(network);
         clock.phase("hook helpers");
 
+        // Loops, not lambdas, on the way to main: each lambda spins a class at its first use
         Map<String, List<Hook>> byClass = new LinkedHashMap<>();
         for (Hook h : HOOKS) {
-            byClass.computeIfAbsent(h.className(), k -> new ArrayList<>()).add(h);
+            byClass.putIfAbsent(h.className(), new ArrayList<>());
+            byClass.get(h.className()).add(h);
         }
         Map<String, List<LateHook>> lateByClass = new LinkedHashMap<>();
         for (LateHook h : JUNIX_HOOKS) {
-            lateByClass.computeIfAbsent(h.className(), k -> new ArrayList<>()).add(h);
+            lateByClass.putIfAbsent(h.className(), new ArrayList<>());
+            lateByClass.get(h.className()).add(h);
         }
         JunixHooks.expect(List.copyOf(lateByClass.keySet()));
         Set<String> transformed = ConcurrentHashMap.newKeySet();
@@ -273,16 +276,24 @@ public final class HookInstaller {
         targets.addAll(failClosed.targets());
         // Those loaded before the transformer was there (by the JVM's or this agent's start) are
         // retransformed, in one pass: the JVM stops the world once
-        targets.removeIf(c -> transformer.saw(c.getName()));
+        List<Class<?>> loadedBefore = new ArrayList<>();
+        for (Class<?> c : targets) {
+            if (!transformer.saw(c.getName())) {
+                loadedBefore.add(c);
+            }
+        }
+        targets = loadedBefore;
         if (!targets.isEmpty()) {
             try {
-                inst.retransformClasses(targets.toArray(Class<?>[]::new));
+                inst.retransformClasses(targets.toArray(new Class<?>[0]));
             } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
                 throw new IllegalStateException("the JVM refused the advised classes " + targets + ": " + e, e);
             }
         }
-        SwrapLog.trace("swrap_init", "retransformed " + targets.size() + " classes loaded before the agent: "
-                + targets.stream().map(Class::getName).toList());
+        if (SwrapLog.enabled(SwrapLog.TRACE)) {
+            SwrapLog.trace("swrap_init", "retransformed " + targets.size() + " classes loaded before the agent: "
+                    + targets.stream().map(Class::getName).toList());
+        }
         clock.phase("load and advise targets");
 
         for (String className : byClass.keySet()) {
@@ -300,6 +311,9 @@ public final class HookInstaller {
             throw ex;
         }
         failClosed.verify();
+        if (!SwrapLog.enabled(SwrapLog.TRACE)) {
+            return; // each Hook's toString streams its parameters: built only to be printed
+        }
         for (Hook h : HOOKS) {
             SwrapLog.trace("swrap_init", "hook " + h);
         }

@@ -72,8 +72,11 @@ public final class FakeInterfaces {
 
     public NetworkInterface byAddress(InetAddress address) {
         for (NetworkInterface ni : all) {
-            if (ni.inetAddresses().anyMatch(a -> a.equals(address))) {
-                return ni;
+            // a loop, not a stream: the self-check asks this before main
+            for (java.util.Enumeration<InetAddress> e = ni.getInetAddresses(); e.hasMoreElements(); ) {
+                if (e.nextElement().equals(address)) {
+                    return ni;
+                }
             }
         }
         return null;

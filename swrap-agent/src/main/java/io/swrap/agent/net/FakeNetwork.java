@@ -56,7 +56,12 @@ public final class FakeNetwork {
         this.table = table;
         this.autobindNext = (int) (ProcessHandle.current().pid() % 50000) + AUTOBIND_FIRST;
         this.datagrams = new Datagrams(this, map, table);
-        table.sweepAtFirstLock(this::sweepStaleNames);
+        table.sweepAtFirstLock(new Runnable() { // a class, not a method reference: no class spun before main
+            @Override
+            public void run() {
+                sweepStaleNames();
+            }
+        });
     }
 
     /** The datagram (UDP) side of the network. */

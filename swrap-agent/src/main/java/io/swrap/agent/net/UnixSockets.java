@@ -187,8 +187,12 @@ public final class UnixSockets {
     /** sun_path's size: a socket file's path, with its NUL, never needs more. */
     private static final int SUN_PATH_SIZE = SOCKADDR_UN_SIZE - 2;
     /** A NUL-terminated path per thread: no arena per close. */
-    private static final ThreadLocal<MemorySegment> PATH =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SUN_PATH_SIZE, 1));
+    private static final ThreadLocal<MemorySegment> PATH = new ThreadLocal<>() {
+        @Override
+        protected MemorySegment initialValue() { // a class, not a lambda: this class loads before main
+            return Arena.ofAuto().allocate(SUN_PATH_SIZE, 1);
+        }
+    };
 
     /**
      * unlink(2) of a socket file: one system call, where {@code Files.deleteIfExists} first stats
@@ -212,8 +216,12 @@ public final class UnixSockets {
     }
 
     /** A sockaddr_un plus its length word per thread: no arena per accepted connection. */
-    private static final ThreadLocal<MemorySegment> BUFFER =
-            ThreadLocal.withInitial(() -> Arena.ofAuto().allocate(SOCKADDR_UN_SIZE + 4L, 8));
+    private static final ThreadLocal<MemorySegment> BUFFER = new ThreadLocal<>() {
+        @Override
+        protected MemorySegment initialValue() {
+            return Arena.ofAuto().allocate(SOCKADDR_UN_SIZE + 4L, 8);
+        }
+    };
 
     private static String name(MethodHandle call, String what, int fd) throws SocketException {
         try {

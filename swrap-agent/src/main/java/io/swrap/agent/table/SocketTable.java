@@ -52,7 +52,8 @@ public final class SocketTable {
     private volatile int holdAfter = -1;
     /** Whether this process has run its first locked section (see {@link #firstLock}). */
     private volatile boolean swept;
-    private volatile Runnable sweepNames = () -> { };
+    /** Null until set; not a no-op lambda, which would spin a class before main. */
+    private volatile Runnable sweepNames;
 
     private SocketTable(SharedTable shared, Path dir, int pid) {
         this.shared = shared;
@@ -137,7 +138,10 @@ public final class SocketTable {
             SwrapLog.debug("swrap_init", "reclaimed " + reclaimed + " sockets of processes that are gone");
         }
         // after the records, so names freed with them are not counted twice
-        sweepNames.run();
+        Runnable names = sweepNames;
+        if (names != null) {
+            names.run();
+        }
         swept = true;
     }
 
