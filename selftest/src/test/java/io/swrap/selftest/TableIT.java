@@ -131,7 +131,7 @@ class TableIT {
         try (ChildProcess p = ChildProcess.java("old-table", ChildProcess.net(dir, 11), Probe.class.getName(), "real")) {
             assertEquals(1, p.waitFor());
             assertTrue(p.stderr().contains(table.toRealPath() + ": incompatible swrap-shm table: layoutVersion: 99"
-                    + " (expected: 2); written by another swrap-shm version"), p.stderr());
+                    + " (expected: 3); written by another swrap-shm version"), p.stderr());
         }
         Files.delete(table);
         Map<String, String> small = ChildProcess.net(dir, 11);

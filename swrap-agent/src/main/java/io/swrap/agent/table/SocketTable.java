@@ -580,9 +580,13 @@ public final class SocketTable {
     /** This process's wrapped descriptors whose record has any of fault {@code bits}. */
     public List<Integer> descriptorsWith(int bits) {
         List<Integer> out = new ArrayList<>();
-        fds.forEach((fd, h) -> {
-            if ((shared.getIntVolatile(h.index, Records.FAULTS) & bits) != 0) {
-                out.add(fd);
+        // a class, not a lambda: the fault watcher asks 100 ms after start, in every JVM
+        fds.forEach(new java.util.function.BiConsumer<Integer, Handle>() {
+            @Override
+            public void accept(Integer fd, Handle h) {
+                if ((shared.getIntVolatile(h.index, Records.FAULTS) & bits) != 0) {
+                    out.add(fd);
+                }
             }
         });
         return out;
