@@ -26,7 +26,8 @@ class StartupCostIT {
             Pattern.compile("java\\.lang\\.runtime\\.ObjectMethods "), "a record's toString/equals/hashCode ran",
             Pattern.compile("jdk\\.internal\\.foreign\\.abi\\.DowncallLinker "),
             "an FFM downcall was linked (the table's creator initialising its mutex?)",
-            Pattern.compile("java\\.security\\.SecureRandom "), "a SecureRandom was seeded");
+            Pattern.compile("java\\.security\\.SecureRandom "), "a SecureRandom was seeded",
+            Pattern.compile("java\\.util\\.ServiceLoader "), "a service lookup ran (it opens every jar of the class path)");
 
     @TempDir
     Path dir;
