@@ -31,7 +31,8 @@ import java.util.List;
  *     40    4 freeHead        (first free record, -1 when full; derived, rebuilt by repair)
  *     44    4 repairs         (how many times a dead lock holder's work was repaired)
  *     48    4 mutexState      (0 not initialised yet, a pid while that process initialises it, -1 ready)
- *     52   12 reserved (zero)
+ *     52    4 generation      (the caller's change counter, see SharedTable#generation)
+ *     56    8 reserved (zero)
  *     64   64 pthread_mutex_t (process-shared, robust, error-checking; glibc uses 40 or 48),
  *             initialised by the table's first locker
  * </pre>
@@ -53,6 +54,7 @@ final class Header {
     static final long FREE_HEAD_OFFSET = 40;
     static final long REPAIRS_OFFSET = 44;
     static final long MUTEX_STATE_OFFSET = 48;
+    static final long GENERATION_OFFSET = 52;
     static final long MUTEX_OFFSET = 64;
 
     /** Volatile access for the fields read without the lock (inUse, repairs). */

@@ -249,6 +249,20 @@ public final class SharedTable implements AutoCloseable {
         return "SharedTable[" + path + ", " + layout + "]";
     }
 
+    /**
+     * The caller's change counter in the header (0 in a new table), read without the lock: lets every
+     * process notice a change of something kept outside the table (a file next to it) by one
+     * memory read instead of a system call.
+     */
+    public int generation() {
+        return (int) INT.getVolatile(map, Header.GENERATION_OFFSET);
+    }
+
+    /** Increments {@link #generation()} atomically (no lock needed) after the change it announces; returns the new value. */
+    public int bumpGeneration() {
+        return (int) INT.getAndAdd(map, Header.GENERATION_OFFSET, 1) + 1;
+    }
+
     /** Takes the lock, reentrantly; repairs first if the previous holder died. */
     void lock() {
         Thread me = Thread.currentThread();

@@ -78,6 +78,7 @@ public final class SwrapNetwork implements AutoCloseable {
                 Set<Integer> downs = Faults.linksDown(dir);
                 downs.add(iface);
                 writeLinks(downs);
+                table.linksChanged(); // after the file: a connect that sees the new generation reads it
             }
             return flag(table.connectionsOn(iface), Faults.LINK_DOWN, true);
         }
@@ -88,6 +89,7 @@ public final class SwrapNetwork implements AutoCloseable {
                 Set<Integer> downs = Faults.linksDown(dir);
                 downs.remove(iface);
                 writeLinks(downs);
+                table.linksChanged(); // after the file: a connect that sees the new generation reads it
             }
             return flag(table.connectionsOn(iface), Faults.LINK_DOWN, false);
         }

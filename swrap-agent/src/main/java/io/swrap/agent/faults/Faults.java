@@ -31,8 +31,9 @@ import java.nio.file.Path;
  * descriptor down both ways, which wakes a read blocked in the kernel and any selector; the next
  * read or write then throws {@code SocketException: Connection reset}, as ECONNRESET would.</li>
  * <li>An interface down is also listed in {@code swrap.links.down} in the socket directory (absent
- * when none is: a connect costs one failed stat): a connect from or to that interface fails with
- * {@code NoRouteToHostException} (EHOSTUNREACH).</li>
+ * when none is): a connect from or to that interface fails with {@code NoRouteToHostException}
+ * (EHOSTUNREACH). A process reads the file again only when the table's links generation moved,
+ * which the writer bumps after each rewrite: a connect costs one memory read.</li>
  * </ul>
  */
 // Restricted FFM downcalls into glibc (shutdown, poll): the agent's JVMs run with --enable-native-access.
@@ -123,12 +124,40 @@ public final class Faults {
         }
     }
 
-    /** A connect from {@code localIface} to {@code destIface}: refused while either interface is down. */
-    public static void checkConnect(Path dir, int localIface, int destIface, String dest) throws IOException {
-        if (!Files.exists(linksFile(dir), LinkOption.NOFOLLOW_LINKS)) {
+    /** This process's copy of {@code swrap.links.down}: the directory, and the table generation it was read at. */
+    private static final class LinksRead {
+        final Path dir;
+        final int generation;
+        final java.util.Set<Integer> down;
+
+        LinksRead(Path dir, int generation, java.util.Set<Integer> down) {
+            this.dir = dir;
+            this.generation = generation;
+            this.down = down;
+        }
+    }
+
+    /** Null until this process's first connect. */
+    private static volatile LinksRead links;
+
+    /**
+     * A connect from {@code localIface} to {@code destIface}: refused while either interface is down.
+     * The file is read again only when the table's links generation moved (its writer,
+     * {@code SwrapNetwork.Link}, bumps it after each rewrite): a connect costs a memory read, not a stat.
+     */
+    public static void checkConnect(Path dir, SocketTable table, int localIface, int destIface, String dest)
+            throws IOException {
+        int generation = table.linksGeneration(); // before the file: a rewrite after this is seen next time
+        LinksRead read = links;
+        if (read == null || read.generation != generation || read.dir != dir) { // the agent passes one Path
+            read = new LinksRead(dir, generation, Files.exists(linksFile(dir), LinkOption.NOFOLLOW_LINKS)
+                    ? linksDown(dir) : java.util.Set.of());
+            links = read;
+        }
+        java.util.Set<Integer> down = read.down;
+        if (down.isEmpty()) {
             return;
         }
-        java.util.Set<Integer> down = linksDown(dir);
         for (int iface : new int[] {destIface, localIface}) {
             if (down.contains(iface)) {
                 throw new NoRouteToHostException("No route to host: " + dest + ": fake interface " + iface

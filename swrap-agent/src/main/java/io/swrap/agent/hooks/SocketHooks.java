@@ -80,7 +80,7 @@ public final class SocketHooks {
         if (h != null && !table.datagram(h)) {
             // faults: a connect from or to an interface that is down
             SocketName bound = table.boundName(h);
-            Faults.checkConnect(network.addressMap().dir(), bound != null ? bound.iface() : network.addressMap().defaultIface(),
+            Faults.checkConnect(network.addressMap().dir(), table, bound != null ? bound.iface() : network.addressMap().defaultIface(),
                     network.addressMap().ifaceOf(address), address.getHostAddress() + ":" + port);
         }
         Capture capture = Capture.current(); // pcap

@@ -577,6 +577,16 @@ public final class SocketTable {
         return out;
     }
 
+    /** Changes whenever {@code swrap.links.down} is rewritten (see {@link #linksChanged}); one memory read. */
+    public int linksGeneration() {
+        return shared.generation();
+    }
+
+    /** Announces a rewritten {@code swrap.links.down} to every process: they read it again at their next connect. */
+    public void linksChanged() {
+        shared.bumpGeneration();
+    }
+
     /** This process's wrapped descriptors whose record has any of fault {@code bits}. */
     public List<Integer> descriptorsWith(int bits) {
         List<Integer> out = new ArrayList<>();
