@@ -89,7 +89,8 @@ final class NtlmServer {
     /**
      * Verifies the AUTHENTICATE_MESSAGE (2.2.1.3) and returns the ExportedSessionKey.
      *
-     * @throws AuthException LOGON_FAILURE-worthy: unknown user, wrong password, NTLMv1 or anonymous
+     * @throws AuthException LOGON_FAILURE-worthy: unknown user, wrong password, NTLMv1 or anonymous; or a
+     *         malformed NTLMv2 response
      */
     byte[] authenticate(byte[] msg) throws AuthException, IOException {
         if (challengeMessage == null) {
@@ -109,6 +110,7 @@ final class NtlmServer {
             throw new AuthException("user " + userName + ": NTLMv1 response of " + nt.length
                     + " bytes refused (expected: NTLMv2, more than 24 bytes)");
         }
+        checkClientChallenge(nt);
         byte[] ntHash = users.ntHash(userName);
         if (ntHash == null) {
             throw new AuthException("user " + userName + " is not in " + users.path());
@@ -133,6 +135,32 @@ final class NtlmServer {
         flags &= authFlags | ~(NEGOTIATE_KEY_EXCH | NEGOTIATE_SIGN | NEGOTIATE_SEAL);
         verifyMic(msg, blob);
         return exportedSessionKey.clone();
+    }
+
+    /**
+     * The NTLMv2_CLIENT_CHALLENGE (2.2.2.7) after the 16-byte NTProofStr: 28 fixed bytes, then AV pairs up to
+     * MsvAvEOL, each inside the message. One that is not is malformed (STATUS_INVALID_PARAMETER, as Samba
+     * answers), whatever the password.
+     */
+    private void checkClientChallenge(byte[] nt) throws AuthException {
+        ByteBuffer b = le(nt);
+        int p = 16 + 28;
+        if (nt.length < p) {
+            throw new AuthException("user " + userName + ": NTLMv2 response of " + nt.length
+                    + " bytes (expected: at least " + p + ")", true);
+        }
+        while (p + 4 <= nt.length) {
+            int id = b.getShort(p) & 0xFFFF;
+            int len = b.getShort(p + 2) & 0xFFFF;
+            if (p + 4 + len > nt.length) {
+                throw new AuthException("user " + userName + ": AV pair " + id + " at " + p + " of the NTLMv2 response"
+                        + " has " + len + " bytes, past its end (" + nt.length + " bytes)", true);
+            }
+            if (id == 0) {
+                return;
+            }
+            p += 4 + len;
+        }
     }
 
     /** 3.2.5.1.2: if the client's MsvAvFlags has bit 0x2, the MIC over all three messages must match. */

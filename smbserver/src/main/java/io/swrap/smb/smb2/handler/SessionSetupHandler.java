@@ -24,7 +24,7 @@ import java.util.logging.Logger;
  * [MS-SMB2] 3.3.5.5 Receiving an SMB2 SESSION_SETUP Request: SPNEGO/NTLMSSP rounds, the 3.1.1
  * preauth hash over each request and each MORE_PROCESSING_REQUIRED response (3.3.5.5.3), then key
  * derivation, Session.SigningRequired and Session.EncryptData. Binding (multichannel) is
- * {@link SessionBinding}'s; re-authentication is not implemented yet and gets STATUS_REQUEST_NOT_ACCEPTED.
+ * {@link SessionBinding}'s.
  */
 final class SessionSetupHandler implements Smb2CommandHandler {
     private static final Logger LOG = Logger.getLogger(SessionSetupHandler.class.getName());
@@ -49,8 +49,8 @@ final class SessionSetupHandler implements Smb2CommandHandler {
                         + " is unknown");
             }
             if (s.valid()) {
-                throw new Smb2Exception(NtStatus.REQUEST_NOT_ACCEPTED, "re-authentication of session 0x"
-                        + Long.toHexString(sid) + " is not implemented");
+                rc.session = s;
+                return reauthenticate(rc, s, req, cfg);
             }
         }
         rc.session = s;
@@ -63,7 +63,7 @@ final class SessionSetupHandler implements Smb2CommandHandler {
             step = s.auth().accept(req.securityBuffer(), FileTimes.now());
         } catch (AuthException e) {
             s.close();
-            throw new Smb2Exception(NtStatus.LOGON_FAILURE, "logon refused: " + e.getMessage(), e);
+            throw refused("logon", e);
         }
         if (!step.complete()) {
             if (preauth) {
@@ -89,6 +89,50 @@ final class SessionSetupHandler implements Smb2CommandHandler {
         LOG.fine(() -> "session 0x" + Long.toHexString(s.id()) + " for " + step.user() + " on "
                 + Smb2Dialect.name(conn.dialect()));
         return Reply.ok(new Smb2SessionSetupResponse(flags, step.outputToken()));
+    }
+
+    /**
+     * Re-authentication of a valid session ([MS-SMB2] 3.3.5.5.3, the client's 3.2.4.2.3.1): a new exchange on
+     * the session's own connection; the session keeps its keys and stays usable meanwhile, and acts for the
+     * user authenticated at the end. A failed exchange ends the session with its opens, as the spec requires
+     * for an authentication error (Samba and Windows alike: smb2.session.reauth6).
+     */
+    private static Reply reauthenticate(RequestContext rc, Session s, Smb2SessionSetupRequest req, SmbConfig cfg)
+            throws Smb2Exception, IOException {
+        Connection conn = rc.conn;
+        if (s.channel(conn) == null) {
+            // a session of another connection of this client: it must be bound here first
+            throw new Smb2Exception(NtStatus.USER_SESSION_DELETED, "session 0x" + Long.toHexString(s.id())
+                    + " has no channel on " + conn.channel().remoteAddress());
+        }
+        SpnegoServer exchange = s.reauth() != null ? s.reauth()
+                : s.beginReauth(new SpnegoServer(conn.server().users(), cfg.netbiosName(), cfg.workgroup()));
+        SpnegoServer.Step step;
+        try {
+            step = exchange.accept(req.securityBuffer(), FileTimes.now());
+        } catch (AuthException e) {
+            rc.signerBeforeClose = s.signer(conn);
+            s.close();
+            throw refused("re-authentication of session 0x" + Long.toHexString(s.id()), e);
+        }
+        if (!step.complete()) {
+            return new Reply(NtStatus.MORE_PROCESSING_REQUIRED, new Smb2SessionSetupResponse(0, step.outputToken()));
+        }
+        String before = s.user();
+        s.reauthenticated(step.user());
+        LOG.fine(() -> "session 0x" + Long.toHexString(s.id()) + " of " + before + " re-authenticated as "
+                + step.user());
+        return Reply.ok(new Smb2SessionSetupResponse(s.encryptData()
+                ? Smb2SessionSetupResponse.SESSION_FLAG_ENCRYPT_DATA : 0, step.outputToken()));
+    }
+
+    /**
+     * The status of a refused authentication: INVALID_PARAMETER for a message that does not parse (as Samba
+     * answers, smb2.session.ntlmssp_bug14932), else LOGON_FAILURE.
+     */
+    static Smb2Exception refused(String what, AuthException e) {
+        return new Smb2Exception(e.malformed() ? NtStatus.INVALID_PARAMETER : NtStatus.LOGON_FAILURE,
+                what + " refused: " + e.getMessage(), e);
     }
 
     /**
