@@ -72,7 +72,9 @@ public final class Smb2SignatureVerifier extends ChannelInboundHandlerAdapter {
                 req.fail(NtStatus.ACCESS_DENIED, "bad signature on " + req + " of session 0x"
                         + Long.toHexString(s.id()));
             }
-        } else if (s.signingRequired() && req.command() != Smb2Command.SESSION_SETUP) {
+        } else if (s.signingRequired() && !(bind && (s.channel(conn) == null || s.channel(conn).signer() == null))) {
+            // only a bind from a connection that is not yet a channel may come unsigned: SessionBinding answers it
+            // INVALID_PARAMETER; a re-authentication must be signed like any request (as Samba)
             req.fail(NtStatus.ACCESS_DENIED, "unsigned " + req + " on session 0x" + Long.toHexString(s.id())
                     + ", which requires signing");
         }
