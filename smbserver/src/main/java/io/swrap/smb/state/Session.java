@@ -39,6 +39,7 @@ public final class Session {
     private boolean encryptData;
     private SessionGlobal global;
     private SpnegoServer reauth;
+    private boolean deleted;
 
     public Session(long id, Connection connection, SpnegoServer auth) {
         this.id = id;
@@ -299,6 +300,32 @@ public final class Session {
     }
 
     /**
+     * A re-authentication failed ([MS-SMB2] 3.3.5.5.3: the session is removed, its opens closed). The session
+     * keeps its id and keys in its connections' tables until they close, as Samba does, so that their
+     * requests naming it get USER_SESSION_DELETED signed with its key (a client that signs refuses the
+     * answer otherwise); it never becomes valid again.
+     */
+    public void endAfterFailedReauth() {
+        for (Open o : new ArrayList<>(opens.values())) {
+            closeOpen(o);
+        }
+        trees.clear();
+        valid = false;
+        deleted = true;
+        reauth = null;
+        token = null;
+        if (global != null) {
+            connection.server().deregister(global);
+            global = null;
+        }
+    }
+
+    /** Ended by a failed re-authentication: every request naming it gets USER_SESSION_DELETED. */
+    public boolean deleted() {
+        return deleted;
+    }
+
+    /**
      * A new logon named this one as its PreviousSessionId ([MS-SMB2] 3.3.5.5.3): it ends as if its
      * transport had gone (durable opens are kept for a reconnect), and the requests waiting on its opens
      * are answered (CHANGE_NOTIFY with STATUS_NOTIFY_CLEANUP).
@@ -324,6 +351,7 @@ public final class Session {
         reauth = null;
         if (global != null) {
             connection.server().deregister(global);
+            global = null;
         }
         for (Connection c : channels.keySet()) {
             c.removeSession(id);

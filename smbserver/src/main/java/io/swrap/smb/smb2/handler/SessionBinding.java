@@ -89,6 +89,12 @@ final class SessionBinding {
         Connection conn = rc.conn;
         long sid = rc.request.sessionId();
         Session s = conn.client() == null ? null : conn.client().session(sid);
+        if (s != null && s.deleted()) {
+            rc.session = s;
+            rc.unboundSession = conn.session(sid) != s;
+            throw new Smb2Exception(NtStatus.USER_SESSION_DELETED, "bind to session 0x" + Long.toHexString(sid)
+                    + ", which ended when its re-authentication failed");
+        }
         if (s != null && !s.valid()) {
             rc.session = s;
             throw new Smb2Exception(NtStatus.REQUEST_NOT_ACCEPTED, "bind to session 0x" + Long.toHexString(sid)

@@ -52,6 +52,11 @@ final class SessionSetupHandler implements Smb2CommandHandler {
                 rc.session = s;
                 return reauthenticate(rc, s, req, cfg);
             }
+            if (s.deleted()) {
+                rc.session = s;
+                throw new Smb2Exception(NtStatus.USER_SESSION_DELETED, "session 0x" + Long.toHexString(sid)
+                        + " ended when its re-authentication failed");
+            }
         }
         rc.session = s;
         boolean preauth = conn.dialect() == Smb2Dialect.SMB3_11;
@@ -111,8 +116,7 @@ final class SessionSetupHandler implements Smb2CommandHandler {
         try {
             step = exchange.accept(req.securityBuffer(), FileTimes.now());
         } catch (AuthException e) {
-            rc.signerBeforeClose = s.signer(conn);
-            s.close();
+            s.endAfterFailedReauth();
             throw refused("re-authentication of session 0x" + Long.toHexString(s.id()), e);
         }
         if (!step.complete()) {
