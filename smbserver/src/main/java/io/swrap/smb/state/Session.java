@@ -203,7 +203,7 @@ public final class Session {
         this.auth = null;
         authEnded();
         channels.get(c).signer(signer); // 3.3.5.5.3: the first channel signs with Session.SigningKey
-        global = new SessionGlobal(id, dialect, c.cipherId(), algorithm, signingKey);
+        global = new SessionGlobal(id, dialect, c.cipherId(), algorithm, signingKey, userName, this);
         c.server().register(global);
     }
 
@@ -231,6 +231,11 @@ public final class Session {
         reauth = null;
         if (!userName.equalsIgnoreCase(user)) {
             token = null;
+            SessionGlobal g = global;
+            global = new SessionGlobal(id, g.dialect(), g.cipherId(), g.signingAlgorithm(), g.signingKey(), userName,
+                    this);
+            connection.server().deregister(g);
+            connection.server().register(global);
         }
         user = userName;
     }

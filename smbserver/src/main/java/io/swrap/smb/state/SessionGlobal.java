@@ -11,8 +11,11 @@ import io.swrap.smb.smb2.crypto.Smb2Signer;
  * @param cipherId the first connection's cipher (0: none)
  * @param signingAlgorithm the first connection's signing algorithm ({@link Smb2Signer} ids)
  * @param signingKey Session.SigningKey
+ * @param user whom the session acts for (a logon naming it as PreviousSessionId must be the same user)
+ * @param session the session itself: to be touched only on its own connection's event loop
  */
-public record SessionGlobal(long id, int dialect, int cipherId, int signingAlgorithm, byte[] signingKey) {
+public record SessionGlobal(long id, int dialect, int cipherId, int signingAlgorithm, byte[] signingKey, String user,
+                            Session session) {
     public SessionGlobal {
         signingKey = signingKey.clone();
     }
