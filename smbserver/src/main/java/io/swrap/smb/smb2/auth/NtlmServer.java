@@ -12,7 +12,7 @@ import java.util.Locale;
 /**
  * The server side of one NTLMSSP exchange ([MS-NLMP] 3.2.5): NEGOTIATE_MESSAGE in, CHALLENGE_MESSAGE
  * out, AUTHENTICATE_MESSAGE in, verified as NTLMv2 (3.3.2) against the smbpasswd NT hash, yielding the
- * ExportedSessionKey. NTLMv1 and anonymous logons are refused (guest is off).
+ * ExportedSessionKey. NTLMv1 is refused, and so are anonymous logons (guest is off) but as a re-authentication.
  */
 final class NtlmServer {
     static final byte[] SIGNATURE = "NTLMSSP\0".getBytes(StandardCharsets.US_ASCII);
@@ -41,6 +41,8 @@ final class NtlmServer {
     private int flags;
     private byte[] exportedSessionKey;
     private String userName;
+    /** Whether an anonymous AUTHENTICATE_MESSAGE (no user, no NT response) is accepted. */
+    private boolean anonymousAllowed;
 
     NtlmServer(SmbPasswdFile users, String computerName, String domainName) {
         this.users = users;
@@ -104,7 +106,14 @@ final class NtlmServer {
         byte[] encryptedKey = field(msg, 52);
         int authFlags = b.getInt(60);
         if (userName.isEmpty() && nt.length == 0) {
-            throw new AuthException("anonymous logon refused (guest access is off)");
+            byte[] lm = field(msg, 12);
+            if (!anonymousAllowed || lm.length > 1 || (lm.length == 1 && lm[0] != 0)) {
+                throw new AuthException("anonymous logon refused (guest access is off; only a re-authentication"
+                        + " may drop to anonymous)");
+            }
+            // [MS-NLMP] 3.2.5.1.2 anonymous: no session key, nothing to sign or seal with
+            exportedSessionKey = null;
+            return new byte[0];
         }
         if (nt.length <= 24) {
             throw new AuthException("user " + userName + ": NTLMv1 response of " + nt.length
@@ -193,6 +202,11 @@ final class NtlmServer {
             p += 4 + len;
         }
         return false;
+    }
+
+    /** Accepts an anonymous AUTHENTICATE_MESSAGE: for the re-authentication of an established session only. */
+    void allowAnonymous() {
+        anonymousAllowed = true;
     }
 
     String userName() {

@@ -144,8 +144,12 @@ final class SessionBinding {
             throw new Smb2Exception(NtStatus.USER_SESSION_DELETED, "session 0x" + Long.toHexString(sid)
                     + " belongs to another ClientGuid than " + (conn.client() == null ? "(none)" : conn.client().guid()));
         }
-        // "If Session.IsAnonymous or Session.IsGuest is TRUE ... STATUS_NOT_SUPPORTED": NtlmServer refuses
-        // anonymous logons and there is no guest account, so no session here is either.
+        if (s.user().isEmpty()) {
+            // "If Session.IsAnonymous or Session.IsGuest is TRUE ... STATUS_NOT_SUPPORTED"; a session becomes
+            // anonymous only by re-authentication (new anonymous logons are refused, there is no guest account)
+            throw new Smb2Exception(NtStatus.NOT_SUPPORTED, "bind to session 0x" + Long.toHexString(sid)
+                    + ", which re-authenticated as anonymous");
+        }
         // A different non-GMAC signing algorithm is accepted: the channel signs with its own connection's
         // (smbtorture's smb2.session.bind_negative_smb3sign{CtoH,HtoC}s expect success, as Windows and Samba answer).
         return s;

@@ -103,7 +103,8 @@ final class SessionSetupHandler implements Smb2CommandHandler {
     /**
      * Re-authentication of a valid session ([MS-SMB2] 3.3.5.5.3, the client's 3.2.4.2.3.1): a new exchange on
      * the session's own connection; the session keeps its keys and stays usable meanwhile, and acts for the
-     * user authenticated at the end. A failed exchange ends the session with its opens, as the spec requires
+     * user authenticated at the end, or for nobody if that is anonymous (its handles stay usable, new opens
+     * are refused). A failed exchange ends the session with its opens, as the spec requires
      * for an authentication error (Samba and Windows alike: smb2.session.reauth6).
      */
     private static Reply reauthenticate(RequestContext rc, Session s, Smb2SessionSetupRequest req, SmbConfig cfg)
@@ -115,7 +116,8 @@ final class SessionSetupHandler implements Smb2CommandHandler {
                     + " has no channel on " + conn.channel().remoteAddress());
         }
         SpnegoServer exchange = s.reauth() != null ? s.reauth()
-                : s.beginReauth(new SpnegoServer(conn.server().users(), cfg.netbiosName(), cfg.workgroup()));
+                : s.beginReauth(new SpnegoServer(conn.server().users(), cfg.netbiosName(), cfg.workgroup())
+                        .allowAnonymous());
         SpnegoServer.Step step;
         try {
             step = exchange.accept(req.securityBuffer(), FileTimes.now());

@@ -1,5 +1,6 @@
 package io.swrap.smb.smb2.auth;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,6 +77,29 @@ class NtlmServerTest {
                 () -> server().authenticate(authenticate(WRONG_PROOF_RESPONSE)));
         assertFalse(e.malformed(), e.getMessage());
         assertTrue(e.getMessage().contains("wrong password"), e.getMessage());
+    }
+
+    @Test
+    void anAnonymousLogonIsRefusedButAsAReauthentication() throws Exception {
+        AuthException e = assertThrows(AuthException.class, () -> server().authenticate(anonymous()));
+        assertFalse(e.malformed(), e.getMessage());
+        assertTrue(e.getMessage().contains("anonymous logon refused"), e.getMessage());
+        NtlmServer reauth = server();
+        reauth.allowAnonymous();
+        assertEquals(0, reauth.authenticate(anonymous()).length, "anonymous: no session key");
+        assertEquals("", reauth.userName());
+    }
+
+    /** An anonymous AUTHENTICATE_MESSAGE ([MS-NLMP] 3.2.5.1.2): no user, no NT response, LM response Z(1). */
+    private static byte[] anonymous() {
+        ByteBuffer m = ByteBuffer.allocate(64 + 1).order(ByteOrder.LITTLE_ENDIAN);
+        m.put(NtlmServer.SIGNATURE).putInt(3);
+        m.putShort((short) 1).putShort((short) 1).putInt(64);
+        for (int i = 0; i < 5; i++) {
+            m.putShort((short) 0).putShort((short) 0).putInt(65);
+        }
+        m.putInt(NtlmServer.NEGOTIATE_UNICODE | NtlmServer.EXTENDED_SESSIONSECURITY);
+        return m.array();
     }
 
     @Test
