@@ -186,6 +186,25 @@ public final class Open {
         return pendingLocks.contains(a);
     }
 
+    /**
+     * Open.LockSequenceArray ([MS-SMB2] 3.3.1.10): 64 entries, created at first use; an entry holds 0x10 |
+     * LockSequenceNumber when valid, 0 when not.
+     */
+    private byte[] lockSequences;
+
+    /** Whether entry {@code index} (1..64) is valid and holds {@code number}: the LOCK is a replay. */
+    public boolean lockSequenceReplayed(int index, int number) {
+        return lockSequences != null && lockSequences[index - 1] == (byte) (0x10 | number);
+    }
+
+    /** Marks entry {@code index} (1..64) invalid before its LOCK is processed, or valid with {@code number} after. */
+    public void lockSequence(int index, int number, boolean valid) {
+        if (lockSequences == null) {
+            lockSequences = new byte[64];
+        }
+        lockSequences[index - 1] = valid ? (byte) (0x10 | number) : 0;
+    }
+
     public int channelSequence() {
         return channelSequence;
     }

@@ -35,6 +35,9 @@ public final class ServerState {
     private final ReplayCache replayCache = new ReplayCache();
     private final DurableOpens durableOpens = new DurableOpens();
     private final AtomicLong nextSessionId = new AtomicLong(1);
+    /** GlobalSessionTable (3.3.1.5): every established session of this process, for binds from any connection. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, SessionGlobal> sessions =
+            new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicLong nextFileId = new AtomicLong(1);
     private final io.swrap.smb.transport.Admission admission;
     private final io.swrap.smb.rpc.RpcServer rpc;
@@ -160,6 +163,19 @@ public final class ServerState {
     public long newSessionId() {
         // Spread the ids so that a stale id from an earlier session is unlikely to hit a new one.
         return (nextSessionId.getAndIncrement() << 16) | 0x1;
+    }
+
+    /** The established session {@code id} of any client of this process, or null. */
+    public SessionGlobal globalSession(long id) {
+        return sessions.get(id);
+    }
+
+    void register(SessionGlobal g) {
+        sessions.put(g.id(), g);
+    }
+
+    void deregister(SessionGlobal g) {
+        sessions.remove(g.id(), g);
     }
 
     public long newFileId() {

@@ -37,6 +37,9 @@ public final class Session {
     private byte[] preauthHash;
     private boolean signingRequired;
     private boolean encryptData;
+    private SessionGlobal global;
+    private SpnegoServer reauth;
+    private boolean deleted;
 
     public Session(long id, Connection connection, SpnegoServer auth) {
         this.id = id;
@@ -169,19 +172,22 @@ public final class Session {
         Connection c = connection;
         byte[] key = Arrays.copyOf(sessionKey, 16);
         int dialect = c.dialect();
+        byte[] signingKey;
+        int algorithm;
         if (!Smb2Dialect.isSmb3(dialect)) {
-            signer = Smb2Signer.create(Smb2Signer.HMAC_SHA256, key);
+            algorithm = Smb2Signer.HMAC_SHA256;
+            signingKey = key;
         } else if (dialect < Smb2Dialect.SMB3_11) {
-            signer = Smb2Signer.create(Smb2Signer.AES_CMAC,
-                    Smb2Kdf.derive(key, Smb2Kdf.LABEL_30_SIGN, Smb2Kdf.CONTEXT_30_SIGN, 128));
+            algorithm = Smb2Signer.AES_CMAC;
+            signingKey = Smb2Kdf.derive(key, Smb2Kdf.LABEL_30_SIGN, Smb2Kdf.CONTEXT_30_SIGN, 128);
             if (c.cipherId() != 0) {
                 cipher = new Smb2TransformCipher(c.cipherId(),
                         Smb2Kdf.derive(key, Smb2Kdf.LABEL_30_CIPHER, Smb2Kdf.CONTEXT_30_SERVER_OUT, 128),
                         Smb2Kdf.derive(key, Smb2Kdf.LABEL_30_CIPHER, Smb2Kdf.CONTEXT_30_SERVER_IN, 128));
             }
         } else {
-            signer = Smb2Signer.create(c.signingAlgorithm(),
-                    Smb2Kdf.derive(key, Smb2Kdf.LABEL_311_SIGN, preauthHash, 128));
+            algorithm = c.signingAlgorithm();
+            signingKey = Smb2Kdf.derive(key, Smb2Kdf.LABEL_311_SIGN, preauthHash, 128);
             if (c.cipherId() != 0) {
                 int bits = Smb2TransformCipher.keyBits(c.cipherId());
                 // "If Connection.CipherId is AES-256-*, ... the full session key" is the KDF input.
@@ -191,11 +197,47 @@ public final class Session {
                         Smb2Kdf.derive(ki, Smb2Kdf.LABEL_311_C2S, preauthHash, bits));
             }
         }
+        signer = Smb2Signer.create(algorithm, signingKey);
         this.user = userName;
         this.valid = true;
         this.auth = null;
         authEnded();
         channels.get(c).signer(signer); // 3.3.5.5.3: the first channel signs with Session.SigningKey
+        global = new SessionGlobal(id, dialect, c.cipherId(), algorithm, signingKey, userName, this);
+        c.server().register(global);
+    }
+
+    /** The session as GlobalSessionTable shows it to any connection; null until established. */
+    public SessionGlobal global() {
+        return global;
+    }
+
+    /** The re-authentication of this valid session in progress ([MS-SMB2] 3.3.5.5.3), or null. */
+    public SpnegoServer reauth() {
+        return reauth;
+    }
+
+    /** Starts a re-authentication: a new exchange, while the session stays usable with its keys. */
+    public SpnegoServer beginReauth(SpnegoServer exchange) {
+        reauth = exchange;
+        return exchange;
+    }
+
+    /**
+     * A re-authentication completed: the session now acts for {@code userName}, its keys unchanged (as Samba
+     * and Windows keep them); access tokens are made again at the next CREATE.
+     */
+    public void reauthenticated(String userName) {
+        reauth = null;
+        if (!userName.equalsIgnoreCase(user)) {
+            token = null;
+            SessionGlobal g = global;
+            global = new SessionGlobal(id, g.dialect(), g.cipherId(), g.signingAlgorithm(), g.signingKey(), userName,
+                    this);
+            connection.server().deregister(g);
+            connection.server().register(global);
+        }
+        user = userName;
     }
 
     /**
@@ -263,6 +305,32 @@ public final class Session {
     }
 
     /**
+     * A re-authentication failed ([MS-SMB2] 3.3.5.5.3: the session is removed, its opens closed). The session
+     * keeps its id and keys in its connections' tables until they close, as Samba does, so that their
+     * requests naming it get USER_SESSION_DELETED signed with its key (a client that signs refuses the
+     * answer otherwise); it never becomes valid again.
+     */
+    public void endAfterFailedReauth() {
+        for (Open o : new ArrayList<>(opens.values())) {
+            closeOpen(o);
+        }
+        trees.clear();
+        valid = false;
+        deleted = true;
+        reauth = null;
+        token = null;
+        if (global != null) {
+            connection.server().deregister(global);
+            global = null;
+        }
+    }
+
+    /** Ended by a failed re-authentication: every request naming it gets USER_SESSION_DELETED. */
+    public boolean deleted() {
+        return deleted;
+    }
+
+    /**
      * A new logon named this one as its PreviousSessionId ([MS-SMB2] 3.3.5.5.3): it ends as if its
      * transport had gone (durable opens are kept for a reconnect), and the requests waiting on its opens
      * are answered (CHANGE_NOTIFY with STATUS_NOTIFY_CLEANUP).
@@ -285,6 +353,11 @@ public final class Session {
         }
         trees.clear();
         valid = false;
+        reauth = null;
+        if (global != null) {
+            connection.server().deregister(global);
+            global = null;
+        }
         for (Connection c : channels.keySet()) {
             c.removeSession(id);
         }

@@ -59,6 +59,7 @@ public final class NtStatus {
     public static final int USER_SESSION_DELETED = 0xC0000203;
     public static final int INVALID_LOCK_RANGE = 0xC00001A1;
     public static final int NOT_FOUND = 0xC0000225;
+    public static final int REQUEST_OUT_OF_SEQUENCE = 0xC000042A;
 
     private NtStatus() {
     }

@@ -8,7 +8,7 @@ import java.util.List;
  * [MS-SMB2] 2.2.26 SMB2 LOCK Request: StructureSize (2) = 48, LockCount (2), LockSequenceNumber/Index (4),
  * FileId (16), Locks: SMB2_LOCK_ELEMENT (Offset (8), Length (8), Flags (4), Reserved (4)) x LockCount.
  */
-public record Smb2LockRequest(Smb2FileId fileId, List<Element> locks) {
+public record Smb2LockRequest(Smb2FileId fileId, List<Element> locks, int lockSequence) {
     public static final int SHARED_LOCK = 0x1;
     public static final int EXCLUSIVE_LOCK = 0x2;
     public static final int UNLOCK = 0x4;
@@ -18,6 +18,16 @@ public record Smb2LockRequest(Smb2FileId fileId, List<Element> locks) {
      * locks, so a request is capped to keep its work small (clients send one element, or a handful).
      */
     public static final int MAX_ELEMENTS = 1024;
+
+    /** LockSequenceNumber: the low 4 bits of the field. */
+    public int lockSequenceNumber() {
+        return lockSequence & 0xF;
+    }
+
+    /** LockSequenceIndex: the upper 28 bits; 1..64 name an entry of Open.LockSequenceArray, others none. */
+    public int lockSequenceIndex() {
+        return lockSequence >>> 4;
+    }
 
     /** One SMB2_LOCK_ELEMENT. */
     public record Element(long offset, long length, int flags) {
@@ -41,6 +51,6 @@ public record Smb2LockRequest(Smb2FileId fileId, List<Element> locks) {
             int p = b + 24 + 24 * i;
             locks.add(new Element(m.getLongLE(p), m.getLongLE(p + 8), m.getIntLE(p + 16)));
         }
-        return new Smb2LockRequest(Smb2FileId.read(m, b + 8), locks);
+        return new Smb2LockRequest(Smb2FileId.read(m, b + 8), locks, m.getIntLE(b + 4));
     }
 }

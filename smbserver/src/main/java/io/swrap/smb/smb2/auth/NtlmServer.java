@@ -12,7 +12,7 @@ import java.util.Locale;
 /**
  * The server side of one NTLMSSP exchange ([MS-NLMP] 3.2.5): NEGOTIATE_MESSAGE in, CHALLENGE_MESSAGE
  * out, AUTHENTICATE_MESSAGE in, verified as NTLMv2 (3.3.2) against the smbpasswd NT hash, yielding the
- * ExportedSessionKey. NTLMv1 and anonymous logons are refused (guest is off).
+ * ExportedSessionKey. NTLMv1 is refused, and so are anonymous logons (guest is off) but as a re-authentication.
  */
 final class NtlmServer {
     static final byte[] SIGNATURE = "NTLMSSP\0".getBytes(StandardCharsets.US_ASCII);
@@ -41,6 +41,8 @@ final class NtlmServer {
     private int flags;
     private byte[] exportedSessionKey;
     private String userName;
+    /** Whether an anonymous AUTHENTICATE_MESSAGE (no user, no NT response) is accepted. */
+    private boolean anonymousAllowed;
 
     NtlmServer(SmbPasswdFile users, String computerName, String domainName) {
         this.users = users;
@@ -89,7 +91,8 @@ final class NtlmServer {
     /**
      * Verifies the AUTHENTICATE_MESSAGE (2.2.1.3) and returns the ExportedSessionKey.
      *
-     * @throws AuthException LOGON_FAILURE-worthy: unknown user, wrong password, NTLMv1 or anonymous
+     * @throws AuthException LOGON_FAILURE-worthy: unknown user, wrong password, NTLMv1 or anonymous; or a
+     *         malformed NTLMv2 response
      */
     byte[] authenticate(byte[] msg) throws AuthException, IOException {
         if (challengeMessage == null) {
@@ -103,12 +106,20 @@ final class NtlmServer {
         byte[] encryptedKey = field(msg, 52);
         int authFlags = b.getInt(60);
         if (userName.isEmpty() && nt.length == 0) {
-            throw new AuthException("anonymous logon refused (guest access is off)");
+            byte[] lm = field(msg, 12);
+            if (!anonymousAllowed || lm.length > 1 || (lm.length == 1 && lm[0] != 0)) {
+                throw new AuthException("anonymous logon refused (guest access is off; only a re-authentication"
+                        + " may drop to anonymous)");
+            }
+            // [MS-NLMP] 3.2.5.1.2 anonymous: no session key, nothing to sign or seal with
+            exportedSessionKey = null;
+            return new byte[0];
         }
         if (nt.length <= 24) {
             throw new AuthException("user " + userName + ": NTLMv1 response of " + nt.length
                     + " bytes refused (expected: NTLMv2, more than 24 bytes)");
         }
+        checkClientChallenge(nt);
         byte[] ntHash = users.ntHash(userName);
         if (ntHash == null) {
             throw new AuthException("user " + userName + " is not in " + users.path());
@@ -133,6 +144,32 @@ final class NtlmServer {
         flags &= authFlags | ~(NEGOTIATE_KEY_EXCH | NEGOTIATE_SIGN | NEGOTIATE_SEAL);
         verifyMic(msg, blob);
         return exportedSessionKey.clone();
+    }
+
+    /**
+     * The NTLMv2_CLIENT_CHALLENGE (2.2.2.7) after the 16-byte NTProofStr: 28 fixed bytes, then AV pairs up to
+     * MsvAvEOL, each inside the message. One that is not is malformed (STATUS_INVALID_PARAMETER, as Samba
+     * answers), whatever the password.
+     */
+    private void checkClientChallenge(byte[] nt) throws AuthException {
+        ByteBuffer b = le(nt);
+        int p = 16 + 28;
+        if (nt.length < p) {
+            throw new AuthException("user " + userName + ": NTLMv2 response of " + nt.length
+                    + " bytes (expected: at least " + p + ")", true);
+        }
+        while (p + 4 <= nt.length) {
+            int id = b.getShort(p) & 0xFFFF;
+            int len = b.getShort(p + 2) & 0xFFFF;
+            if (p + 4 + len > nt.length) {
+                throw new AuthException("user " + userName + ": AV pair " + id + " at " + p + " of the NTLMv2 response"
+                        + " has " + len + " bytes, past its end (" + nt.length + " bytes)", true);
+            }
+            if (id == 0) {
+                return;
+            }
+            p += 4 + len;
+        }
     }
 
     /** 3.2.5.1.2: if the client's MsvAvFlags has bit 0x2, the MIC over all three messages must match. */
@@ -165,6 +202,11 @@ final class NtlmServer {
             p += 4 + len;
         }
         return false;
+    }
+
+    /** Accepts an anonymous AUTHENTICATE_MESSAGE: for the re-authentication of an established session only. */
+    void allowAnonymous() {
+        anonymousAllowed = true;
     }
 
     String userName() {

@@ -38,6 +38,15 @@ public final class SpnegoServer {
         this.ntlm = new NtlmServer(users, computerName, domainName);
     }
 
+    /**
+     * Lets this exchange end as anonymous (no user name, an empty session key), as a re-authentication of
+     * an established session may (Samba and Windows accept it: the session keeps its keys and handles).
+     */
+    public SpnegoServer allowAnonymous() {
+        ntlm.allowAnonymous();
+        return this;
+    }
+
     /** The NEGOTIATE response's SecurityBuffer: a NegTokenInit offering NTLMSSP ([MS-SPNG] 3.2.5.2). */
     public static byte[] negotiateToken() {
         try {
@@ -143,6 +152,9 @@ public final class SpnegoServer {
             return new Step(raw ? challenge : resp(1, challenge, null), false, null, null);
         }
         byte[] key = ntlm.authenticate(token);
+        if (key.length == 0 && clientMic != null) {
+            throw new AuthException("anonymous logon with a mechListMIC, which it has no key for");
+        }
         byte[] serverMic = null;
         if (clientMic != null && mechTypesDer != null) {
             if (!MessageDigest.isEqual(clientMic, ntlm.mac(mechTypesDer, true))) {

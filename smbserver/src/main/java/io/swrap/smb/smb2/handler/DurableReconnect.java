@@ -43,6 +43,10 @@ final class DurableReconnect {
         if (durable.v2() && !Arrays.equals(guid, durable.createGuid())) {
             throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, what + ": the CreateGuid differs from the open's");
         }
+        if (rc.session.user().isEmpty()) {
+            // a session re-authenticated as anonymous acts for nobody: "" would match any other such session
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, what + ": the session re-authenticated as anonymous");
+        }
         if (!Objects.equals(open.tree().session().user(), rc.session.user())) {
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, what + ": the open belongs to user "
                     + open.tree().session().user() + ", not " + rc.session.user());

@@ -9,7 +9,9 @@ import io.swrap.smb.filestate.ByteRangeLocks;
 import io.swrap.smb.filestate.FileKey;
 import io.swrap.smb.filestate.Messenger;
 import io.swrap.smb.filestate.Waiter;
+import io.swrap.smb.smb2.codec.Smb2Dialect;
 import io.swrap.smb.state.AsyncRequest;
+import io.swrap.smb.state.Connection;
 import io.swrap.smb.state.Open;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +27,28 @@ final class LockHandler implements Smb2CommandHandler {
     public Reply handle(RequestContext rc) throws Smb2Exception {
         Smb2LockRequest req = Smb2LockRequest.decode(rc.request);
         Open open = rc.open(req.fileId());
-        List<Smb2LockRequest.Element> els = req.locks();
+        int seqIndex = req.lockSequenceIndex();
+        int seqNumber = req.lockSequenceNumber();
+        boolean verifySequence = seqIndex >= 1 && seqIndex <= 64 && (open.isDurable()
+                || (Smb2Dialect.isSmb3(rc.conn.dialect())
+                        && (rc.conn.serverCapabilities() & Connection.CAP_MULTI_CHANNEL) != 0));
+        if (verifySequence) {
+            // 3.3.5.14: lock sequence verification, which the spec's "SHOULD" asks for on durable opens and on
+            // 3.x multichannel connections: a LOCK whose entry is valid and equal is a replay of one that
+            // succeeded (its answer was lost with a channel), answered SUCCESS without being processed again
+            if (open.lockSequenceReplayed(seqIndex, seqNumber)) {
+                return Reply.ok(new Smb2EmptyBody());
+            }
+            open.lockSequence(seqIndex, seqNumber, false);
+        }
+        Reply reply = process(rc, open, req.locks());
+        if (verifySequence && reply.status() == NtStatus.SUCCESS && reply.pending() == null) {
+            open.lockSequence(seqIndex, seqNumber, true);
+        }
+        return reply;
+    }
+
+    private Reply process(RequestContext rc, Open open, List<Smb2LockRequest.Element> els) throws Smb2Exception {
         ByteRangeLocks locks = rc.conn.server().locks();
         FileKey file = open.key();
         if ((els.get(0).flags() & Smb2LockRequest.UNLOCK) != 0) {

@@ -31,6 +31,11 @@ final class RequestContext {
      * (LOGOFF): the channel's key as it was, which the client expects on a bound channel.
      */
     io.swrap.smb.smb2.crypto.Smb2Signer signerBeforeClose;
+    /**
+     * Signs the error answering a SESSION_SETUP that names another client's session (Session.SigningKey from
+     * GlobalSessionTable): the client checks it with that key, as against Samba and Windows.
+     */
+    io.swrap.smb.smb2.crypto.Smb2Signer foreignSigner;
     /** Called with the encoded response, for the preauth integrity hash. */
     java.util.function.Consumer<io.netty.buffer.ByteBuf> onEncoded;
 

@@ -35,6 +35,10 @@ final class SecurityAccess {
     static Token token(RequestContext rc) throws Smb2Exception, IOException {
         Token t = rc.session.token;
         if (t == null) {
+            if (rc.session.user().isEmpty()) {
+                throw new Smb2Exception(NtStatus.ACCESS_DENIED, "session 0x" + Long.toHexString(rc.session.id())
+                        + " re-authenticated as anonymous: re-authenticate as a user to open files");
+            }
             RpcServer rpc = rc.conn.server().rpc();
             Integer uid = null;
             for (Map.Entry<String, Integer> e : rpc.users().entrySet()) {

@@ -11,6 +11,8 @@ import io.swrap.smb.smb2.codec.Smb2SessionSetupResponse;
 import io.swrap.smb.state.Connection;
 import io.swrap.smb.state.Session;
 import io.swrap.smb.state.SessionChannel;
+import io.swrap.smb.state.SessionGlobal;
+import io.swrap.smb.smb2.crypto.Smb2Signer;
 import io.swrap.smb.vfs.FileTimes;
 import java.io.IOException;
 import java.util.logging.Logger;
@@ -56,8 +58,7 @@ final class SessionBinding {
             step = channel.auth().accept(req.securityBuffer(), FileTimes.now());
         } catch (AuthException e) {
             s.removeChannel(conn);
-            throw new Smb2Exception(NtStatus.LOGON_FAILURE, "bind to session 0x" + Long.toHexString(s.id())
-                    + " refused: " + e.getMessage(), e);
+            throw SessionSetupHandler.refused("bind to session 0x" + Long.toHexString(s.id()), e);
         }
         if (!step.complete()) {
             if (preauth) {
@@ -78,46 +79,79 @@ final class SessionBinding {
         return Reply.ok(new Smb2SessionSetupResponse(0, step.outputToken()));
     }
 
-    /** The checks of 3.3.5.5 step 4, in the spec's order; answers the session to bind to. */
+    /**
+     * The checks of 3.3.5.5 step 4, in the order Samba and Windows apply them (smbtorture's
+     * smb2.session.bind_negative_* expect each status): the session is looked up in GlobalSessionTable, so a
+     * bind naming another ClientGuid's session is judged on its signing algorithm, dialect and cipher first,
+     * and only then refused as "not found". Answers the session to bind to.
+     */
     private static Session check(RequestContext rc) throws Smb2Exception {
         Connection conn = rc.conn;
         long sid = rc.request.sessionId();
+        Session s = conn.client() == null ? null : conn.client().session(sid);
+        if (s != null && s.deleted()) {
+            rc.session = s;
+            rc.unboundSession = conn.session(sid) != s;
+            throw new Smb2Exception(NtStatus.USER_SESSION_DELETED, "bind to session 0x" + Long.toHexString(sid)
+                    + ", which ended when its re-authentication failed");
+        }
+        if (s != null && !s.valid()) {
+            rc.session = s;
+            throw new Smb2Exception(NtStatus.REQUEST_NOT_ACCEPTED, "bind to session 0x" + Long.toHexString(sid)
+                    + ", whose authentication is still in progress");
+        }
+        SessionGlobal g = s != null ? s.global() : conn.server().globalSession(sid);
+        if (s != null) {
+            rc.session = s; // errors from here on are signed with the session's key, as Samba's are
+            rc.unboundSession = conn.session(sid) != s;
+        } else if (g != null && !rc.request.encrypted()) {
+            rc.foreignSigner = g.signer(); // as Samba: the client verifies the error with Session.SigningKey
+        }
+        if (g == null) {
+            throw new Smb2Exception(NtStatus.USER_SESSION_DELETED, "no session 0x" + Long.toHexString(sid));
+        }
+        // 3.1.1 signing algorithms: a GMAC session binds only GMAC channels, and a GMAC channel only GMAC sessions
+        int connAlgorithm = conn.signingAlgorithm();
+        if (g.signingAlgorithm() == Smb2Signer.AES_GMAC && connAlgorithm != Smb2Signer.AES_GMAC) {
+            throw new Smb2Exception(NtStatus.REQUEST_OUT_OF_SEQUENCE, "bind with signing algorithm " + connAlgorithm
+                    + " to session 0x" + Long.toHexString(sid) + ", which signs with AES-GMAC");
+        }
+        if (connAlgorithm == Smb2Signer.AES_GMAC && g.signingAlgorithm() != Smb2Signer.AES_GMAC) {
+            throw new Smb2Exception(NtStatus.NOT_SUPPORTED, "bind with AES-GMAC to session 0x" + Long.toHexString(sid)
+                    + ", which signs with algorithm " + g.signingAlgorithm());
+        }
         if (!Smb2Dialect.isSmb3(conn.dialect()) || (conn.serverCapabilities() & Connection.CAP_MULTI_CHANNEL) == 0) {
             // step 4 applies only to 3.x with IsMultiChannelCapable; Samba refuses the flag otherwise
             throw new Smb2Exception(NtStatus.REQUEST_NOT_ACCEPTED, "binding on a " + Smb2Dialect.name(conn.dialect())
                     + " connection without SMB2_GLOBAL_CAP_MULTI_CHANNEL");
         }
-        Session s = conn.client() == null ? null : conn.client().session(sid);
-        if (s == null) {
-            // "look up the session in GlobalSessionTable ... If the session is not found ... STATUS_USER_SESSION_DELETED";
-            // a session of another ClientGuid "MAY" be refused likewise, and is: it is not in this client's table
-            throw new Smb2Exception(NtStatus.USER_SESSION_DELETED, "no session 0x" + Long.toHexString(sid)
-                    + " for ClientGuid " + (conn.client() == null ? "(none)" : conn.client().guid()));
-        }
-        rc.session = s; // errors from here on are signed with the session's key, as Samba's are
-        rc.unboundSession = conn.session(sid) != s;
-        Connection first = s.connection();
-        if (first.dialect() != conn.dialect()) {
-            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "bind on dialect " + Smb2Dialect.name(conn.dialect())
-                    + " to a session of dialect " + Smb2Dialect.name(first.dialect()));
-        }
         if (!rc.request.header().isSigned()) {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "unsigned bind to session 0x" + Long.toHexString(sid));
         }
-        if (!s.valid()) {
-            throw new Smb2Exception(NtStatus.REQUEST_NOT_ACCEPTED, "bind to session 0x" + Long.toHexString(sid)
-                    + ", whose authentication is still in progress");
+        if (g.dialect() != conn.dialect()) {
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "bind on dialect " + Smb2Dialect.name(conn.dialect())
+                    + " to a session of dialect " + Smb2Dialect.name(g.dialect()));
         }
-        // "If Session.IsAnonymous or Session.IsGuest is TRUE ... STATUS_NOT_SUPPORTED": NtlmServer refuses
-        // anonymous logons and there is no guest account, so no session here is either.
-        if (conn.cipherId() != first.cipherId()) {
+        if (conn.cipherId() != g.cipherId()) {
             // encryption keys are the session's, so a channel cannot use another cipher (Samba and Windows answer
             // INVALID_PARAMETER: smbtorture's smb2.session.bind_negative_smb3encGtoC*)
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "bind with cipher " + conn.cipherId()
-                    + " to a session whose connection uses cipher " + first.cipherId());
+                    + " to a session whose connection uses cipher " + g.cipherId());
         }
-        // A different signing algorithm is accepted: the channel signs with its own connection's
-        // (smbtorture's smb2.session.bind_negative_smb3sign* expect success, as Windows and Samba answer).
+        if (s == null) {
+            // a session of another ClientGuid "MAY" be refused as not found (3.3.5.5), and is: a client's
+            // sessions and channels live on its own event loop (README, "Multichannel")
+            throw new Smb2Exception(NtStatus.USER_SESSION_DELETED, "session 0x" + Long.toHexString(sid)
+                    + " belongs to another ClientGuid than " + (conn.client() == null ? "(none)" : conn.client().guid()));
+        }
+        if (s.user().isEmpty()) {
+            // "If Session.IsAnonymous or Session.IsGuest is TRUE ... STATUS_NOT_SUPPORTED"; a session becomes
+            // anonymous only by re-authentication (new anonymous logons are refused, there is no guest account)
+            throw new Smb2Exception(NtStatus.NOT_SUPPORTED, "bind to session 0x" + Long.toHexString(sid)
+                    + ", which re-authenticated as anonymous");
+        }
+        // A different non-GMAC signing algorithm is accepted: the channel signs with its own connection's
+        // (smbtorture's smb2.session.bind_negative_smb3sign{CtoH,HtoC}s expect success, as Windows and Samba answer).
         return s;
     }
 }

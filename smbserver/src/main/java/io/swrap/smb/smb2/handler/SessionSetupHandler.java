@@ -12,6 +12,10 @@ import io.swrap.smb.smb2.codec.Smb2SessionSetupRequest;
 import io.swrap.smb.smb2.codec.Smb2SessionSetupResponse;
 import io.swrap.smb.state.Connection;
 import io.swrap.smb.state.Session;
+import io.swrap.smb.state.SessionGlobal;
+import io.netty.channel.EventLoop;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import io.swrap.smb.vfs.FileTimes;
 import io.swrap.smb.config.ConnectionLimits;
 import io.swrap.smb.transport.Admission;
@@ -24,7 +28,7 @@ import java.util.logging.Logger;
  * [MS-SMB2] 3.3.5.5 Receiving an SMB2 SESSION_SETUP Request: SPNEGO/NTLMSSP rounds, the 3.1.1
  * preauth hash over each request and each MORE_PROCESSING_REQUIRED response (3.3.5.5.3), then key
  * derivation, Session.SigningRequired and Session.EncryptData. Binding (multichannel) is
- * {@link SessionBinding}'s; re-authentication is not implemented yet and gets STATUS_REQUEST_NOT_ACCEPTED.
+ * {@link SessionBinding}'s.
  */
 final class SessionSetupHandler implements Smb2CommandHandler {
     private static final Logger LOG = Logger.getLogger(SessionSetupHandler.class.getName());
@@ -49,8 +53,13 @@ final class SessionSetupHandler implements Smb2CommandHandler {
                         + " is unknown");
             }
             if (s.valid()) {
-                throw new Smb2Exception(NtStatus.REQUEST_NOT_ACCEPTED, "re-authentication of session 0x"
-                        + Long.toHexString(sid) + " is not implemented");
+                rc.session = s;
+                return reauthenticate(rc, s, req, cfg);
+            }
+            if (s.deleted()) {
+                rc.session = s;
+                throw new Smb2Exception(NtStatus.USER_SESSION_DELETED, "session 0x" + Long.toHexString(sid)
+                        + " ended when its re-authentication failed");
             }
         }
         rc.session = s;
@@ -63,7 +72,7 @@ final class SessionSetupHandler implements Smb2CommandHandler {
             step = s.auth().accept(req.securityBuffer(), FileTimes.now());
         } catch (AuthException e) {
             s.close();
-            throw new Smb2Exception(NtStatus.LOGON_FAILURE, "logon refused: " + e.getMessage(), e);
+            throw refused("logon", e);
         }
         if (!step.complete()) {
             if (preauth) {
@@ -85,29 +94,115 @@ final class SessionSetupHandler implements Smb2CommandHandler {
         s.protection(encrypt, !encrypt && (cfg.signing() == SigningSetting.MANDATORY
                 || (req.securityMode() & io.swrap.smb.state.Connection.SECURITY_SIGNING_REQUIRED) != 0));
         s.establish(step.user(), step.sessionKey());
-        closePrevious(conn, s, req.previousSessionId());
         LOG.fine(() -> "session 0x" + Long.toHexString(s.id()) + " for " + step.user() + " on "
                 + Smb2Dialect.name(conn.dialect()));
-        return Reply.ok(new Smb2SessionSetupResponse(flags, step.outputToken()));
+        return closePrevious(conn, s, req.previousSessionId(),
+                Reply.ok(new Smb2SessionSetupResponse(flags, step.outputToken())));
+    }
+
+    /**
+     * Re-authentication of a valid session ([MS-SMB2] 3.3.5.5.3, the client's 3.2.4.2.3.1): a new exchange on
+     * the session's own connection; the session keeps its keys and stays usable meanwhile, and acts for the
+     * user authenticated at the end, or for nobody if that is anonymous (its handles stay usable, new opens
+     * are refused). A failed exchange ends the session with its opens, as the spec requires
+     * for an authentication error (Samba and Windows alike: smb2.session.reauth6).
+     */
+    private static Reply reauthenticate(RequestContext rc, Session s, Smb2SessionSetupRequest req, SmbConfig cfg)
+            throws Smb2Exception, IOException {
+        Connection conn = rc.conn;
+        if (s.channel(conn) == null) {
+            // a session of another connection of this client: it must be bound here first
+            throw new Smb2Exception(NtStatus.USER_SESSION_DELETED, "session 0x" + Long.toHexString(s.id())
+                    + " has no channel on " + conn.channel().remoteAddress());
+        }
+        SpnegoServer exchange = s.reauth() != null ? s.reauth()
+                : s.beginReauth(new SpnegoServer(conn.server().users(), cfg.netbiosName(), cfg.workgroup())
+                        .allowAnonymous());
+        SpnegoServer.Step step;
+        try {
+            step = exchange.accept(req.securityBuffer(), FileTimes.now());
+        } catch (AuthException e) {
+            s.endAfterFailedReauth();
+            throw refused("re-authentication of session 0x" + Long.toHexString(s.id()), e);
+        }
+        if (!step.complete()) {
+            return new Reply(NtStatus.MORE_PROCESSING_REQUIRED, new Smb2SessionSetupResponse(0, step.outputToken()));
+        }
+        String before = s.user();
+        s.reauthenticated(step.user());
+        LOG.fine(() -> "session 0x" + Long.toHexString(s.id()) + " of " + before + " re-authenticated as "
+                + step.user());
+        return Reply.ok(new Smb2SessionSetupResponse(s.encryptData()
+                ? Smb2SessionSetupResponse.SESSION_FLAG_ENCRYPT_DATA : 0, step.outputToken()));
+    }
+
+    /**
+     * The status of a refused authentication: INVALID_PARAMETER for a message that does not parse (as Samba
+     * answers, smb2.session.ntlmssp_bug14932), else LOGON_FAILURE.
+     */
+    static Smb2Exception refused(String what, AuthException e) {
+        return new Smb2Exception(e.malformed() ? NtStatus.INVALID_PARAMETER : NtStatus.LOGON_FAILURE,
+                what + " refused: " + e.getMessage(), e);
     }
 
     /**
      * [MS-SMB2] 3.3.5.5.3: a logon that names a PreviousSessionId of the same user ends that session (the
-     * client lost it, e.g. by a reconnect); looked up on this connection and among its client's sessions.
+     * client lost it, e.g. by a reconnect), looked up in GlobalSessionTable: it may belong to another
+     * ClientGuid, whose sessions live on another event loop. There it is ended before {@code reply} is sent,
+     * so that the client's next request on the old connection finds it gone (smb2.durable-open.reopen1a).
      */
-    private static void closePrevious(Connection conn, Session s, long previousId) {
+    private static Reply closePrevious(Connection conn, Session s, long previousId, Reply reply) {
         if (previousId == 0 || previousId == s.id()) {
-            return;
+            return reply;
         }
         Session prev = conn.session(previousId);
         if (prev == null && conn.client() != null) {
             prev = conn.client().session(previousId);
         }
-        if (prev != null && prev.valid() && java.util.Objects.equals(prev.user(), s.user())) {
-            LOG.info("session 0x" + Long.toHexString(previousId) + " ends: session 0x" + Long.toHexString(s.id())
-                    + " of the same user names it as its PreviousSessionId");
-            prev.closeAsPrevious();
+        if (prev != null) {
+            if (prev.valid() && prev.user().equalsIgnoreCase(s.user())) {
+                endPrevious(prev, s);
+            }
+            return reply;
         }
+        SessionGlobal g = conn.server().globalSession(previousId);
+        if (g == null || !g.user().equalsIgnoreCase(s.user())) {
+            return reply;
+        }
+        EventLoop ours = conn.channel().eventLoop();
+        EventLoop theirs = g.session().connection().channel().eventLoop();
+        if (theirs == ours) {
+            endPrevious(g, s);
+            return reply;
+        }
+        CompletableFuture<Reply> answered = new CompletableFuture<>();
+        try {
+            theirs.execute(() -> {
+                try {
+                    endPrevious(g, s);
+                } finally {
+                    ours.execute(() -> answered.complete(reply));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // the server is shutting down: its sessions end with it
+            return reply;
+        }
+        return Reply.later(answered);
+    }
+
+    /** On the previous session's loop: ends it if GlobalSessionTable still names it (not ended meanwhile). */
+    private static void endPrevious(SessionGlobal g, Session s) {
+        Session prev = g.session();
+        if (prev.global() == g && prev.valid()) {
+            endPrevious(prev, s);
+        }
+    }
+
+    private static void endPrevious(Session prev, Session s) {
+        LOG.info("session 0x" + Long.toHexString(prev.id()) + " ends: session 0x" + Long.toHexString(s.id())
+                + " of the same user names it as its PreviousSessionId");
+        prev.closeAsPrevious();
     }
 
     /**

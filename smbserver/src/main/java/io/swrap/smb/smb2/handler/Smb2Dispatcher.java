@@ -14,6 +14,7 @@ import io.swrap.smb.smb2.codec.Smb2Response;
 import io.swrap.smb.smb2.codec.Smb2ResponseBody;
 import io.swrap.smb.state.Connection;
 import io.swrap.smb.state.Session;
+import io.swrap.smb.state.SessionGlobal;
 import io.swrap.smb.state.TreeConnect;
 import io.swrap.smb.vfs.Vfs;
 import java.io.IOException;
@@ -267,6 +268,11 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
                 rc.session = conn.client().session(rc.request.sessionId());
                 rc.unboundSession = rc.session != null;
             }
+            if (rc.session == null && rc.foreignSigner == null && !rc.request.encrypted()
+                    && rc.request.command() == Smb2Command.SESSION_SETUP) {
+                SessionGlobal g = conn.server().globalSession(rc.request.sessionId());
+                rc.foreignSigner = g == null ? null : g.signer();
+            }
         }
         return new Reply(status, new Smb2ErrorResponse());
     }
@@ -301,6 +307,8 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
             // 3.3.4.1.1: with the channel's key (Session.SigningKey while a bind is in progress); the final
             // SESSION_SETUP response of a bind is thus signed with the new channel key
             resp.signWith(rc.signerBeforeClose != null ? rc.signerBeforeClose : s.signer(conn));
+        } else if (s == null && rc.foreignSigner != null) {
+            resp.signWith(rc.foreignSigner);
         }
         return resp;
     }

@@ -10,6 +10,7 @@ import io.swrap.smb.smb2.codec.Smb2SessionSetupRequest;
 import io.swrap.smb.smb2.crypto.Smb2Signer;
 import io.swrap.smb.state.Connection;
 import io.swrap.smb.state.Session;
+import io.swrap.smb.state.SessionGlobal;
 
 /**
  * The verify-signature step ([MS-SMB2] 3.3.5.2.4): a signed request of a session with keys must carry a
@@ -51,17 +52,29 @@ public final class Smb2SignatureVerifier extends ChannelInboundHandlerAdapter {
         }
         boolean bind = isBind(req);
         Session s = bind ? boundSession(req) : conn.session(req.sessionId());
+        if (bind && s == null && req.header().isSigned()) {
+            // another client's session: verified with Session.SigningKey too, then judged by SessionBinding
+            SessionGlobal g = conn.server().globalSession(req.sessionId());
+            if (g != null && !g.signer().verify(req.content())) {
+                req.fail(NtStatus.ACCESS_DENIED, "bad signature on " + req + " binding session 0x"
+                        + Long.toHexString(g.id()));
+            }
+            return;
+        }
         if (s == null || s.signer() == null) {
             return; // unknown sessions are refused by the dispatcher; sessions being set up have no key yet
         }
-        // 3.3.5.2.4: a binding request is verified with Session.SigningKey, others with their channel's key
-        Smb2Signer signer = bind ? s.signer() : s.signer(conn);
+        // 3.3.5.2.4: a binding request is verified with Session.SigningKey, others with their channel's key; a
+        // bind on a connection that already is a channel of the session, with that channel's key (as Samba)
+        Smb2Signer signer = s.signer(conn);
         if (req.header().isSigned()) {
             if (!signer.verify(req.content())) {
                 req.fail(NtStatus.ACCESS_DENIED, "bad signature on " + req + " of session 0x"
                         + Long.toHexString(s.id()));
             }
-        } else if (s.signingRequired() && req.command() != Smb2Command.SESSION_SETUP) {
+        } else if (s.signingRequired() && !(bind && (s.channel(conn) == null || s.channel(conn).signer() == null))) {
+            // only a bind from a connection that is not yet a channel may come unsigned: SessionBinding answers it
+            // INVALID_PARAMETER; a re-authentication must be signed like any request (as Samba)
             req.fail(NtStatus.ACCESS_DENIED, "unsigned " + req + " on session 0x" + Long.toHexString(s.id())
                     + ", which requires signing");
         }
