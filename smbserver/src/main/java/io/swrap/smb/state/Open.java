@@ -60,6 +60,7 @@ public final class Open {
     /** Its {@link ReplayCache} key while a replay of its CREATE may still come; null after. */
     String replayKey;
     private boolean closed;
+    private final WriteTime writeTime = new WriteTime(this);
 
     /**
      * @param shareEntry the acquired share-mode entry, which knows the file's current path
@@ -237,6 +238,11 @@ public final class Open {
         clientGuid = g;
     }
 
+    /** How writes through this open move the file's LastWriteTime. */
+    public WriteTime writeTime() {
+        return writeTime;
+    }
+
     public boolean isClosed() {
         return closed;
     }
@@ -319,6 +325,7 @@ public final class Open {
                 step(path, "ending the notifies on it", () -> server.changeNotify().deletePending(path));
             }
         }
+        step(path, "setting its write time", writeTime::atClose);
         if (channel != null) {
             step(path, "closing its data channel", () -> {
                 try {
