@@ -61,6 +61,8 @@ public final class Open {
     String replayKey;
     private boolean closed;
     private final WriteTime writeTime = new WriteTime(this);
+    /** A file renamed through this open: its close reports an attribute change (see {@link #close}). */
+    private boolean renamed;
 
     /**
      * @param shareEntry the acquired share-mode entry, which knows the file's current path
@@ -243,6 +245,11 @@ public final class Open {
         return writeTime;
     }
 
+    /** It was renamed through this open. */
+    public void renamed() {
+        renamed = true;
+    }
+
     public boolean isClosed() {
         return closed;
     }
@@ -326,6 +333,13 @@ public final class Open {
             }
         }
         step(path, "setting its write time", writeTime::atClose);
+        if (renamed && !directory && !deleteOnClose) {
+            // As Windows: a file renamed through this handle reports FILE_NOTIFY_CHANGE_ATTRIBUTES under its new
+            // name when the handle closes, not at the rename (smb2.notify.mask-change; notify.rec, whose handles
+            // stay open, sees none)
+            step(path, "reporting its attribute change", () -> server.changeNotify().report(path,
+                    ChangeNotify.FILE_ACTION_MODIFIED, ChangeNotify.FILE_NOTIFY_CHANGE_ATTRIBUTES));
+        }
         if (channel != null) {
             step(path, "closing its data channel", () -> {
                 try {

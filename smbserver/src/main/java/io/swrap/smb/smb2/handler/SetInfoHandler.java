@@ -251,6 +251,7 @@ final class SetInfoHandler implements Smb2CommandHandler {
         }
         // the records are keyed by inode: only the names the opens know follow
         rc.conn.server().files().renamed(src, dest);
+        open.renamed();
         int bit = ChangeNotify.nameBit(open.isDirectory());
         boolean sameDir = src.getParent().equals(dest.getParent());
         rc.conn.server().changeNotify().report(List.of(
