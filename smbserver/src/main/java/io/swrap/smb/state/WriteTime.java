@@ -38,6 +38,8 @@ public final class WriteTime {
     /** A write since the last update: the close sets the time. */
     private boolean updateOnClose;
     private ScheduledFuture<?> pending;
+    /** Linux refused to set the times (set on the I/O threads): not tried again through this open. */
+    private volatile boolean refused;
 
     WriteTime(Open open) {
         this.open = open;
@@ -50,9 +52,9 @@ public final class WriteTime {
 
     /**
      * Puts back the LastWriteTime that a write moved (on the I/O thread, after it). The write itself has
-     * succeeded: a failure (a file this server's user does not own) leaves the kernel's time and is logged.
+     * succeeded: a failure (a file this server's user does not own) leaves the kernel's time, logged once per open.
      */
-    public static void restore(Vfs.Handle h, long before, String path) {
+    public void restore(Vfs.Handle h, long before, String path) {
         set(h, before, path);
     }
 
@@ -71,7 +73,7 @@ public final class WriteTime {
             pending = null;
             if (!open.isClosed() && !userSet) {
                 updateOnClose = false;
-                io.submit(new Stamp(open.handle(), open.path().toString()), loop);
+                io.submit(new Stamp(this, open.handle(), open.path().toString()), loop);
             }
         }, UPDATE_DELAY_MS, TimeUnit.MILLISECONDS);
     }
@@ -112,7 +114,7 @@ public final class WriteTime {
     }
 
     /** Sets LastWriteTime to now (on the I/O thread, after an operation {@link #updateNow} allowed). */
-    public static void stamp(Vfs.Handle h, String path) {
+    public void stamp(Vfs.Handle h, String path) {
         set(h, FileTimes.now(), path);
     }
 
@@ -136,20 +138,24 @@ public final class WriteTime {
         }
     }
 
-    private static void set(Vfs.Handle h, long mtime, String path) {
+    private void set(Vfs.Handle h, long mtime, String path) {
+        if (refused) {
+            return;
+        }
         try {
             h.setTimes(Vfs.Handle.UNCHANGED, mtime);
         } catch (VfsException e) {
-            LOG.log(Level.WARNING, "setting the write time of " + path + " failed (the file keeps the time Linux set): "
-                    + e.getMessage());
+            refused = true;
+            LOG.log(Level.WARNING, "setting the write time of " + path + " failed: " + e.getMessage() + "; through this"
+                    + " handle the file keeps the times Linux sets (give the server's user ownership of it)");
         }
     }
 
     /** The delayed update: LastWriteTime becomes the time it runs. */
-    private record Stamp(Vfs.Handle handle, String path) implements IoPool.IoTask<Boolean> {
+    private record Stamp(WriteTime times, Vfs.Handle handle, String path) implements IoPool.IoTask<Boolean> {
         @Override
         public Boolean run() {
-            stamp(handle, path);
+            times.stamp(handle, path);
             return Boolean.TRUE;
         }
 

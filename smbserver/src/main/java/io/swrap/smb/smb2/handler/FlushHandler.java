@@ -23,13 +23,14 @@ final class FlushHandler implements Smb2CommandHandler {
             return Reply.ok(new Smb2EmptyBody());
         }
         // as Windows and Samba: flushing what this open wrote also sets the write time a write left pending
-        boolean stamp = open.writeTime().updateNow(false);
+        WriteTime times = open.writeTime();
+        boolean stamp = times.updateNow(false);
         io.swrap.smb.vfs.Vfs.Handle file = open.handle();
         String path = open.path().toString();
         return rc.offLoop(() -> {
             data.force(false);
             if (stamp) {
-                WriteTime.stamp(file, path);
+                times.stamp(file, path);
             }
             return Boolean.TRUE;
         }, done -> Reply.ok(new Smb2EmptyBody()), done -> { });

@@ -96,20 +96,21 @@ final class SetInfoHandler implements Smb2CommandHandler {
     private static Reply resized(RequestContext rc, Open open, Resize resize) {
         Vfs.Handle file = open.handle();
         String path = open.path().toString();
-        boolean userSet = open.writeTime().userSet();
-        boolean wrote = open.writeTime().wrote();
+        WriteTime times = open.writeTime();
+        boolean userSet = times.userSet();
+        boolean wrote = times.wrote();
         return rc.offLoop(() -> {
             Stat before = file.stat();
             resize.run();
             boolean changed = file.stat().size() != before.size();
             if (!userSet && (wrote || changed)) {
-                WriteTime.stamp(file, path);
+                times.stamp(file, path);
             } else if (changed) {
-                WriteTime.restore(file, before.mtime(), path);
+                times.restore(file, before.mtime(), path);
             }
             return changed;
         }, changed -> {
-            open.writeTime().updateNow(changed);
+            times.updateNow(changed);
             rc.conn.server().changeNotify().report(open.path(), ChangeNotify.FILE_ACTION_MODIFIED,
                     ChangeNotify.FILE_NOTIFY_CHANGE_SIZE);
             // [MS-FSA] 2.1.5.14.3/.4: a size change breaks the other opens' read caching, as a write does
@@ -158,7 +159,7 @@ final class SetInfoHandler implements Smb2CommandHandler {
         // request with no time flushes the write time an earlier write through this open left pending
         open.writeTime().userSet(written);
         if (open.writeTime().updateNow(false)) {
-            WriteTime.stamp(open.handle(), open.path().toString());
+            open.writeTime().stamp(open.handle(), open.path().toString());
         }
     }
 

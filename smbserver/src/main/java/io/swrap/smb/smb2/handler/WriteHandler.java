@@ -47,15 +47,16 @@ final class WriteHandler implements Smb2CommandHandler {
         Vfs.Handle file = open.handle();
         // the data are a view into the request, which the dispatcher keeps retained until the reply
         String path = open.path().toString();
+        WriteTime times = open.writeTime();
         return rc.offLoop(() -> {
             // the write time moves later, or at close (WriteTime): the time the pwrite set is put back
             long before = WriteTime.before(file);
             int total = write(file, data, offset);
-            WriteTime.restore(file, before, path);
+            times.restore(file, before, path);
             return total;
         }, total -> {
             open.position = offset + total;
-            open.writeTime().written(rc.conn.server().io(), rc.conn.channel().eventLoop());
+            times.written(rc.conn.server().io(), rc.conn.channel().eventLoop());
             // [MS-FSA] 2.1.5.3: a write breaks the other opens' level II oplocks and read leases to none
             BreakSender.send(rc.conn.server(), rc.conn.server().oplocks().written(open.key(), open.owner()));
             rc.conn.server().changeNotify().report(open.path(), ChangeNotify.FILE_ACTION_MODIFIED,
