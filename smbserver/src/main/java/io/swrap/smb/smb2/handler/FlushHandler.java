@@ -6,6 +6,7 @@ import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2FlushRequest;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.state.WriteTime;
+import io.swrap.smb.vfs.Vfs;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 
@@ -25,7 +26,7 @@ final class FlushHandler implements Smb2CommandHandler {
         // as Windows and Samba: flushing what this open wrote also sets the write time a write left pending
         WriteTime times = open.writeTime();
         boolean stamp = times.updateNow(false);
-        io.swrap.smb.vfs.Vfs.Handle file = open.handle();
+        Vfs.Handle file = open.handle();
         String path = open.path().toString();
         return rc.offLoop(() -> {
             data.force(false);
