@@ -60,6 +60,9 @@ public final class Open {
     /** Its {@link ReplayCache} key while a replay of its CREATE may still come; null after. */
     String replayKey;
     private boolean closed;
+    private final WriteTime writeTime = new WriteTime(this);
+    /** A file renamed through this open: its close reports an attribute change (see {@link #close}). */
+    private boolean renamed;
 
     /**
      * @param shareEntry the acquired share-mode entry, which knows the file's current path
@@ -256,6 +259,16 @@ public final class Open {
         clientGuid = g;
     }
 
+    /** How writes through this open move the file's LastWriteTime. */
+    public WriteTime writeTime() {
+        return writeTime;
+    }
+
+    /** It was renamed through this open. */
+    public void renamed() {
+        renamed = true;
+    }
+
     public boolean isClosed() {
         return closed;
     }
@@ -337,6 +350,14 @@ public final class Open {
             if (directory) {
                 step(path, "ending the notifies on it", () -> server.changeNotify().deletePending(path));
             }
+        }
+        step(path, "setting its write time", writeTime::atClose);
+        if (renamed && !directory && !deleteOnClose) {
+            // As Windows: a file renamed through this handle reports FILE_NOTIFY_CHANGE_ATTRIBUTES under its new
+            // name when the handle closes, not at the rename (smb2.notify.mask-change; notify.rec, whose handles
+            // stay open, sees none)
+            step(path, "reporting its attribute change", () -> server.changeNotify().report(path,
+                    ChangeNotify.FILE_ACTION_MODIFIED, ChangeNotify.FILE_NOTIFY_CHANGE_ATTRIBUTES));
         }
         if (channel != null) {
             step(path, "closing its data channel", () -> {

@@ -72,7 +72,8 @@ public final class Share {
 
     /**
      * Resolves a share-relative name as sent in CREATE ("\"-separated, no leading "\") with Samba's path rules
-     * (its check_path_syntax, compared form by form with Samba 4.17's smbd): runs of backslashes count as one and
+     * (its check_path_syntax, compared form by form with Samba 4.17's smbd): '/' separates as '\' does (Samba
+     * takes both; smb2.timestamps.test_close_not_attrib names "dir/file"), runs of separators count as one and
      * trailing ones are dropped; ".." removes the component before it, by name, before anything is looked up;
      * "." is refused.
      *
@@ -87,7 +88,7 @@ public final class Share {
             n = n.substring(0, n.length() - "::$DATA".length());
         }
         List<String> parts = new ArrayList<>();
-        for (String c : n.split("\\\\+")) {
+        for (String c : n.split("[\\\\/]+")) {
             if (c.isEmpty()) {
                 continue; // before a leading backslash
             }

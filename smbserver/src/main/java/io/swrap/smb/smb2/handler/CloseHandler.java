@@ -20,6 +20,8 @@ final class CloseHandler implements Smb2CommandHandler {
         }
         Open open = rc.open(req.fileId());
         Smb2CloseResponse resp = new Smb2CloseResponse(0, 0, 0, 0, 0, 0, 0, 0);
+        // the write time a write left for the close is set first: the attributes answered show it
+        open.writeTime().atClose();
         if ((req.flags() & Smb2CloseRequest.POSTQUERY_ATTRIB) != 0) {
             FileInfo f = FileInfo.of(open.handle());
             resp = new Smb2CloseResponse(Smb2CloseRequest.POSTQUERY_ATTRIB, f.creationTime(), f.lastAccessTime(),

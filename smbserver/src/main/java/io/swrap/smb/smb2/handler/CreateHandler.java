@@ -207,8 +207,15 @@ final class CreateHandler implements Smb2CommandHandler {
                 access = DosAttributeAccess.check(req, FileInfo.of(handle).attributes(), access, deleteOnClose, isDir);
                 entry = new ShareModes.Entry(entry.owner(), access, req.shareAccess());
                 if (deleteOnClose && isDir && !handle.list().isEmpty()) {
-                    throw new Smb2Exception(NtStatus.DIRECTORY_NOT_EMPTY, "'" + req.name()
-                            + "' opened with FILE_DELETE_ON_CLOSE is not empty");
+                    // As Windows and Samba (open_directory): the open succeeds and its close deletes nothing, so an
+                    // rmdir of a directory whose last entry is only delete-pending answers OK and the directory stays
+                    // (smb2.notify.rec, mask-change); FileDispositionInformation still answers DIRECTORY_NOT_EMPTY.
+                    deleteOnClose = false;
+                }
+                if (modes.isDeletePending(key)) {
+                    // [MS-FSA] 2.1.5.1.2.1: a delete-pending file fails the open before any oplock is looked at, so
+                    // it breaks nothing (smb2.oplock.doc)
+                    throw new Smb2Exception(NtStatus.DELETE_PENDING, "'" + req.name() + "' is marked for deletion");
                 }
                 oreq = oplockRequest(rc, req, access, isDir, disp != Smb2CreateRequest.FILE_OPEN
                         && disp != Smb2CreateRequest.FILE_OPEN_IF && !isDir);

@@ -5,6 +5,8 @@ import io.swrap.smb.smb2.codec.Smb2EmptyBody;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2FlushRequest;
 import io.swrap.smb.state.Open;
+import io.swrap.smb.state.WriteTime;
+import io.swrap.smb.vfs.Vfs;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 
@@ -21,8 +23,16 @@ final class FlushHandler implements Smb2CommandHandler {
         if (data == null) {
             return Reply.ok(new Smb2EmptyBody());
         }
+        // as Windows and Samba: flushing what this open wrote also sets the write time a write left pending
+        WriteTime times = open.writeTime();
+        boolean stamp = times.updateNow(false);
+        Vfs.Handle file = open.handle();
+        String path = open.path().toString();
         return rc.offLoop(() -> {
             data.force(false);
+            if (stamp) {
+                times.stamp(file, path);
+            }
             return Boolean.TRUE;
         }, done -> Reply.ok(new Smb2EmptyBody()), done -> { });
     }

@@ -10,6 +10,7 @@ import io.swrap.smb.filestate.FileKey;
 import io.swrap.smb.filestate.ShareModes;
 import io.swrap.smb.smb2.fscc.FileInformation;
 import io.swrap.smb.state.Open;
+import io.swrap.smb.state.WriteTime;
 import io.swrap.smb.vfs.ChangeNotify;
 import io.swrap.smb.vfs.ExtendedAttributes;
 import io.swrap.smb.vfs.FileInfo;
@@ -87,12 +88,29 @@ final class SetInfoHandler implements Smb2CommandHandler {
         void run() throws IOException;
     }
 
-    /** Resizes on the I/O pool, then reports the change and breaks the other opens' caching on the loop. */
+    /**
+     * Resizes on the I/O pool, then reports the change and breaks the other opens' caching on the loop. A new size,
+     * or any size set through an open that wrote, sets LastWriteTime to now unless the open set or froze it
+     * ({@link io.swrap.smb.state.WriteTime}).
+     */
     private static Reply resized(RequestContext rc, Open open, Resize resize) {
+        Vfs.Handle file = open.handle();
+        String path = open.path().toString();
+        WriteTime times = open.writeTime();
+        boolean userSet = times.userSet();
+        boolean wrote = times.wrote();
         return rc.offLoop(() -> {
+            Stat before = file.stat();
             resize.run();
-            return Boolean.TRUE;
-        }, done -> {
+            boolean changed = file.stat().size() != before.size();
+            if (!userSet && (wrote || changed)) {
+                times.stamp(file, path);
+            } else if (changed) {
+                times.restore(file, before.mtime(), path);
+            }
+            return changed;
+        }, changed -> {
+            times.updateNow(changed);
             rc.conn.server().changeNotify().report(open.path(), ChangeNotify.FILE_ACTION_MODIFIED,
                     ChangeNotify.FILE_NOTIFY_CHANGE_SIZE);
             // [MS-FSA] 2.1.5.14.3/.4: a size change breaks the other opens' read caching, as a write does
@@ -136,6 +154,12 @@ final class SetInfoHandler implements Smb2CommandHandler {
         if (set(created) || set(changed) || attributes != 0) {
             // Linux keeps none of these: they are stored beside the file (0 leaves a value unchanged).
             StoredInfo.update(open.handle(), attributes, set(created) ? created : 0, set(changed) ? changed : 0);
+        }
+        // [MS-FSA] 2.1.5.14.2: -1 freezes LastWriteTime for this open, -2 unfreezes it; as on Windows, even a
+        // request with no time flushes the write time an earlier write through this open left pending
+        open.writeTime().userSet(written);
+        if (open.writeTime().updateNow(false)) {
+            open.writeTime().stamp(open.handle(), open.path().toString());
         }
     }
 
@@ -228,6 +252,7 @@ final class SetInfoHandler implements Smb2CommandHandler {
         }
         // the records are keyed by inode: only the names the opens know follow
         rc.conn.server().files().renamed(src, dest);
+        open.renamed();
         int bit = ChangeNotify.nameBit(open.isDirectory());
         boolean sameDir = src.getParent().equals(dest.getParent());
         rc.conn.server().changeNotify().report(List.of(

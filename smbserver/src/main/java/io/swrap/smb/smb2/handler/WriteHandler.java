@@ -6,6 +6,7 @@ import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2WriteRequest;
 import io.swrap.smb.smb2.codec.Smb2WriteResponse;
 import io.swrap.smb.state.Open;
+import io.swrap.smb.state.WriteTime;
 import io.swrap.smb.vfs.ChangeNotify;
 import io.swrap.smb.vfs.Vfs;
 import java.io.IOException;
@@ -45,8 +46,17 @@ final class WriteHandler implements Smb2CommandHandler {
         }
         Vfs.Handle file = open.handle();
         // the data are a view into the request, which the dispatcher keeps retained until the reply
-        return rc.offLoop(() -> write(file, data, offset), total -> {
+        String path = open.path().toString();
+        WriteTime times = open.writeTime();
+        return rc.offLoop(() -> {
+            // the write time moves later, or at close (WriteTime): the time the pwrite set is put back
+            long before = WriteTime.before(file);
+            int total = write(file, data, offset);
+            times.restore(file, before, path);
+            return total;
+        }, total -> {
             open.position = offset + total;
+            times.written(rc.conn.server().io(), rc.conn.channel().eventLoop());
             // [MS-FSA] 2.1.5.3: a write breaks the other opens' level II oplocks and read leases to none
             BreakSender.send(rc.conn.server(), rc.conn.server().oplocks().written(open.key(), open.owner()));
             rc.conn.server().changeNotify().report(open.path(), ChangeNotify.FILE_ACTION_MODIFIED,

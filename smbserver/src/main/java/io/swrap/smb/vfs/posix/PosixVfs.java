@@ -387,7 +387,11 @@ public final class PosixVfs implements Vfs {
         }
 
         @Override
-        public void setTimes(long atime, long mtime) throws VfsException {
+        public synchronized void setTimes(long atime, long mtime) throws VfsException {
+            // under the handle's lock: a close meanwhile cannot free the descriptor's number for another file
+            if (closed) {
+                throw new VfsException(Errno.EBADF, "utimensat", "a closed handle");
+            }
             LibC.setTimes(fd, atime, mtime);
         }
 
