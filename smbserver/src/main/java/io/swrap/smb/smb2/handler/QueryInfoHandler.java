@@ -79,7 +79,7 @@ final class QueryInfoHandler implements Smb2CommandHandler {
                 boolean pending = open.deleteOnClose()
                         || rc.conn.server().shareModes().isDeletePending(open.key());
                 yield FileInformation.encode(rc.ctx.alloc(), req.infoClass(), f,
-                        new FileInformation.Handle(share.relativeName(open.path()), open.access(), open.position, pending));
+                        new FileInformation.Handle(share.relativeName(open.path()), open.access(), open.position(), pending));
             }
             case Smb2QueryInfoRequest.INFO_FILESYSTEM -> FsInformation.encode(rc.ctx.alloc(), req.infoClass(),
                     share.root(), share.name(), rc.conn.server().startTime());

@@ -55,7 +55,7 @@ final class SetInfoHandler implements Smb2CommandHandler {
             case FileInformation.DISPOSITION -> disposition(rc, open, b);
             case FileInformation.POSITION -> {
                 need(b, 8);
-                open.position = b.getLongLE(b.readerIndex());
+                open.position(b.getLongLE(b.readerIndex()));
             }
             case FileInformation.ALLOCATION -> {
                 return resized(rc, open, allocation(open, b));

@@ -46,7 +46,7 @@ final class WriteHandler implements Smb2CommandHandler {
         Vfs.Handle file = open.handle();
         // the data are a view into the request, which the dispatcher keeps retained until the reply
         return rc.offLoop(() -> write(file, data, offset), total -> {
-            open.position = offset + total;
+            open.position(offset + total);
             // [MS-FSA] 2.1.5.3: a write breaks the other opens' level II oplocks and read leases to none
             BreakSender.send(rc.conn.server(), rc.conn.server().oplocks().written(open.key(), open.owner()));
             rc.conn.server().changeNotify().report(open.path(), ChangeNotify.FILE_ACTION_MODIFIED,
