@@ -140,6 +140,11 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
         ChannelHandlerContext ctx = rc.ctx;
         try {
             assert ctx.executor().inEventLoop() : "an I/O completion ran off its connection's loop";
+            if (failure == null && r != null && r.later() != null) {
+                // the handler's next step runs on the I/O pool too (a CREATE: open, then truncate): wait again
+                r.later().whenComplete((next, f) -> ioDone(rc, chainStart, next, f));
+                return;
+            }
             Reply reply = failure == null ? r : failed(rc, failure instanceof CompletionException ce
                     && ce.getCause() != null ? ce.getCause() : failure);
             send(rc, finish(rc, chainStart, reply));
