@@ -407,7 +407,8 @@ final class CreateHandler implements Smb2CommandHandler {
      * names, so its lease key must be free (smb2.lease.duplicate_create); checked before anything is created,
      * the table read here on the loop.
      */
-    private static boolean leaseKeyHeld(RequestContext rc, Smb2CreateRequest req, Oplocks oplocks) throws Smb2Exception {
+    private static boolean leaseKeyHeld(RequestContext rc, Smb2CreateRequest req, Oplocks oplocks)
+            throws Smb2Exception {
         LeaseContext lc = req.oplockLevel() == OplockLevel.LEASE ? LeaseContext.request(req, rc.conn) : null;
         return lc != null && rc.conn.client() != null && oplocks.leaseHeld(rc.conn.client().guid(), lc.key());
     }

@@ -139,7 +139,8 @@ final class SetInfoHandler implements Smb2CommandHandler {
         Vfs.Handle file = open.handle();
         return () -> {
             if (set(accessed) || set(written)) {
-                file.setTimes(set(accessed) ? accessed : Vfs.Handle.UNCHANGED, set(written) ? written : Vfs.Handle.UNCHANGED);
+                file.setTimes(set(accessed) ? accessed : Vfs.Handle.UNCHANGED,
+                        set(written) ? written : Vfs.Handle.UNCHANGED);
             }
             if (set(created) || set(changed) || attributes != 0) {
                 // Linux keeps none of these: they are stored beside the file (0 leaves a value unchanged).
@@ -281,7 +282,8 @@ final class SetInfoHandler implements Smb2CommandHandler {
         boolean delete = b.getByte(b.readerIndex()) != 0;
         Share share = open.tree().share();
         if (delete && open.path().equals(share.root())) {
-            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "the root of share [" + share.name() + "] cannot be deleted");
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "the root of share [" + share.name()
+                    + "] cannot be deleted");
         }
         if (!delete) {
             return pending(rc, open, false);
