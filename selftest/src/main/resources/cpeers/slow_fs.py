@@ -1,6 +1,6 @@
 """A FUSE file system whose reads and stats wait for the test: slow_fs.py MOUNTPOINT GATE_DIR.
 
-Its root holds a.bin, b.bin, c.bin and d.bin, 9 bytes each ("slow-data"). A read of NAME prints "READ_WAITING
+Its root holds a.bin to e.bin, 9 bytes each ("slow-data"). A read of NAME prints "READ_WAITING
 NAME" and returns only once GATE_DIR/NAME exists (at most 180 s, then EIO), so a test can hold a server's pread
 for as long as it wants. While GATE_DIR/hold-NAME exists, a lookup or stat of NAME waits the same way
 ("GETATTR_WAITING NAME"): the kernel asks on every one (attribute and entry timeouts 0), so that holds a
@@ -16,7 +16,7 @@ import time
 from fusepy import FUSE, FuseOSError, Operations
 
 DATA = b"slow-data"
-NAMES = ("a.bin", "b.bin", "c.bin", "d.bin")
+NAMES = ("a.bin", "b.bin", "c.bin", "d.bin", "e.bin")
 MAX_WAIT_S = 180
 
 

@@ -18,9 +18,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Two clients of one server, one of them stuck in a file operation:
- * {@code SlowIoPeer HOST:PORT SHARE USER PASSWORD SLOW SMALL GO_FILE wait|abandon [read|create|query HOLD_FILE]}.
+ * {@code SlowIoPeer HOST:PORT SHARE USER PASSWORD SLOW SMALL GO_FILE wait|abandon [read|pipeline|create|query
+ * HOLD_FILE]}.
  * Client A sends the slow operation on SLOW, a file of a file system the test holds, and prints {@code SLOW_SENT}:
- * {@code read} (the default) opens SLOW and READs it (the server's pread waits); {@code create} CREATEs it (the
+ * {@code read} (the default) opens SLOW and READs it (the server's pread waits); {@code pipeline} too, and then
+ * reads SMALL (opened before) on A's own connection rather than B's; {@code create} CREATEs it (the
  * server's lookup and open wait); {@code query} opens it, creates HOLD_FILE (from then on the file system holds
  * stats of SLOW) and sends a QUERY_INFO (the server's fstat waits). Once GO_FILE exists, client B, on its own
  * connection, ECHOes ({@code ECHO_OK}) and reads SMALL ({@code SMALL_READ_OK <text>}); then A's operation returns
@@ -45,8 +47,10 @@ public final class SlowIoPeer {
             Tree ta = a.treeConnect(args[1]);
             Tree tb = b.treeConnect(args[1]);
             String op = args.length > 8 ? args[8] : "read";
+            // opened first: a CREATE would wait behind the held READ, a lone READ need not
+            Open early = op.equals("pipeline") ? ta.open(args[5], OpenMode.READ) : null;
             Future<String> slow = switch (op) {
-                case "read" -> {
+                case "read", "pipeline" -> {
                     Open slowFile = ta.open(args[4], OpenMode.READ);
                     yield reader.submit(() -> {
                         try (slowFile) {
@@ -88,7 +92,7 @@ public final class SlowIoPeer {
             }
             b.echo();
             System.out.println("ECHO_OK");
-            try (Open small = tb.open(args[5], OpenMode.READ)) {
+            try (Open small = early != null ? early : tb.open(args[5], OpenMode.READ)) {
                 ByteBuffer buf = ByteBuffer.allocate(64);
                 int n = small.read(0, buf);
                 System.out.println("SMALL_READ_OK " + new String(buf.array(), 0, n, StandardCharsets.UTF_8));

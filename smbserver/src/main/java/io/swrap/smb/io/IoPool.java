@@ -18,8 +18,9 @@ import java.util.logging.Logger;
  * <p>Bounded twice: {@code smbserver:io threads} run operations, at most {@code smbserver:max queued io
  * requests} wait for one. An operation submitted beyond that waits in {@link #waiting}, not in the executor's
  * queue: its connection stops being read meanwhile (the dispatcher answers one request of a connection at a
- * time, so each connection has one operation here, plus the reruns of its CREATEs that went async waiting for
- * oplock breaks, which its credits bound: that list is bounded by the connections and their credits).
+ * time, or up to {@code smbserver:io requests per connection} lone READs and WRITEs, plus the reruns of its
+ * CREATEs that went async waiting for oplock breaks, which its credits bound: that list is bounded by the
+ * connections and their credits).
  * Nothing is dropped: a task that cannot be handed back because its loop has shut down is discarded through
  * its own {@link IoTask#discard}, which releases what it holds.
  */
