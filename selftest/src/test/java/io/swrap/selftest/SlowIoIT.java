@@ -21,9 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * File I/O off the event loops, against the server in its own JVM with a single event loop (every
  * connection on it) and Netty's paranoid leak detector. A FUSE file system (cpeers/slow_fs.py, python3-fusepy)
- * mounted inside the share holds each read of its files until the test lets it go: one client's READ waits in
- * the server's pread while another client's ECHO and small READ are answered; then a READ whose connection goes
- * away while it waits is finished without a leaked buffer. Needs root and /dev/fuse, as the CI machine has.
+ * mounted inside the share holds each read of its files, and on demand their lookups and stats, until the test
+ * lets it go: one client's READ waits in the server's pread, its CREATE in the server's lookup and open, its
+ * QUERY_INFO in the server's fstat, while another client's ECHO and small READ are answered; then a READ whose
+ * connection goes away while it waits is finished without a leaked buffer. Needs root and /dev/fuse, as the CI
+ * machine has.
  */
 class SlowIoIT {
     private static final int[] NICS = {11};
@@ -51,7 +53,7 @@ class SlowIoIT {
     @AfterAll
     static void stopServer() throws Exception {
         if (gates != null) {
-            for (String name : List.of("a.bin", "b.bin")) {
+            for (String name : List.of("a.bin", "b.bin", "c.bin", "d.bin", "e.bin")) {
                 Files.writeString(gates.resolve(name), "", StandardCharsets.UTF_8); // no read left waiting
             }
         }
@@ -64,9 +66,34 @@ class SlowIoIT {
     }
 
     private static ChildProcess peer(String file, Path go, boolean abandon) throws Exception {
+        return peer(file, go, abandon ? "abandon" : "wait", "read");
+    }
+
+    /** SlowIoPeer with the slow operation {@code op} (read, create, query) on {@code file}. */
+    private static ChildProcess peer(String file, Path go, String end, String op) throws Exception {
+        String name = file.substring(file.lastIndexOf('/') + 1);
         return ChildProcess.java("slow-io-peer", ChildProcess.net(env.swrapDir(), CLIENT),
                 "io.swrap.selftest.peers.SlowIoPeer", "127.0.0." + NICS[0] + ":" + SmbEnv.PORT, "share", SmbEnv.USER,
-                SmbEnv.PASSWORD, file, "small.txt", go.toString(), abandon ? "abandon" : "wait");
+                SmbEnv.PASSWORD, file, "small.txt", go.toString(), end, op, gates.resolve("hold-" + name).toString());
+    }
+
+    /**
+     * Holds {@code op} of one client on {@code name} in the file system, then lets the other client ECHO and READ
+     * on the same (only) event loop, and only then lets the held call return: answers {@code op}'s result.
+     */
+    private static String otherClientAnsweredWhileHeld(String name, String op, String waiting) throws Exception {
+        try (ChildProcess p = peer("slow/" + name, base.resolve("go-" + name), "wait", op)) {
+            p.expect("SLOW_SENT", WAIT);
+            slowFs.expect(waiting + " \\Q" + name + "\\E", WAIT); // the server's call is now held
+            Files.createFile(base.resolve("go-" + name));
+            p.expect("ECHO_OK", WAIT);
+            assertEquals("hello", p.expect("SMALL_READ_OK (.*)", WAIT).group(1));
+            assertFalse(p.stdout().stream().anyMatch(l -> l.startsWith("SLOW_DONE")), p.stdout().toString());
+            release(name);
+            String done = p.expect("SLOW_DONE (.*)", WAIT).group(1);
+            p.succeeds();
+            return done;
+        }
     }
 
     /** Lets the held read of {@code name} return. */
@@ -77,24 +104,45 @@ class SlowIoIT {
     @Test
     void aReadWaitingOnTheFileSystemDoesNotStallAnotherClientOnTheSameLoop() throws Exception {
         try (ChildProcess p = peer("slow/a.bin", base.resolve("go-a"), false)) {
-            p.expect("READ_SENT", WAIT);
+            p.expect("SLOW_SENT", WAIT);
             slowFs.expect("READ_WAITING a.bin", WAIT); // the server's pread is now held
             Files.createFile(base.resolve("go-a"));
             p.expect("ECHO_OK", WAIT);
             assertEquals("hello", p.expect("SMALL_READ_OK (.*)", WAIT).group(1));
             // the other client was answered while the read was still held, by the server's only event loop
-            assertFalse(p.stdout().stream().anyMatch(l -> l.startsWith("SLOW_READ")), p.stdout().toString());
+            assertFalse(p.stdout().stream().anyMatch(l -> l.startsWith("SLOW_DONE")), p.stdout().toString());
             release("a.bin");
-            assertEquals("slow-data", p.expect("SLOW_READ (.*)", WAIT).group(1));
+            assertEquals("slow-data", p.expect("SLOW_DONE (.*)", WAIT).group(1));
             p.succeeds();
         }
         assertFalse(env.serverStderr().contains("LEAK"), env.serverStderr());
     }
 
     @Test
+    void aReadWaitingOnTheFileSystemDoesNotHoldUpTheNextReadOfItsConnection() throws Exception {
+        // smbserver:io requests per connection (default 4): A's READ of small.txt overtakes its held READ
+        assertEquals("slow-data", otherClientAnsweredWhileHeld("e.bin", "pipeline", "READ_WAITING"));
+        assertFalse(env.serverStderr().contains("LEAK"), env.serverStderr());
+    }
+
+    @Test
+    void aCreateWaitingOnTheFileSystemDoesNotStallAnotherClientOnTheSameLoop() throws Exception {
+        Files.createFile(gates.resolve("hold-c.bin")); // from now on a lookup or stat of c.bin waits
+        assertEquals("opened", otherClientAnsweredWhileHeld("c.bin", "create", "GETATTR_WAITING"));
+        assertFalse(env.serverStderr().contains("LEAK"), env.serverStderr());
+    }
+
+    @Test
+    void aQueryInfoWaitingOnTheFileSystemDoesNotStallAnotherClientOnTheSameLoop() throws Exception {
+        // the peer opens d.bin, then creates hold-d.bin: the QUERY_INFO's fstat is what waits
+        assertEquals("eof 9", otherClientAnsweredWhileHeld("d.bin", "query", "GETATTR_WAITING"));
+        assertFalse(env.serverStderr().contains("LEAK"), env.serverStderr());
+    }
+
+    @Test
     void aReadWhoseConnectionWentAwayReleasesItsBuffer() throws Exception {
         try (ChildProcess p = peer("slow/b.bin", base.resolve("go-b"), true)) {
-            p.expect("READ_SENT", WAIT);
+            p.expect("SLOW_SENT", WAIT);
             slowFs.expect("READ_WAITING b.bin", WAIT);
             Files.createFile(base.resolve("go-b"));
             p.waitFor();

@@ -180,6 +180,35 @@ public final class Open implements AutoCloseable {
         tree.session.call(req).ok("SET_INFO rename " + name + " to " + newName);
     }
 
+    /**
+     * QUERY_INFO (2.2.37) FileStandardInformation ([MS-FSCC] 2.4.47): the file's EndOfFile as the server sees it
+     * now.
+     */
+    public long endOfFile() throws IOException {
+        Request req = tree.request(Smb2Command.QUERY_INFO);
+        ByteBuf b = req.body;
+        b.writeShortLE(41); // StructureSize
+        b.writeByte(1); // InfoType: SMB2_0_INFO_FILE
+        b.writeByte(5); // FileInfoClass: FileStandardInformation
+        b.writeIntLE(24); // OutputBufferLength: its fixed size
+        b.writeShortLE(0); // InputBufferOffset
+        b.writeShortLE(0); // Reserved
+        b.writeIntLE(0); // InputBufferLength
+        b.writeIntLE(0); // AdditionalInformation
+        b.writeIntLE(0); // Flags
+        fileId.write(b);
+        b.writeByte(0); // Buffer: "MUST be at least one byte"
+        Response r = tree.session.call(req).ok("QUERY_INFO FileStandardInformation of " + name);
+        ByteBuf m = r.message();
+        int length = (int) m.getUnsignedIntLE(r.body(4));
+        if (length < 16) {
+            throw new IOException("QUERY_INFO FileStandardInformation of " + name + ": " + length
+                    + " bytes (expected: 24)");
+        }
+        // AllocationSize (8), then EndOfFile (8)
+        return m.getLongLE(m.readerIndex() + m.getUnsignedShortLE(r.body(2)) + 8);
+    }
+
     /** 2.2.26.1 SMB2_LOCK_ELEMENT Flags. */
     public static final int SHARED_LOCK = 0x1;
     public static final int EXCLUSIVE_LOCK = 0x2;

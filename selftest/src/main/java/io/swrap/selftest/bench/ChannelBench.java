@@ -66,7 +66,9 @@ public final class ChannelBench {
         }
         // "ours write 2" -> MiB/s of every round; "ours loops 2" -> % of one core of every round
         Map<String, List<Double>> results = new LinkedHashMap<>();
-        try (SmbEnv ours = SmbEnv.start(base.resolve("ours"), NICS, "")) {
+        // SWRAP_BENCH_GLOBALS: smb.conf [global] lines for the project's server, to compare settings
+        String globals = System.getenv().getOrDefault("SWRAP_BENCH_GLOBALS", "");
+        try (SmbEnv ours = SmbEnv.start(base.resolve("ours"), NICS, globals)) {
             for (int r = 0; r < rounds; r++) {
                 for (int channels : channelCounts) {
                     measure("ours", ours.swrapDir(), ours.serverPid(), channels, mib, dialect, protection, results);

@@ -18,11 +18,16 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Two clients of one server, one of them stuck in a file operation:
- * {@code SlowIoPeer HOST:PORT SHARE USER PASSWORD SLOW SMALL GO_FILE wait|abandon}. Client A opens SLOW (a file
- * whose read the test holds: the server's pread waits) and READs it, printing {@code READ_SENT}; once GO_FILE
- * exists, client B, on its own connection, ECHOes ({@code ECHO_OK}) and reads SMALL ({@code SMALL_READ_OK
- * <text>}); then A's READ returns ({@code SLOW_READ <text>}). With {@code abandon}, the process exits once
- * GO_FILE exists (A's connection goes away while its READ waits).
+ * {@code SlowIoPeer HOST:PORT SHARE USER PASSWORD SLOW SMALL GO_FILE wait|abandon [read|pipeline|create|query
+ * HOLD_FILE]}.
+ * Client A sends the slow operation on SLOW, a file of a file system the test holds, and prints {@code SLOW_SENT}:
+ * {@code read} (the default) opens SLOW and READs it (the server's pread waits); {@code pipeline} too, and then
+ * reads SMALL (opened before) on A's own connection rather than B's; {@code create} CREATEs it (the
+ * server's lookup and open wait); {@code query} opens it, creates HOLD_FILE (from then on the file system holds
+ * stats of SLOW) and sends a QUERY_INFO (the server's fstat waits). Once GO_FILE exists, client B, on its own
+ * connection, ECHOes ({@code ECHO_OK}) and reads SMALL ({@code SMALL_READ_OK <text>}); then A's operation returns
+ * ({@code SLOW_DONE <text>}: the data read, {@code opened} or {@code eof <EndOfFile>}). With {@code abandon}, the
+ * process exits once GO_FILE exists (A's connection goes away while its operation waits).
  * Any failure prints {@code ERROR <exception>} and exits 1.
  */
 public final class SlowIoPeer {
@@ -41,15 +46,38 @@ public final class SlowIoPeer {
         try (Session a = SmbClient.connect(server, cfg); Session b = SmbClient.connect(server, cfg)) {
             Tree ta = a.treeConnect(args[1]);
             Tree tb = b.treeConnect(args[1]);
-            Open slowFile = ta.open(args[4], OpenMode.READ);
-            Future<String> slow = reader.submit(() -> {
-                ByteBuffer buf = ByteBuffer.allocate(64);
-                int n = slowFile.read(0, buf);
-                return new String(buf.array(), 0, Math.max(n, 0), StandardCharsets.UTF_8);
-            });
-            System.out.println("READ_SENT");
-            // the READ goes out on the reader thread: GO_FILE appears once the test has seen the server's pread
-            // waiting, so that it was sent (and an abandoned connection ends while its READ waits)
+            String op = args.length > 8 ? args[8] : "read";
+            // opened first: a CREATE would wait behind the held READ, a lone READ need not
+            Open early = op.equals("pipeline") ? ta.open(args[5], OpenMode.READ) : null;
+            Future<String> slow = switch (op) {
+                case "read", "pipeline" -> {
+                    Open slowFile = ta.open(args[4], OpenMode.READ);
+                    yield reader.submit(() -> {
+                        try (slowFile) {
+                            ByteBuffer buf = ByteBuffer.allocate(64);
+                            int n = slowFile.read(0, buf);
+                            return new String(buf.array(), 0, Math.max(n, 0), StandardCharsets.UTF_8);
+                        }
+                    });
+                }
+                case "create" -> reader.submit(() -> {
+                    ta.open(args[4], OpenMode.READ).close();
+                    return "opened";
+                });
+                case "query" -> {
+                    Open slowFile = ta.open(args[4], OpenMode.READ);
+                    Files.createFile(Path.of(args[9]));
+                    yield reader.submit(() -> {
+                        try (slowFile) {
+                            return "eof " + slowFile.endOfFile();
+                        }
+                    });
+                }
+                default -> throw new IllegalArgumentException("operation " + op + " (expected: read, create, query)");
+            };
+            System.out.println("SLOW_SENT");
+            // the request goes out on the reader thread: GO_FILE appears once the test has seen the server's call
+            // waiting, so that it was sent (and an abandoned connection ends while it waits)
             Path go = Path.of(args[6]);
             long deadline = System.currentTimeMillis() + WAIT_MS;
             while (!Files.exists(go)) {
@@ -64,13 +92,12 @@ public final class SlowIoPeer {
             }
             b.echo();
             System.out.println("ECHO_OK");
-            try (Open small = tb.open(args[5], OpenMode.READ)) {
+            try (Open small = early != null ? early : tb.open(args[5], OpenMode.READ)) {
                 ByteBuffer buf = ByteBuffer.allocate(64);
                 int n = small.read(0, buf);
                 System.out.println("SMALL_READ_OK " + new String(buf.array(), 0, n, StandardCharsets.UTF_8));
             }
-            System.out.println("SLOW_READ " + slow.get(WAIT_MS, TimeUnit.MILLISECONDS));
-            slowFile.close();
+            System.out.println("SLOW_DONE " + slow.get(WAIT_MS, TimeUnit.MILLISECONDS));
         } catch (Exception e) {
             System.out.println("ERROR " + e);
             System.exit(1);

@@ -10,8 +10,14 @@ package io.swrap.smb.config;
  * the default bounds the pool's read buffers to 128 MiB of the 1 GiB direct memory the start-up script
  * gives. 1024 queued: a queued operation holds no buffer of its own (a WRITE's data are the request, already
  * counted by the connection limits), so the queue only bounds bookkeeping.
+ *
+ * <p>{@code smbserver:io requests per connection} (1..64, default 4): lone READs and WRITEs (not in a compound) of
+ * one connection that may be in the pool at once, answered in the order they complete; any other request waits
+ * until they are done, and runs alone. 1: one request of a connection at a time.
  */
-public record IoSettings(int threads, int maxQueued) {
+public record IoSettings(int threads, int maxQueued, int perConnection) {
+    public static final int DEFAULT_PER_CONNECTION = 4;
+    public static final int MAX_PER_CONNECTION = 64;
     public static final int DEFAULT_THREADS = 16;
     public static final int MAX_THREADS = 1024;
     public static final int DEFAULT_MAX_QUEUED = 1024;

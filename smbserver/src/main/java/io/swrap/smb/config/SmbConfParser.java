@@ -113,7 +113,7 @@ public final class SmbConfParser {
             "maxopenfiles", "smbserver:copychunkmaxchunks", "smbserver:copychunkmaxchunksize",
             "smbserver:copychunkmaxdatasize", "smbserver:clientaddressaffinity",
             // the I/O thread pool
-            "smbserver:iothreads", "smbserver:maxqueuediorequests",
+            "smbserver:iothreads", "smbserver:maxqueuediorequests", "smbserver:iorequestsperconnection",
             // multi-process mode
             "preforkchildren", "smbserver:preforkunsharedfilestate", "smbserver:preforkplacement");
     // connection limits: their keys join the global ones
@@ -270,7 +270,9 @@ public final class SmbConfParser {
                 (int) globalNumber("smbserver:iothreads", "smbserver:io threads", IoSettings.DEFAULT_THREADS, 1,
                         IoSettings.MAX_THREADS),
                 (int) globalNumber("smbserver:maxqueuediorequests", "smbserver:max queued io requests",
-                        IoSettings.DEFAULT_MAX_QUEUED, 0, IoSettings.MAX_MAX_QUEUED));
+                        IoSettings.DEFAULT_MAX_QUEUED, 0, IoSettings.MAX_MAX_QUEUED),
+                (int) globalNumber("smbserver:iorequestsperconnection", "smbserver:io requests per connection",
+                        IoSettings.DEFAULT_PER_CONNECTION, 1, IoSettings.MAX_PER_CONNECTION));
     }
 
     private long globalNumber(String key, String name, long dflt, long min, long max) throws ConfigException {

@@ -31,7 +31,8 @@ import java.util.Map;
  *   <li>{@code smbserver:client address affinity}: yes | no; default yes: the clients (ClientGuids) of one
  *       address share one event loop, so that requests a host sends on several connections are handled in the
  *       order they arrive; no: each ClientGuid's loop is the one its first connection was given</li>
- *   <li>{@code smbserver:io threads}, {@code smbserver:max queued io requests}: see {@link IoSettings}</li>
+ *   <li>{@code smbserver:io threads}, {@code smbserver:max queued io requests}, {@code smbserver:io requests per
+ *   connection}: see {@link IoSettings}</li>
  *   <li>{@code log level}, {@code log file}, {@code max log size}: see {@link LogSettings}; the common Samba
  *       settings this server does not use are accepted and logged once as ignored ({@link SambaKeys})</li>
  *   <li>{@code prefork children}, {@code smbserver:prefork unshared file state},

@@ -11,14 +11,16 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The threads that run blocking file operations (pread/pwrite, fsync, directory scans) so that no event loop
- * waits for a disk, a FIFO or a slow file system, as Samba's pthreadpool for its aio. Each operation's result
- * is handed back to the event loop its connection lives on, where the protocol state is touched.
+ * The threads that run blocking file operations (opens, stats, xattrs, pread/pwrite, fsync, directory scans) so
+ * that no event loop waits for a disk, a FIFO or a slow file system, as Samba's pthreadpool for its aio. Each
+ * operation's result is handed back to the event loop its connection lives on, where the protocol state is touched.
  *
  * <p>Bounded twice: {@code smbserver:io threads} run operations, at most {@code smbserver:max queued io
  * requests} wait for one. An operation submitted beyond that waits in {@link #waiting}, not in the executor's
  * queue: its connection stops being read meanwhile (the dispatcher answers one request of a connection at a
- * time, so each connection has at most one operation here and that list is bounded by the connection count).
+ * time, or up to {@code smbserver:io requests per connection} lone READs and WRITEs, plus the reruns of its
+ * CREATEs that went async waiting for oplock breaks, which its credits bound: that list is bounded by the
+ * connections and their credits).
  * Nothing is dropped: a task that cannot be handed back because its loop has shut down is discarded through
  * its own {@link IoTask#discard}, which releases what it holds.
  */

@@ -30,6 +30,11 @@ public final class CompoundChain {
         return start;
     }
 
+    /** Whether the previous request was the last of its frame: a request that is last too comes alone. */
+    public boolean ended() {
+        return ended;
+    }
+
     /** The open a CREATE made, or a request used: what a later related request's all-ones FileId means. */
     public void use(long persistentId, long volatileFileId) {
         this.persistent = persistentId;

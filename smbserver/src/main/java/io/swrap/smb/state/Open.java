@@ -33,11 +33,11 @@ public final class Open {
     /** Open.DeleteOnClose / the file's delete disposition as set through this handle. */
     private boolean deleteOnClose;
     /** FilePositionInformation: set by SET_INFO and by each READ and WRITE ([MS-FSA] 2.1.5.2, 2.1.5.3). */
-    public long position;
-    /** QUERY_DIRECTORY state: the entries of the last scan, the next index, the pattern it used. */
-    public List<String> listing;
-    public int listingIndex;
-    public String listingPattern;
+    private long position;
+    /** QUERY_DIRECTORY state: the entries of the last scan (null before the first), the next index, its pattern. */
+    private List<String> listing;
+    private int listingIndex;
+    private String listingPattern;
     /** CHANGE_NOTIFY state of a directory handle, and the requests waiting on it (at most Watch.MAX_WAITERS). */
     private ChangeNotify.Watch watch;
     private final List<AsyncRequest> pendingNotifies = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -142,6 +142,44 @@ public final class Open {
     public boolean onOwnerLoop() {
         io.netty.channel.Channel ch = tree.session().connection().channel();
         return ch == null || ch.eventLoop().inEventLoop() || !ch.isActive();
+    }
+
+    /** FilePositionInformation ([MS-FSA] 2.1.5.2, 2.1.5.3). */
+    public long position() {
+        return position;
+    }
+
+    public void position(long v) {
+        assert onOwnerLoop() : "position of " + path() + " set off its owner's loop";
+        position = v;
+    }
+
+    /** The entries of the last QUERY_DIRECTORY scan, or null before the first (or after a restart). */
+    public List<String> listing() {
+        return listing;
+    }
+
+    /** The next entry of {@link #listing} a QUERY_DIRECTORY returns. */
+    public int listingIndex() {
+        return listingIndex;
+    }
+
+    /** The pattern of the scan that made {@link #listing}. */
+    public String listingPattern() {
+        return listingPattern;
+    }
+
+    /** A new scan's entries and the pattern it used; the enumeration starts again at index 0. */
+    public void listing(List<String> entries, String pattern) {
+        assert onOwnerLoop() : "listing of " + path() + " set off its owner's loop";
+        listing = entries;
+        listingPattern = pattern;
+        listingIndex = 0;
+    }
+
+    public void listingIndex(int v) {
+        assert onOwnerLoop() : "listing index of " + path() + " set off its owner's loop";
+        listingIndex = v;
     }
 
     public boolean deleteOnClose() {

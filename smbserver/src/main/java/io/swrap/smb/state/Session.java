@@ -30,7 +30,7 @@ public final class Session {
     private boolean valid;
     private String user;
     /** Whom the session acts for in access checks, made at its first CREATE (see handler.SecurityAccess). */
-    public volatile io.swrap.smb.security.Token token;
+    private volatile io.swrap.smb.security.Token token;
     private Smb2Signer signer;
     private Smb2TransformCipher cipher;
     /** Session.PreauthIntegrityHashValue (3.1.1), seeded from the connection's. */
@@ -50,6 +50,16 @@ public final class Session {
         if (connection.client() != null) {
             connection.client().addSession(this);
         }
+    }
+
+    /** Whom the session acts for, or null before its first CREATE. */
+    public io.swrap.smb.security.Token token() {
+        return token;
+    }
+
+    /** Set once the session's user is known to the access checks (read by the I/O pool, hence volatile). */
+    public void token(io.swrap.smb.security.Token t) {
+        token = t;
     }
 
     /** Adds a SESSION_SETUP request or response of a 3.1.1 logon to Session.PreauthIntegrityHashValue. */

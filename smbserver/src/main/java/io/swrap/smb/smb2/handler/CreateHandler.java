@@ -33,6 +33,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 
 /**
  * [MS-SMB2] 3.3.5.9 Receiving an SMB2 CREATE Request, with [MS-FSA] 2.1.5.1 semantics for the six
@@ -78,11 +79,25 @@ final class CreateHandler implements Smb2CommandHandler {
     private Reply run(RequestContext rc, OplockWait waiting, DurableContext durable, CreateReplay.Pending pending)
             throws Smb2Exception, IOException {
         try {
-            return create(rc, waiting, durable, pending);
+            return abandonOnFailure(create(rc, waiting, durable, pending), () -> CreateReplay.abandon(rc, pending));
         } catch (Smb2Exception | IOException | RuntimeException e) {
             CreateReplay.abandon(rc, pending);
             throw e;
         }
+    }
+
+    /** {@code r}, with {@code abandon} run if a later step (on the I/O pool or after it) fails. */
+    private static Reply abandonOnFailure(Reply r, Runnable abandon) {
+        if (r.later() == null) {
+            return r;
+        }
+        return Reply.later(r.later().handle((next, failure) -> {
+            if (failure != null) {
+                abandon.run();
+                throw failure instanceof CompletionException ce ? ce : new CompletionException(failure);
+            }
+            return abandonOnFailure(next, abandon);
+        }));
     }
 
     /**
@@ -117,7 +132,6 @@ final class CreateHandler implements Smb2CommandHandler {
         }
         int maximal = rc.tree.maximalAccess();
         int access = AccessMask.map(req.desiredAccess(), maximal);
-        boolean wantsDir = (opts & Smb2CreateRequest.FILE_DIRECTORY_FILE) != 0;
         boolean deleteOnClose = (opts & Smb2CreateRequest.FILE_DELETE_ON_CLOSE) != 0;
         boolean modifies = disp != Smb2CreateRequest.FILE_OPEN;
         if ((access & ~maximal) != 0 || (share.config().readOnly() && (modifies || deleteOnClose))) {
@@ -128,11 +142,39 @@ final class CreateHandler implements Smb2CommandHandler {
         if (deleteOnClose && (access & AccessMask.DELETE) == 0) {
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "FILE_DELETE_ON_CLOSE without DELETE access");
         }
-        ShareModes modes = rc.conn.server().shareModes();
         long fileId = rc.conn.server().newFileId();
-        ShareModes.Entry entry = new ShareModes.Entry(OwnerId.of(rc.conn.client() != null ? rc.conn.client().guid()
-                : null, fileId, fileId), access, req.shareAccess());
+        OwnerId owner = OwnerId.of(rc.conn.client() != null ? rc.conn.client().guid() : null, fileId, fileId);
         Oplocks oplocks = rc.conn.server().oplocks();
+        boolean leaseKeyHeld = leaseKeyHeld(rc, req, oplocks);
+        SecurityAccess.token(rc); // made here, on the loop: the I/O thread's access checks read it
+        int requested = access;
+        // the lookup, open or create and the access checks on the object run on the I/O pool; the file's record
+        // (share modes, oplocks) and the session's state are touched on the loop, in what follows
+        return rc.offLoop(() -> open(rc, req, requested, maximal, leaseKeyHeld), o -> {
+            try {
+                return opened(rc, req, o, owner, waiting, rerun, abandon, durable, pending);
+            } catch (Smb2Exception | IOException | RuntimeException e) {
+                o.handle().close();
+                throw e;
+            }
+        }, o -> o.handle().close());
+    }
+
+    /** What the I/O pool found or made: the object's handle, its record's key, and what the CREATE may have. */
+    private record Opened(Share.Resolved r, Vfs.Handle handle, int action, FileKey key, boolean isDir, int access) {
+    }
+
+    /**
+     * Runs on the I/O pool: looks the name up and opens or creates it, then checks the object against the
+     * request (type, ACL, DOS attributes) and writes what a new object starts with. Touches no server state.
+     */
+    private static Opened open(RequestContext rc, Smb2CreateRequest req, int access, int maximal, boolean leaseKeyHeld)
+            throws Smb2Exception, IOException {
+        Share share = rc.tree.share();
+        int disp = req.createDisposition();
+        int opts = req.createOptions();
+        boolean wantsDir = (opts & Smb2CreateRequest.FILE_DIRECTORY_FILE) != 0;
+        boolean deleteOnClose = (opts & Smb2CreateRequest.FILE_DELETE_ON_CLOSE) != 0;
         Vfs vfs = share.vfs();
         Share.Resolved r = null;
         Vfs.Handle handle = null;
@@ -170,7 +212,10 @@ final class CreateHandler implements Smb2CommandHandler {
                         + " with FILE_DELETE_ON_CLOSE");
             }
             SecurityDescriptor sd = SecurityAccess.checkCreate(rc, req, vfs, parentRel(r.rel()), wantsDir);
-            leaseKeyFree(rc, req, oplocks);
+            if (leaseKeyHeld) {
+                throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "lease key in use for another file, requested for"
+                        + " new file '" + req.name() + "'");
+            }
             try {
                 handle = wantsDir ? vfs.mkdir(r.rel()) : vfs.createFile(r.rel());
                 action = Smb2CreateResponse.FILE_CREATED;
@@ -186,14 +231,10 @@ final class CreateHandler implements Smb2CommandHandler {
                 }
             }
         }
-        Path path = r.path();
-        FileKey key;
-        boolean isDir;
-        OplockRequest oreq;
         try {
             Stat st = handle.stat();
-            key = FileKey.of(st); // the file's record, shared by all its names
-            isDir = st.isDirectory();
+            FileKey key = FileKey.of(st); // the file's record, shared by all its names
+            boolean isDir = st.isDirectory();
             if (!isDir && !st.isRegular()) {
                 // a FIFO or device node would block or act on open; Windows has no such files to offer
                 throw new Smb2Exception(NtStatus.ACCESS_DENIED, "'" + req.name() + "' is not a regular file or"
@@ -205,39 +246,11 @@ final class CreateHandler implements Smb2CommandHandler {
                 access = SecurityAccess.checkExisting(rc, req, vfs, handle,
                         r.rel().isEmpty() ? null : parentRel(r.rel()), access, maximal);
                 access = DosAttributeAccess.check(req, FileInfo.of(handle).attributes(), access, deleteOnClose, isDir);
-                entry = new ShareModes.Entry(entry.owner(), access, req.shareAccess());
                 if (deleteOnClose && isDir && !handle.list().isEmpty()) {
                     // As Windows and Samba (open_directory): the open succeeds and its close deletes nothing, so an
                     // rmdir of a directory whose last entry is only delete-pending answers OK and the directory stays
                     // (smb2.notify.rec, mask-change); FileDispositionInformation still answers DIRECTORY_NOT_EMPTY.
                     deleteOnClose = false;
-                }
-                if (modes.isDeletePending(key)) {
-                    // [MS-FSA] 2.1.5.1.2.1: a delete-pending file fails the open before any oplock is looked at, so
-                    // it breaks nothing (smb2.oplock.doc)
-                    throw new Smb2Exception(NtStatus.DELETE_PENDING, "'" + req.name() + "' is marked for deletion");
-                }
-                oreq = oplockRequest(rc, req, access, isDir, disp != Smb2CreateRequest.FILE_OPEN
-                        && disp != Smb2CreateRequest.FILE_OPEN_IF && !isDir);
-                // [MS-FSA] 2.1.5.1.2: a sharing violation breaks only what caches handles (then the open checks
-                // again); otherwise the open breaks what conflicts with it. Either way it waits for the holders to
-                // acknowledge before it goes on ([MS-SMB2] 3.3.5.9).
-                List<BreakNotice> breaks = modes.violates(key, entry)
-                        ? oplocks.prepareSharingViolationBreak(key, oreq) : oplocks.prepare(key, oreq);
-                BreakSender.send(rc.conn.server(), breaks);
-                if (oplocks.breaking(key, oreq) && OplockWait.possible(rc)) {
-                    handle.close();
-                    return OplockWait.start(rc, waiting, key, oreq, rerun, abandon);
-                }
-                modes.acquire(key, path, entry);
-                try {
-                    action = overwrite(handle, disp, isDir);
-                    if (action != Smb2CreateResponse.FILE_OPENED) {
-                        StoredInfo.overwritten(handle, req.fileAttributes());
-                    }
-                } catch (IOException | RuntimeException e) {
-                    modes.release(entry);
-                    throw e;
                 }
             } else {
                 StoredInfo.created(handle, req.fileAttributes(), isDir);
@@ -245,25 +258,129 @@ final class CreateHandler implements Smb2CommandHandler {
                 if (eas != null) {
                     ExtendedAttributes.write(handle, ExtendedAttributes.parse(eas.data()));
                 }
-                oreq = oplockRequest(rc, req, access, isDir, false);
-                modes.acquire(key, path, entry);
             }
+            return new Opened(r, handle, action, key, isDir, access);
         } catch (Smb2Exception | IOException | RuntimeException e) {
             handle.close();
             throw e;
         }
-        Open open;
-        try {
-            open = newOpen(rc, fileId, handle, isDir, access, entry);
-        } catch (IOException e) {
-            modes.release(entry);
-            handle.close();
-            throw Vfs.toSmb(e, "opening '" + req.name() + "'");
+    }
+
+    /**
+     * On the loop, with the object open: the share-mode check, the breaks it causes (waiting for them goes
+     * async) and the share-mode entry; then truncation and the data channel on the I/O pool.
+     */
+    private Reply opened(RequestContext rc, Smb2CreateRequest req, Opened o, OwnerId owner, OplockWait waiting,
+            OplockWait.Rerun rerun, Runnable abandon, DurableContext durable, CreateReplay.Pending pending)
+            throws Smb2Exception, IOException {
+        int disp = req.createDisposition();
+        ShareModes modes = rc.conn.server().shareModes();
+        Oplocks oplocks = rc.conn.server().oplocks();
+        Vfs.Handle handle = o.handle();
+        FileKey key = o.key();
+        boolean isDir = o.isDir();
+        int access = o.access();
+        Path path = o.r().path();
+        ShareModes.Entry entry = new ShareModes.Entry(owner, access, req.shareAccess());
+        OplockRequest oreq;
+        if (o.action() != Smb2CreateResponse.FILE_CREATED) {
+            if (modes.isDeletePending(key)) {
+                // [MS-FSA] 2.1.5.1.2.1: a delete-pending file fails the open before any oplock is looked at, so
+                // it breaks nothing (smb2.oplock.doc)
+                throw new Smb2Exception(NtStatus.DELETE_PENDING, "'" + req.name() + "' is marked for deletion");
+            }
+            oreq = oplockRequest(rc, req, access, isDir, disp != Smb2CreateRequest.FILE_OPEN
+                    && disp != Smb2CreateRequest.FILE_OPEN_IF && !isDir);
+            // [MS-FSA] 2.1.5.1.2: a sharing violation breaks only what caches handles (then the open checks
+            // again); otherwise the open breaks what conflicts with it. Either way it waits for the holders to
+            // acknowledge before it goes on ([MS-SMB2] 3.3.5.9).
+            List<BreakNotice> breaks = modes.violates(key, entry)
+                    ? oplocks.prepareSharingViolationBreak(key, oreq) : oplocks.prepare(key, oreq);
+            BreakSender.send(rc.conn.server(), breaks);
+            if (oplocks.breaking(key, oreq) && OplockWait.possible(rc)) {
+                handle.close();
+                return OplockWait.start(rc, waiting, key, oreq, rerun, abandon);
+            }
+        } else {
+            oreq = oplockRequest(rc, req, access, isDir, false);
         }
+        modes.acquire(key, path, entry);
+        int maximal = rc.tree.maximalAccess();
+        boolean mxac = req.context(Smb2CreateContext.MAXIMAL_ACCESS) != null;
+        return rc.offLoop(() -> prepare(rc, req, o, maximal, mxac), p -> {
+            if (p.failure() != null) {
+                modes.release(entry);
+                handle.close();
+                if (p.failure() instanceof IOException e) {
+                    throw Vfs.toSmb(e, "opening '" + req.name() + "'");
+                }
+                if (p.failure() instanceof Smb2Exception e) {
+                    throw e;
+                }
+                throw (RuntimeException) p.failure();
+            }
+            return granted(rc, req, o, p, entry, oreq, durable, pending);
+        }, p -> {
+            modes.release(entry);
+            p.close();
+            handle.close();
+        });
+    }
+
+    /** The second part on the I/O pool: truncation, the data channel and what the response reports. */
+    private record Prepared(int action, FileChannel channel, FileInfo info, int maximal, Exception failure) {
+        // failure: an Smb2Exception, IOException or RuntimeException of prepare()
+        void close() {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException("closing the data channel of a dropped CREATE", e);
+                }
+            }
+        }
+    }
+
+    /** Runs on the I/O pool, the share-mode entry held: a failure is handed back so the loop can release it. */
+    private static Prepared prepare(RequestContext rc, Smb2CreateRequest req, Opened o, int maximal, boolean mxac) {
+        FileChannel ch = null;
+        try {
+            int action = o.action();
+            if (action != Smb2CreateResponse.FILE_CREATED) {
+                action = overwrite(o.handle(), req.createDisposition(), o.isDir());
+                if (action != Smb2CreateResponse.FILE_OPENED) {
+                    StoredInfo.overwritten(o.handle(), req.fileAttributes());
+                }
+            }
+            ch = dataChannel(o.handle(), o.isDir(), o.access());
+            FileInfo f = FileInfo.of(o.handle());
+            int mx = mxac ? SecurityAccess.maximal(rc, o.handle(), maximal) : maximal;
+            return new Prepared(action, ch, f, mx, null);
+        } catch (Smb2Exception | IOException | RuntimeException e) {
+            if (ch != null) {
+                try {
+                    ch.close();
+                } catch (IOException closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            return new Prepared(0, null, null, 0, e);
+        }
+    }
+
+    /** On the loop: the open made, its oplock or lease granted, the session's table and the replay cache told. */
+    private static Reply granted(RequestContext rc, Smb2CreateRequest req, Opened o, Prepared p,
+            ShareModes.Entry entry, OplockRequest oreq, DurableContext durable, CreateReplay.Pending pending) {
+        int action = p.action();
+        boolean isDir = o.isDir();
+        Path path = o.r().path();
+        Open open = new Open(entry.owner().volatileId(), entry.owner().volatileId(), rc.tree, isDir, o.access(), entry,
+                o.handle(), p.channel());
+        boolean deleteOnClose = (req.createOptions() & Smb2CreateRequest.FILE_DELETE_ON_CLOSE) != 0;
         open.deleteOnClose(deleteOnClose);
         open.createAction(action);
         open.channelSequence(rc.request.header().status() & 0xFFFF);
-        Granted granted = oplocks.grant(key, open.owner(), oreq);
+        Granted granted = rc.conn.server().oplocks().grant(o.key(), open.owner(), oreq);
         if (durable.requested() && granted.allowsDurability()) {
             open.makeDurable(durable.v2(), durable.timeoutMs());
         }
@@ -279,10 +396,8 @@ final class CreateHandler implements Smb2CommandHandler {
             notify.report(path, ChangeNotify.FILE_ACTION_MODIFIED,
                     ChangeNotify.FILE_NOTIFY_CHANGE_SIZE | ChangeNotify.FILE_NOTIFY_CHANGE_LAST_WRITE);
         }
-        FileInfo f = FileInfo.of(open.handle());
-        List<Smb2CreateContext> contexts = responseContexts(req, f,
-                req.context(Smb2CreateContext.MAXIMAL_ACCESS) != null ? SecurityAccess.maximal(rc, open.handle(), maximal)
-                        : maximal);
+        FileInfo f = p.info();
+        List<Smb2CreateContext> contexts = responseContexts(req, f, p.maximal());
         if (open.isDurable()) {
             contexts.add(DurableContext.response(open.durableV2(), open.durableTimeoutMs()));
         }
@@ -296,14 +411,13 @@ final class CreateHandler implements Smb2CommandHandler {
 
     /**
      * [MS-SMB2] 3.3.5.9.8: one lease key names one file. A file about to be created is not the one a held lease
-     * names, so its lease key must be free (smb2.lease.duplicate_create); checked before anything is created.
+     * names, so its lease key must be free (smb2.lease.duplicate_create); checked before anything is created,
+     * the table read here on the loop.
      */
-    private static void leaseKeyFree(RequestContext rc, Smb2CreateRequest req, Oplocks oplocks) throws Smb2Exception {
+    private static boolean leaseKeyHeld(RequestContext rc, Smb2CreateRequest req, Oplocks oplocks)
+            throws Smb2Exception {
         LeaseContext lc = req.oplockLevel() == OplockLevel.LEASE ? LeaseContext.request(req, rc.conn) : null;
-        if (lc != null && rc.conn.client() != null && oplocks.leaseHeld(rc.conn.client().guid(), lc.key())) {
-            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "lease key in use for another file, requested for"
-                    + " new file '" + req.name() + "'");
-        }
+        return lc != null && rc.conn.client() != null && oplocks.leaseHeld(rc.conn.client().guid(), lc.key());
     }
 
     /** What the CREATE asks of the oplock table: its RequestedOplockLevel or lease, and what decides breaks. */
@@ -363,14 +477,12 @@ final class CreateHandler implements Smb2CommandHandler {
                 : Smb2CreateResponse.FILE_OVERWRITTEN;
     }
 
-    /** The open of {@code h}, with a data channel on exactly that object when the access asks for data. */
-    private static Open newOpen(RequestContext rc, long id, Vfs.Handle h, boolean isDir, int access,
-            ShareModes.Entry entry) throws IOException {
-        FileChannel ch = null;
+    /** A data channel on exactly the object of {@code h} when the access asks for data, else null. */
+    private static FileChannel dataChannel(Vfs.Handle h, boolean isDir, int access) throws IOException {
         if (!isDir && (access & AccessMask.DATA_RIGHTS) != 0) {
-            ch = h.channel((access & (AccessMask.FILE_WRITE_DATA | AccessMask.FILE_APPEND_DATA)) != 0);
+            return h.channel((access & (AccessMask.FILE_WRITE_DATA | AccessMask.FILE_APPEND_DATA)) != 0);
         }
-        return new Open(id, id, rc.tree, isDir, access, entry, h, ch);
+        return null;
     }
 
     static List<Smb2CreateContext> responseContexts(Smb2CreateRequest req, FileInfo f, int maximal) {

@@ -110,7 +110,15 @@ final class OplockWait {
         if (rc.request.refCnt() == 0) {
             return; // canceled meanwhile
         }
-        Reply r = runOnce();
+        settle(runOnce());
+    }
+
+    /** Answers with the outcome of a run, once its file operations on the I/O pool are done. */
+    private void settle(Reply r) {
+        if (r.later() != null) {
+            r.later().whenComplete((next, failure) -> settle(failure == null ? next : failed(failure)));
+            return;
+        }
         if (r.pending() == async) {
             return; // waits again, still holding the request
         }
@@ -132,14 +140,22 @@ final class OplockWait {
         }
         try {
             return rerun.run(this);
-        } catch (Smb2Exception e) {
-            LOG.log(Level.FINE, () -> rc.request + " after waiting for oplock breaks: " + e.getMessage());
-            return new Reply(e.status(), new Smb2ErrorResponse());
-        } catch (IOException e) {
-            return new Reply(Vfs.toSmb(e, rc.request.toString()).status(), new Smb2ErrorResponse());
-        } catch (RuntimeException e) {
-            LOG.log(Level.SEVERE, "internal error completing " + rc.request + " after oplock breaks", e);
-            return new Reply(NtStatus.INTERNAL_ERROR, new Smb2ErrorResponse());
+        } catch (Smb2Exception | IOException | RuntimeException e) {
+            return failed(e);
         }
+    }
+
+    /** The error reply of a run that failed, on the loop or in its file operation. */
+    private Reply failed(Throwable t) {
+        Throwable e = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (e instanceof Smb2Exception se) {
+            LOG.log(Level.FINE, () -> rc.request + " after waiting for oplock breaks: " + se.getMessage());
+            return new Reply(se.status(), new Smb2ErrorResponse());
+        }
+        if (e instanceof IOException io) {
+            return new Reply(Vfs.toSmb(io, rc.request.toString()).status(), new Smb2ErrorResponse());
+        }
+        LOG.log(Level.SEVERE, "internal error completing " + rc.request + " after oplock breaks", e);
+        return new Reply(NtStatus.INTERNAL_ERROR, new Smb2ErrorResponse());
     }
 }

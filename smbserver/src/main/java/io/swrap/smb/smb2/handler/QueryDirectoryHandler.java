@@ -36,22 +36,21 @@ final class QueryDirectoryHandler implements Smb2CommandHandler {
                     + req.infoClass() + " (expected: 1, 2, 3, 12, 37, 38)");
         }
         boolean restart = (req.flags() & (Smb2QueryDirectoryRequest.RESTART_SCANS | Smb2QueryDirectoryRequest.REOPEN)) != 0;
-        String rescan = open.listing == null || restart ? (req.pattern().isEmpty() ? "*" : req.pattern()) : null;
-        if (rescan == null && open.listingIndex >= open.listing.size()) {
-            throw new Smb2Exception(NtStatus.NO_MORE_FILES, "enumeration of '" + open.listingPattern + "' is complete");
+        String rescan = open.listing() == null || restart ? (req.pattern().isEmpty() ? "*" : req.pattern()) : null;
+        if (rescan == null && open.listingIndex() >= open.listing().size()) {
+            throw new Smb2Exception(NtStatus.NO_MORE_FILES, "enumeration of '" + open.listingPattern() + "' is complete");
         }
         // what the I/O thread needs, taken here: the open's state is the loop's
         Listed dir = new Listed(open.tree().share(), open.tree().share().rel(open.path()), open.handle(),
-                rescan == null ? open.listing : null, rescan == null ? open.listingIndex : 0);
+                rescan == null ? open.listing() : null, rescan == null ? open.listingIndex() : 0);
         boolean single = (req.flags() & Smb2QueryDirectoryRequest.RETURN_SINGLE_ENTRY) != 0;
         int limit = Math.min(req.outputBufferLength(), rc.conn.maxTransactSize());
         ByteBufAllocator alloc = rc.ctx.alloc();
         return rc.offLoop(() -> page(dir, rescan, req.infoClass(), limit, single, alloc), p -> {
             if (rescan != null) {
-                open.listing = p.listing();
-                open.listingPattern = rescan;
+                open.listing(p.listing(), rescan);
             }
-            open.listingIndex = p.index();
+            open.listingIndex(p.index());
             if (p.out() == null) {
                 throw new Smb2Exception(p.status(), p.why());
             }

@@ -1,6 +1,7 @@
 package io.swrap.smb.smb2.handler;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.swrap.smb.security.AccessCheck;
 import io.swrap.smb.security.StoredAcl;
 import io.swrap.smb.smb2.codec.NtStatus;
@@ -14,34 +15,45 @@ import io.swrap.smb.state.Open;
 import io.swrap.smb.vfs.ExtendedAttributes;
 import io.swrap.smb.vfs.FileInfo;
 import io.swrap.smb.vfs.Share;
+import io.swrap.smb.vfs.Vfs;
 import java.io.IOException;
 
 /**
  * [MS-SMB2] 3.3.5.20 Receiving an SMB2 QUERY_INFO Request for SMB2_0_INFO_FILE and
  * SMB2_0_INFO_FILESYSTEM. A result longer than OutputBufferLength is truncated with
  * STATUS_BUFFER_OVERFLOW for variable-size classes and refused with STATUS_INFO_LENGTH_MISMATCH otherwise.
- * Security descriptors are the stored ones ({@link StoredAcl}); quotas are not supported.
+ * Security descriptors are the stored ones ({@link StoredAcl}); quotas are not supported. The stat, xattr and
+ * statvfs calls run on the I/O pool.
  */
 final class QueryInfoHandler implements Smb2CommandHandler {
     /** [MS-SMB2] 3.3.5.20.3: the stored descriptor's parts AdditionalInformation names; READ_CONTROL needed. */
-    private static InfoBuffer securityDescriptor(RequestContext rc, Smb2QueryInfoRequest req, Open open)
-            throws Smb2Exception, IOException {
+    private static RequestContext.IoWork<InfoBuffer> securityDescriptor(RequestContext rc, Smb2QueryInfoRequest req,
+            Open open) throws Smb2Exception {
         if (!open.has(AccessCheck.READ_CONTROL)) {
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "reading the security descriptor needs READ_CONTROL; the"
                     + " handle has 0x" + Integer.toHexString(open.access()));
         }
-        byte[] sd = StoredAcl.of(open.handle()).encode(req.additionalInformation());
-        return new InfoBuffer(rc.ctx.alloc().buffer(sd.length).writeBytes(sd), sd.length);
+        Vfs.Handle h = open.handle();
+        ByteBufAllocator alloc = rc.ctx.alloc();
+        return () -> {
+            byte[] sd = StoredAcl.of(h).encode(req.additionalInformation());
+            return new InfoBuffer(alloc.buffer(sd.length).writeBytes(sd), sd.length);
+        };
     }
 
     /** FileFullEaInformation: every EA of the file ([MS-FSCC] 2.4.15); none is NO_EAS_ON_FILE, as Windows. */
-    private static InfoBuffer fullEa(RequestContext rc, Open open) throws Smb2Exception, IOException {
-        var eas = ExtendedAttributes.read(open.handle());
-        if (eas.isEmpty()) {
-            throw new Smb2Exception(NtStatus.NO_EAS_ON_FILE, rc.tree.share().relativeName(open.path()) + " has no EAs");
-        }
-        byte[] list = ExtendedAttributes.encode(eas);
-        return new InfoBuffer(rc.ctx.alloc().buffer(list.length).writeBytes(list), 0);
+    private static RequestContext.IoWork<InfoBuffer> fullEa(RequestContext rc, Open open) {
+        Vfs.Handle h = open.handle();
+        String name = rc.tree.share().relativeName(open.path());
+        ByteBufAllocator alloc = rc.ctx.alloc();
+        return () -> {
+            var eas = ExtendedAttributes.read(h);
+            if (eas.isEmpty()) {
+                throw new Smb2Exception(NtStatus.NO_EAS_ON_FILE, name + " has no EAs");
+            }
+            byte[] list = ExtendedAttributes.encode(eas);
+            return new InfoBuffer(alloc.buffer(list.length).writeBytes(list), 0);
+        };
     }
 
     /**
@@ -69,24 +81,34 @@ final class QueryInfoHandler implements Smb2CommandHandler {
         }
         Open open = rc.open(req.fileId());
         Share share = rc.tree.share();
-        InfoBuffer info = switch (req.infoType()) {
+        ByteBufAllocator alloc = rc.ctx.alloc();
+        // the stat, xattr and statvfs calls run on the I/O pool; what they need of the open is taken here, on the loop
+        RequestContext.IoWork<InfoBuffer> work = switch (req.infoType()) {
             case Smb2QueryInfoRequest.INFO_FILE -> {
                 checkAccess(open, req.infoClass());
                 if (req.infoClass() == FileInformation.FULL_EA) {
                     yield fullEa(rc, open);
                 }
-                FileInfo f = FileInfo.of(open.handle());
                 boolean pending = open.deleteOnClose()
                         || rc.conn.server().shareModes().isDeletePending(open.key());
-                yield FileInformation.encode(rc.ctx.alloc(), req.infoClass(), f,
-                        new FileInformation.Handle(share.relativeName(open.path()), open.access(), open.position, pending));
+                FileInformation.Handle state = new FileInformation.Handle(share.relativeName(open.path()),
+                        open.access(), open.position(), pending);
+                Vfs.Handle h = open.handle();
+                yield () -> FileInformation.encode(alloc, req.infoClass(), FileInfo.of(h), state);
             }
-            case Smb2QueryInfoRequest.INFO_FILESYSTEM -> FsInformation.encode(rc.ctx.alloc(), req.infoClass(),
-                    share.root(), share.name(), rc.conn.server().startTime());
+            case Smb2QueryInfoRequest.INFO_FILESYSTEM -> {
+                long started = rc.conn.server().startTime();
+                yield () -> FsInformation.encode(alloc, req.infoClass(), share.root(), share.name(), started);
+            }
             case Smb2QueryInfoRequest.INFO_SECURITY -> securityDescriptor(rc, req, open);
             default -> throw new Smb2Exception(NtStatus.NOT_SUPPORTED, "QUERY_INFO InfoType " + req.infoType()
                     + " (quota) is not supported");
         };
+        return rc.offLoop(work, info -> answer(req, info), info -> info.data().release());
+    }
+
+    /** The reply carrying {@code info}, cut to OutputBufferLength as 3.3.5.20 says for its class. */
+    private static Reply answer(Smb2QueryInfoRequest req, InfoBuffer info) throws Smb2Exception {
         ByteBuf data = info.data();
         if (req.infoType() == Smb2QueryInfoRequest.INFO_SECURITY && data.readableBytes() > req.outputBufferLength()) {
             // 3.3.5.20.3: "STATUS_BUFFER_TOO_SMALL ... with the required length in ErrorData".

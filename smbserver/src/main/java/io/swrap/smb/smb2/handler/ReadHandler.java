@@ -47,7 +47,7 @@ final class ReadHandler implements Smb2CommandHandler {
                 throw new Smb2Exception(NtStatus.END_OF_FILE, "READ at " + req.offset() + ": " + total
                         + " bytes available, MinimumCount " + req.minimumCount());
             }
-            open.position = req.offset() + data.readableBytes();
+            open.position(req.offset() + data.readableBytes());
             return Reply.ok(new Smb2ReadResponse(data, rc.conn.readResponsePadding()));
         }, ByteBuf::release);
     }

@@ -36,6 +36,9 @@ final class RequestContext {
      * GlobalSessionTable): the client checks it with that key, as against Samba and Windows.
      */
     io.swrap.smb.smb2.crypto.Smb2Signer foreignSigner;
+    /** Set by the dispatcher: the reply waits for the I/O pool; {@link #pipelined}: beside others of its kind. */
+    boolean waits;
+    boolean pipelined;
     /** Called with the encoded response, for the preauth integrity hash. */
     java.util.function.Consumer<io.netty.buffer.ByteBuf> onEncoded;
 
@@ -58,7 +61,8 @@ final class RequestContext {
     /**
      * Runs {@code work} on the server's I/O pool and answers with {@code finish} of its result on this
      * connection's loop, where the protocol state may be touched again. The dispatcher answers no other
-     * request of this connection meanwhile and keeps the request (and so a WRITE's data) retained until then;
+     * request of this connection meanwhile (but other lone READs and WRITEs beside a lone READ or WRITE) and keeps
+     * the request (and so a WRITE's data) retained until then;
      * {@code release} frees a result that never reaches {@code finish} (the server shutting down).
      */
     <T> Reply offLoop(IoWork<T> work, Finish<T> finish, Consumer<T> release) {

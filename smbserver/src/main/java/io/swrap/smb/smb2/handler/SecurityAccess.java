@@ -33,7 +33,7 @@ final class SecurityAccess {
 
     /** The session's token: its smbpasswd user's SID in the server's domain. */
     static Token token(RequestContext rc) throws Smb2Exception, IOException {
-        Token t = rc.session.token;
+        Token t = rc.session.token();
         if (t == null) {
             if (rc.session.user().isEmpty()) {
                 throw new Smb2Exception(NtStatus.ACCESS_DENIED, "session 0x" + Long.toHexString(rc.session.id())
@@ -51,7 +51,7 @@ final class SecurityAccess {
                         + "' is no longer in the smbpasswd file");
             }
             t = Token.of(rpc.domainSid(), RpcServer.rid(uid));
-            rc.session.token = t;
+            rc.session.token(t);
         }
         return t;
     }

@@ -10,7 +10,7 @@ import io.swrap.smb.security.Token;
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.state.Open;
-import io.swrap.smb.vfs.ChangeNotify;
+import io.swrap.smb.vfs.Vfs;
 import java.io.IOException;
 
 /**
@@ -25,7 +25,8 @@ final class SecuritySetInfo {
     private SecuritySetInfo() {
     }
 
-    static void set(RequestContext rc, Open open, int info, ByteBuf buffer) throws Smb2Exception, IOException {
+    /** Checks on the loop; reads, merges and writes the stored descriptor on the I/O pool. */
+    static Reply set(RequestContext rc, Open open, int info, ByteBuf buffer) throws Smb2Exception, IOException {
         int need = 0;
         if ((info & (SecurityDescriptor.OWNER_SECURITY_INFORMATION | SecurityDescriptor.GROUP_SECURITY_INFORMATION)) != 0) {
             need |= AccessCheck.WRITE_OWNER;
@@ -56,12 +57,13 @@ final class SecuritySetInfo {
                 && !token.sids().contains(given.owner())) {
             throw new Smb2Exception(NtStatus.INVALID_OWNER, "owner " + given.owner() + " is not " + token.user());
         }
-        SecurityDescriptor sd = StoredAcl.of(open.handle()).merge(given, info);
-        if (!StoredAcl.write(open.handle(), sd)) {
-            throw new Smb2Exception(NtStatus.NOT_SUPPORTED, "the share's file system keeps no user extended"
-                    + " attributes: security descriptors cannot be stored");
-        }
-        rc.conn.server().changeNotify().report(open.path(), ChangeNotify.FILE_ACTION_MODIFIED,
-                FILE_NOTIFY_CHANGE_SECURITY);
+        Vfs.Handle file = open.handle();
+        return SetInfoHandler.changed(rc, open, () -> {
+            SecurityDescriptor sd = StoredAcl.of(file).merge(given, info);
+            if (!StoredAcl.write(file, sd)) {
+                throw new Smb2Exception(NtStatus.NOT_SUPPORTED, "the share's file system keeps no user extended"
+                        + " attributes: security descriptors cannot be stored");
+            }
+        }, FILE_NOTIFY_CHANGE_SECURITY);
     }
 }

@@ -42,45 +42,52 @@ final class SetInfoHandler implements Smb2CommandHandler {
         Smb2SetInfoRequest req = Smb2SetInfoRequest.decode(rc.request);
         Open open = rc.open(req.fileId());
         if (req.infoType() == INFO_SECURITY) {
-            SecuritySetInfo.set(rc, open, req.additionalInformation(), req.buffer());
-            return Reply.ok(new Smb2SetInfoResponse());
+            return SecuritySetInfo.set(rc, open, req.additionalInformation(), req.buffer());
         }
         if (req.infoType() != 1) {
             throw new Smb2Exception(NtStatus.NOT_SUPPORTED, "SET_INFO InfoType " + req.infoType()
                     + " (file system, quota) is not supported");
         }
         ByteBuf b = req.buffer();
-        switch (req.infoClass()) {
-            case FileInformation.BASIC -> basic(open, b);
+        // the checks run here, on the loop; the system calls on the I/O pool; the open's state and the file's
+        // record change back on the loop
+        return switch (req.infoClass()) {
+            case FileInformation.BASIC -> changed(rc, open, basic(open, b), ChangeNotify.FILE_NOTIFY_CHANGE_ATTRIBUTES
+                    | ChangeNotify.FILE_NOTIFY_CHANGE_LAST_WRITE | ChangeNotify.FILE_NOTIFY_CHANGE_CREATION);
             case FileInformation.RENAME -> rename(rc, open, b);
             case FileInformation.DISPOSITION -> disposition(rc, open, b);
             case FileInformation.POSITION -> {
                 need(b, 8);
-                open.position = b.getLongLE(b.readerIndex());
+                open.position(b.getLongLE(b.readerIndex()));
+                yield Reply.ok(new Smb2SetInfoResponse());
             }
-            case FileInformation.ALLOCATION -> {
-                return resized(rc, open, allocation(open, b));
-            }
-            case FileInformation.END_OF_FILE -> {
-                return resized(rc, open, endOfFile(open, b));
-            }
+            case FileInformation.ALLOCATION -> resized(rc, open, allocation(open, b));
+            case FileInformation.END_OF_FILE -> resized(rc, open, endOfFile(open, b));
             case FileInformation.FULL_EA -> {
                 requireAccess(open, AccessMask.FILE_WRITE_EA, "setting EAs");
-                ExtendedAttributes.write(open.handle(), ExtendedAttributes.parse(ByteBufUtil.getBytes(b)));
+                var eas = ExtendedAttributes.parse(ByteBufUtil.getBytes(b));
+                Vfs.Handle file = open.handle();
+                yield changed(rc, open, () -> ExtendedAttributes.write(file, eas), FILE_NOTIFY_CHANGE_EA);
             }
             default -> throw new Smb2Exception(NtStatus.INVALID_INFO_CLASS, "SET_INFO file information class "
                     + req.infoClass() + " is not supported");
-        }
-        int changed = switch (req.infoClass()) {
-            case FileInformation.BASIC -> ChangeNotify.FILE_NOTIFY_CHANGE_ATTRIBUTES
-                    | ChangeNotify.FILE_NOTIFY_CHANGE_LAST_WRITE | ChangeNotify.FILE_NOTIFY_CHANGE_CREATION;
-            case FileInformation.FULL_EA -> FILE_NOTIFY_CHANGE_EA;
-            default -> 0;
         };
-        if (changed != 0) {
-            rc.conn.server().changeNotify().report(open.path(), ChangeNotify.FILE_ACTION_MODIFIED, changed);
-        }
-        return Reply.ok(new Smb2SetInfoResponse());
+    }
+
+    /** A change checked on the loop: the system calls that make it, run on the I/O pool. */
+    interface FileOp {
+        void run() throws Smb2Exception, IOException;
+    }
+
+    /** Runs {@code op} on the I/O pool, then reports {@code filter} to CHANGE_NOTIFY on the loop. */
+    static Reply changed(RequestContext rc, Open open, FileOp op, int filter) {
+        return rc.offLoop(() -> {
+            op.run();
+            return Boolean.TRUE;
+        }, done -> {
+            rc.conn.server().changeNotify().report(open.path(), ChangeNotify.FILE_ACTION_MODIFIED, filter);
+            return Reply.ok(new Smb2SetInfoResponse());
+        }, done -> { });
     }
 
     /** A size change, checked on the loop: the truncation or extension that runs on the I/O pool. */
@@ -134,7 +141,7 @@ final class SetInfoHandler implements Smb2CommandHandler {
     }
 
     /** FileBasicInformation: four times (0 and -1 mean "leave unchanged") and FileAttributes (0: unchanged). */
-    private static void basic(Open open, ByteBuf b) throws Smb2Exception, IOException {
+    private static FileOp basic(Open open, ByteBuf b) throws Smb2Exception {
         need(b, 36);
         requireAccess(open, AccessMask.FILE_WRITE_ATTRIBUTES, "setting basic information");
         int i = b.readerIndex();
@@ -145,22 +152,28 @@ final class SetInfoHandler implements Smb2CommandHandler {
         long created = b.getLongLE(i);
         long accessed = b.getLongLE(i + 8);
         long written = b.getLongLE(i + 16);
-        if (set(accessed) || set(written)) {
-            open.handle().setTimes(set(accessed) ? accessed : Vfs.Handle.UNCHANGED,
-                    set(written) ? written : Vfs.Handle.UNCHANGED);
-        }
         long changed = b.getLongLE(i + 24);
         int attributes = b.getIntLE(i + 32) & StoredInfo.SETTABLE;
-        if (set(created) || set(changed) || attributes != 0) {
-            // Linux keeps none of these: they are stored beside the file (0 leaves a value unchanged).
-            StoredInfo.update(open.handle(), attributes, set(created) ? created : 0, set(changed) ? changed : 0);
-        }
         // [MS-FSA] 2.1.5.14.2: -1 freezes LastWriteTime for this open, -2 unfreezes it; as on Windows, even a
         // request with no time flushes the write time an earlier write through this open left pending
-        open.writeTime().userSet(written);
-        if (open.writeTime().updateNow(false)) {
-            open.writeTime().stamp(open.handle(), open.path().toString());
-        }
+        WriteTime times = open.writeTime();
+        times.userSet(written);
+        boolean stamp = times.updateNow(false);
+        Vfs.Handle file = open.handle();
+        String path = open.path().toString();
+        return () -> {
+            if (set(accessed) || set(written)) {
+                file.setTimes(set(accessed) ? accessed : Vfs.Handle.UNCHANGED,
+                        set(written) ? written : Vfs.Handle.UNCHANGED);
+            }
+            if (set(created) || set(changed) || attributes != 0) {
+                // Linux keeps none of these: they are stored beside the file (0 leaves a value unchanged).
+                StoredInfo.update(file, attributes, set(created) ? created : 0, set(changed) ? changed : 0);
+            }
+            if (stamp) {
+                times.stamp(file, path);
+            }
+        };
     }
 
     /** Whether a FILETIME of FileBasicInformation sets the time (0, -1 and -2 leave it as it is). */
@@ -169,7 +182,7 @@ final class SetInfoHandler implements Smb2CommandHandler {
     }
 
     /** FileRenameInformation: ReplaceIfExists (1), Reserved (7), RootDirectory (8), FileNameLength (4), FileName. */
-    private static void rename(RequestContext rc, Open open, ByteBuf b) throws Smb2Exception, IOException {
+    private static Reply rename(RequestContext rc, Open open, ByteBuf b) throws Smb2Exception {
         need(b, 20);
         requireAccess(open, AccessMask.DELETE, "rename");
         int i = b.readerIndex();
@@ -181,6 +194,24 @@ final class SetInfoHandler implements Smb2CommandHandler {
         }
         String name = b.toString(i + 20, (int) nameLen, StandardCharsets.UTF_16LE);
         Share share = open.tree().share();
+        if (open.path().equals(share.root())) {
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "the root of share [" + share.name() + "] cannot be renamed");
+        }
+        Vfs.Handle self = open.handle();
+        return rc.offLoop(() -> target(share, self, name, replace), t -> renameChecked(rc, open, t), t -> { });
+    }
+
+    /**
+     * Where a rename goes, as the I/O pool found it: {@code targetKey} is the record of the file it replaces
+     * (null when none), {@code parentKey} that of the directory it goes into.
+     */
+    private record Target(String name, Share.Resolved resolved, Path dest, String destRel, boolean replaces,
+            FileKey targetKey, FileKey parentKey) {
+    }
+
+    /** Runs on the I/O pool: resolves the new name and stats what the rename would replace and its directory. */
+    private static Target target(Share share, Vfs.Handle self, String name, boolean replace)
+            throws Smb2Exception, IOException {
         Share.Resolved target = share.resolve(name);
         if (!target.parentExists()) {
             throw new Smb2Exception(NtStatus.OBJECT_PATH_NOT_FOUND, "rename target directory of '" + name + "' does not exist");
@@ -192,21 +223,16 @@ final class SetInfoHandler implements Smb2CommandHandler {
         String last = target.name().substring(target.name().lastIndexOf('\\') + 1);
         Path dest = target.path().resolveSibling(KeyNames.encode(last));
         String destRel = share.rel(dest);
-        Path src = open.path();
         Vfs vfs = share.vfs();
-        if (src.equals(share.root())) {
-            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "the root of share [" + share.name() + "] cannot be renamed");
-        }
-        boolean sameFile = false;
+        boolean replaces = false;
         FileKey targetKey = null;
         if (target.exists()) {
             Stat t;
             try (Vfs.Handle th = vfs.open(target.rel())) {
                 t = th.stat();
             }
-            Stat self = open.handle().stat();
-            sameFile = t.dev() == self.dev() && t.ino() == self.ino();
-            if (!sameFile) {
+            Stat st = self.stat();
+            if (t.dev() != st.dev() || t.ino() != st.ino()) {
                 if (!replace) {
                     throw new Smb2Exception(NtStatus.OBJECT_NAME_COLLISION, "rename target '" + name + "' exists");
                 }
@@ -216,72 +242,101 @@ final class SetInfoHandler implements Smb2CommandHandler {
                 dest = target.path();
                 destRel = target.rel();
                 targetKey = FileKey.of(t);
+                replaces = true;
             }
         }
-        ShareModes modes = rc.conn.server().shareModes();
-        if (target.exists() && !sameFile) {
-            // Replacing works like an open of the target for DELETE: its opens must share delete. Those opens
-            // keep the replaced file, whose record (its inode's) the rename leaves as it is.
-            modes.checkSharing(targetKey, dest, ShareModes.Entry.probe(ShareModes.DELETE,
-                    ShareModes.FILE_SHARE_READ | ShareModes.FILE_SHARE_WRITE));
-        }
-        // As Windows (smb2.rename.*_delete_access, smb2.notify.mask-change): a rename opens the target's directory
-        // to add an entry (FILE_ADD_FILE or FILE_ADD_SUBDIRECTORY) sharing READ|WRITE, so an open of that
-        // directory holding DELETE, or not sharing WRITE, makes it fail with STATUS_SHARING_VIOLATION.
         Stat parent;
         try (Vfs.Handle p = vfs.open(share.rel(dest.getParent()))) {
             parent = p.stat();
         } catch (VfsException e) {
             throw Vfs.toSmb(e, "opening the directory of " + share.relativeName(dest) + " to rename into it");
         }
-        modes.checkSharing(FileKey.of(parent), dest.getParent(), ShareModes.Entry.probe(open.isDirectory()
+        return new Target(name, target, dest, destRel, replaces, targetKey, FileKey.of(parent));
+    }
+
+    /** On the loop: the share-mode checks of the rename; then the rename itself on the I/O pool. */
+    private static Reply renameChecked(RequestContext rc, Open open, Target t) throws Smb2Exception {
+        Share share = open.tree().share();
+        ShareModes modes = rc.conn.server().shareModes();
+        if (t.replaces()) {
+            // Replacing works like an open of the target for DELETE: its opens must share delete. Those opens
+            // keep the replaced file, whose record (its inode's) the rename leaves as it is.
+            modes.checkSharing(t.targetKey(), t.dest(), ShareModes.Entry.probe(ShareModes.DELETE,
+                    ShareModes.FILE_SHARE_READ | ShareModes.FILE_SHARE_WRITE));
+        }
+        // As Windows (smb2.rename.*_delete_access, smb2.notify.mask-change): a rename opens the target's directory
+        // to add an entry (FILE_ADD_FILE or FILE_ADD_SUBDIRECTORY) sharing READ|WRITE, so an open of that
+        // directory holding DELETE, or not sharing WRITE, makes it fail with STATUS_SHARING_VIOLATION.
+        modes.checkSharing(t.parentKey(), t.dest().getParent(), ShareModes.Entry.probe(open.isDirectory()
                 ? ShareModes.FILE_APPEND_DATA : ShareModes.FILE_WRITE_DATA,
                 ShareModes.FILE_SHARE_READ | ShareModes.FILE_SHARE_WRITE));
+        Path src = open.path();
         if (open.isDirectory() && rc.conn.server().files().hasOpenBelow(src)) {
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "directory " + share.relativeName(src)
                     + " has open files below it");
         }
-        if (share.rel(src).equals(destRel)) {
-            return; // renamed to its own name
+        String srcRel = share.rel(src);
+        if (srcRel.equals(t.destRel())) {
+            return Reply.ok(new Smb2SetInfoResponse()); // renamed to its own name
         }
-        try {
-            // replace only what was checked above; a name that appeared since is not overwritten
-            vfs.rename(share.rel(src), destRel, target.exists() && !sameFile);
-        } catch (VfsException e) {
-            throw Vfs.toSmb(e, "renaming " + share.relativeName(src) + " to '" + name + "'");
-        }
-        // the records are keyed by inode: only the names the opens know follow
-        rc.conn.server().files().renamed(src, dest);
-        open.renamed();
-        int bit = ChangeNotify.nameBit(open.isDirectory());
-        boolean sameDir = src.getParent().equals(dest.getParent());
-        rc.conn.server().changeNotify().report(List.of(
-                new ChangeNotify.Change(src, sameDir ? ChangeNotify.FILE_ACTION_RENAMED_OLD_NAME
-                        : ChangeNotify.FILE_ACTION_REMOVED, bit),
-                new ChangeNotify.Change(dest, sameDir ? ChangeNotify.FILE_ACTION_RENAMED_NEW_NAME
-                        : ChangeNotify.FILE_ACTION_ADDED, bit)));
+        Vfs vfs = share.vfs();
+        return rc.offLoop(() -> {
+            try {
+                // replace only what was checked above; a name that appeared since is not overwritten
+                vfs.rename(srcRel, t.destRel(), t.replaces());
+            } catch (VfsException e) {
+                throw Vfs.toSmb(e, "renaming " + share.relativeName(src) + " to '" + t.name() + "'");
+            }
+            return Boolean.TRUE;
+        }, done -> {
+            // the records are keyed by inode: only the names the opens know follow
+            rc.conn.server().files().renamed(src, t.dest());
+            open.renamed();
+            int bit = ChangeNotify.nameBit(open.isDirectory());
+            boolean sameDir = src.getParent().equals(t.dest().getParent());
+            rc.conn.server().changeNotify().report(List.of(
+                    new ChangeNotify.Change(src, sameDir ? ChangeNotify.FILE_ACTION_RENAMED_OLD_NAME
+                            : ChangeNotify.FILE_ACTION_REMOVED, bit),
+                    new ChangeNotify.Change(t.dest(), sameDir ? ChangeNotify.FILE_ACTION_RENAMED_NEW_NAME
+                            : ChangeNotify.FILE_ACTION_ADDED, bit)));
+            return Reply.ok(new Smb2SetInfoResponse());
+        }, done -> { });
     }
 
-    /** FileDispositionInformation: DeletePending (1); a non-empty directory cannot be deleted. */
-    private static void disposition(RequestContext rc, Open open, ByteBuf b) throws Smb2Exception, IOException {
+    /** FileDispositionInformation: DeletePending (1); a READONLY file or non-empty directory cannot be deleted. */
+    private static Reply disposition(RequestContext rc, Open open, ByteBuf b) throws Smb2Exception {
         need(b, 1);
         requireAccess(open, AccessMask.DELETE, "delete");
         boolean delete = b.getByte(b.readerIndex()) != 0;
-        if (delete && (FileInfo.of(open.handle()).attributes() & FileInfo.ATTR_READONLY) != 0) {
-            // [MS-FSA] 2.1.5.14.3, and Samba's can_set_delete_on_close
-            throw new Smb2Exception(NtStatus.CANNOT_DELETE, open.tree().share().relativeName(open.path())
-                    + " is READONLY: clear the attribute before deleting it");
-        }
-        if (delete && open.path().equals(open.tree().share().root())) {
-            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "the root of share [" + open.tree().share().name()
+        Share share = open.tree().share();
+        if (delete && open.path().equals(share.root())) {
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "the root of share [" + share.name()
                     + "] cannot be deleted");
         }
-        if (delete && open.isDirectory() && !open.handle().list().isEmpty()) {
-            throw new Smb2Exception(NtStatus.DIRECTORY_NOT_EMPTY, open.tree().share().relativeName(open.path())
-                    + " is not empty");
+        if (!delete) {
+            return pending(rc, open, false);
         }
+        String name = share.relativeName(open.path());
+        Vfs.Handle file = open.handle();
+        boolean dir = open.isDirectory();
+        return rc.offLoop(() -> {
+            if ((FileInfo.of(file).attributes() & FileInfo.ATTR_READONLY) != 0) {
+                // [MS-FSA] 2.1.5.14.3, and Samba's can_set_delete_on_close
+                throw new Smb2Exception(NtStatus.CANNOT_DELETE, name + " is READONLY: clear the attribute before"
+                        + " deleting it");
+            }
+            if (dir && !file.list().isEmpty()) {
+                throw new Smb2Exception(NtStatus.DIRECTORY_NOT_EMPTY, name + " is not empty");
+            }
+            return Boolean.TRUE;
+        }, done -> pending(rc, open, true), done -> { });
+    }
+
+    /** Sets the open's and the file's delete disposition, on the loop. */
+    private static Reply pending(RequestContext rc, Open open, boolean delete) {
         open.deleteOnClose(delete);
         rc.conn.server().shareModes().setDeletePending(open.key(), delete);
+        return Reply.ok(new Smb2SetInfoResponse());
     }
 
     /** FileAllocationInformation: an allocation below the end of file truncates ([MS-FSA] 2.1.5.14.3). */

@@ -30,7 +30,9 @@ import java.util.logging.Logger;
  * an {@link Smb2Response}, deciding signing (3.3.4.1.1) and encryption (3.3.4.1.4). A handler whose file
  * operation runs on the I/O pool ({@link RequestContext#offLoop}) is answered when it completes, on this
  * connection's loop; the connection's later requests are held (and the connection not read) until then, so
- * each connection has at most one operation in the pool and its responses keep their order.
+ * that compound chains, compound state and the order of its responses stay as they were. Lone READs and WRITEs
+ * (not in a compound) are the exception: up to {@code smbserver:io requests per connection} run at once and are
+ * answered as they complete.
  */
 public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
     private static final Logger LOG = Logger.getLogger(Smb2Dispatcher.class.getName());
@@ -45,10 +47,14 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
     static final int MAX_HELD_REQUESTS = io.swrap.smb.state.CreditWindow.MAX_CREDITS + 256;
     /** A request of this connection waits for the I/O pool: the next ones are held until it is answered. */
     private boolean waitingForIo;
+    /** Lone READs and WRITEs of this connection in the I/O pool, answered as each completes. */
+    private int pipelined;
+    private final int maxPipelined;
     private final ArrayDeque<Object> held = new ArrayDeque<>();
 
     public Smb2Dispatcher(Connection conn) {
         this.conn = conn;
+        this.maxPipelined = conn.server().config().io().perConnection();
         this.negotiate = new NegotiateHandler();
         this.handlers = Map.ofEntries(
                 Map.entry(Smb2Command.NEGOTIATE, negotiate),
@@ -74,7 +80,7 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Object msg) {
-        if (waitingForIo) {
+        if (!held.isEmpty() || !mayStart(msg)) {
             if (held.size() >= MAX_HELD_REQUESTS) {
                 conn.peerLog().log(LOG, Level.WARNING, () -> "closing the connection: more than " + MAX_HELD_REQUESTS
                         + " requests arrived while one waited for its file operation");
@@ -88,6 +94,24 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
         handle(ctx, msg);
     }
 
+    /**
+     * Whether {@code msg} may be handled now: nothing of this connection is in the pool, or only lone READs and
+     * WRITEs, fewer than {@code smbserver:io requests per connection}, and it is one too.
+     */
+    private boolean mayStart(Object msg) {
+        return !waitingForIo && (pipelined == 0 || (pipelined < maxPipelined && pipelinable(msg)));
+    }
+
+    /**
+     * A READ or WRITE that is not part of a compound: its response may overtake others ([MS-SMB2] 3.3.4.1: the
+     * client matches responses by MessageId), and it touches no compound chain state after its dispatch.
+     */
+    private boolean pipelinable(Object msg) {
+        return maxPipelined > 1 && msg instanceof Smb2Request req && req.decoderResult().isSuccess()
+                && (req.command() == Smb2Command.READ || req.command() == Smb2Command.WRITE)
+                && !req.header().isRelated() && req.lastInChain() && conn.compound().ended();
+    }
+
     private void handle(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof Smb1NegotiateRequest smb1) {
             Object answer = negotiate.handleSmb1(smb1, conn, ctx);
@@ -98,8 +122,9 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
             }
         } else if (msg instanceof Smb2Request req) {
             RequestContext rc = new RequestContext(req, conn, ctx);
-            Smb2Response resp = dispatch(rc);
-            if (!waitingForIo) {
+            boolean lone = pipelinable(req);
+            Smb2Response resp = dispatch(rc, lone);
+            if (resp != null || !rc.waits) {
                 send(rc, resp);
             }
         }
@@ -115,7 +140,7 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
     }
 
     /** The response to send now, or null (none, or the request waits for its file operation). */
-    private Smb2Response dispatch(RequestContext rc) {
+    private Smb2Response dispatch(RequestContext rc, boolean lone) {
         Smb2Request req = rc.request;
         boolean chainStart = conn.compound().begin(req.header().isRelated(), req.lastInChain());
         Reply reply;
@@ -125,11 +150,20 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
             reply = failed(rc, e);
         }
         if (reply != null && reply.later() != null) {
-            // answered on this loop when the I/O pool is done; the request (a WRITE's data) stays retained, and
-            // the connection's next requests wait, so that chains, compound state and credits stay in order
-            waitingForIo = true;
+            // answered on this loop when the I/O pool is done; the request (a WRITE's data) stays retained. A lone
+            // READ or WRITE lets the next ones of its kind start; anything else makes the connection's next
+            // requests wait, so that chains, compound state and credits stay in order
+            rc.waits = true;
+            rc.pipelined = lone;
+            if (lone) {
+                pipelined++;
+            } else {
+                waitingForIo = true;
+            }
             req.retain();
-            rc.ctx.channel().config().setAutoRead(false);
+            if (waitingForIo || pipelined >= maxPipelined) {
+                rc.ctx.channel().config().setAutoRead(false);
+            }
             reply.later().whenComplete((r, failure) -> ioDone(rc, chainStart, r, failure));
             return null;
         }
@@ -141,12 +175,21 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
         ChannelHandlerContext ctx = rc.ctx;
         try {
             assert ctx.executor().inEventLoop() : "an I/O completion ran off its connection's loop";
+            if (failure == null && r != null && r.later() != null) {
+                // the handler's next step runs on the I/O pool too (a CREATE: open, then truncate): wait again
+                r.later().whenComplete((next, f) -> ioDone(rc, chainStart, next, f));
+                return;
+            }
             Reply reply = failure == null ? r : failed(rc, failure instanceof CompletionException ce
                     && ce.getCause() != null ? ce.getCause() : failure);
             send(rc, finish(rc, chainStart, reply));
             rc.request.release();
-            waitingForIo = false;
-            while (!waitingForIo && !held.isEmpty()) {
+            if (rc.pipelined) {
+                pipelined--;
+            } else {
+                waitingForIo = false;
+            }
+            while (!held.isEmpty() && mayStart(held.peek())) {
                 Object m = held.poll();
                 try {
                     handle(ctx, m);
@@ -154,7 +197,7 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
                     ReferenceCountUtil.release(m);
                 }
             }
-            if (!waitingForIo && ctx.channel().isActive()) {
+            if (held.isEmpty() && !waitingForIo && pipelined < maxPipelined && ctx.channel().isActive()) {
                 // reading resumes unless the peer leaves too many replies unread (ConnectionGuard)
                 ctx.channel().config().setAutoRead(ctx.channel().isWritable());
             }

@@ -55,7 +55,7 @@ final class WriteHandler implements Smb2CommandHandler {
             times.restore(file, before, path);
             return total;
         }, total -> {
-            open.position = offset + total;
+            open.position(offset + total);
             times.written(rc.conn.server().io(), rc.conn.channel().eventLoop());
             // [MS-FSA] 2.1.5.3: a write breaks the other opens' level II oplocks and read leases to none
             BreakSender.send(rc.conn.server(), rc.conn.server().oplocks().written(open.key(), open.owner()));

@@ -281,7 +281,7 @@ public final class PosixVfs implements Vfs {
         private int writeFd = -1;
         /** A read-only descriptor of the same object for {@link #read}, or -1. */
         private int readFd = -1;
-        /** Reads and writes running on {@link #readFd}/{@link #writeFd}. */
+        /** Calls running on {@link #fd}, {@link #readFd} or {@link #writeFd}. */
         private int users;
         private boolean closed;
 
@@ -291,19 +291,34 @@ public final class PosixVfs implements Vfs {
 
         @Override
         public Stat stat() throws VfsException {
-            return LibC.statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+            pin("statx");
+            try {
+                return LibC.statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW);
+            } finally {
+                unuse();
+            }
         }
 
         @Override
         public FileChannel channel(boolean write) throws IOException {
-            Path self = Path.of(LibC.procPath(fd));
-            return write ? FileChannel.open(self, StandardOpenOption.READ, StandardOpenOption.WRITE)
-                    : FileChannel.open(self, StandardOpenOption.READ);
+            pin("open");
+            try {
+                Path self = Path.of(LibC.procPath(fd));
+                return write ? FileChannel.open(self, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                        : FileChannel.open(self, StandardOpenOption.READ);
+            } finally {
+                unuse();
+            }
         }
 
         @Override
         public List<String> list() throws VfsException {
-            return LibC.list(fd, MAX_DIRECTORY_ENTRIES);
+            pin("getdents64");
+            try {
+                return LibC.list(fd, MAX_DIRECTORY_ENTRIES);
+            } finally {
+                unuse();
+            }
         }
 
         @Override
@@ -344,6 +359,17 @@ public final class PosixVfs implements Vfs {
             return write ? writeFd : readFd;
         }
 
+        /**
+         * Counts a metadata call on {@link #fd} (it may run on an I/O thread while the loop closes the handle):
+         * the descriptor stays open until the call ends, so its number is not reused meanwhile.
+         */
+        private synchronized void pin(String call) throws VfsException {
+            if (closed) {
+                throw new VfsException(Errno.EBADF, call, "a closed handle");
+            }
+            users++;
+        }
+
         private synchronized void unuse() {
             if (--users == 0 && closed) {
                 closeDescriptors();
@@ -353,7 +379,13 @@ public final class PosixVfs implements Vfs {
         @Override
         public List<long[]> dataRanges(long from, long end, int max) throws VfsException {
             // SEEK_DATA/SEEK_HOLE need a descriptor opened for I/O: one of this same inode, for this call only
-            int rd = LibC.openat(AT_FDCWD, LibC.procPath(fd), LibC.O_RDONLY | O_CLOEXEC, 0);
+            pin("open");
+            int rd;
+            try {
+                rd = LibC.openat(AT_FDCWD, LibC.procPath(fd), LibC.O_RDONLY | O_CLOEXEC, 0);
+            } finally {
+                unuse();
+            }
             try {
                 List<long[]> ranges = new ArrayList<>();
                 long at = from;
@@ -387,32 +419,53 @@ public final class PosixVfs implements Vfs {
         }
 
         @Override
-        public synchronized void setTimes(long atime, long mtime) throws VfsException {
-            // under the handle's lock: a close meanwhile cannot free the descriptor's number for another file
-            if (closed) {
-                throw new VfsException(Errno.EBADF, "utimensat", "a closed handle");
+        public void setTimes(long atime, long mtime) throws VfsException {
+            pin("utimensat");
+            try {
+                LibC.setTimes(fd, atime, mtime);
+            } finally {
+                unuse();
             }
-            LibC.setTimes(fd, atime, mtime);
         }
 
         @Override
         public byte[] getXattr(String name, int max) throws VfsException {
-            return LibC.getxattr(fd, name, max);
+            pin("fgetxattr");
+            try {
+                return LibC.getxattr(fd, name, max);
+            } finally {
+                unuse();
+            }
         }
 
         @Override
         public boolean setXattr(String name, byte[] value) throws VfsException {
-            return LibC.setxattr(fd, name, value);
+            pin("fsetxattr");
+            try {
+                return LibC.setxattr(fd, name, value);
+            } finally {
+                unuse();
+            }
         }
 
         @Override
         public List<String> listXattrs(int maxBytes) throws VfsException {
-            return LibC.listxattr(fd, maxBytes);
+            pin("flistxattr");
+            try {
+                return LibC.listxattr(fd, maxBytes);
+            } finally {
+                unuse();
+            }
         }
 
         @Override
         public boolean removeXattr(String name) throws VfsException {
-            return LibC.removexattr(fd, name);
+            pin("fremovexattr");
+            try {
+                return LibC.removexattr(fd, name);
+            } finally {
+                unuse();
+            }
         }
 
         @Override
