@@ -203,6 +203,14 @@ public final class FileStore implements AutoCloseable {
         return dropped[0];
     }
 
+    /**
+     * The dead-owner repair for process {@code pid}, which ended (and any other process that is gone): see
+     * {@link #purge}.
+     */
+    public int purgeProcess(long pid) {
+        return purge(p -> p != pid && alive(p));
+    }
+
     private List<Waiter> purgeLocked(LongPredicate alive) {
         List<Waiter> w = new ArrayList<>();
         for (FileRecord r : backend.all()) {
