@@ -251,7 +251,7 @@ class PreforkIT {
     }
 
     /** Waits until workers hold {@code n} server-side connections from 127.0.0.{client} (on port 445). */
-    private static List<SocketView> serverSockets(SmbEnv on, int client, int n) throws Exception {
+    static List<SocketView> serverSockets(SmbEnv on, int client, int n) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         List<SocketView> found = List.of();
         while (System.nanoTime() < deadline) {
@@ -273,13 +273,13 @@ class PreforkIT {
     }
 
 
-    private static int soleOwner(SocketView s) {
+    static int soleOwner(SocketView s) {
         assertEquals(1, s.owners().size(), "one process holds " + s);
         return s.owners().getFirst().pid();
     }
 
     /** The master's child processes: its workers. */
-    private static Set<Long> workers(SmbEnv on) {
+    static Set<Long> workers(SmbEnv on) {
         return ProcessHandle.of(on.serverPid()).orElseThrow().children().map(ProcessHandle::pid)
                 .collect(Collectors.toCollection(TreeSet::new));
     }
@@ -288,7 +288,7 @@ class PreforkIT {
      * Until the master has forgotten the ClientGuids of {@code dead} (at least its client's), started a worker in
      * its place and that worker said hello.
      */
-    private static void awaitRestart(SmbEnv on, int dead) throws InterruptedException {
+    static void awaitRestart(SmbEnv on, int dead) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             String log = on.serverStderr();
