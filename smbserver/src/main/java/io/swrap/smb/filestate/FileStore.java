@@ -135,6 +135,44 @@ public final class FileStore implements AutoCloseable {
         return r;
     }
 
+    /**
+     * What {@link #admit} decided for a CREATE of an existing file: the breaks to deliver (always, also when the
+     * open is refused), whether it must wait for their acknowledgments, or why it is refused.
+     */
+    public record Admission(List<io.swrap.smb.oplock.BreakNotice> breaks, boolean mustWait,
+            io.swrap.smb.smb2.codec.Smb2Exception refused) {
+        /** Throws the refusal (SHARING_VIOLATION, DELETE_PENDING, ...) if there is one. */
+        public void throwIfRefused() throws io.swrap.smb.smb2.codec.Smb2Exception {
+            if (refused != null) {
+                throw refused;
+            }
+        }
+    }
+
+    /**
+     * A CREATE of the existing file {@code key} in one locked section: the share check ([MS-FSA] 2.1.5.1.2: on a
+     * sharing violation only what caches handles is broken, then the open checks again; otherwise the open
+     * breaks what conflicts with it), the breaks it causes, and, unless it must wait for their acknowledgment
+     * ({@code canWait} and breaks outstanding: [MS-SMB2] 3.3.5.9), the acquire of {@code entry}. So no other open
+     * comes between the check and the acquire, in this process or another.
+     */
+    public Admission admit(FileKey key, Path path, ShareModes.Entry entry, io.swrap.smb.oplock.OplockRequest request,
+            boolean canWait) throws io.swrap.smb.smb2.codec.Smb2Exception {
+        return locked(() -> {
+            List<io.swrap.smb.oplock.BreakNotice> breaks = shareModes.violates(key, entry)
+                    ? oplocks.prepareSharingViolationBreak(key, request) : oplocks.prepare(key, request);
+            if (canWait && oplocks.breaking(key, request)) {
+                return new Admission(breaks, true, null);
+            }
+            try {
+                shareModes.acquire(key, path, entry);
+            } catch (io.swrap.smb.smb2.codec.Smb2Exception e) {
+                return new Admission(breaks, false, e);
+            }
+            return new Admission(breaks, false, null);
+        });
+    }
+
     /** Records held now (for tests and diagnostics). */
     public int size() {
         return locked(backend::size);

@@ -81,7 +81,7 @@ class ShmRecordsTest {
                 () -> FileRecord.decode(F, ByteBuffer.wrap(ok, 0, ok.length - 1)));
         assertTrue(shortOne.getMessage().contains("ends early"), shortOne.getMessage());
 
-        FileStore s = store(new Messenger());
+        FileStore s = new FileStore(new Messenger(), true); // the limit is the view's, whatever the backend
         for (int i = 0; i < FileRecord.MAX_OPENS_PER_FILE; i++) {
             s.shareModes().acquire(F, null, new ShareModes.Entry(new OwnerId(0, 0, i, i), 0x80, ALL));
         }
@@ -156,5 +156,33 @@ class ShmRecordsTest {
         } finally {
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void aCreatesShareCheckBreaksAndAcquireAreOneStepOverTheSharedRecord() throws Exception {
+        FileStore one = store(new Messenger());
+        FileStore two = store(new Messenger());
+        OwnerId holder = new OwnerId(1, 1, 1, 1);
+        one.shareModes().acquire(F, null, new ShareModes.Entry(holder, ShareModes.FILE_READ_DATA,
+                ShareModes.FILE_SHARE_READ));
+        one.oplocks().grant(F, holder, new OplockRequest(null, OplockLevel.BATCH, null, 0, 0, 0, null, false, false,
+                false, false));
+        OplockRequest plain = new OplockRequest(null, OplockLevel.NONE, null, 0, 0, 0, null, false, false, false,
+                false);
+
+        ShareModes.Entry writer = new ShareModes.Entry(new OwnerId(2, 2, 2, 2), ShareModes.FILE_WRITE_DATA, ALL);
+        FileStore.Admission waits = two.admit(F, null, writer, plain, true);
+        assertEquals(1, waits.breaks().size(), "the batch oplock is broken (to level II: a sharing violation)");
+        assertTrue(waits.mustWait(), "until the holder acknowledges");
+        assertEquals(1, two.locked(() -> two.get(F).opens.size()), "nothing acquired while waiting");
+
+        FileStore.Admission refused = two.admit(F, null, writer, plain, false);
+        assertTrue(refused.breaks().isEmpty(), "a break in progress is not repeated");
+        assertEquals(NtStatus.SHARING_VIOLATION, assertThrows(Smb2Exception.class, refused::throwIfRefused).status());
+
+        ShareModes.Entry reader = new ShareModes.Entry(new OwnerId(3, 3, 3, 3), ShareModes.FILE_READ_DATA, ALL);
+        FileStore.Admission admitted = two.admit(F, null, reader, plain, false);
+        admitted.throwIfRefused();
+        assertEquals(2, one.locked(() -> one.get(F).opens.size()), "acquired in the same step, seen by the other");
     }
 }

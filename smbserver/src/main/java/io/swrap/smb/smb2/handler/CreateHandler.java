@@ -7,9 +7,9 @@ import io.swrap.smb.smb2.codec.Smb2CreateResponse;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2FileId;
 import io.swrap.smb.filestate.FileKey;
+import io.swrap.smb.filestate.FileStore;
 import io.swrap.smb.filestate.OwnerId;
 import io.swrap.smb.filestate.ShareModes;
-import io.swrap.smb.oplock.BreakNotice;
 import io.swrap.smb.oplock.Granted;
 import io.swrap.smb.oplock.OplockLevel;
 import io.swrap.smb.oplock.OplockRequest;
@@ -212,17 +212,15 @@ final class CreateHandler implements Smb2CommandHandler {
                 }
                 oreq = oplockRequest(rc, req, access, isDir, disp != Smb2CreateRequest.FILE_OPEN
                         && disp != Smb2CreateRequest.FILE_OPEN_IF && !isDir);
-                // [MS-FSA] 2.1.5.1.2: a sharing violation breaks only what caches handles (then the open checks
-                // again); otherwise the open breaks what conflicts with it. Either way it waits for the holders to
-                // acknowledge before it goes on ([MS-SMB2] 3.3.5.9).
-                List<BreakNotice> breaks = modes.violates(key, entry)
-                        ? oplocks.prepareSharingViolationBreak(key, oreq) : oplocks.prepare(key, oreq);
-                BreakSender.send(rc.conn.server(), breaks);
-                if (oplocks.breaking(key, oreq) && OplockWait.possible(rc)) {
+                // share check, breaks and acquire in one step of the file's record (FileStore.admit)
+                FileStore.Admission admitted = rc.conn.server().files().admit(key, path, entry, oreq,
+                        OplockWait.possible(rc));
+                BreakSender.send(rc.conn.server(), admitted.breaks());
+                if (admitted.mustWait()) {
                     handle.close();
                     return OplockWait.start(rc, waiting, key, oreq, rerun, abandon);
                 }
-                modes.acquire(key, path, entry);
+                admitted.throwIfRefused();
                 try {
                     action = overwrite(handle, disp, isDir);
                     if (action != Smb2CreateResponse.FILE_OPENED) {
