@@ -37,11 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
 class PreforkIT {
     static final int[] NICS = {11, 12, 13, 14};
     static final int WORKERS = 4;
-    static final String PREFORK = "prefork children = " + WORKERS + "\n  smbserver:prefork unshared file state = yes";
+    /** The workers share the file-state store (swrap-shm), the default. */
+    static final String PREFORK = "prefork children = " + WORKERS;
     /**
      * Samba's tests open one file from two clients (two ClientGuids) of one smbtorture process and expect
-     * each other's oplocks and leases: with file state per worker that needs both clients in one worker,
-     * which peer-address placement gives (they connect from one address).
+     * each other's oplock and lease breaks: the records are shared, but breaks are not delivered across
+     * workers yet, so both clients must be in one worker, which peer-address placement gives (they connect
+     * from one address).
      */
     static final String BY_PEER = PREFORK + "\n  smbserver:prefork placement = peer-address";
     private static final Duration WAIT = Duration.ofSeconds(90);

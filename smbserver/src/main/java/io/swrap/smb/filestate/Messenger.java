@@ -27,6 +27,9 @@ public final class Messenger {
     private final Map<EventExecutor, Integer> numbers = new ConcurrentHashMap<>();
     private final Map<Long, Parked> parked = new ConcurrentHashMap<>();
     private final AtomicLong nextTicket = new AtomicLong(1);
+    private volatile java.util.function.Consumer<Waiter> remote = w -> java.util.logging.Logger.getLogger(
+            Messenger.class.getName()).warning("pid " + OwnerId.SELF_PID + ": no messaging to process " + w.pid()
+            + ": the wake-up of its waiter " + w.ticket() + " (loop " + w.worker() + ") is dropped");
 
     /** The worker number of {@code loop}. */
     public int worker(EventExecutor loop) {
@@ -67,10 +70,6 @@ public final class Messenger {
     public void remote(java.util.function.Consumer<Waiter> sender) {
         this.remote = sender;
     }
-
-    private volatile java.util.function.Consumer<Waiter> remote = w -> java.util.logging.Logger.getLogger(
-            Messenger.class.getName()).warning("pid " + OwnerId.SELF_PID + ": no messaging to process " + w.pid()
-            + ": the wake-up of its waiter " + w.ticket() + " (loop " + w.worker() + ") is dropped");
 
     /** Sends the wake-up of {@code w} to its loop; a waiter forgotten meanwhile is not run. From any thread. */
     public void wake(Waiter w) {

@@ -369,6 +369,14 @@ public final class ShmRecords implements RecordBackend {
         return n[0];
     }
 
+    /**
+     * Marks the record of {@code key} as being rewritten, as a holder killed in the middle of {@link #write}
+     * leaves it (for tests of the repair).
+     */
+    void markWriting(FileKey key) {
+        table.record(find(key)).set(JAVA_INT, H_WRITING, 1);
+    }
+
     /** Slots in use, the directory's included (for tests). */
     int slotsInUse() {
         return table.withLock(table::inUse);

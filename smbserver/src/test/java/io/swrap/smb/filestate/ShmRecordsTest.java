@@ -185,4 +185,44 @@ class ShmRecordsTest {
         admitted.throwIfRefused();
         assertEquals(2, one.locked(() -> one.get(F).opens.size()), "acquired in the same step, seen by the other");
     }
+
+    /**
+     * kill -9 of a process holding the store's lock in the middle of rewriting a record: the next locker
+     * (EOWNERDEAD) drops that record with its continuations, keeps the complete ones, then drops the dead
+     * process's entries from them; this process's own record is intact and the table audit clean.
+     */
+    @Test
+    void aProcessKilledHoldingTheLockMidWriteIsRepairedByTheNextLocker() throws Exception {
+        Path file = dir.resolve(ShmRecords.FILE);
+        FileStore s = store(new Messenger());
+        FileKey mine = new FileKey(1, 3);
+        OwnerId me = new OwnerId(0, 0, 7, 7);
+        s.shareModes().acquire(mine, null, new ShareModes.Entry(me, ShareModes.FILE_WRITE_DATA, 0));
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                StoreChild.class.getName(), file.toString()).redirectErrorStream(true).start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    child.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("LOCKED")) {
+                // the child's log lines
+            }
+            assertEquals("LOCKED", line, "the child holds the lock");
+        } finally {
+            child.destroyForcibly();
+            child.waitFor();
+        }
+        s.size(); // the first lock after the kill: EOWNERDEAD, repair, then the dead process's entries go
+        assertEquals(1, s.size(), "only this process's record is left");
+        assertEquals(NtStatus.SHARING_VIOLATION, assertThrows(Smb2Exception.class, () -> s.shareModes().acquire(mine,
+                null, new ShareModes.Entry(new OwnerId(0, 0, 8, 8), ShareModes.FILE_READ_DATA, ALL))).status(),
+                "this process's deny-all open is intact");
+        assertFalse(s.locks().conflicts(StoreChild.COMPLETE, me, 0, 10, true), "the dead process's lock is gone");
+        assertEquals(0, s.locks().count(StoreChild.HALF_WRITTEN), "the half-written record is gone");
+        try (ShmRecords r = ShmRecords.open(file)) {
+            assertEquals(ShmRecords.DIR_SLOTS + 1, r.slotsInUse(), "its continuations are free again");
+            assertTrue(r.audit().clean(), r.audit().toString());
+        }
+    }
 }
