@@ -24,6 +24,9 @@ import java.nio.file.Path;
  * <li>{@code probe:FILE:DOC:TRIGGER}: opens FILE for writing, then for reading (sharing everything), locks byte 5,
  *     reads byte 5, opens DOC; prints {@code PROBED write-open=S read-open=S lock=S read=S doc=S} and, connected
  *     still (so that its connection can be found), waits until the file TRIGGER exists.</li>
+ * <li>{@code open:FILE:TRIGGER}: opens FILE for reading (sharing everything, no oplock), prints
+ *     {@code OPENED ms=M} (how long the CREATE took: it waits for breaks it causes) and, connected still, waits
+ *     until the file TRIGGER exists.</li>
  * </ul>
  * (S: OK or the NTSTATUS name.) Output lines as {@link SmbPeerArgs#runAll}.
  */
@@ -56,8 +59,11 @@ public final class CrossWorkerPeer {
         if (f[0].equals("probe") && f.length == 4) {
             return probe(server, share, cfg, f[1], f[2], Path.of(f[3]));
         }
-        throw new IllegalArgumentException("unknown scenario '" + scenario + "' (expected: hold:FILE:DOC:TRIGGER or"
-                + " probe:FILE:DOC:TRIGGER)");
+        if (f[0].equals("open") && f.length == 3) {
+            return open(server, share, cfg, f[1], Path.of(f[2]));
+        }
+        throw new IllegalArgumentException("unknown scenario '" + scenario + "' (expected: hold:FILE:DOC:TRIGGER,"
+                + " probe:FILE:DOC:TRIGGER or open:FILE:TRIGGER)");
     }
 
     private static String hold(InetSocketAddress server, String share, ClientConfig cfg, String file, String doc,
@@ -114,6 +120,23 @@ public final class CrossWorkerPeer {
                 Thread.sleep(50);
             }
             return result;
+        }
+    }
+
+    private static String open(InetSocketAddress server, String share, ClientConfig cfg, String file,
+            Path trigger) throws Exception {
+        try (Session s = SmbClient.connect(server, cfg)) {
+            Tree t = s.treeConnect(share);
+            long start = System.nanoTime();
+            try (Open _ = t.create(file, READ_ACCESS, SHARE_ALL, FILE_OPEN, FILE_NON_DIRECTORY_FILE)) {
+                String result = "ms=" + (System.nanoTime() - start) / 1_000_000;
+                System.out.println("OPENED " + result);
+                System.out.flush();
+                while (!Files.exists(trigger)) {
+                    Thread.sleep(50);
+                }
+                return result;
+            }
         }
     }
 

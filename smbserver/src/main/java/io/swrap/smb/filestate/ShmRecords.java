@@ -1,5 +1,6 @@
 package io.swrap.smb.filestate;
 
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -244,10 +245,10 @@ public final class ShmRecords implements RecordBackend {
         int length = hs.get(JAVA_INT, H_LENGTH);
         byte[] b = new byte[length];
         int n = Math.min(length, (int) (SLOT_BYTES - H_DATA));
-        MemorySegment.copy(hs, JAVA_BYTE_LAYOUT, H_DATA, b, 0, n);
+        MemorySegment.copy(hs, JAVA_BYTE, H_DATA, b, 0, n);
         for (int c : continuations(head)) {
             int m = Math.min(length - n, (int) (SLOT_BYTES - C_DATA));
-            MemorySegment.copy(table.record(c), JAVA_BYTE_LAYOUT, C_DATA, b, n, m);
+            MemorySegment.copy(table.record(c), JAVA_BYTE, C_DATA, b, n, m);
             n += m;
         }
         try {
@@ -261,8 +262,6 @@ public final class ShmRecords implements RecordBackend {
             return null;
         }
     }
-
-    private static final java.lang.foreign.ValueLayout.OfByte JAVA_BYTE_LAYOUT = java.lang.foreign.ValueLayout.JAVA_BYTE;
 
     @Override
     public void write(FileRecord r) {
@@ -301,7 +300,7 @@ public final class ShmRecords implements RecordBackend {
             table.free(chain.remove(chain.size() - 1)); // unlinked below, before the head is complete again
         }
         int n = Math.min(b.length, (int) (SLOT_BYTES - H_DATA));
-        MemorySegment.copy(b, 0, hs, JAVA_BYTE_LAYOUT, H_DATA, n);
+        MemorySegment.copy(b, 0, hs, JAVA_BYTE, H_DATA, n);
         int prevNext = 0;
         for (int i = chain.size() - 1; i >= 0; i--) {
             MemorySegment cs = table.record(chain.get(i));
@@ -312,7 +311,7 @@ public final class ShmRecords implements RecordBackend {
         }
         for (int c : chain) {
             int m = Math.min(b.length - n, (int) (SLOT_BYTES - C_DATA));
-            MemorySegment.copy(b, n, table.record(c), JAVA_BYTE_LAYOUT, C_DATA, m);
+            MemorySegment.copy(b, n, table.record(c), JAVA_BYTE, C_DATA, m);
             n += m;
         }
         hs.set(JAVA_INT, H_NEXT, prevNext);
