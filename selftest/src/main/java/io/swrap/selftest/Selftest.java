@@ -234,7 +234,7 @@ public final class Selftest {
         Files.write(cwd.resolve("up.bin"), data);
         String to = "127.0.0.11-14:" + SmbEnv.PORT;
         try (SmbEnv env = SmbEnv.start(dir.resolve("smb-prefork"), SERVER_IFACES,
-                "prefork children = 4\n  smbserver:prefork unshared file state = yes")) {
+                "prefork children = 4")) {
             Smbclient.Result r = env.smbclient(C_CLIENT_IFACE, SERVER_IFACES[1], SmbEnv.PASSWORD, cwd,
                     "put up.bin p; get p down.bin; del p", "-m", "SMB3_11", "--client-protection=sign");
             boolean same = r.exit() == 0 && java.util.Arrays.equals(data, Files.readAllBytes(cwd.resolve("down.bin")));

@@ -37,11 +37,13 @@ import org.junit.jupiter.api.io.TempDir;
 class PreforkIT {
     static final int[] NICS = {11, 12, 13, 14};
     static final int WORKERS = 4;
-    static final String PREFORK = "prefork children = " + WORKERS + "\n  smbserver:prefork unshared file state = yes";
+    /** The workers share the file-state store (swrap-shm), the default. */
+    static final String PREFORK = "prefork children = " + WORKERS;
     /**
      * Samba's tests open one file from two clients (two ClientGuids) of one smbtorture process and expect
-     * each other's oplocks and leases: with file state per worker that needs both clients in one worker,
-     * which peer-address placement gives (they connect from one address).
+     * each other's oplock and lease breaks: the records are shared, but breaks are not delivered across
+     * workers yet, so both clients must be in one worker, which peer-address placement gives (they connect
+     * from one address).
      */
     static final String BY_PEER = PREFORK + "\n  smbserver:prefork placement = peer-address";
     private static final Duration WAIT = Duration.ofSeconds(90);
@@ -251,7 +253,7 @@ class PreforkIT {
     }
 
     /** Waits until workers hold {@code n} server-side connections from 127.0.0.{client} (on port 445). */
-    private static List<SocketView> serverSockets(SmbEnv on, int client, int n) throws Exception {
+    static List<SocketView> serverSockets(SmbEnv on, int client, int n) throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         List<SocketView> found = List.of();
         while (System.nanoTime() < deadline) {
@@ -273,13 +275,13 @@ class PreforkIT {
     }
 
 
-    private static int soleOwner(SocketView s) {
+    static int soleOwner(SocketView s) {
         assertEquals(1, s.owners().size(), "one process holds " + s);
         return s.owners().getFirst().pid();
     }
 
     /** The master's child processes: its workers. */
-    private static Set<Long> workers(SmbEnv on) {
+    static Set<Long> workers(SmbEnv on) {
         return ProcessHandle.of(on.serverPid()).orElseThrow().children().map(ProcessHandle::pid)
                 .collect(Collectors.toCollection(TreeSet::new));
     }
@@ -288,7 +290,7 @@ class PreforkIT {
      * Until the master has forgotten the ClientGuids of {@code dead} (at least its client's), started a worker in
      * its place and that worker said hello.
      */
-    private static void awaitRestart(SmbEnv on, int dead) throws InterruptedException {
+    static void awaitRestart(SmbEnv on, int dead) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (System.nanoTime() < deadline) {
             String log = on.serverStderr();

@@ -4,6 +4,7 @@ import io.swrap.smb.config.ConfigException;
 import io.swrap.smb.config.SmbConfParser;
 import io.swrap.smb.config.SmbConfig;
 import io.swrap.smb.prefork.Master;
+import io.swrap.smb.filestate.ShmRecords;
 import io.swrap.smb.prefork.Worker;
 import io.swrap.smb.state.ServerState;
 import java.io.IOException;
@@ -30,9 +31,11 @@ public final class SmbServerMain {
             SmbConfig cfg = SmbConfParser.parse(Path.of(args[1]));
             LogFormat.install(cfg.log());
             if (worker) {
-                SmbServer s = SmbServer.startWithoutListeners(new ServerState(cfg));
+                Path dir = Path.of(args[4]);
+                SmbServer s = SmbServer.startWithoutListeners(new ServerState(cfg,
+                        cfg.prefork().unsharedFileState() ? null : dir.resolve(ShmRecords.FILE)));
                 Runtime.getRuntime().addShutdownHook(new Thread(s::close, "smbserver-shutdown"));
-                Worker.run(s, Integer.parseInt(args[3]), Path.of(args[4]));
+                Worker.run(s, Integer.parseInt(args[3]), dir);
                 return;
             }
             server = cfg.prefork().children() > 0 ? Master.start(cfg, Path.of(args[1]))

@@ -46,7 +46,7 @@ public final class PreforkBench {
         List<Double> prefork = new ArrayList<>();
         try (SmbEnv one = SmbEnv.start(base.resolve("single"), nics, "");
              SmbEnv many = SmbEnv.start(base.resolve("prefork"), nics,
-                     "prefork children = 4\n  smbserver:prefork unshared file state = yes")) {
+                     "prefork children = 4")) {
             for (int r = 0; r < rounds; r++) {
                 single.add(round(one, cwd, mib, clients));
                 prefork.add(round(many, cwd, mib, clients));

@@ -330,12 +330,6 @@ public final class SmbConfParser {
         }
         boolean unshared = globalBool("smbserver:preforkunsharedfilestate", "smbserver:prefork unshared file state",
                 false);
-        if (children > 0 && !unshared) {
-            throw new ConfigException(fileName, line("preforkchildren"), "prefork children = " + children
-                    + ": the workers do not share file state yet (share modes, leases, oplocks, byte-range locks,"
-                    + " delete-pending): clients in two workers would not see each other's opens. Set"
-                    + " 'smbserver:prefork unshared file state = yes' to run so anyway, or 'prefork children = 0'");
-        }
         String placement = global.getOrDefault("smbserver:preforkplacement", "least-loaded").toLowerCase(Locale.ROOT);
         if (!placement.equals("least-loaded") && !placement.equals("peer-address")) {
             throw new ConfigException(fileName, line("smbserver:preforkplacement"), "smbserver:prefork placement: "

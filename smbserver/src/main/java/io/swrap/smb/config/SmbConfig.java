@@ -72,8 +72,9 @@ public record SmbConfig(
     /**
      * Multi-process mode: {@code prefork children} (Samba's name; 0..64, default 0 = one process; N = a master
      * that accepts and passes each connection to one of N worker processes by ClientGuid) and {@code
-     * smbserver:prefork unshared file state} (default no: N &gt; 0 refuses to start, because the workers do not
-     * share share modes, leases and locks yet), {@code smbserver:prefork placement} (where a new ClientGuid
+     * smbserver:prefork unshared file state} (default no: the workers share one file-state store in shared
+     * memory; yes, an opt-out for comparisons: each worker keeps its own, and clients in two workers do not see
+     * each other's opens, locks and leases), {@code smbserver:prefork placement} (where a new ClientGuid
      * goes: {@code least-loaded}, the default, or {@code peer-address}: to the worker of another ClientGuid of
      * the same peer address if there is one, so that one host's clients see each other's opens).
      */

@@ -1,7 +1,10 @@
 package io.swrap.smb.filestate;
 
+import io.swrap.smb.smb2.codec.NtStatus;
+import io.swrap.smb.smb2.codec.Smb2Exception;
 import java.util.Iterator;
 import java.util.List;
+import java.util.logging.Logger;
 
 /**
  * The byte-range locks of a file in its {@link FileRecord} ([MS-FSA] 2.1.5.7 "Server Requests a Byte-Range
@@ -15,6 +18,7 @@ public final class ByteRangeLocks {
      * count bounds the work of each LOCK, READ and WRITE.
      */
     public static final int MAX_LOCKS_PER_FILE = 16384;
+    private static final Logger LOG = Logger.getLogger(ByteRangeLocks.class.getName());
 
     /** One granted lock. */
     public record Lock(OwnerId owner, long offset, long length, boolean exclusive) {
@@ -45,7 +49,7 @@ public final class ByteRangeLocks {
     /** Grants {@code l} unless it conflicts: an exclusive request with any overlap, a shared one with
      * another owner's exclusive lock. */
     public boolean tryLock(FileKey file, Lock l) {
-        synchronized (store.lock()) {
+        return store.locked(() -> {
             FileRecord r = store.get(file);
             if (r != null) {
                 for (Lock e : r.locks) {
@@ -56,26 +60,28 @@ public final class ByteRangeLocks {
             }
             store.getOrCreate(file).locks.add(l);
             return true;
-        }
+        });
     }
 
     /** Locks held on {@code file}. */
     public int count(FileKey file) {
-        synchronized (store.lock()) {
+        return store.locked(() -> {
             FileRecord r = store.get(file);
             return r == null ? 0 : r.locks.size();
-        }
+        });
     }
 
     /** Removes the lock of {@code owner} with exactly this range (the first such); false if there is none. */
     public boolean unlock(FileKey file, OwnerId owner, long offset, long length) {
-        List<Waiter> wake;
-        synchronized (store.lock()) {
+        List<Waiter> wake = store.locked(() -> {
             FileRecord r = store.get(file);
             if (r == null || !removeFirst(r.locks, owner, offset, length)) {
-                return false;
+                return null;
             }
-            wake = drainWaiters(r);
+            return drainWaiters(r);
+        });
+        if (wake == null) {
+            return false;
         }
         store.messenger().wakeAll(wake);
         return true;
@@ -94,14 +100,13 @@ public final class ByteRangeLocks {
 
     /** Drops every lock of {@code owner} (the handle is closing). */
     public void releaseAll(FileKey file, OwnerId owner) {
-        List<Waiter> wake;
-        synchronized (store.lock()) {
+        List<Waiter> wake = store.locked(() -> {
             FileRecord r = store.get(file);
             if (r == null || !r.locks.removeIf(e -> e.owner.equals(owner))) {
-                return;
+                return List.<Waiter>of();
             }
-            wake = drainWaiters(r);
-        }
+            return drainWaiters(r);
+        });
         store.messenger().wakeAll(wake);
     }
 
@@ -110,7 +115,7 @@ public final class ByteRangeLocks {
         if (length == 0) {
             return false; // a zero-byte read or write touches no byte
         }
-        synchronized (store.lock()) {
+        return store.locked(() -> {
             FileRecord r = store.get(file);
             if (r == null) {
                 return false;
@@ -121,38 +126,47 @@ public final class ByteRangeLocks {
                 }
             }
             return false;
-        }
+        });
     }
 
     /**
      * Grants {@code l} now, or leaves {@code waiter} in the record to be woken by the next unlock; one atomic step,
      * so that no unlock between the try and the registration is missed. True when granted.
+     *
+     * @throws Smb2Exception INSUFFICIENT_RESOURCES when {@link FileRecord#MAX_WAITERS_PER_FILE} locks wait already
      */
-    public boolean lockOrWait(FileKey file, Lock l, Waiter waiter) {
-        synchronized (store.lock()) {
+    public boolean lockOrWait(FileKey file, Lock l, Waiter waiter) throws Smb2Exception {
+        return store.locked(() -> {
             if (tryLock(file, l)) {
                 return true;
             }
-            store.getOrCreate(file).lockWaiters.add(waiter);
+            FileRecord r = store.getOrCreate(file);
+            if (r.lockWaiters.size() >= FileRecord.MAX_WAITERS_PER_FILE) {
+                LOG.warning("pid " + OwnerId.SELF_PID + ": blocking lock on file " + file + " refused: "
+                        + r.lockWaiters.size() + " locks wait (at most " + FileRecord.MAX_WAITERS_PER_FILE + ")");
+                throw new Smb2Exception(NtStatus.INSUFFICIENT_RESOURCES, r.lockWaiters.size() + " blocking locks"
+                        + " already wait on this file (at most " + FileRecord.MAX_WAITERS_PER_FILE + ")");
+            }
+            r.lockWaiters.add(waiter);
             return false;
-        }
+        });
     }
 
     /** Takes {@code waiter} out of the record (its request was canceled or its handle closed). */
     public void removeWaiter(FileKey file, Waiter waiter) {
-        synchronized (store.lock()) {
+        store.locked(() -> {
             FileRecord r = store.get(file);
-            if (r != null && r.lockWaiters.remove(waiter)) {
-                store.dropIfUnused(r);
+            if (r != null) {
+                r.lockWaiters.remove(waiter);
             }
-        }
+            return null;
+        });
     }
 
     /** The waiters of {@code r}, taken out to be woken once; a waiter still blocked registers again. */
-    private List<Waiter> drainWaiters(FileRecord r) {
+    private static List<Waiter> drainWaiters(FileRecord r) {
         List<Waiter> w = List.copyOf(r.lockWaiters);
         r.lockWaiters.clear();
-        store.dropIfUnused(r);
         return w;
     }
 }

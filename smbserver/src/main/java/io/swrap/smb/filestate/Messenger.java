@@ -27,6 +27,9 @@ public final class Messenger {
     private final Map<EventExecutor, Integer> numbers = new ConcurrentHashMap<>();
     private final Map<Long, Parked> parked = new ConcurrentHashMap<>();
     private final AtomicLong nextTicket = new AtomicLong(1);
+    private volatile java.util.function.Consumer<Waiter> remote = w -> java.util.logging.Logger.getLogger(
+            Messenger.class.getName()).warning("pid " + OwnerId.SELF_PID + ": no messaging to process " + w.pid()
+            + ": the wake-up of its waiter " + w.ticket() + " (loop " + w.worker() + ") is dropped");
 
     /** The worker number of {@code loop}. */
     public int worker(EventExecutor loop) {
@@ -60,8 +63,20 @@ public final class Messenger {
         return new Waiter(worker(loop), t);
     }
 
+    /**
+     * Where a wake-up for a waiter of another process goes (a prefork server's worker messaging); until one is
+     * set, such a wake-up is logged and dropped: that waiter then waits for its own timeout or cancel.
+     */
+    public void remote(java.util.function.Consumer<Waiter> sender) {
+        this.remote = sender;
+    }
+
     /** Sends the wake-up of {@code w} to its loop; a waiter forgotten meanwhile is not run. From any thread. */
     public void wake(Waiter w) {
+        if (w.pid() != OwnerId.SELF_PID) {
+            remote.accept(w); // tickets are numbered per process: never look another process's up here
+            return;
+        }
         Parked p = parked.get(w.ticket());
         if (p == null) {
             return;

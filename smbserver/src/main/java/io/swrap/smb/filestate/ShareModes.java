@@ -21,8 +21,10 @@ public final class ShareModes {
     public static final int DELETE = 0x10000;
 
     /**
-     * One open's claim on a file: its owner, access and share mode, and the name it knows the file by (which
-     * renames of the file, or of a directory above it, change; the key does not).
+     * One open's claim on a file: its owner, access and share mode (what the file's record holds), and, in the
+     * process that made the open, the file's key and the name it knows the file by (which renames of the file,
+     * or of a directory above it, change; the key does not). A record read back from shared memory holds
+     * entries without key and name; entries are matched by owner.
      */
     public static final class Entry {
         final OwnerId owner;
@@ -70,35 +72,49 @@ public final class ShareModes {
         }
     }
 
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(ShareModes.class.getName());
+
     private final FileStore store;
 
     ShareModes(FileStore store) {
         this.store = store;
     }
 
-    /** Adds {@code e} for the file {@code key} opened as {@code path}, or fails with SHARING_VIOLATION / DELETE_PENDING. */
+    /**
+     * Adds {@code e} for the file {@code key} opened as {@code path}, or fails with SHARING_VIOLATION /
+     * DELETE_PENDING, or INSUFFICIENT_RESOURCES when the file has {@link FileRecord#MAX_OPENS_PER_FILE} opens.
+     */
     public void acquire(FileKey key, Path path, Entry e) throws Smb2Exception {
-        synchronized (store.lock()) {
+        store.locked(() -> {
             FileRecord r = store.get(key);
             if (r != null) {
                 if (r.deletePending) {
                     throw new Smb2Exception(NtStatus.DELETE_PENDING, path + " is marked for deletion");
                 }
                 check(r, path, e);
+                if (r.opens.size() >= FileRecord.MAX_OPENS_PER_FILE) {
+                    LOG.warning("pid " + OwnerId.SELF_PID + ": open of " + path + " refused: file " + key + " has "
+                            + r.opens.size() + " opens (at most " + FileRecord.MAX_OPENS_PER_FILE + " per file)");
+                    throw new Smb2Exception(NtStatus.INSUFFICIENT_RESOURCES, path + " is open " + r.opens.size()
+                            + " times (at most " + FileRecord.MAX_OPENS_PER_FILE + " opens per file)");
+                }
             }
             store.getOrCreate(key).opens.add(e);
             e.acquired(key, path);
-        }
+            store.acquiredLocally(e);
+            return null;
+        });
     }
 
     /** Fails with SHARING_VIOLATION when an open like {@code e} of {@code key} would conflict; takes nothing. */
     public void checkSharing(FileKey key, Path path, Entry e) throws Smb2Exception {
-        synchronized (store.lock()) {
+        store.locked(() -> {
             FileRecord r = store.get(key);
             if (r != null) {
                 check(r, path, e);
             }
-        }
+            return null;
+        });
     }
 
     /** Whether an open like {@code e} would fail the share-access check now. */
@@ -118,7 +134,8 @@ public final class ShareModes {
                 throw new Smb2Exception(NtStatus.SHARING_VIOLATION, (path != null ? path : r.key) + ": access 0x"
                         + Integer.toHexString(e.access) + "/share 0x" + Integer.toHexString(e.share)
                         + " conflicts with an open holding access 0x" + Integer.toHexString(o.access)
-                        + "/share 0x" + Integer.toHexString(o.share) + (o.path() != null ? " as " + o.path() : ""));
+                        + "/share 0x" + Integer.toHexString(o.share) + (o.path() != null ? " as " + o.path()
+                        : o.owner != null && o.owner.pid() != OwnerId.SELF_PID ? " in process " + o.owner.pid() : ""));
             }
         }
     }
@@ -137,34 +154,35 @@ public final class ShareModes {
      * @throws IllegalStateException when {@code e} is not held (a bug: released twice); the record is left as it was
      */
     public boolean release(Entry e) {
-        synchronized (store.lock()) {
+        return store.locked(() -> {
             FileRecord r = e.key() == null ? null : store.get(e.key());
-            if (r == null || !r.opens.remove(e)) {
+            if (r == null || !r.opens.removeIf(o -> o == e || o.owner.equals(e.owner))) {
                 throw new IllegalStateException("open of " + e.path() + " released twice or never acquired");
             }
+            store.releasedLocally(e);
             boolean delete = false;
             if (r.opens.isEmpty()) {
                 delete = r.deletePending;
                 r.deletePending = false;
             }
-            store.dropIfUnused(r);
             return delete;
-        }
+        });
     }
 
     public void setDeletePending(FileKey key, boolean pending) {
-        synchronized (store.lock()) {
+        store.locked(() -> {
             FileRecord r = store.get(key);
             if (r != null && !r.opens.isEmpty()) {
                 r.deletePending = pending;
             }
-        }
+            return null;
+        });
     }
 
     public boolean isDeletePending(FileKey key) {
-        synchronized (store.lock()) {
+        return store.locked(() -> {
             FileRecord r = store.get(key);
             return r != null && r.deletePending;
-        }
+        });
     }
 }

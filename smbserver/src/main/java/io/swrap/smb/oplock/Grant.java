@@ -6,14 +6,14 @@ package io.swrap.smb.oplock;
  */
 final class Grant {
     final io.swrap.smb.filestate.OwnerId owner;
-    final Oplocks.FileOplocks file;
+    final FileOplocks file;
     final Lease lease;
     int level;
     /** The level an oplock break awaiting its acknowledgment goes to, or -1. */
     int breakingTo = -1;
     long breakStarted;
 
-    Grant(io.swrap.smb.filestate.OwnerId owner, Oplocks.FileOplocks file, int level, Lease lease) {
+    Grant(io.swrap.smb.filestate.OwnerId owner, FileOplocks file, int level, Lease lease) {
         this.owner = owner;
         this.file = file;
         this.level = level;

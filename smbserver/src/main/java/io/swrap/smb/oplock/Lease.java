@@ -13,7 +13,7 @@ public final class Lease {
     final byte[] key;
     final int version;
     final byte[] parentKey;
-    final Oplocks.FileOplocks file;
+    final FileOplocks file;
     final List<Grant> grants = new ArrayList<>();
     int state;
     /** Lease.Epoch of a version-2 lease; 0 for version 1. */
@@ -22,7 +22,7 @@ public final class Lease {
     int breakingTo = -1;
     long breakStarted;
 
-    Lease(String clientGuid, byte[] key, int version, byte[] parentKey, Oplocks.FileOplocks file) {
+    Lease(String clientGuid, byte[] key, int version, byte[] parentKey, FileOplocks file) {
         this.clientGuid = clientGuid;
         this.key = key.clone();
         this.version = version;

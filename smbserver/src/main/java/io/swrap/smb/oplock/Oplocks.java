@@ -21,7 +21,7 @@ import java.util.function.Predicate;
 /**
  * The oplock and lease view of the {@link FileStore} (one per server process, shared by all event loops; every
  * method is atomic under the store's lock): each file's grants and waiting CREATEs live in its
- * {@link FileRecord}, the leases by ClientGuid and LeaseKey here. An open of a file goes {@link #prepare} (the breaks it causes) → possibly
+ * {@link FileRecord} with the leases they belong to (a lease key names one file). An open of a file goes {@link #prepare} (the breaks it causes) → possibly
  * {@link #await} (until the holders acknowledge) → {@link #grant} → ... → {@link #release}.
  *
  * <p>Semantics, as Windows and Samba show them to SMB2 clients: a batch or exclusive oplock and a lease's
@@ -34,39 +34,39 @@ import java.util.function.Predicate;
 public final class Oplocks {
     /** [MS-SMB2] 3.3.2.1 Oplock Break Acknowledgment Timer: Windows and Samba wait 35 s. */
     public static final Duration BREAK_TIMEOUT = Duration.ofSeconds(35);
-
-    /** One file's grants, and the CREATEs waiting for acknowledgments of its breaks: part of its record. */
-    public static final class FileOplocks {
-        final List<Grant> grants = new ArrayList<>();
-        final List<Waiter> waiters = new ArrayList<>();
-        final FileKey key;
-
-        public FileOplocks(FileKey key) {
-            this.key = key;
-        }
-
-        public boolean unused() {
-            return grants.isEmpty() && waiters.isEmpty();
-        }
-    }
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Oplocks.class.getName());
 
     private final FileStore store;
-    private final Object lock;
-    private final Map<String, Lease> leases = new HashMap<>();
-    private final Map<OwnerId, Grant> byOwner = new HashMap<>();
+    /**
+     * This process's index of the files its opens' grants and its clients' leases are on (a ClientGuid is served
+     * by one process); the grants and leases themselves are in the files' records.
+     */
+    private final Map<OwnerId, FileKey> ownerFiles = new HashMap<>();
+    private final Map<String, FileKey> leaseFiles = new HashMap<>();
     private final boolean leasing;
 
     /** @param leasing whether leases are granted at all (smb.conf {@code smb2 leases}) */
     public Oplocks(FileStore store, boolean leasing) {
         this.store = store;
-        this.lock = store.lock();
         this.leasing = leasing;
     }
 
-    /** The oplock part of {@code file}'s record, or null; with the lock held. */
+    /** The oplock part of {@code file}'s record, or null; in a locked section. */
     private FileOplocks file(FileKey file) {
-        FileRecord r = store.get(file);
+        FileRecord r = file == null ? null : store.get(file);
         return r == null ? null : r.oplocks();
+    }
+
+    /** The grant of {@code owner}, or null; in a locked section. */
+    private Grant grantOf(OwnerId owner) {
+        FileOplocks f = file(ownerFiles.get(owner));
+        return f == null ? null : f.grant(owner);
+    }
+
+    /** The lease {@code id}, or null; in a locked section. */
+    private Lease leaseOf(String id) {
+        FileOplocks f = file(leaseFiles.get(id));
+        return f == null ? null : f.lease(id);
     }
 
     /**
@@ -76,7 +76,7 @@ public final class Oplocks {
      * @throws Smb2Exception INVALID_PARAMETER when the lease key is in use for another file of the client
      */
     public List<BreakNotice> prepare(FileKey file, OplockRequest r) throws Smb2Exception {
-        synchronized (lock) {
+        return store.locked(() -> {
             checkLeaseKey(file, r);
             FileOplocks f = file(file);
             if (f == null || r.statOpen()) { // a stat open for oplocks is one for leases too
@@ -86,7 +86,7 @@ public final class Oplocks {
             return breakOthers(f, g -> sameLease(g, r) || g.lease != null && r.leaseStatOpen(),
                     state -> r.overwrite() ? LeaseState.NONE : state & ~LeaseState.WRITE,
                     level -> r.overwrite() ? OplockLevel.NONE : OplockLevel.exclusive(level) ? OplockLevel.II : level);
-        }
+        });
     }
 
     /**
@@ -96,14 +96,14 @@ public final class Oplocks {
      * then the share check runs again). Empty when nothing such is held, and the violation stands.
      */
     public List<BreakNotice> prepareSharingViolationBreak(FileKey file, OplockRequest r) {
-        synchronized (lock) {
+        return store.locked(() -> {
             FileOplocks f = file(file);
             if (f == null) {
                 return List.of();
             }
             return breakOthers(f, g -> sameLease(g, r), state -> state & ~LeaseState.HANDLE,
                     level -> level == OplockLevel.BATCH ? OplockLevel.II : level);
-        }
+        });
     }
 
     /**
@@ -111,8 +111,8 @@ public final class Oplocks {
      * state and epoch); null when it has no grant.
      */
     public Granted held(OwnerId owner) {
-        synchronized (lock) {
-            Grant g = byOwner.get(owner);
+        return store.locked(() -> {
+            Grant g = grantOf(owner);
             if (g == null) {
                 return null;
             }
@@ -120,7 +120,7 @@ public final class Oplocks {
                 return Granted.oplock(g.level);
             }
             return granted(g.lease);
-        }
+        });
     }
 
     private static Granted granted(Lease l) {
@@ -133,25 +133,25 @@ public final class Oplocks {
      * client goes away cannot acknowledge it: it is released rather than kept for a durable reconnect).
      */
     public boolean breakPending(OwnerId owner) {
-        synchronized (lock) {
-            Grant g = byOwner.get(owner);
+        return store.locked(() -> {
+            Grant g = grantOf(owner);
             return g != null && awaitsAck(g);
-        }
+        });
     }
 
     /** Whether the lease {@code key} of client {@code clientGuid} is still held by some open. */
     public boolean leaseHeld(String clientGuid, byte[] key) {
-        synchronized (lock) {
-            return leases.containsKey(Lease.id(clientGuid, key));
-        }
+        return store.locked(() -> {
+            return leaseOf(Lease.id(clientGuid, key)) != null;
+        });
     }
 
     /** Whether breaks of {@code file} await acknowledgments (so a conflicting open must wait). */
     public boolean breaking(FileKey file, OplockRequest r) {
-        synchronized (lock) {
+        return store.locked(() -> {
             FileOplocks f = file(file);
             return f != null && f.grants.stream().anyMatch(g -> !sameLease(g, r) && awaitsAck(g));
-        }
+        });
     }
 
     /**
@@ -159,8 +159,8 @@ public final class Oplocks {
      * if any awaits acknowledgment; returns the time until the oldest such break times out (then call
      * {@link #expire}), or null when nothing awaits and the caller goes on at once.
      */
-    public Duration await(FileKey file, OplockRequest r, Waiter resume) {
-        synchronized (lock) {
+    public Duration await(FileKey file, OplockRequest r, Waiter resume) throws Smb2Exception {
+        return store.locked(() -> {
             FileOplocks f = file(file);
             if (f == null) {
                 return null;
@@ -174,20 +174,26 @@ public final class Oplocks {
             if (oldest == Long.MAX_VALUE) {
                 return null;
             }
+            if (f.waiters.size() >= FileRecord.MAX_WAITERS_PER_FILE) {
+                LOG.warning("pid " + OwnerId.SELF_PID + ": CREATE waiting for breaks of file " + file + " refused: "
+                        + f.waiters.size() + " wait (at most " + FileRecord.MAX_WAITERS_PER_FILE + ")");
+                throw new Smb2Exception(NtStatus.INSUFFICIENT_RESOURCES, f.waiters.size() + " opens already wait"
+                        + " for breaks of this file (at most " + FileRecord.MAX_WAITERS_PER_FILE + ")");
+            }
             f.waiters.add(resume);
             return Duration.ofNanos(Math.max(0, oldest + BREAK_TIMEOUT.toNanos() - System.nanoTime()));
-        }
+        });
     }
 
     /** Forgets a waiter (its request was canceled). */
     public void cancelWait(FileKey file, Waiter resume) {
-        synchronized (lock) {
+        store.locked(() -> {
             FileOplocks f = file(file);
             if (f != null) {
                 f.waiters.remove(resume);
-                forgetIfUnused(f);
             }
-        }
+            return null;
+        });
     }
 
     /**
@@ -195,11 +201,10 @@ public final class Oplocks {
      * acknowledged at the level it announced, and wakes the waiters.
      */
     public void expire(FileKey file) {
-        List<Waiter> wake;
-        synchronized (lock) {
+        List<Waiter> wake = store.locked(() -> {
             FileOplocks f = file(file);
             if (f == null) {
-                return;
+                return List.<Waiter>of();
             }
             long now = System.nanoTime();
             for (Grant g : f.grants) {
@@ -212,8 +217,8 @@ public final class Oplocks {
                     g.breakingTo = -1;
                 }
             }
-            wake = drain(f);
-        }
+            return drain(f);
+        });
         store.messenger().wakeAll(wake);
     }
 
@@ -222,7 +227,7 @@ public final class Oplocks {
      * succeeded (and after {@link #prepare}'s breaks were acknowledged or timed out).
      */
     public Granted grant(FileKey file, OwnerId owner, OplockRequest r) {
-        synchronized (lock) {
+        return store.locked(() -> {
             // a stat open gets no oplock, but may hold a lease (its key's state; smb2.lease.statopen)
             if (r.statOpen() && !(r.isLease() && leasing && !r.directory())) {
                 return Granted.oplock(OplockLevel.NONE);
@@ -252,7 +257,7 @@ public final class Oplocks {
             }
             add(f, new Grant(owner, f, OplockLevel.NONE, null));
             return Granted.oplock(OplockLevel.NONE);
-        }
+        });
     }
 
     private Granted grantLease(FileOplocks f, OwnerId owner, OplockRequest r, boolean shared) {
@@ -261,7 +266,7 @@ public final class Oplocks {
             want &= ~LeaseState.WRITE;
         }
         String id = Lease.id(r.clientGuid(), r.leaseKey());
-        Lease l = leases.get(id);
+        Lease l = f.lease(id);
         if (l == null) {
             if (want == LeaseState.NONE) {
                 return null;
@@ -270,7 +275,8 @@ public final class Oplocks {
             l.state = want;
             // 3.3.5.9.11: a new v2 lease's epoch is the client's plus one (the first state change)
             l.epoch = r.leaseVersion() >= 2 ? (r.leaseEpoch() + 1) & 0xFFFF : 0;
-            leases.put(id, l);
+            f.leases.add(l);
+            leaseFiles.put(id, f.key);
         } else if (l.breakingTo < 0 && (want & ~l.state) != 0) {
             int upgraded = LeaseState.grantable(l.state | want);
             if (shared) {
@@ -294,9 +300,8 @@ public final class Oplocks {
      * level now held.
      */
     public int acknowledgeOplock(OwnerId owner, int level) throws Smb2Exception {
-        List<Waiter> wake;
-        synchronized (lock) {
-            Grant g = byOwner.get(owner);
+        List<Waiter> wake = store.locked(() -> {
+            Grant g = grantOf(owner);
             if (g == null || g.lease != null || g.breakingTo < 0) {
                 throw new Smb2Exception(NtStatus.INVALID_OPLOCK_PROTOCOL, "oplock break acknowledgment for an open"
                         + " with no oplock break in progress");
@@ -308,17 +313,16 @@ public final class Oplocks {
             }
             g.level = level;
             g.breakingTo = -1;
-            wake = drain(g.file);
-        }
+            return drain(g.file);
+        });
         store.messenger().wakeAll(wake);
         return level;
     }
 
     /** [MS-SMB2] 3.3.5.22.2 Lease Break Acknowledgment; returns the lease's new state. */
     public int acknowledgeLease(String clientGuid, byte[] key, int state) throws Smb2Exception {
-        List<Waiter> wake;
-        synchronized (lock) {
-            Lease l = clientGuid == null ? null : leases.get(Lease.id(clientGuid, key));
+        List<Waiter> wake = store.locked(() -> {
+            Lease l = clientGuid == null ? null : leaseOf(Lease.id(clientGuid, key));
             if (l == null) {
                 throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, "lease break acknowledgment for an unknown"
                         + " lease key of this client");
@@ -333,8 +337,8 @@ public final class Oplocks {
             }
             l.state = state;
             l.breakingTo = -1;
-            wake = drain(l.file);
-        }
+            return drain(l.file);
+        });
         store.messenger().wakeAll(wake);
         return state;
     }
@@ -345,36 +349,36 @@ public final class Oplocks {
      * as the others'), and every read lease but the writer's own. Nothing to acknowledge.
      */
     public List<BreakNotice> written(FileKey file, OwnerId writer) {
-        synchronized (lock) {
+        return store.locked(() -> {
             FileOplocks f = file(file);
-            Grant self = byOwner.get(writer);
+            Grant self = grantOf(writer);
             if (f == null) {
                 return List.of();
             }
             return breakOthers(f, g -> self != null && self.lease != null && g.lease == self.lease,
                     state -> (state & LeaseState.READ) != 0 ? LeaseState.NONE : state,
                     level -> level == OplockLevel.II ? OplockLevel.NONE : level);
-        }
+        });
     }
 
     /** The open {@code owner} closed: its grant goes, its lease with its last open; waiters wake. */
     public void release(OwnerId owner) {
-        List<Waiter> wake;
-        synchronized (lock) {
-            Grant g = byOwner.remove(owner);
+        List<Waiter> wake = store.locked(() -> {
+            Grant g = grantOf(owner);
+            ownerFiles.remove(owner);
             if (g == null) {
-                return;
+                return List.<Waiter>of();
             }
             g.file.grants.remove(g);
             if (g.lease != null) {
                 g.lease.grants.remove(g);
                 if (g.lease.grants.isEmpty()) {
-                    leases.remove(g.lease.id(), g.lease);
+                    g.file.leases.remove(g.lease);
+                    leaseFiles.remove(g.lease.id(), g.file.key);
                 }
             }
-            wake = drain(g.file);
-            forgetIfUnused(g.file);
-        }
+            return drain(g.file);
+        });
         store.messenger().wakeAll(wake);
     }
 
@@ -382,7 +386,7 @@ public final class Oplocks {
         if (!r.isLease()) {
             return;
         }
-        Lease l = leases.get(Lease.id(r.clientGuid(), r.leaseKey()));
+        Lease l = leaseOf(Lease.id(r.clientGuid(), r.leaseKey()));
         if (l != null && !l.file.key.equals(file)) {
             // 3.3.5.9.8: one lease key names one file (any of its hard links)
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "lease key in use for file " + l.file.key
@@ -460,19 +464,12 @@ public final class Oplocks {
 
     private void add(FileOplocks f, Grant g) {
         f.grants.add(g);
-        byOwner.put(g.owner, g);
+        ownerFiles.put(g.owner, f.key);
     }
 
     private static List<Waiter> drain(FileOplocks f) {
         List<Waiter> w = List.copyOf(f.waiters);
         f.waiters.clear();
         return w;
-    }
-
-    private void forgetIfUnused(FileOplocks f) {
-        FileRecord r = store.get(f.key);
-        if (r != null) {
-            store.dropIfUnused(r);
-        }
     }
 }

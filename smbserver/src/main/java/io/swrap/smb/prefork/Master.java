@@ -2,6 +2,9 @@ package io.swrap.smb.prefork;
 
 import io.swrap.smb.SmbServer;
 import io.swrap.smb.config.SmbConfig;
+import io.swrap.smb.filestate.FileStore;
+import io.swrap.smb.filestate.Messenger;
+import io.swrap.smb.filestate.ShmRecords;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -46,6 +49,8 @@ public final class Master implements AutoCloseable {
     private final Path confFile;
     private final Path dir;
     private final ClientGuidTable table;
+    /** The workers' shared file state, for the dead-owner repair when one dies; null when they keep their own. */
+    private final FileStore files;
     private final WorkerSlot[] slots;
     private final AFUNIXServerSocket control;
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
@@ -58,6 +63,8 @@ public final class Master implements AutoCloseable {
         this.dir = dir;
         int n = cfg.prefork().children();
         this.table = ClientGuidTable.create(dir, n);
+        this.files = cfg.prefork().unsharedFileState() ? null
+                : new FileStore(ShmRecords.open(dir.resolve(ShmRecords.FILE)), new Messenger(), true);
         this.slots = new WorkerSlot[n];
         for (int i = 0; i < n; i++) {
             slots[i] = new WorkerSlot(i, table);
@@ -143,12 +150,14 @@ public final class Master implements AutoCloseable {
         int forgotten = table.forgetWorker(s.slot());
         // its sockets' records in the fake network's table: nobody else would free them until some process's first lock
         int reclaimed = PassedSockets.reclaimDeadOwners();
+        // its opens, locks, leases and waiters: no file stays locked by a process that is gone
+        int dropped = files == null ? 0 : files.purgeProcess(dead.pid());
         if (closing) {
             return;
         }
         LOG.warning("worker " + s.slot() + " (pid " + dead.pid() + ") exited with status " + dead.exitValue()
                 + ": its clients lost their connections, " + forgotten + " ClientGuids forgotten, " + reclaimed
-                + " socket records freed; starting it again");
+                + " socket records freed, " + dropped + " file-state entries dropped; starting it again");
         try {
             if (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) < QUICK_EXIT_MILLIS) {
                 Thread.sleep(RESTART_DELAY_MILLIS);
@@ -288,6 +297,9 @@ public final class Master implements AutoCloseable {
             }
         }
         table.close();
+        if (files != null) {
+            files.close();
+        }
         deleteTree(dir);
     }
 }

@@ -10,6 +10,7 @@ import io.swrap.smb.filestate.FileStore;
 import io.swrap.smb.filestate.Messenger;
 import io.swrap.smb.filestate.OwnerId;
 import io.swrap.smb.filestate.ShareModes;
+import io.swrap.smb.filestate.ShmRecords;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -45,10 +46,20 @@ public final class ServerState {
 
     /** @throws IOException if a share's path is not a directory */
     public ServerState(SmbConfig config) throws IOException {
+        this(config, null);
+    }
+
+    /**
+     * @param sharedFileState the file-state table of a prefork server's workers ({@link ShmRecords}), or null for
+     *                        this process's own store
+     * @throws IOException if a share's path is not a directory, or the table cannot be mapped
+     */
+    public ServerState(SmbConfig config, java.nio.file.Path sharedFileState) throws IOException {
         this.config = config;
         this.users = new SmbPasswdFile(config.passwdFile());
         this.admission = new io.swrap.smb.transport.Admission(config.limits());
-        this.files = new FileStore(messenger, config.oplocking().leases());
+        this.files = sharedFileState == null ? new FileStore(messenger, config.oplocking().leases())
+                : new FileStore(ShmRecords.open(sharedFileState), messenger, config.oplocking().leases());
         this.rpc = new io.swrap.smb.rpc.RpcServer(config);
         this.ioPool = new io.swrap.smb.io.IoPool(config.io().threads(), config.io().maxQueued());
         UUID g = UUID.randomUUID();

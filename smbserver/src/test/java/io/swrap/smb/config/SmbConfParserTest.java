@@ -98,18 +98,15 @@ class SmbConfParserTest {
     }
 
     @Test
-    void preforkChildrenNeedsTheUnsharedFileStateSwitch() throws Exception {
+    void preforkChildrenShareFileStateUnlessOptedOut() throws Exception {
         assertEquals(SmbConfig.Prefork.off(), parse("[global]\nsmb passwd file = p\n").prefork());
         assertEquals(new SmbConfig.Prefork(4, true, true), parse("[global]\nsmb passwd file = p\nprefork children = 4\n"
                 + "smbserver:prefork unshared file state = yes\nsmbserver:prefork placement = peer-address\n").prefork());
         assertEquals(new SmbConfig.Prefork(4, true, false), parse("[global]\nsmb passwd file = p\nprefork children = 4\n"
                 + "smbserver:prefork unshared file state = yes\n").prefork());
         assertEquals(0, parse("[global]\nsmb passwd file = p\nprefork children = 0\n").prefork().children());
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> parse("[global]\nsmb passwd file = p\nprefork children = 4\n"));
-        assertTrue(e.getMessage().startsWith("test.conf:3: prefork children = 4: the workers do not share file state"),
-                e.getMessage());
-        assertTrue(e.getMessage().contains("'smbserver:prefork unshared file state = yes'"), e.getMessage());
+        assertEquals(new SmbConfig.Prefork(4, false, false), parse("[global]\nsmb passwd file = p\nprefork children = 4\n")
+                .prefork(), "the workers share one file-state store by default");
         assertMessage("[global]\nsmb passwd file = p\nprefork children = 65\n",
                 "test.conf:3: prefork children: 65 (expected: 0 for one process, 1..64 worker processes)");
     }

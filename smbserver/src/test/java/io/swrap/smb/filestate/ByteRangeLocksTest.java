@@ -15,8 +15,13 @@ class ByteRangeLocksTest {
     private final OwnerId a = new OwnerId(0, 0, 1, 1);
     private final OwnerId b = new OwnerId(0, 0, 2, 2);
     private final Messenger messenger = new Messenger();
-    private final FileStore store = new FileStore(messenger, true);
+    private final FileStore store = store(messenger);
     private final ByteRangeLocks l = store.locks();
+
+    /** The store under test: this process's heap; {@link ShmByteRangeLocksTest} runs the same on shared memory. */
+    FileStore store(Messenger m) {
+        return new FileStore(m, true);
+    }
 
     @Test
     void exclusiveAndSharedConflicts() {

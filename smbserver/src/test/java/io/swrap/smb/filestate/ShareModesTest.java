@@ -20,9 +20,14 @@ class ShareModesTest {
     private static final FileKey F = new FileKey(1, 10);
     private static final Path P = Path.of("/s/f");
 
-    private final FileStore store = new FileStore(new Messenger(), true);
+    private final FileStore store = store(new Messenger());
     private final ShareModes m = store.shareModes();
     private long nextId;
+
+    /** The store under test: this process's heap; {@link ShmShareModesTest} runs the same on shared memory. */
+    FileStore store(Messenger messenger) {
+        return new FileStore(messenger, true);
+    }
 
     private ShareModes.Entry entry(int access, int share) {
         nextId++;

@@ -27,8 +27,13 @@ class OplocksTest {
     private static final byte[] KEY2 = key(2);
 
     private final Messenger messenger = new Messenger();
-    private final Oplocks table = new FileStore(messenger, true).oplocks();
+    private final Oplocks table = store(messenger).oplocks();
     private long nextId;
+
+    /** The store under test: this process's heap; {@link ShmOplocksTest} runs the same on shared memory. */
+    FileStore store(Messenger m) {
+        return new FileStore(m, true);
+    }
 
     private OwnerId owner() {
         nextId++;

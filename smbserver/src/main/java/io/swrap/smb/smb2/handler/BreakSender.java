@@ -59,7 +59,12 @@ final class BreakSender {
             switch (n) {
                 case BreakNotice.Oplock o -> {
                     Open open = server.open(o.owner());
-                    if (open == null) {
+                    if (open == null && o.owner().pid() != io.swrap.smb.filestate.OwnerId.SELF_PID) {
+                        // held in another worker of a prefork server: delivery there needs worker messaging; until
+                        // then the opener waits for the break timeout
+                        LOG.warning("oplock break of " + o.owner() + " to " + OplockLevel.name(o.level())
+                                + ": held in another process, no messaging to it");
+                    } else if (open == null) {
                         LOG.fine(() -> "oplock break of " + o.owner() + ": closed meanwhile");
                     } else {
                         sendOplockBreak(server, open, o);

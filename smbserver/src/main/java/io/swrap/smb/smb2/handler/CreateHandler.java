@@ -7,9 +7,9 @@ import io.swrap.smb.smb2.codec.Smb2CreateResponse;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2FileId;
 import io.swrap.smb.filestate.FileKey;
+import io.swrap.smb.filestate.FileStore;
 import io.swrap.smb.filestate.OwnerId;
 import io.swrap.smb.filestate.ShareModes;
-import io.swrap.smb.oplock.BreakNotice;
 import io.swrap.smb.oplock.Granted;
 import io.swrap.smb.oplock.OplockLevel;
 import io.swrap.smb.oplock.OplockRequest;
@@ -284,27 +284,22 @@ final class CreateHandler implements Smb2CommandHandler {
         ShareModes.Entry entry = new ShareModes.Entry(owner, access, req.shareAccess());
         OplockRequest oreq;
         if (o.action() != Smb2CreateResponse.FILE_CREATED) {
-            if (modes.isDeletePending(key)) {
-                // [MS-FSA] 2.1.5.1.2.1: a delete-pending file fails the open before any oplock is looked at, so
-                // it breaks nothing (smb2.oplock.doc)
-                throw new Smb2Exception(NtStatus.DELETE_PENDING, "'" + req.name() + "' is marked for deletion");
-            }
             oreq = oplockRequest(rc, req, access, isDir, disp != Smb2CreateRequest.FILE_OPEN
                     && disp != Smb2CreateRequest.FILE_OPEN_IF && !isDir);
-            // [MS-FSA] 2.1.5.1.2: a sharing violation breaks only what caches handles (then the open checks
-            // again); otherwise the open breaks what conflicts with it. Either way it waits for the holders to
-            // acknowledge before it goes on ([MS-SMB2] 3.3.5.9).
-            List<BreakNotice> breaks = modes.violates(key, entry)
-                    ? oplocks.prepareSharingViolationBreak(key, oreq) : oplocks.prepare(key, oreq);
-            BreakSender.send(rc.conn.server(), breaks);
-            if (oplocks.breaking(key, oreq) && OplockWait.possible(rc)) {
+            // delete-pending check, share check, breaks and acquire in one step of the file's record
+            // (FileStore.admit), so no other open, in this process or another, comes between them
+            FileStore.Admission admitted = rc.conn.server().files().admit(key, path, entry, oreq,
+                    OplockWait.possible(rc));
+            BreakSender.send(rc.conn.server(), admitted.breaks());
+            if (admitted.mustWait()) {
                 handle.close();
                 return OplockWait.start(rc, waiting, key, oreq, rerun, abandon);
             }
+            admitted.throwIfRefused();
         } else {
             oreq = oplockRequest(rc, req, access, isDir, false);
+            modes.acquire(key, path, entry);
         }
-        modes.acquire(key, path, entry);
         int maximal = rc.tree.maximalAccess();
         boolean mxac = req.context(Smb2CreateContext.MAXIMAL_ACCESS) != null;
         return rc.offLoop(() -> prepare(rc, req, o, maximal, mxac), p -> {

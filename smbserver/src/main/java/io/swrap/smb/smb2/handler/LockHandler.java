@@ -144,21 +144,31 @@ final class LockHandler implements Smb2CommandHandler {
             if (open.isClosed() || !open.isPendingLock(a[0])) {
                 return; // the handle closed, or the wait was canceled, after the unlock woke it
             }
+            boolean granted;
             try {
                 waiter[0] = messenger.park(owner, retry[0]);
+                granted = locks.lockOrWait(file, l, waiter[0]);
             } catch (Smb2Exception e) {
+                messenger.forget(waiter[0]);
                 open.removePendingLock(a[0]);
                 a[0].complete(e.status(), new io.swrap.smb.smb2.codec.Smb2ErrorResponse());
                 return;
             }
-            if (locks.lockOrWait(file, l, waiter[0])) {
+            if (granted) {
                 messenger.forget(waiter[0]);
                 open.removePendingLock(a[0]);
                 a[0].complete(NtStatus.SUCCESS, new Smb2EmptyBody());
             }
         };
         waiter[0] = messenger.park(owner, retry[0]);
-        if (locks.lockOrWait(file, l, waiter[0])) {
+        boolean granted;
+        try {
+            granted = locks.lockOrWait(file, l, waiter[0]);
+        } catch (Smb2Exception e) {
+            messenger.forget(waiter[0]);
+            throw e;
+        }
+        if (granted) {
             // unlocked between the first try and the registration
             messenger.forget(waiter[0]);
             return Reply.ok(new Smb2EmptyBody());
