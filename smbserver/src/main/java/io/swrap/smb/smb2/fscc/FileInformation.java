@@ -49,7 +49,7 @@ public final class FileInformation {
             case BASIC -> basic(b, f);
             case STANDARD -> standard(b, f, h);
             case INTERNAL -> b.writeLongLE(f.fileId());
-            case EA -> b.writeIntLE(0);
+            case EA -> b.writeIntLE(f.eaSize());
             case ACCESS -> b.writeIntLE(h.access());
             case POSITION -> b.writeLongLE(h.position());
             case MODE, ALIGNMENT -> b.writeIntLE(0);
@@ -57,7 +57,7 @@ public final class FileInformation {
                 basic(b, f);
                 standard(b, f, h);
                 b.writeLongLE(f.fileId());
-                b.writeIntLE(0); // EaSize
+                b.writeIntLE(f.eaSize());
                 b.writeIntLE(h.access());
                 b.writeLongLE(h.position());
                 b.writeIntLE(0); // Mode
