@@ -128,6 +128,9 @@ final class CreateHandler implements Smb2CommandHandler {
         if (deleteOnClose && (access & AccessMask.DELETE) == 0) {
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "FILE_DELETE_ON_CLOSE without DELETE access");
         }
+        // a malformed ExtA is refused before anything is created (as Samba)
+        Smb2CreateContext eaContext = req.context(EA_BUFFER);
+        List<ExtendedAttributes.Ea> eas = eaContext != null ? ExtendedAttributes.parse(eaContext.data()) : null;
         ShareModes modes = rc.conn.server().shareModes();
         long fileId = rc.conn.server().newFileId();
         ShareModes.Entry entry = new ShareModes.Entry(OwnerId.of(rc.conn.client() != null ? rc.conn.client().guid()
@@ -234,9 +237,8 @@ final class CreateHandler implements Smb2CommandHandler {
                 }
             } else {
                 StoredInfo.created(handle, req.fileAttributes(), isDir);
-                Smb2CreateContext eas = req.context(EA_BUFFER);
                 if (eas != null) {
-                    ExtendedAttributes.write(handle, ExtendedAttributes.parse(eas.data()));
+                    ExtendedAttributes.write(handle, eas);
                 }
                 oreq = oplockRequest(rc, req, access, isDir, false);
                 modes.acquire(key, path, entry);
