@@ -5,6 +5,8 @@ import io.swrap.smb.filestate.OwnerId;
 import io.swrap.smb.filestate.ShareModes;
 import io.swrap.smb.vfs.ChangeNotify;
 import io.swrap.smb.vfs.Errno;
+import io.swrap.smb.vfs.NamedStreams;
+import io.swrap.smb.vfs.StreamHandle;
 import io.swrap.smb.vfs.Vfs;
 import io.swrap.smb.vfs.VfsException;
 import java.io.IOException;
@@ -350,6 +352,9 @@ public final class Open {
         Vfs vfs = tree.share().vfs();
         String rel = tree.share().rel(path);
         try {
+            if (handle instanceof StreamHandle && NamedStreams.removeByName(vfs, rel)) {
+                return; // a named stream: its xattr on the base file
+            }
             vfs.remove(rel, directory);
             server.changeNotify().report(path, ChangeNotify.FILE_ACTION_REMOVED, ChangeNotify.nameBit(directory));
         } catch (VfsException e) {

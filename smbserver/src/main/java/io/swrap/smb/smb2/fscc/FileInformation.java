@@ -5,7 +5,10 @@ import io.netty.buffer.ByteBufAllocator;
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.vfs.FileInfo;
+import io.swrap.smb.vfs.NamedStreams;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * File information classes of [MS-FSCC] 2.4 answered by QUERY_INFO (InfoType SMB2_0_INFO_FILE):
@@ -113,6 +116,36 @@ public final class FileInformation {
             }
         }
         return new InfoBuffer(b, fixed < 0 ? b.readableBytes() : fixed);
+    }
+
+    /**
+     * FileStreamInformation ([MS-FSCC] 2.4.49) of a file with the named streams {@code streams}: "::$DATA" first
+     * (not for a directory), then ":NAME:$DATA" each, entries 8-byte aligned.
+     */
+    public static InfoBuffer streams(ByteBufAllocator alloc, FileInfo f, List<NamedStreams.Stream> streams) {
+        List<NamedStreams.Stream> all = new ArrayList<>();
+        if (!f.directory()) {
+            all.add(new NamedStreams.Stream("", f.endOfFile()));
+        }
+        all.addAll(streams);
+        ByteBuf b = alloc.buffer();
+        for (int i = 0; i < all.size(); i++) {
+            NamedStreams.Stream s = all.get(i);
+            byte[] n = (":" + s.name() + ":$DATA").getBytes(StandardCharsets.UTF_16LE);
+            int start = b.writerIndex();
+            int size = 24 + n.length;
+            int padded = (size + 7) & ~7;
+            b.writeIntLE(i == all.size() - 1 ? 0 : padded);
+            b.writeIntLE(n.length);
+            b.writeLongLE(s.size());
+            b.writeLongLE(s.name().isEmpty() ? f.allocationSize()
+                    : (s.size() + FileInfo.CLUSTER - 1) / FileInfo.CLUSTER * FileInfo.CLUSTER);
+            b.writeBytes(n);
+            if (i < all.size() - 1) {
+                b.writeZero(start + padded - b.writerIndex());
+            }
+        }
+        return new InfoBuffer(b, all.isEmpty() ? 0 : 32);
     }
 
     private static void times(ByteBuf b, FileInfo f) {

@@ -21,6 +21,7 @@ import io.swrap.smb.vfs.ChangeNotify;
 import io.swrap.smb.vfs.Errno;
 import io.swrap.smb.vfs.ExtendedAttributes;
 import io.swrap.smb.vfs.FileInfo;
+import io.swrap.smb.vfs.NamedStreams;
 import io.swrap.smb.vfs.Share;
 import io.swrap.smb.vfs.Stat;
 import io.swrap.smb.vfs.StoredInfo;
@@ -115,6 +116,7 @@ final class CreateHandler implements Smb2CommandHandler {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "CreateDisposition " + disp + ", CreateOptions 0x"
                     + Integer.toHexString(opts) + " (expected: disposition 0..5, not both DIRECTORY and NON_DIRECTORY)");
         }
+        NamedStreams.Name stream = StreamOpen.name(rc, req);
         int maximal = rc.tree.maximalAccess();
         int access = AccessMask.map(req.desiredAccess(), maximal);
         boolean wantsDir = (opts & Smb2CreateRequest.FILE_DIRECTORY_FILE) != 0;
@@ -143,7 +145,7 @@ final class CreateHandler implements Smb2CommandHandler {
         // The name may be created or removed by others between the lookup and the open: an exclusive create
         // that finds the name taken opens it instead (OPEN_IF, OVERWRITE_IF, SUPERSEDE), a bounded number of times.
         for (int attempt = 1; handle == null; attempt++) {
-            r = share.resolve(req.name());
+            r = share.resolve(stream.base());
             if (!r.parentExists()) {
                 throw new Smb2Exception(NtStatus.OBJECT_PATH_NOT_FOUND, "a directory in '" + req.name()
                         + "' does not exist");
@@ -189,13 +191,18 @@ final class CreateHandler implements Smb2CommandHandler {
                 }
             }
         }
-        Path path = r.path();
+        Path path = stream.named() ? share.key(r.rel() + ":" + stream.key()) : r.path();
         FileKey key;
         boolean isDir;
         OplockRequest oreq;
         try {
+            if (stream.stream() != null) {
+                handle = StreamOpen.open(req, stream, handle, action == Smb2CreateResponse.FILE_CREATED,
+                        share.config().maxStreamSize());
+            }
             Stat st = handle.stat();
-            key = FileKey.of(st); // the file's record, shared by all its names
+            // the file's record, shared by all its names; a named stream has its own
+            key = stream.named() ? FileKey.ofStream(st, stream.key()) : FileKey.of(st);
             isDir = st.isDirectory();
             if (!isDir && !st.isRegular()) {
                 // a FIFO or device node would block or act on open; Windows has no such files to offer
@@ -203,7 +210,7 @@ final class CreateHandler implements Smb2CommandHandler {
                         + " directory (mode 0" + Integer.toOctalString(st.mode()) + ")");
             }
             if (action != Smb2CreateResponse.FILE_CREATED) {
-                checkExisting(req, disp, opts, isDir);
+                checkExisting(req, stream.named() ? Smb2CreateRequest.FILE_OPEN : disp, opts, isDir);
                 // what the ACL and then the DOS attributes allow (MAXIMUM_ALLOWED becomes what they leave)
                 access = SecurityAccess.checkExisting(rc, req, vfs, handle,
                         r.rel().isEmpty() ? null : parentRel(r.rel()), access, maximal);
@@ -227,8 +234,8 @@ final class CreateHandler implements Smb2CommandHandler {
                 }
                 modes.acquire(key, path, entry);
                 try {
-                    action = overwrite(handle, disp, isDir);
-                    if (action != Smb2CreateResponse.FILE_OPENED) {
+                    action = StreamOpen.isNew(handle) ? StreamOpen.create(handle) : overwrite(handle, disp, isDir);
+                    if (action != Smb2CreateResponse.FILE_OPENED && !stream.named()) {
                         StoredInfo.overwritten(handle, req.fileAttributes());
                     }
                 } catch (IOException | RuntimeException e) {
@@ -268,7 +275,9 @@ final class CreateHandler implements Smb2CommandHandler {
         CreateReplay.complete(rc, pending, open);
         rc.conn.compound().use(open.persistentId(), open.volatileId());
         ChangeNotify notify = rc.conn.server().changeNotify();
-        if (action == Smb2CreateResponse.FILE_CREATED) {
+        if (stream.named()) {
+            // a stream's changes are no name or data changes of the directory's entries
+        } else if (action == Smb2CreateResponse.FILE_CREATED) {
             notify.report(path, ChangeNotify.FILE_ACTION_ADDED, ChangeNotify.nameBit(isDir));
         } else if (action != Smb2CreateResponse.FILE_OPENED) {
             notify.report(path, ChangeNotify.FILE_ACTION_MODIFIED,

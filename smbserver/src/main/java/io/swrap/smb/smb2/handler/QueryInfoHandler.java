@@ -75,6 +75,9 @@ final class QueryInfoHandler implements Smb2CommandHandler {
                 if (req.infoClass() == FileInformation.FULL_EA) {
                     yield fullEa(rc, open);
                 }
+                if (req.infoClass() == FileInformation.STREAM) {
+                    yield StreamOpen.information(rc, open);
+                }
                 FileInfo f = FileInfo.of(open.handle());
                 boolean pending = open.deleteOnClose()
                         || rc.conn.server().shareModes().isDeletePending(open.key());
@@ -82,7 +85,7 @@ final class QueryInfoHandler implements Smb2CommandHandler {
                         new FileInformation.Handle(share.relativeName(open.path()), open.access(), open.position, pending));
             }
             case Smb2QueryInfoRequest.INFO_FILESYSTEM -> FsInformation.encode(rc.ctx.alloc(), req.infoClass(),
-                    share.root(), share.name(), rc.conn.server().startTime());
+                    share.root(), share.name(), rc.conn.server().startTime(), share.config().namedStreams());
             case Smb2QueryInfoRequest.INFO_SECURITY -> securityDescriptor(rc, req, open);
             default -> throw new Smb2Exception(NtStatus.NOT_SUPPORTED, "QUERY_INFO InfoType " + req.infoType()
                     + " (quota) is not supported");
