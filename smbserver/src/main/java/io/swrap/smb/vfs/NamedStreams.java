@@ -73,7 +73,7 @@ public final class NamedStreams {
         }
         for (int i = 0; i < stream.length(); i++) {
             char c = stream.charAt(i);
-            if (c < 0x20 || "\\/:".indexOf(c) >= 0) {
+            if (c == 0 || "\\/:".indexOf(c) >= 0) { // as Windows: control characters, '*' and '?' are allowed
                 throw invalid(name, "character 0x" + Integer.toHexString(c) + " in a stream name");
             }
         }

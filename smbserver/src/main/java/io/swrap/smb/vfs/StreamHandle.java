@@ -54,6 +54,11 @@ public final class StreamHandle implements Vfs.Handle {
         return base;
     }
 
+    /** The stream's name as kept (the case its creator gave it). */
+    public String name() {
+        return xattr.substring(NamedStreams.PREFIX.length(), xattr.length() - NamedStreams.DATA.length());
+    }
+
     /** The stream's name as the server's tables key it (lower case). */
     public String key() {
         return key;

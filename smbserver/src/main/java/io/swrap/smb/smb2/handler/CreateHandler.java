@@ -22,6 +22,7 @@ import io.swrap.smb.vfs.Errno;
 import io.swrap.smb.vfs.ExtendedAttributes;
 import io.swrap.smb.vfs.FileInfo;
 import io.swrap.smb.vfs.NamedStreams;
+import io.swrap.smb.vfs.StreamHandle;
 import io.swrap.smb.vfs.Share;
 import io.swrap.smb.vfs.Stat;
 import io.swrap.smb.vfs.StoredInfo;
@@ -191,7 +192,7 @@ final class CreateHandler implements Smb2CommandHandler {
                 }
             }
         }
-        Path path = stream.named() ? share.key(r.rel() + ":" + stream.key()) : r.path();
+        Path path = r.path();
         FileKey key;
         boolean isDir;
         OplockRequest oreq;
@@ -199,6 +200,9 @@ final class CreateHandler implements Smb2CommandHandler {
             if (stream.stream() != null) {
                 handle = StreamOpen.open(req, stream, handle, action == Smb2CreateResponse.FILE_CREATED,
                         share.config().maxStreamSize());
+                if (handle instanceof StreamHandle s) {
+                    path = share.key(r.rel() + ":" + s.name()); // its name, the stream's as kept
+                }
             }
             Stat st = handle.stat();
             // the file's record, shared by all its names; a named stream has its own
