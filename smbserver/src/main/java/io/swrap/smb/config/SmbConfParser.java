@@ -378,7 +378,7 @@ public final class SmbConfParser {
                     "smbserver:max stream size");
             if (v < 0 || v > ShareConfig.MAX_STREAM_SIZE) {
                 throw new ConfigException(fileName, lines.get("smbserver:maxstreamsize"), "smbserver:max stream size: "
-                        + v + " (expected: 0..." + ShareConfig.MAX_STREAM_SIZE + " bytes; 0 turns named streams off)");
+                        + v + " (expected: 0.." + ShareConfig.MAX_STREAM_SIZE + " bytes; 0 turns named streams off)");
             }
             maxStream = (int) v;
         }

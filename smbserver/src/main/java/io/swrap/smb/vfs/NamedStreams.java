@@ -121,6 +121,13 @@ public final class NamedStreams {
         return new StreamHandle(base, x != null ? x : xattr(name.stream()), name.key(), maxSize, x == null);
     }
 
+    /** Removes every named stream of {@code base} (an overwrite or supersede of its data, as Windows and Samba). */
+    public static void removeAll(Vfs.Handle base) throws VfsException {
+        for (Stream s : list(base)) {
+            base.removeXattr(xattr(s.name()));
+        }
+    }
+
     /**
      * Removes the stream {@code rel} ("dir/file:stream", a name the server's tables keep for a stream open) when
      * its last delete-on-close handle is closed.

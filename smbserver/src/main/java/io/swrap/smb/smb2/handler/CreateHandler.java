@@ -241,6 +241,7 @@ final class CreateHandler implements Smb2CommandHandler {
                     action = StreamOpen.isNew(handle) ? StreamOpen.create(handle) : overwrite(handle, disp, isDir);
                     if (action != Smb2CreateResponse.FILE_OPENED && !stream.named()) {
                         StoredInfo.overwritten(handle, req.fileAttributes());
+                        NamedStreams.removeAll(handle);
                     }
                 } catch (IOException | RuntimeException e) {
                     modes.release(entry);
