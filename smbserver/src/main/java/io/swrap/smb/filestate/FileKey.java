@@ -21,6 +21,11 @@ public record FileKey(long dev, long ino, String stream) {
         return new FileKey(st.dev(), st.ino(), stream);
     }
 
+    /** The key of the file this is a stream of (itself for the file's data). */
+    public FileKey file() {
+        return stream.isEmpty() ? this : new FileKey(dev, ino);
+    }
+
     @Override
     public String toString() {
         return Long.toHexString(dev) + ":" + Long.toUnsignedString(ino) + (stream.isEmpty() ? "" : ":" + stream);

@@ -34,6 +34,7 @@ public final class FileRecord {
     }
 
     boolean unused() {
-        return opens.isEmpty() && locks.isEmpty() && lockWaiters.isEmpty() && oplocks.unused();
+        // a delete-pending file without opens is kept while opens of its streams hold its deletion back
+        return opens.isEmpty() && !deletePending && locks.isEmpty() && lockWaiters.isEmpty() && oplocks.unused();
     }
 }

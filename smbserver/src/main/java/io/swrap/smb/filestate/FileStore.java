@@ -14,6 +14,8 @@ import java.util.Map;
 public final class FileStore {
     private final Object lock = new Object();
     private final Map<FileKey, FileRecord> records = new HashMap<>();
+    /** The records of named streams by their file's key (stream ""), for the checks that span a file's streams. */
+    private final Map<FileKey, java.util.Set<FileRecord>> streams = new HashMap<>();
     private final Messenger messenger;
     private final ShareModes shareModes;
     private final ByteRangeLocks locks;
@@ -57,14 +59,31 @@ public final class FileStore {
     /** The record of {@code key}, made when there is none; with {@link #lock()} held. */
     public FileRecord getOrCreate(FileKey key) {
         assert Thread.holdsLock(lock);
-        return records.computeIfAbsent(key, FileRecord::new);
+        FileRecord r = records.get(key);
+        if (r == null) {
+            r = new FileRecord(key);
+            records.put(key, r);
+            if (!key.stream().isEmpty()) {
+                streams.computeIfAbsent(key.file(), k -> new java.util.HashSet<>()).add(r);
+            }
+        }
+        return r;
+    }
+
+    /** The records of the named streams of the file {@code file} (its key with stream ""); with {@link #lock()} held. */
+    public java.util.Set<FileRecord> streamsOf(FileKey file) {
+        assert Thread.holdsLock(lock);
+        return streams.getOrDefault(file, java.util.Set.of());
     }
 
     /** Drops {@code r} when nothing is left in it; with {@link #lock()} held. */
     public void dropIfUnused(FileRecord r) {
         assert Thread.holdsLock(lock);
-        if (r.unused()) {
-            records.remove(r.key, r);
+        if (r.unused() && records.remove(r.key, r) && !r.key.stream().isEmpty()) {
+            java.util.Set<FileRecord> of = streams.get(r.key.file());
+            if (of != null && of.remove(r) && of.isEmpty()) {
+                streams.remove(r.key.file());
+            }
         }
     }
 
@@ -86,6 +105,11 @@ public final class FileStore {
                     Path p = e.path();
                     if (p != null && p.startsWith(from)) {
                         e.path(to.resolve(from.relativize(p)));
+                    } else if (p != null && from.getFileName() != null && java.util.Objects.equals(p.getParent(),
+                            from.getParent()) && p.getFileName().toString().startsWith(from.getFileName() + ":")) {
+                        // a named stream of the renamed file, "file:stream"
+                        e.path(to.resolveSibling(to.getFileName() + p.getFileName().toString()
+                                .substring(from.getFileName().toString().length())));
                     }
                 }
             }

@@ -352,8 +352,17 @@ public final class Open {
         Vfs vfs = tree.share().vfs();
         String rel = tree.share().rel(path);
         try {
-            if (handle instanceof StreamHandle && NamedStreams.removeByName(vfs, rel)) {
-                return; // a named stream: its xattr on the base file
+            if (handle instanceof StreamHandle) {
+                int colon = rel.lastIndexOf(':');
+                if (shareEntry.deletesFile()) {
+                    // the last open of a delete-pending file was this open of one of its streams
+                    vfs.remove(rel.substring(0, colon), false);
+                    server.changeNotify().report(tree.share().key(rel.substring(0, colon)),
+                            ChangeNotify.FILE_ACTION_REMOVED, ChangeNotify.nameBit(false));
+                } else {
+                    NamedStreams.removeByName(vfs, rel); // a named stream: its xattr on the base file
+                }
+                return;
             }
             vfs.remove(rel, directory);
             server.changeNotify().report(path, ChangeNotify.FILE_ACTION_REMOVED, ChangeNotify.nameBit(directory));
