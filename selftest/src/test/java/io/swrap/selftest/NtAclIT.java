@@ -68,6 +68,22 @@ class NtAclIT extends SmbServerSuite {
         r = smbclient(OTHER, OTHER_PASSWORD, cwd, "get acl\\f.txt got.txt; put v2.txt acl\\f.txt");
         assertTrue(r.output().contains("NT_STATUS_ACCESS_DENIED opening remote file \\acl\\f.txt"), r.output());
         assertEquals("tester's\n", Files.readString(cwd.resolve("got.txt")));
+        // a named stream changes its file: the other user may not make one, the owner may, and Everyone reads it
+        r = smbclient(OTHER, OTHER_PASSWORD, cwd, "put v2.txt acl\\f.txt:note");
+        assertTrue(r.output().contains("NT_STATUS_ACCESS_DENIED"), r.output());
+        // ... not even through an open asking for FILE_READ_ATTRIBUTES only (which would make the stream all the same)
+        try (ChildProcess p = ChildProcess.java("new-stream", ChildProcess.net(env.swrapDir(), CLIENT),
+                "io.swrap.selftest.peers.BoundsProbe", "127.0.0." + NICS[0] + ":" + SmbEnv.PORT, "share", OTHER,
+                OTHER_PASSWORD, "newStream:acl\\f.txt")) {
+            assertEquals("status=0xc0000022", p.expect("(?:RESULT|ERROR) newStream:\\S+ (.*)").group(1),
+                    "ACCESS_DENIED");
+            p.succeeds();
+        }
+        r = smbclient(SmbEnv.USER, SmbEnv.PASSWORD, cwd, "put v1.txt acl\\f.txt:note");
+        assertFalse(r.output().contains("NT_STATUS_"), r.output());
+        r = smbclient(OTHER, OTHER_PASSWORD, cwd, "get acl\\f.txt:note note.txt");
+        assertFalse(r.output().contains("NT_STATUS_"), r.output());
+        assertEquals("tester's\n", Files.readString(cwd.resolve("note.txt")));
         String[] add = smbcacls(OTHER, OTHER_PASSWORD, "acl/f.txt", "-a", "ACL:" + OTHER + ":ALLOWED/0x0/FULL");
         assertFalse(add[0].equals("0"), add[1]);
         assertTrue(add[1].contains("NT_STATUS_ACCESS_DENIED"), add[1]);

@@ -219,6 +219,7 @@ final class CreateHandler implements Smb2CommandHandler {
                 access = SecurityAccess.checkExisting(rc, req, vfs, handle,
                         r.rel().isEmpty() ? null : parentRel(r.rel()), access, maximal);
                 access = DosAttributeAccess.check(req, FileInfo.of(handle).attributes(), access, deleteOnClose, isDir);
+                StreamOpen.checkNew(rc, req, handle, maximal);
                 entry = new ShareModes.Entry(entry.owner(), access, req.shareAccess());
                 if (deleteOnClose && isDir && !handle.list().isEmpty()) {
                     throw new Smb2Exception(NtStatus.DIRECTORY_NOT_EMPTY, "'" + req.name()

@@ -86,6 +86,25 @@ final class StreamOpen {
         return h instanceof StreamHandle s && s.isPending();
     }
 
+    /**
+     * A new stream changes its existing file: it needs FILE_WRITE_DATA by the file's ACL and a file that is not
+     * READONLY, whatever access the CREATE asks for the stream.
+     */
+    static void checkNew(RequestContext rc, Smb2CreateRequest req, Vfs.Handle h, int shareMaximal)
+            throws Smb2Exception, IOException {
+        if (!isNew(h)) {
+            return;
+        }
+        if ((SecurityAccess.maximal(rc, h, shareMaximal) & AccessMask.FILE_WRITE_DATA) == 0) {
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "creating stream '" + req.name() + "' needs"
+                    + " FILE_WRITE_DATA on its file, which its ACL does not grant this user");
+        }
+        if ((FileInfo.of(h).attributes() & FileInfo.ATTR_READONLY) != 0) {
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "creating stream '" + req.name() + "' on a READONLY"
+                    + " file");
+        }
+    }
+
     /** Makes the new stream of {@code h} (after the checks of an existing base file); FILE_CREATED. */
     static int create(Vfs.Handle h) throws VfsException {
         ((StreamHandle) h).create();
