@@ -13,8 +13,9 @@ import java.util.List;
 /**
  * File information classes of [MS-FSCC] 2.4 answered by QUERY_INFO (InfoType SMB2_0_INFO_FILE):
  * Basic (4), Standard (5), Internal (6), Ea (7), Access (8), Position (14), Mode (16), Alignment (17),
- * All (18), AlternateName (21: no 8.3 names are generated, so the long name), Stream (22), Compression (28),
- * NetworkOpen (34), AttributeTag (35), NormalizedName (48); FullEa (15) is answered by QueryInfoHandler.
+ * All (18), AlternateName (21: no 8.3 names are generated, so the long name), Compression (28),
+ * NetworkOpen (34), AttributeTag (35), NormalizedName (48); FullEa (15) is answered by QueryInfoHandler, Stream
+ * (22) by {@link #streams} with the file's named streams.
  */
 public final class FileInformation {
     public static final int BASIC = 4;
@@ -69,17 +70,6 @@ public final class FileInformation {
                 b.writeIntLE(n.length);
                 b.writeBytes(n);
                 fixed = 104; // sizeof(FILE_ALL_INFORMATION) with its 1-WCHAR name, as Windows counts it
-            }
-            case STREAM -> {
-                if (!f.directory()) {
-                    byte[] n = "::$DATA".getBytes(StandardCharsets.UTF_16LE);
-                    b.writeIntLE(0); // NextEntryOffset
-                    b.writeIntLE(n.length);
-                    b.writeLongLE(f.endOfFile());
-                    b.writeLongLE(f.allocationSize());
-                    b.writeBytes(n);
-                }
-                fixed = f.directory() ? 0 : 32;
             }
             case COMPRESSION -> {
                 b.writeLongLE(f.endOfFile()); // CompressedFileSize: the file size when not compressed
