@@ -155,7 +155,7 @@ public final class StreamHandle implements Vfs.Handle {
         synchronized (base) {
             byte[] d = data();
             if (offset < d.length) {
-                Arrays.fill(d, (int) offset, (int) Math.min(d.length, offset + length), (byte) 0);
+                Arrays.fill(d, (int) offset, (int) Math.min(d.length, offset + Math.min(length, d.length)), (byte) 0);
                 store(d);
             }
         }
