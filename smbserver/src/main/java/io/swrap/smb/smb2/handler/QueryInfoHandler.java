@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.swrap.smb.security.AccessCheck;
 import io.swrap.smb.security.StoredAcl;
 import io.swrap.smb.smb2.codec.NtStatus;
+import io.swrap.smb.smb2.codec.Smb2Dialect;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2OutputBufferResponse;
 import io.swrap.smb.smb2.codec.Smb2QueryInfoRequest;
@@ -72,6 +73,11 @@ final class QueryInfoHandler implements Smb2CommandHandler {
         InfoBuffer info = switch (req.infoType()) {
             case Smb2QueryInfoRequest.INFO_FILE -> {
                 checkAccess(open, req.infoClass());
+                if (req.infoClass() == FileInformation.NORMALIZED_NAME && rc.conn.dialect() < Smb2Dialect.SMB3_11) {
+                    // 3.3.5.20.1: "If ... FileNormalizedNameInformation and Connection.Dialect is not 3.1.1"
+                    throw new Smb2Exception(NtStatus.NOT_SUPPORTED, "FileNormalizedNameInformation needs dialect"
+                            + " 3.1.1; the connection has 0x" + Integer.toHexString(rc.conn.dialect()));
+                }
                 if (req.infoClass() == FileInformation.FULL_EA) {
                     yield fullEa(rc, open);
                 }
