@@ -54,10 +54,12 @@ find_jdk() {
 # util-linux; libsctp1 for the JDK's SCTP channels), a Java 17 for the agent's old-JVM message and
 # tshark to read the pcap captures (its debconf question, about capturing as non-root, takes its
 # default under DEBIAN_FRONTEND=noninteractive: the captures are files, nothing is sniffed), and
-# python3-fusepy for the FUSE file system whose reads SlowIoIT holds.
+# python3-fusepy for the FUSE file system whose reads SlowIoIT holds, python3-impacket for ImpacketIT's
+# client.
 # Both commands ensure all of them, so either one works first on a fresh machine; selftest's
-# PackagesTest checks every tool path the sources run against this list.
-SWRAP_PACKAGES=(libsocket-wrapper libresolv-wrapper python3 smbclient samba-common-bin samba-testsuite maven strace util-linux libsctp1 openjdk-17-jre-headless tshark python3-fusepy)
+# PackagesTest checks every tool path the sources run, and every module the Python peers import, against
+# this list.
+SWRAP_PACKAGES=(libsocket-wrapper libresolv-wrapper python3 smbclient samba-common-bin samba-testsuite maven strace util-linux libsctp1 openjdk-17-jre-headless tshark python3-fusepy python3-impacket)
 
 ensure_project_packages() { ensure_packages "${SWRAP_PACKAGES[@]}"; }
 

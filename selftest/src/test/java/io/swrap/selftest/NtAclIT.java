@@ -57,16 +57,33 @@ class NtAclIT extends SmbServerSuite {
 
         String[] get = smbcacls(SmbEnv.USER, SmbEnv.PASSWORD, "acl/f.txt");
         assertEquals("0", get[0], get[1]);
-        String domain = get[1].replaceAll("(?s).*GROUP:(S-1-5-21-\\d+-\\d+-\\d+)-513.*", "$1");
-        assertTrue(domain.startsWith("S-1-5-21-"), get[1]);
-        assertTrue(get[1].matches("(?s).*OWNER:[^\\n]*\\\\tester\\n.*"), "owned by the user who created it:\n" + get[1]);
-        assertTrue(get[1].matches("(?s).*ACL:[^\\n]*\\\\tester:ALLOWED/0x0/FULL\\n"
-                + "ACL:" + domain + "-513:ALLOWED/0x0/READ\\nACL:S-1-1-0:ALLOWED/0x0/READ.*"), get[1]);
+        // as Samba names them: SERVER\tester, SERVER\None (the users' group), Everyone
+        String host = get[1].replaceAll("(?s).*OWNER:([^\\n\\\\]+)\\\\tester\\n.*", "$1");
+        assertFalse(host.contains("\n"), "owned by the user who created it:\n" + get[1]);
+        assertTrue(get[1].contains("GROUP:" + host + "\\None\n"), get[1]);
+        assertTrue(get[1].contains("ACL:" + host + "\\tester:ALLOWED/0x0/FULL\nACL:" + host
+                + "\\None:ALLOWED/0x0/READ\nACL:Everyone:ALLOWED/0x0/READ\n"), get[1]);
 
         // Everyone may read, only the owner write: the other user's write and ACL change are refused
         r = smbclient(OTHER, OTHER_PASSWORD, cwd, "get acl\\f.txt got.txt; put v2.txt acl\\f.txt");
         assertTrue(r.output().contains("NT_STATUS_ACCESS_DENIED opening remote file \\acl\\f.txt"), r.output());
         assertEquals("tester's\n", Files.readString(cwd.resolve("got.txt")));
+        // a named stream changes its file: the other user may not make one, the owner may, and Everyone reads it
+        r = smbclient(OTHER, OTHER_PASSWORD, cwd, "put v2.txt acl\\f.txt:note");
+        assertTrue(r.output().contains("NT_STATUS_ACCESS_DENIED"), r.output());
+        // ... not even through an open asking for FILE_READ_ATTRIBUTES only (which would make the stream all the same)
+        try (ChildProcess p = ChildProcess.java("new-stream", ChildProcess.net(env.swrapDir(), CLIENT),
+                "io.swrap.selftest.peers.BoundsProbe", "127.0.0." + NICS[0] + ":" + SmbEnv.PORT, "share", OTHER,
+                OTHER_PASSWORD, "newStream:acl\\f.txt")) {
+            assertEquals("status=0xc0000022", p.expect("(?:RESULT|ERROR) newStream:\\S+ (.*)").group(1),
+                    "ACCESS_DENIED");
+            p.succeeds();
+        }
+        r = smbclient(SmbEnv.USER, SmbEnv.PASSWORD, cwd, "put v1.txt acl\\f.txt:note");
+        assertFalse(r.output().contains("NT_STATUS_"), r.output());
+        r = smbclient(OTHER, OTHER_PASSWORD, cwd, "get acl\\f.txt:note note.txt");
+        assertFalse(r.output().contains("NT_STATUS_"), r.output());
+        assertEquals("tester's\n", Files.readString(cwd.resolve("note.txt")));
         String[] add = smbcacls(OTHER, OTHER_PASSWORD, "acl/f.txt", "-a", "ACL:" + OTHER + ":ALLOWED/0x0/FULL");
         assertFalse(add[0].equals("0"), add[1]);
         assertTrue(add[1].contains("NT_STATUS_ACCESS_DENIED"), add[1]);
@@ -97,5 +114,43 @@ class NtAclIT extends SmbServerSuite {
         assertEquals("0", set[0], set[1]);
         r = smbclient(SmbEnv.USER, SmbEnv.PASSWORD, cwd, "put v1.txt acl\\f.txt; del acl\\f.txt; rmdir acl");
         assertFalse(r.output().contains("NT_STATUS_"), r.output());
+    }
+
+    /** smbcacls names well-known SIDs and BUILTIN aliases (lsarpc LookupNames/LookupSids) as Samba 4.17 does. */
+    @Test
+    void wellKnownNamesAreLookedUpAsSambaSpellsThem() throws Exception {
+        Path cwd = Files.createDirectories(base.resolve("wkn-cwd"));
+        Files.writeString(cwd.resolve("w.txt"), "well known\n");
+        Smbclient.Result r = smbclient(SmbEnv.USER, SmbEnv.PASSWORD, cwd, "put w.txt wkn.txt");
+        assertFalse(r.output().contains("NT_STATUS_"), r.output());
+        String[] add = smbcacls(SmbEnv.USER, SmbEnv.PASSWORD, "wkn.txt", "-a", "ACL:CREATOR OWNER:ALLOWED/0x0/READ,"
+                + "ACL:BUILTIN\\Administrators:ALLOWED/0x0/FULL,ACL:NT AUTHORITY\\SYSTEM:ALLOWED/0x0/FULL,"
+                + "ACL:nt authority\\authenticated users:ALLOWED/0x0/READ,ACL:Owner Rights:ALLOWED/0x0/READ");
+        assertEquals("0", add[0], add[1]);
+        String[] get = smbcacls(SmbEnv.USER, SmbEnv.PASSWORD, "wkn.txt");
+        assertEquals("0", get[0], get[1]);
+        for (String line : List.of("ACL:Creator Owner:ALLOWED/0x0/READ", "ACL:BUILTIN\\Administrators:ALLOWED/0x0/FULL",
+                "ACL:NT Authority\\SYSTEM:ALLOWED/0x0/FULL", "ACL:NT Authority\\Authenticated Users:ALLOWED/0x0/READ",
+                "ACL:Owner Rights:ALLOWED/0x0/READ", "ACL:Everyone:ALLOWED/0x0/READ")) {
+            assertTrue(get[1].contains(line + "\n"), line + " in:\n" + get[1]);
+        }
+        String[] numeric = smbcacls(SmbEnv.USER, SmbEnv.PASSWORD, "wkn.txt", "--numeric");
+        for (String sid : List.of("S-1-3-0", "S-1-5-32-544", "S-1-5-18", "S-1-5-11", "S-1-3-4", "S-1-1-0")) {
+            assertTrue(numeric[1].contains("ACL:" + sid + ":0/0x0/"), sid + " in:\n" + numeric[1]);
+        }
+        // deleting by name what lets any user read (Everyone, Authenticated Users, the users' group) takes the
+        // other user's read away
+        String host = get[1].replaceAll("(?s).*OWNER:([^\\n\\\\]+)\\\\tester\\n.*", "$1");
+        new SmbPasswdFile(env.share().resolveSibling("smbpasswd")).addUser("third", 1002, "secret3",
+                System.currentTimeMillis() / 1000);
+        r = smbclient("third", "secret3", cwd, "get wkn.txt got.txt");
+        assertFalse(r.output().contains("NT_STATUS_"), "Everyone may read:\n" + r.output());
+        String[] del = smbcacls(SmbEnv.USER, SmbEnv.PASSWORD, "wkn.txt", "-D", "ACL:Everyone:ALLOWED/0x0/READ,"
+                + "ACL:NT Authority\\Authenticated Users:ALLOWED/0x0/READ,ACL:" + host + "\\None:ALLOWED/0x0/READ");
+        assertEquals("0", del[0], del[1]);
+        r = smbclient("third", "secret3", cwd, "get wkn.txt got2.txt");
+        assertTrue(r.output().contains("NT_STATUS_ACCESS_DENIED"), "Everyone's READ is gone:\n" + r.output());
+        String[] unknown = smbcacls(SmbEnv.USER, SmbEnv.PASSWORD, "wkn.txt", "-a", "ACL:NT AUTHORITY\\Nobody:ALLOWED/0x0/R");
+        assertFalse(unknown[0].equals("0"), "an unknown name is refused:\n" + unknown[1]);
     }
 }

@@ -21,10 +21,13 @@ import org.junit.jupiter.api.Test;
 /**
  * Both of the README's commands must install everything the project runs, so that either works
  * first on a fresh machine: every system tool path named in the sources must come from a Debian
- * package in {@code SWRAP_PACKAGES} (scripts/lib/common.sh), and both commands must ensure that list.
+ * package in {@code SWRAP_PACKAGES} (scripts/lib/common.sh), and so must every module the Python peers import
+ * from outside the standard library; both commands must ensure that list.
  */
 class PackagesTest {
     private static final Path ROOT = Path.of(System.getProperty("user.dir")).getParent();
+    /** Where Debian's Python packages put their modules (spelt so that TOOL does not take it for a tool). */
+    private static final Path DIST_PACKAGES = Path.of("/", "usr", "lib", "python3", "dist-packages");
     /** A string literal naming a system tool or library, e.g. "/usr/bin/smbclient". */
     private static final Pattern TOOL = Pattern.compile("\"(/usr/(?:s?bin|lib)/[^\"\\s]+)\"");
 
@@ -59,6 +62,44 @@ class PackagesTest {
         }
         if (!missing.isEmpty()) {
             fail("tools run by the sources but not installed by scripts/selftest and scripts/test: " + missing
+                    + "; add their packages to SWRAP_PACKAGES in scripts/lib/common.sh");
+        }
+    }
+
+    /**
+     * The Python peers import modules from Debian packages too (python3-fusepy, python3-impacket): every module
+     * they import from outside the standard library must come from an ensured package.
+     */
+    @Test
+    void everyModuleThePythonPeersImportComesFromAnEnsuredPackage() throws Exception {
+        Set<String> ensured = new TreeSet<>(run("bash", "-c",
+                ". scripts/lib/common.sh && printf '%s\\n' \"${SWRAP_PACKAGES[@]}\""));
+        Set<String> modules = new TreeSet<>();
+        Pattern imports = Pattern.compile("^(?:from|import)\\s+([A-Za-z_][A-Za-z0-9_]*)", Pattern.MULTILINE);
+        try (Stream<Path> files = Files.list(ROOT.resolve("selftest/src/main/resources/cpeers"))) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".py")).toList()) {
+                Matcher m = imports.matcher(Files.readString(f));
+                while (m.find()) {
+                    modules.add(m.group(1));
+                }
+            }
+        }
+        assertTrue(modules.contains("impacket"), "modules found: " + modules);
+        List<String> missing = new ArrayList<>();
+        for (String module : modules) {
+            String origin = run(io.swrap.selftest.env.ChildProcess.PYTHON, "-c", "import importlib.util as u; s = u.find_spec('" + module
+                    + "'); print(s.origin if s and s.origin else 'builtin')").get(0);
+            if (!Path.of(origin).startsWith(DIST_PACKAGES)) {
+                continue; // the standard library, which python3 brings
+            }
+            List<String> owner = run("dpkg", "-S", origin);
+            String pkg = owner.get(0).substring(0, owner.get(0).indexOf(':'));
+            if (!ensured.contains(pkg)) {
+                missing.add(module + " (" + origin + ", package " + pkg + ")");
+            }
+        }
+        if (!missing.isEmpty()) {
+            fail("modules the Python peers import but scripts/selftest and scripts/test do not install: " + missing
                     + "; add their packages to SWRAP_PACKAGES in scripts/lib/common.sh");
         }
     }

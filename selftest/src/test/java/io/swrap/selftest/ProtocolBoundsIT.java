@@ -90,6 +90,47 @@ class ProtocolBoundsIT extends SmbServerSuite {
         assertCleanLog(env, before);
     }
 
+    /**
+     * Issue 12: security descriptors and EA lists whose offsets, counts and lengths lie, from a client of its own,
+     * each refused with its status (INVALID_SECURITY_DESCR; INVALID_PARAMETER for EA lists, as Samba answers
+     * them), the server staying up; the same handle then takes valid ones, and EaSize counts the EAs stored.
+     */
+    @Test
+    void hostileSecurityDescriptorsAndEaListsAreRefused() throws Exception {
+        String before = env.serverStderr();
+        Map<String, String> r = new HashMap<>();
+        try (ChildProcess p = ChildProcess.java("hostile-input", ChildProcess.net(env.swrapDir(), CLIENT),
+                "io.swrap.selftest.peers.HostileInputProbe", "127.0.0." + NICS[0] + ":" + SmbEnv.PORT, "share",
+                SmbEnv.USER, SmbEnv.PASSWORD)) {
+            Matcher m = p.expect("(RESULT|ERROR) (.*)", PER_SCENARIO);
+            assertEquals("RESULT", m.group(1), m.group(2) + "\nprobe stderr:\n" + p.stderr());
+            for (String kv : m.group(2).split(" ")) {
+                String[] f = kv.split("=", 2);
+                r.put(f[0], f[1]);
+            }
+            p.succeeds();
+        }
+        for (String k : List.of("sdOwnerBeyondEnd", "sdTruncatedHeader", "sdSidSubAuthorities", "sdSidRevision",
+                "sdAceCount", "sdAceSize", "sdAceSmallerThanSid", "sdAclSize", "sdDaclBeyondEnd")) {
+            assertEquals("0xc0000079", r.get(k), k + ": INVALID_SECURITY_DESCR expected in " + r);
+        }
+        for (String k : List.of("eaNextBeyondEnd", "eaNextInsideEntry", "eaNameLengthZero", "eaNameBeyondEnd",
+                "eaValueBeyondEnd", "eaTruncated", "eaNameCharacter", "extaContext")) {
+            assertEquals(INVALID_PARAMETER, r.get(k), k + ": INVALID_PARAMETER expected in " + r);
+        }
+        assertEquals("true", r.get("aliveAfterBadInput"), r.toString());
+        assertEquals("0x0", r.get("sdValid"), "a valid descriptor on the same handle: " + r);
+        assertEquals("0x0", r.get("eaValid"), "a valid EA list on the same handle: " + r);
+        assertEquals("0x0", r.get("eaInfo"), r.toString());
+        // EAONE=VALUE12 (21 bytes, padded to 24) and SECONDEA=ValueTwo (25 bytes, the last, unpadded)
+        assertEquals("49", r.get("eaSize"), "FileEaInformation.EaSize: " + r);
+        assertEquals("49", r.get("dirEaSize"), "FileFullDirectoryInformation.EaSize: " + r);
+        assertEquals("true", r.get("alive"), r.toString());
+        assertTrue(env.share().resolve("hostile.bin").toFile().isFile());
+        assertFalse(env.share().resolve("hostile-exta.bin").toFile().exists(), "a refused ExtA creates nothing");
+        assertCleanLog(env, before);
+    }
+
     @Test
     void invalidMessageIdsEndTheConnection() throws Exception {
         String before = env.serverStderr();

@@ -66,6 +66,8 @@ public final class BoundsProbe {
                 case "badEchoes" -> badEchoes(s, Integer.parseInt(f[1]));
                 case "ntlmOffsetOverflow" -> ntlmOffsetOverflow(server);
                 case "sparseRanges" -> sparseRanges(s);
+                case "newStream" -> "status=" + hex(s.call(Smb2Command.CREATE, RawSession.createBody(f[1] + ":probe",
+                        0x80, 2, 0)).status()); // FILE_READ_ATTRIBUTES only, FILE_CREATE
                 default -> throw new IllegalArgumentException("scenario " + scenario);
             };
         }

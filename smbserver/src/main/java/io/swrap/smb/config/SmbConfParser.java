@@ -120,7 +120,7 @@ public final class SmbConfParser {
     private static final List<String> ALL_GLOBAL_KEYS = Stream.concat(GLOBAL_KEYS.stream(),
             ConnectionLimits.KEYS.stream()).toList();
     private static final List<String> SHARE_KEYS = List.of("path", "readonly", "writeable", "writable", "smbencrypt",
-            "comment", "browseable", "browsable", "printable");
+            "comment", "browseable", "browsable", "printable", "smbserver:maxstreamsize");
     /** Samba's default {@code private dir} (Debian's), where the smbpasswd file is by default. */
     static final String DEFAULT_PRIVATE_DIR = "/var/lib/samba/private";
     /** The server comment when smb.conf has no {@code server string}. */
@@ -368,8 +368,18 @@ public final class SmbConfParser {
                 browseable = parseBool(values.get(b), lines.get(b), b);
             }
         }
+        int maxStream = ShareConfig.MAX_STREAM_SIZE;
+        if (values.containsKey("smbserver:maxstreamsize")) {
+            long v = parseLong(values.get("smbserver:maxstreamsize"), lines.get("smbserver:maxstreamsize"),
+                    "smbserver:max stream size");
+            if (v < 0 || v > ShareConfig.MAX_STREAM_SIZE) {
+                throw new ConfigException(fileName, lines.get("smbserver:maxstreamsize"), "smbserver:max stream size: "
+                        + v + " (expected: 0.." + ShareConfig.MAX_STREAM_SIZE + " bytes; 0 turns named streams off)");
+            }
+            maxStream = (int) v;
+        }
         return new ShareConfig(name, baseDir.resolve(path).normalize(), readOnly, enc,
-                values.getOrDefault("comment", ""), browseable);
+                values.getOrDefault("comment", ""), browseable, maxStream);
     }
 
     private boolean parseBool(String v, int lineNo, String key) throws ConfigException {

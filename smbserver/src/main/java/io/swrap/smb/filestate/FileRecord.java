@@ -47,7 +47,8 @@ public final class FileRecord {
     }
 
     boolean unused() {
-        return opens.isEmpty() && locks.isEmpty() && lockWaiters.isEmpty() && oplocks.unused();
+        // a delete-pending file without opens is kept while opens of its streams hold its deletion back
+        return opens.isEmpty() && !deletePending && locks.isEmpty() && lockWaiters.isEmpty() && oplocks.unused();
     }
 
     /** Drops what processes {@code alive} rejects own; returns how many entries went. */

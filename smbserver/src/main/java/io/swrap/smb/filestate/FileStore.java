@@ -136,6 +136,28 @@ public final class FileStore implements AutoCloseable {
     }
 
     /**
+     * The records of the named streams of the file {@code file} (its key with stream ""): those stored and those
+     * made in this section; inside a {@link #locked} section.
+     */
+    public List<FileRecord> streamsOf(FileKey file) {
+        assert depth > 0 : "file records read outside a locked section";
+        Set<FileKey> keys = new java.util.LinkedHashSet<>(backend.streamsOf(file));
+        for (FileKey k : touched.keySet()) {
+            if (!k.stream().isEmpty() && k.file().equals(file)) {
+                keys.add(k);
+            }
+        }
+        List<FileRecord> out = new ArrayList<>(keys.size());
+        for (FileKey k : keys) {
+            FileRecord r = get(k);
+            if (r != null) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /**
      * What {@link #admit} decided for a CREATE of an existing file: the breaks to deliver (always, also when the
      * open is refused), whether it must wait for their acknowledgments, or why it is refused.
      */
@@ -202,6 +224,11 @@ public final class FileStore implements AutoCloseable {
                 Path p = e.path();
                 if (p != null && p.startsWith(from)) {
                     e.path(to.resolve(from.relativize(p)));
+                } else if (p != null && from.getFileName() != null && java.util.Objects.equals(p.getParent(),
+                        from.getParent()) && p.getFileName().toString().startsWith(from.getFileName() + ":")) {
+                    // a named stream of the renamed file, "file:stream"
+                    e.path(to.resolveSibling(to.getFileName() + p.getFileName().toString()
+                            .substring(from.getFileName().toString().length())));
                 }
             }
             return null;

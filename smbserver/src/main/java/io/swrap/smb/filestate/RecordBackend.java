@@ -20,6 +20,9 @@ public interface RecordBackend extends AutoCloseable {
     /** Removes the record of {@code key}, if any. */
     void delete(FileKey key);
 
+    /** The keys of the stored records of the named streams of {@code file} (a key with stream ""). */
+    List<FileKey> streamsOf(FileKey file);
+
     /** Every record (for the dead-owner repair). */
     List<FileRecord> all();
 

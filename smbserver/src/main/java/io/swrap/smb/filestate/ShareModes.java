@@ -32,6 +32,8 @@ public final class ShareModes {
         final int share;
         private FileKey key;
         private Path path;
+        /** Set by {@link #release}: this stream's close is the last open of a delete-pending file, which goes now. */
+        private boolean deletesFile;
 
         public Entry(OwnerId owner, int access, int share) {
             this.owner = owner;
@@ -50,6 +52,11 @@ public final class ShareModes {
 
         public OwnerId owner() {
             return owner;
+        }
+
+        /** Whether closing this open of a named stream is to remove its delete-pending file ({@link #release}). */
+        public synchronized boolean deletesFile() {
+            return deletesFile;
         }
 
         /** The file it was acquired for. */
@@ -86,6 +93,10 @@ public final class ShareModes {
      */
     public void acquire(FileKey key, Path path, Entry e) throws Smb2Exception {
         store.locked(() -> {
+            FileRecord file = key.stream().isEmpty() ? null : store.get(key.file());
+            if (file != null && file.deletePending) {
+                throw new Smb2Exception(NtStatus.DELETE_PENDING, path + ": its file is marked for deletion");
+            }
             FileRecord r = store.get(key);
             if (r != null) {
                 if (r.deletePending) {
@@ -99,6 +110,7 @@ public final class ShareModes {
                             + " times (at most " + FileRecord.MAX_OPENS_PER_FILE + " opens per file)");
                 }
             }
+            checkStreams(key, path, e);
             store.getOrCreate(key).opens.add(e);
             e.acquired(key, path);
             store.acquiredLocally(e);
@@ -113,8 +125,28 @@ public final class ShareModes {
             if (r != null) {
                 check(r, path, e);
             }
+            checkStreams(key, path, e);
             return null;
         });
+    }
+
+    /**
+     * An open of a file's data with DELETE conflicts with every open of one of its named streams that does not
+     * share delete (as Windows: smb2.streams.delete), the streams being part of the file a delete removes.
+     */
+    private void checkStreams(FileKey key, Path path, Entry e) throws Smb2Exception {
+        if (!key.stream().isEmpty() || (e.access & DELETE) == 0) {
+            return;
+        }
+        for (FileRecord s : store.streamsOf(key)) {
+            for (Entry o : s.opens) {
+                if ((o.share & FILE_SHARE_DELETE) == 0) {
+                    throw new Smb2Exception(NtStatus.SHARING_VIOLATION, (path != null ? path : key) + ": DELETE"
+                            + " conflicts with an open of its stream " + (o.path() != null ? o.path() : s.key)
+                            + " without FILE_SHARE_DELETE (share 0x" + Integer.toHexString(o.share) + ")");
+                }
+            }
+        }
     }
 
     /** Whether an open like {@code e} would fail the share-access check now. */
@@ -164,9 +196,34 @@ public final class ShareModes {
             if (r.opens.isEmpty()) {
                 delete = r.deletePending;
                 r.deletePending = false;
+                if (delete && r.key.stream().isEmpty() && streamsOpen(r.key)) {
+                    // the file goes with the last open of its streams (as Windows)
+                    r.deletePending = true;
+                    delete = false;
+                }
+            }
+            if (!r.key.stream().isEmpty() && r.opens.isEmpty()) {
+                // (a delete-pending stream goes with its file)
+                FileRecord file = store.get(r.key.file());
+                if (file != null && file.deletePending && file.opens.isEmpty() && !streamsOpen(file.key)) {
+                    file.deletePending = false; // (its record goes at the section's end if nothing is left)
+                    synchronized (e) {
+                        e.deletesFile = true;
+                    }
+                    delete = true;
+                }
             }
             return delete;
         });
+    }
+
+    private boolean streamsOpen(FileKey file) {
+        for (FileRecord s : store.streamsOf(file)) {
+            if (!s.opens.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void setDeletePending(FileKey key, boolean pending) {

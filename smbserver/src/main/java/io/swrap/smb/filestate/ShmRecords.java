@@ -10,6 +10,7 @@ import io.swrap.shm.TableFullException;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +19,10 @@ import java.util.logging.Logger;
 /**
  * The records of a prefork server's {@link FileStore} in one swrap-shm table that the master and every worker
  * map, under the table's robust process-shared mutex. A record is the bytes of {@link FileRecord#encode} in a
- * chain of 4 KiB slots: a head slot (the file's key, the chain's length, the next head of its hash bucket) and
+ * chain of 4 KiB slots: a head slot (the file's key — st_dev, st_ino and a named stream's name —, the chain's
+ * length, the next head of its hash bucket) and
  * as many continuation slots as the bytes need. The first {@link #DIR_SLOTS} slots are the hash directory:
- * bucket → first head slot. Everything is changed under the lock, so that a holder killed at any point leaves
+ * bucket → first head slot; the bucket is the file's, so a file's streams share it ({@link #streamsOf}). Everything is changed under the lock, so that a holder killed at any point leaves
  * something the next locker repairs (EOWNERDEAD): a head being rewritten is marked, and the repair frees it,
  * its continuations and slots not yet linked, then rebuilds the directory from the heads; the {@link FileStore}
  * then drops every entry of a dead process.
@@ -44,7 +46,10 @@ public final class ShmRecords implements RecordBackend {
     private static final long H_NEXT_IN_BUCKET = 24; // slot + 1, 0 = end
     private static final long H_LENGTH = 28;
     private static final long H_NEXT = 32; // slot + 1 of the first continuation, 0 = none
-    private static final long H_DATA = 40;
+    private static final long H_STREAM_LENGTH = 40;
+    private static final long H_STREAM = 44; // UTF-8, then the data
+    /** A stream name's bytes in a head: 255 UTF-16 units take at most 765 bytes of UTF-8. */
+    static final int MAX_STREAM_BYTES = 1024;
     private static final long C_HEAD = 4;
     private static final long C_NEXT = 8;
     private static final long C_DATA = 16;
@@ -67,7 +72,7 @@ public final class ShmRecords implements RecordBackend {
      * @throws IOException when the file cannot be mapped, or is another table
      */
     public static ShmRecords open(Path file) throws IOException {
-        ShmRecords s = new ShmRecords(file, new Layout(SLOTS, SLOT_BYTES, SCHEMA, 1));
+        ShmRecords s = new ShmRecords(file, new Layout(SLOTS, SLOT_BYTES, SCHEMA, 2));
         try {
             s.table.withLock(s::initDirectory);
         } catch (RuntimeException e) {
@@ -188,22 +193,72 @@ public final class ShmRecords implements RecordBackend {
 
     private void link(int head) {
         MemorySegment h = table.record(head);
-        int b = bucket(new FileKey(h.get(JAVA_LONG, H_DEV), h.get(JAVA_LONG, H_INO)));
+        int b = bucket(keyAt(h));
         h.set(JAVA_INT, H_NEXT_IN_BUCKET, dirSlot(b).get(JAVA_INT, dirOffset(b)));
         dirSlot(b).set(JAVA_INT, dirOffset(b), head + 1);
     }
 
     private int find(FileKey key) {
+        byte[] stream = streamBytes(key);
         int b = bucket(key);
         int next = dirSlot(b).get(JAVA_INT, dirOffset(b));
         while (next != 0) {
             MemorySegment h = table.record(next - 1);
-            if (h.get(JAVA_LONG, H_DEV) == key.dev() && h.get(JAVA_LONG, H_INO) == key.ino()) {
+            if (h.get(JAVA_LONG, H_DEV) == key.dev() && h.get(JAVA_LONG, H_INO) == key.ino()
+                    && streamIs(h, stream)) {
                 return next - 1;
             }
             next = h.get(JAVA_INT, H_NEXT_IN_BUCKET);
         }
         return -1;
+    }
+
+    @Override
+    public List<FileKey> streamsOf(FileKey file) {
+        List<FileKey> out = new ArrayList<>();
+        int b = bucket(file);
+        int next = dirSlot(b).get(JAVA_INT, dirOffset(b));
+        while (next != 0) {
+            MemorySegment h = table.record(next - 1);
+            if (h.get(JAVA_LONG, H_DEV) == file.dev() && h.get(JAVA_LONG, H_INO) == file.ino()
+                    && h.get(JAVA_INT, H_STREAM_LENGTH) > 0) {
+                out.add(keyAt(h));
+            }
+            next = h.get(JAVA_INT, H_NEXT_IN_BUCKET);
+        }
+        return out;
+    }
+
+    private static byte[] streamBytes(FileKey key) {
+        byte[] b = key.stream().getBytes(StandardCharsets.UTF_8);
+        if (b.length > MAX_STREAM_BYTES) {
+            throw new IllegalArgumentException("stream name of file " + key + ": " + b.length + " bytes of UTF-8"
+                    + " (at most " + MAX_STREAM_BYTES + ")");
+        }
+        return b;
+    }
+
+    private static boolean streamIs(MemorySegment h, byte[] stream) {
+        int n = h.get(JAVA_INT, H_STREAM_LENGTH);
+        return n == stream.length && MemorySegment.mismatch(h, H_STREAM, H_STREAM + n,
+                MemorySegment.ofArray(stream), 0, n) < 0;
+    }
+
+    /** The key a head holds (its stream name's length checked, as the bytes may be a dead writer's). */
+    private static FileKey keyAt(MemorySegment h) {
+        int n = h.get(JAVA_INT, H_STREAM_LENGTH);
+        if (n < 0 || n > MAX_STREAM_BYTES) {
+            throw new IllegalStateException("file-state head with a stream name of " + n + " bytes (at most "
+                    + MAX_STREAM_BYTES + ")");
+        }
+        byte[] b = new byte[n];
+        MemorySegment.copy(h, JAVA_BYTE, H_STREAM, b, 0, n);
+        return new FileKey(h.get(JAVA_LONG, H_DEV), h.get(JAVA_LONG, H_INO), new String(b, StandardCharsets.UTF_8));
+    }
+
+    /** Where a head's data start: after its stream name. */
+    private static long dataStart(MemorySegment h) {
+        return H_STREAM + h.get(JAVA_INT, H_STREAM_LENGTH);
     }
 
     private void unlink(int head, FileKey key) {
@@ -244,8 +299,9 @@ public final class ShmRecords implements RecordBackend {
         MemorySegment hs = table.record(head);
         int length = hs.get(JAVA_INT, H_LENGTH);
         byte[] b = new byte[length];
-        int n = Math.min(length, (int) (SLOT_BYTES - H_DATA));
-        MemorySegment.copy(hs, JAVA_BYTE, H_DATA, b, 0, n);
+        long start = dataStart(hs);
+        int n = Math.min(length, (int) (SLOT_BYTES - start));
+        MemorySegment.copy(hs, JAVA_BYTE, start, b, 0, n);
         for (int c : continuations(head)) {
             int m = Math.min(length - n, (int) (SLOT_BYTES - C_DATA));
             MemorySegment.copy(table.record(c), JAVA_BYTE, C_DATA, b, n, m);
@@ -266,11 +322,13 @@ public final class ShmRecords implements RecordBackend {
     @Override
     public void write(FileRecord r) {
         byte[] b = r.encode();
+        byte[] stream = streamBytes(r.key);
         int head = find(r.key);
         boolean fresh = head < 0;
         List<Integer> chain = fresh ? new ArrayList<>() : continuations(head);
-        int need = b.length <= SLOT_BYTES - H_DATA ? 0
-                : (int) ((b.length - (SLOT_BYTES - H_DATA) + SLOT_BYTES - C_DATA - 1) / (SLOT_BYTES - C_DATA));
+        long start = H_STREAM + stream.length;
+        int need = b.length <= SLOT_BYTES - start ? 0
+                : (int) ((b.length - (SLOT_BYTES - start) + SLOT_BYTES - C_DATA - 1) / (SLOT_BYTES - C_DATA));
         // every slot it needs first, so that a full table changes nothing
         List<Integer> added = new ArrayList<>();
         try {
@@ -292,6 +350,8 @@ public final class ShmRecords implements RecordBackend {
             hs.set(JAVA_INT, KIND, HEAD);
             hs.set(JAVA_LONG, H_DEV, r.key.dev());
             hs.set(JAVA_LONG, H_INO, r.key.ino());
+            hs.set(JAVA_INT, H_STREAM_LENGTH, stream.length);
+            MemorySegment.copy(stream, 0, hs, JAVA_BYTE, H_STREAM, stream.length);
             link(head);
             added.remove(0);
         }
@@ -299,8 +359,8 @@ public final class ShmRecords implements RecordBackend {
         while (chain.size() > need) {
             table.free(chain.remove(chain.size() - 1)); // unlinked below, before the head is complete again
         }
-        int n = Math.min(b.length, (int) (SLOT_BYTES - H_DATA));
-        MemorySegment.copy(b, 0, hs, JAVA_BYTE, H_DATA, n);
+        int n = Math.min(b.length, (int) (SLOT_BYTES - start));
+        MemorySegment.copy(b, 0, hs, JAVA_BYTE, start, n);
         int prevNext = 0;
         for (int i = chain.size() - 1; i >= 0; i--) {
             MemorySegment cs = table.record(chain.get(i));
@@ -349,7 +409,7 @@ public final class ShmRecords implements RecordBackend {
         });
         for (int h : heads) {
             MemorySegment hs = table.record(h);
-            FileRecord r = decode(h, new FileKey(hs.get(JAVA_LONG, H_DEV), hs.get(JAVA_LONG, H_INO)));
+            FileRecord r = decode(h, keyAt(hs));
             if (r != null) {
                 out.add(r);
             }

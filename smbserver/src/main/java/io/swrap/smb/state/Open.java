@@ -5,6 +5,8 @@ import io.swrap.smb.filestate.OwnerId;
 import io.swrap.smb.filestate.ShareModes;
 import io.swrap.smb.vfs.ChangeNotify;
 import io.swrap.smb.vfs.Errno;
+import io.swrap.smb.vfs.NamedStreams;
+import io.swrap.smb.vfs.StreamHandle;
 import io.swrap.smb.vfs.Vfs;
 import io.swrap.smb.vfs.VfsException;
 import java.io.IOException;
@@ -428,6 +430,18 @@ public final class Open {
         Vfs vfs = tree.share().vfs();
         String rel = tree.share().rel(path);
         try {
+            if (handle instanceof StreamHandle) {
+                int colon = rel.lastIndexOf(':');
+                if (shareEntry.deletesFile()) {
+                    // the last open of a delete-pending file was this open of one of its streams
+                    vfs.remove(rel.substring(0, colon), false);
+                    server.changeNotify().report(tree.share().key(rel.substring(0, colon)),
+                            ChangeNotify.FILE_ACTION_REMOVED, ChangeNotify.nameBit(false));
+                } else {
+                    NamedStreams.removeByName(vfs, rel); // a named stream: its xattr on the base file
+                }
+                return;
+            }
             vfs.remove(rel, directory);
             server.changeNotify().report(path, ChangeNotify.FILE_ACTION_REMOVED, ChangeNotify.nameBit(directory));
         } catch (VfsException e) {

@@ -18,6 +18,8 @@ public final class ExtendedAttributes {
     static final String PREFIX = "user.swrap.ea.";
     /** The most bytes of EA names and values one file holds, and one list a client sends, may have. */
     public static final int MAX_LIST = 64 * 1024;
+    /** Bytes of xattr names most files stay within (the server's own few and some EAs). */
+    private static final int COMMON_NAMES = 4096;
     /** Linux's XATTR_NAME_MAX less the prefix (Samba's limit is the same, less "user."). */
     static final int MAX_NAME = 255 - PREFIX.length();
 
@@ -40,6 +42,35 @@ public final class ExtendedAttributes {
             }
         }
         return out;
+    }
+
+    /**
+     * EaSize ([MS-FSCC] 2.4.12 FileEaInformation, and the directory entries that carry it): the bytes of the
+     * file's FILE_FULL_EA_INFORMATION list as QUERY_INFO FileFullEaInformation returns it, every entry but the
+     * last padded to 4 bytes (what Samba reports over SMB2); 0 without EAs, at the cost of one listxattr.
+     */
+    public static int size(Vfs.Handle h) throws VfsException {
+        List<String> names;
+        try {
+            names = h.listXattrs(COMMON_NAMES); // every stat asks: a small buffer first
+        } catch (VfsException e) {
+            if (e.errno() != Errno.E2BIG) {
+                throw e;
+            }
+            names = h.listXattrs(MAX_LIST);
+        }
+        int total = 0;
+        int last = 0;
+        for (String x : names) {
+            if (x.startsWith(PREFIX)) {
+                byte[] v = h.getXattr(x, MAX_LIST);
+                if (v != null) {
+                    total += (last + 3) & ~3;
+                    last = 8 + (x.length() - PREFIX.length()) + 1 + v.length;
+                }
+            }
+        }
+        return total + last;
     }
 
     /** Sets (or, with an empty value, removes) each EA of {@code eas} on {@code h}. */

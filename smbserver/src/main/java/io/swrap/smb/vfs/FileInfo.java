@@ -3,11 +3,12 @@ package io.swrap.smb.vfs;
 /**
  * What SMB reports about a file: FILETIMEs and [MS-FSCC] 2.6 attributes (with what a client set, see
  * {@link StoredInfo}; READONLY and DIRECTORY come from the file), sizes, the inode as the 64-bit file id
- * (FileInternalInformation, FileIdBothDirectoryInformation), the device it lives on and its owner.
+ * (FileInternalInformation, FileIdBothDirectoryInformation), the device it lives on, its owner, and the EaSize
+ * of its EAs ({@link ExtendedAttributes#size}).
  */
 public record FileInfo(long creationTime, long lastAccessTime, long lastWriteTime, long changeTime,
         long endOfFile, long allocationSize, int attributes, boolean directory, long fileId, int links, long device,
-        int uid, int gid) {
+        int uid, int gid, int eaSize) {
 
     public static final int ATTR_READONLY = 0x01;
     public static final int ATTR_HIDDEN = 0x02;
@@ -52,6 +53,6 @@ public record FileInfo(long creationTime, long lastAccessTime, long lastWriteTim
         }
         return new FileInfo(created, st.atime(), written, changed,
                 size, (size + CLUSTER - 1) / CLUSTER * CLUSTER, attrs, dir, st.ino(), st.nlink(), st.dev(),
-                st.uid(), st.gid());
+                st.uid(), st.gid(), ExtendedAttributes.size(h));
     }
 }

@@ -68,6 +68,20 @@ class SmbConfParserTest {
     }
 
     @Test
+    void maxStreamSizeBoundsNamedStreamsAndZeroTurnsThemOff() throws Exception {
+        String base = "[global]\nsmb passwd file = p\n[s]\npath = /tmp\n";
+        ShareConfig dflt = parse(base).share("s");
+        assertEquals(ShareConfig.MAX_STREAM_SIZE, dflt.maxStreamSize());
+        assertTrue(dflt.namedStreams());
+        assertEquals(100, parse(base + "smbserver:max stream size = 100\n").share("s").maxStreamSize());
+        assertFalse(parse(base + "smbserver:max stream size = 0\n").share("s").namedStreams());
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> parse(base + "smbserver:max stream size = 65536\n"));
+        assertTrue(e.getMessage().startsWith("test.conf:5: smbserver:max stream size: 65536 (expected: 0..65535"),
+                e.getMessage());
+    }
+
+    @Test
     void unknownSettingNamesFileLineAndAcceptedKeys() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> parse("[global]\nsmb passwd file = p\nserver sigining = auto\n"));

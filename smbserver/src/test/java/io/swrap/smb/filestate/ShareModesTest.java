@@ -60,6 +60,35 @@ class ShareModesTest {
     }
 
     @Test
+    void aStreamOpenWithoutShareDeleteBlocksTheFilesDeleteAndTheFileGoesWithItsLastStream() throws Exception {
+        FileKey stream = new FileKey(1, 10, "stream one");
+        Path sp = Path.of("/s/f:Stream One");
+        ShareModes.Entry locked = entry(READ, 0);
+        m.acquire(stream, sp, locked);
+        ShareModes.Entry data = entry(READ, 0);
+        m.acquire(F, P, data); // another stream (the data) does not conflict
+        assertEquals(NtStatus.SHARING_VIOLATION,
+                assertThrows(Smb2Exception.class, () -> m.acquire(F, P, entry(ShareModes.DELETE, SHARE_ALL))).status(),
+                "DELETE on the file while a stream is open without FILE_SHARE_DELETE");
+        assertFalse(m.release(locked));
+        assertFalse(m.release(data));
+
+        ShareModes.Entry shared = entry(READ, SHARE_ALL);
+        m.acquire(stream, sp, shared);
+        ShareModes.Entry deleter = entry(ShareModes.DELETE, SHARE_ALL);
+        m.acquire(F, P, deleter);
+        m.setDeletePending(F, true);
+        assertFalse(m.release(deleter), "the file waits for its stream's open");
+        assertEquals(NtStatus.DELETE_PENDING,
+                assertThrows(Smb2Exception.class, () -> m.acquire(F, P, entry(READ, SHARE_ALL))).status());
+        assertEquals(NtStatus.DELETE_PENDING,
+                assertThrows(Smb2Exception.class, () -> m.acquire(stream, sp, entry(READ, SHARE_ALL))).status());
+        assertTrue(m.release(shared), "the stream's last close deletes");
+        assertTrue(shared.deletesFile(), "the file, not only the stream");
+        assertEquals(0, store.size(), "no record is left behind");
+    }
+
+    @Test
     void theNamesOfTheOpensFollowARenameAndTheKeyStays() throws Exception {
         ShareModes.Entry a = entry(READ, SHARE_ALL);
         ShareModes.Entry child = entry(READ, SHARE_ALL);

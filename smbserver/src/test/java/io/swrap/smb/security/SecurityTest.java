@@ -112,7 +112,7 @@ class SecurityTest {
     void childrenInheritAsSambaShowsIt() {
         // the share root of a 0777 directory without a stored ACL, as smbcacls shows it on Samba
         SecurityDescriptor root = StoredAcl.fallback(new io.swrap.smb.vfs.FileInfo(0, 0, 0, 0, 0, 0, 0x10, true, 1, 1,
-                1, 0, 0));
+                1, 0, 0, 0));
         SecurityDescriptor dir = StoredAcl.forNew(root, TESTER, true);
         int inherit = Ace.OBJECT_INHERIT | Ace.CONTAINER_INHERIT;
         assertEquals(List.of(allow(0, FULL, TESTER.user()), allow(inherit | Ace.INHERIT_ONLY, FULL, Sids.CREATOR_OWNER),

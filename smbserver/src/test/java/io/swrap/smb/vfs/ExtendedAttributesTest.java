@@ -33,9 +33,21 @@ class ExtendedAttributesTest {
             List<ExtendedAttributes.Ea> back = ExtendedAttributes.read(h);
             assertEquals(List.of("EAONE", "SECONDEA"), back.stream().map(ExtendedAttributes.Ea::name).sorted().toList(),
                     "names upper-cased as NTFS keeps them");
+            assertEquals(24 + 25, ExtendedAttributes.size(h), "EaSize: the list's bytes, the first entry padded");
+            assertEquals(49, FileInfo.of(h).eaSize());
             ExtendedAttributes.write(h, List.of(ea("eaone", "")));
             assertEquals(1, ExtendedAttributes.read(h).size(), "an empty value removes the EA");
+            assertEquals(8 + 8 + 1 + 8, ExtendedAttributes.size(h), "the last entry is not padded");
             assertArrayEquals("ValueTwo".getBytes(StandardCharsets.US_ASCII), ExtendedAttributes.read(h).get(0).value());
+        }
+    }
+
+    @Test
+    void aFileWithoutEasHasEaSizeZero() throws Exception {
+        Files.writeString(tmp.resolve("plain"), "x");
+        try (PosixVfs vfs = new PosixVfs(tmp); Vfs.Handle h = vfs.open("plain")) {
+            StoredInfo.created(h, FileInfo.ATTR_HIDDEN, false); // the server's own xattrs are no EAs
+            assertEquals(0, FileInfo.of(h).eaSize());
         }
     }
 

@@ -9,18 +9,16 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 
 /**
- * LsarLookupNames (14) and LsarLookupSids (15) ([MS-LSAT] 3.1.4.8, 3.1.4.11) for the accounts of the
- * smbpasswd file: user {@code name} (or {@code NETBIOSNAME\name}) is SID {@code <domain SID>-<rid(uid)>}
- * ({@link RpcServer#rid}), SidTypeUser, in the one referenced domain, the server's account domain.
+ * LsarLookupNames (14) and LsarLookupSids (15) ([MS-LSAT] 3.1.4.8, 3.1.4.11) for the names {@link AccountNames}
+ * knows: the smbpasswd accounts (user {@code name} or {@code NETBIOSNAME\name} is SID {@code <domain SID>-<rid(uid)>},
+ * {@link RpcServer#rid}), the well-known SIDs and the BUILTIN aliases, each in its referenced domain (listed once,
+ * in order of first use).
  */
 final class LsaLookup {
     /** Names or SIDs one call may look up ([MS-LSAT]: LookupNames takes at most 1000). */
     static final int MAX_LOOKUPS = 1000;
-    static final int SID_NAME_USER = 1;
     static final int SID_NAME_UNKNOWN = 8;
     static final int STATUS_SOME_NOT_MAPPED = 0x00000107;
     static final int STATUS_NONE_MAPPED = 0xC0000073;
@@ -28,10 +26,6 @@ final class LsaLookup {
     private static final int REF_DOMAIN_MULTIPLIER = 32;
 
     private LsaLookup() {
-    }
-
-    /** One account found: its name and RID. */
-    private record Account(String name, long rid) {
     }
 
     /** handle (already read), num_names, lsa_String names[], lsa_TransSidArray, level, count. */
@@ -50,22 +44,22 @@ final class LsaLookup {
         for (int i = 0; i < n; i++) {
             names.add(present[i] ? in.string() : "");
         }
-        Map<String, Integer> users = server.users();
-        Sid domain = server.domainSid();
-        List<Account> found = new ArrayList<>();
+        AccountNames table = AccountNames.of(server);
+        List<AccountNames.Named> found = new ArrayList<>();
         for (String name : names) {
-            found.add(find(server, users, name));
+            found.add(table.byName(name));
         }
+        List<AccountNames.Domain> domains = domains(found);
         long mapped = found.stream().filter(a -> a != null).count();
         NdrWriter w = new NdrWriter();
-        domains(w, server, domain, mapped > 0);
+        domains(w, domains);
         // lsa_TransSidArray: count, pointer, then lsa_TranslatedSid {sid_type u16, rid, sid_index}
         w.u32(n).pointer(n > 0);
         if (n > 0) {
             w.u32(n);
-            for (Account a : found) {
-                w.u16(a != null ? SID_NAME_USER : SID_NAME_UNKNOWN).u32(a != null ? a.rid() : 0)
-                        .u32(a != null ? 0 : 0xFFFFFFFFL);
+            for (AccountNames.Named a : found) {
+                w.u16(a != null ? a.type() : SID_NAME_UNKNOWN).u32(a != null ? a.rid() : 0)
+                        .u32(a != null ? domains.indexOf(a.domain()) : 0xFFFFFFFFL);
             }
         }
         return w.u32(mapped).u32(status(mapped, n)).toByteArray();
@@ -88,32 +82,25 @@ final class LsaLookup {
                 sids.add(present[i] ? in.sid() : null);
             }
         }
-        Map<String, Integer> users = server.users();
-        Sid domain = server.domainSid();
-        List<Account> found = new ArrayList<>();
+        AccountNames table = AccountNames.of(server);
+        List<AccountNames.Named> found = new ArrayList<>();
         for (Sid sid : sids) {
-            Account hit = null;
-            for (var u : users.entrySet()) {
-                if (sid != null && sid.equals(domain.append(RpcServer.rid(u.getValue())))) {
-                    hit = new Account(u.getKey(), RpcServer.rid(u.getValue()));
-                    break;
-                }
-            }
-            found.add(hit);
+            found.add(sid == null ? null : table.bySid(sid));
         }
+        List<AccountNames.Domain> domains = domains(found);
         long mapped = found.stream().filter(a -> a != null).count();
         NdrWriter w = new NdrWriter();
-        domains(w, server, domain, mapped > 0);
+        domains(w, domains);
         // lsa_TransNameArray: count, pointer, then lsa_TranslatedName {sid_type u16, lsa_String name, sid_index}
         w.u32(found.size()).pointer(!found.isEmpty());
         if (!found.isEmpty()) {
             w.u32(found.size());
-            for (Account a : found) {
+            for (AccountNames.Named a : found) {
                 int len = a != null ? utf16(a.name()) : 0;
-                w.u16(a != null ? SID_NAME_USER : SID_NAME_UNKNOWN).align(4).u16(len).u16(len).pointer(a != null)
-                        .u32(a != null ? 0 : 0xFFFFFFFFL);
+                w.u16(a != null ? a.type() : SID_NAME_UNKNOWN).align(4).u16(len).u16(len).pointer(a != null)
+                        .u32(a != null ? domains.indexOf(a.domain()) : 0xFFFFFFFFL);
             }
-            for (Account a : found) {
+            for (AccountNames.Named a : found) {
                 if (a != null) {
                     w.counted(a.name(), utf16(a.name()));
                 }
@@ -130,33 +117,31 @@ final class LsaLookup {
         return n;
     }
 
-    private static Account find(RpcServer server, Map<String, Integer> users, String requested) {
-        String name = requested;
-        int slash = name.indexOf('\\');
-        if (slash >= 0) {
-            String dom = name.substring(0, slash);
-            if (!dom.equalsIgnoreCase(server.netbiosName())) {
-                return null;
-            }
-            name = name.substring(slash + 1);
-        }
-        for (var u : users.entrySet()) {
-            if (u.getKey().toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
-                return new Account(u.getKey(), RpcServer.rid(u.getValue()));
+    /** The domains of what was found, each once, in order of first use: their indexes are the sid_index values. */
+    private static List<AccountNames.Domain> domains(List<AccountNames.Named> found) {
+        List<AccountNames.Domain> out = new ArrayList<>();
+        for (AccountNames.Named a : found) {
+            if (a != null && !out.contains(a.domain())) {
+                out.add(a.domain());
             }
         }
-        return null;
+        return out;
     }
 
-    /** [out] lsa_RefDomainList **domains: the server's account domain when anything was found. */
-    private static void domains(NdrWriter w, RpcServer server, Sid domain, boolean any) {
-        int count = any ? 1 : 0;
-        w.pointer(true).u32(count).pointer(any).u32((long) REF_DOMAIN_MULTIPLIER * count);
-        if (any) {
-            int len = utf16(server.netbiosName());
-            w.u32(1).u16(len).u16(len + 2).pointer(true).pointer(true);
-            w.counted(server.netbiosName(), len + 2);
-            w.sid(domain);
+    /** [out] lsa_RefDomainList **domains: count, lsa_DomainInfo {lsa_StringLarge name, dom_sid2 *sid}[count]. */
+    private static void domains(NdrWriter w, List<AccountNames.Domain> domains) {
+        int count = domains.size();
+        w.pointer(true).u32(count).pointer(count > 0).u32((long) REF_DOMAIN_MULTIPLIER * count);
+        if (count > 0) {
+            w.u32(count);
+            for (AccountNames.Domain d : domains) {
+                int len = utf16(d.name());
+                w.u16(len).u16(len + 2).pointer(true).pointer(true);
+            }
+            for (AccountNames.Domain d : domains) {
+                w.counted(d.name(), utf16(d.name()) + 2);
+                w.sid(d.sid());
+            }
         }
     }
 

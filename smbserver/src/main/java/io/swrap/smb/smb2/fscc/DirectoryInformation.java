@@ -62,7 +62,7 @@ public final class DirectoryInformation {
         out.writeIntLE(f.attributes());
         out.writeIntLE(n.length);
         if (infoClass != FILE_DIRECTORY_INFORMATION) {
-            out.writeIntLE(0); // EaSize
+            out.writeIntLE(f.eaSize());
         }
         if (infoClass == FILE_BOTH_DIRECTORY_INFORMATION || infoClass == FILE_ID_BOTH_DIRECTORY_INFORMATION) {
             out.writeByte(0); // ShortNameLength: no 8.3 names

@@ -5,13 +5,17 @@ import io.netty.buffer.ByteBufAllocator;
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.vfs.FileInfo;
+import io.swrap.smb.vfs.NamedStreams;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * File information classes of [MS-FSCC] 2.4 answered by QUERY_INFO (InfoType SMB2_0_INFO_FILE):
  * Basic (4), Standard (5), Internal (6), Ea (7), Access (8), Position (14), Mode (16), Alignment (17),
- * All (18), AlternateName (21: no 8.3 names are generated, so the long name), Stream (22), Compression (28),
- * NetworkOpen (34), AttributeTag (35), NormalizedName (48); FullEa (15) is answered by QueryInfoHandler.
+ * All (18), AlternateName (21: no 8.3 names are generated, so the long name), Compression (28),
+ * NetworkOpen (34), AttributeTag (35), NormalizedName (48); FullEa (15) is answered by QueryInfoHandler, Stream
+ * (22) by {@link #streams} with the file's named streams.
  */
 public final class FileInformation {
     public static final int BASIC = 4;
@@ -49,7 +53,7 @@ public final class FileInformation {
             case BASIC -> basic(b, f);
             case STANDARD -> standard(b, f, h);
             case INTERNAL -> b.writeLongLE(f.fileId());
-            case EA -> b.writeIntLE(0);
+            case EA -> b.writeIntLE(f.eaSize());
             case ACCESS -> b.writeIntLE(h.access());
             case POSITION -> b.writeLongLE(h.position());
             case MODE, ALIGNMENT -> b.writeIntLE(0);
@@ -57,7 +61,7 @@ public final class FileInformation {
                 basic(b, f);
                 standard(b, f, h);
                 b.writeLongLE(f.fileId());
-                b.writeIntLE(0); // EaSize
+                b.writeIntLE(f.eaSize());
                 b.writeIntLE(h.access());
                 b.writeLongLE(h.position());
                 b.writeIntLE(0); // Mode
@@ -66,17 +70,6 @@ public final class FileInformation {
                 b.writeIntLE(n.length);
                 b.writeBytes(n);
                 fixed = 104; // sizeof(FILE_ALL_INFORMATION) with its 1-WCHAR name, as Windows counts it
-            }
-            case STREAM -> {
-                if (!f.directory()) {
-                    byte[] n = "::$DATA".getBytes(StandardCharsets.UTF_16LE);
-                    b.writeIntLE(0); // NextEntryOffset
-                    b.writeIntLE(n.length);
-                    b.writeLongLE(f.endOfFile());
-                    b.writeLongLE(f.allocationSize());
-                    b.writeBytes(n);
-                }
-                fixed = f.directory() ? 0 : 32;
             }
             case COMPRESSION -> {
                 b.writeLongLE(f.endOfFile()); // CompressedFileSize: the file size when not compressed
@@ -113,6 +106,36 @@ public final class FileInformation {
             }
         }
         return new InfoBuffer(b, fixed < 0 ? b.readableBytes() : fixed);
+    }
+
+    /**
+     * FileStreamInformation ([MS-FSCC] 2.4.49) of a file with the named streams {@code streams}: "::$DATA" first
+     * (not for a directory), then ":NAME:$DATA" each, entries 8-byte aligned.
+     */
+    public static InfoBuffer streams(ByteBufAllocator alloc, FileInfo f, List<NamedStreams.Stream> streams) {
+        List<NamedStreams.Stream> all = new ArrayList<>();
+        if (!f.directory()) {
+            all.add(new NamedStreams.Stream("", f.endOfFile()));
+        }
+        all.addAll(streams);
+        ByteBuf b = alloc.buffer();
+        for (int i = 0; i < all.size(); i++) {
+            NamedStreams.Stream s = all.get(i);
+            byte[] n = (":" + s.name() + ":$DATA").getBytes(StandardCharsets.UTF_16LE);
+            int start = b.writerIndex();
+            int size = 24 + n.length;
+            int padded = (size + 7) & ~7;
+            b.writeIntLE(i == all.size() - 1 ? 0 : padded);
+            b.writeIntLE(n.length);
+            b.writeLongLE(s.size());
+            b.writeLongLE(s.name().isEmpty() ? f.allocationSize()
+                    : (s.size() + FileInfo.CLUSTER - 1) / FileInfo.CLUSTER * FileInfo.CLUSTER);
+            b.writeBytes(n);
+            if (i < all.size() - 1) {
+                b.writeZero(start + padded - b.writerIndex());
+            }
+        }
+        return new InfoBuffer(b, all.isEmpty() ? 0 : 32);
     }
 
     private static void times(ByteBuf b, FileInfo f) {

@@ -29,12 +29,16 @@ public final class FsInformation {
     private static final int FILE_CASE_PRESERVED_NAMES = 0x2;
     private static final int FILE_UNICODE_ON_DISK = 0x4;
     private static final int FILE_SUPPORTS_SPARSE_FILES = 0x40;
+    private static final int FILE_NAMED_STREAMS = 0x40000;
 
     private FsInformation() {
     }
 
-    public static InfoBuffer encode(ByteBufAllocator alloc, int infoClass, Path root, String label, long created)
-            throws Smb2Exception, IOException {
+    /**
+     * @param namedStreams whether the share serves named streams (FILE_NAMED_STREAMS in the attribute class)
+     */
+    public static InfoBuffer encode(ByteBufAllocator alloc, int infoClass, Path root, String label, long created,
+            boolean namedStreams) throws Smb2Exception, IOException {
         ByteBuf b = alloc.buffer();
         int fixed = -1; // -1: the whole result is fixed-size
         switch (infoClass) {
@@ -69,7 +73,8 @@ public final class FsInformation {
             }
             case ATTRIBUTE -> {
                 byte[] n = "NTFS".getBytes(StandardCharsets.UTF_16LE);
-                b.writeIntLE(FILE_CASE_PRESERVED_NAMES | FILE_UNICODE_ON_DISK | FILE_SUPPORTS_SPARSE_FILES);
+                b.writeIntLE(FILE_CASE_PRESERVED_NAMES | FILE_UNICODE_ON_DISK | FILE_SUPPORTS_SPARSE_FILES
+                        | (namedStreams ? FILE_NAMED_STREAMS : 0));
                 b.writeIntLE(255);
                 b.writeIntLE(n.length);
                 b.writeBytes(n);

@@ -21,6 +21,8 @@ import io.swrap.smb.vfs.ChangeNotify;
 import io.swrap.smb.vfs.Errno;
 import io.swrap.smb.vfs.ExtendedAttributes;
 import io.swrap.smb.vfs.FileInfo;
+import io.swrap.smb.vfs.NamedStreams;
+import io.swrap.smb.vfs.StreamHandle;
 import io.swrap.smb.vfs.Share;
 import io.swrap.smb.vfs.Stat;
 import io.swrap.smb.vfs.StoredInfo;
@@ -130,6 +132,7 @@ final class CreateHandler implements Smb2CommandHandler {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "CreateDisposition " + disp + ", CreateOptions 0x"
                     + Integer.toHexString(opts) + " (expected: disposition 0..5, not both DIRECTORY and NON_DIRECTORY)");
         }
+        NamedStreams.Name stream = StreamOpen.name(rc, req);
         int maximal = rc.tree.maximalAccess();
         int access = AccessMask.map(req.desiredAccess(), maximal);
         boolean deleteOnClose = (opts & Smb2CreateRequest.FILE_DELETE_ON_CLOSE) != 0;
@@ -142,6 +145,9 @@ final class CreateHandler implements Smb2CommandHandler {
         if (deleteOnClose && (access & AccessMask.DELETE) == 0) {
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "FILE_DELETE_ON_CLOSE without DELETE access");
         }
+        // a malformed ExtA is refused before anything is created (as Samba)
+        Smb2CreateContext eaContext = req.context(EA_BUFFER);
+        List<ExtendedAttributes.Ea> eas = eaContext != null ? ExtendedAttributes.parse(eaContext.data()) : null;
         long fileId = rc.conn.server().newFileId();
         OwnerId owner = OwnerId.of(rc.conn.client() != null ? rc.conn.client().guid() : null, fileId, fileId);
         Oplocks oplocks = rc.conn.server().oplocks();
@@ -150,7 +156,7 @@ final class CreateHandler implements Smb2CommandHandler {
         int requested = access;
         // the lookup, open or create and the access checks on the object run on the I/O pool; the file's record
         // (share modes, oplocks) and the session's state are touched on the loop, in what follows
-        return rc.offLoop(() -> open(rc, req, requested, maximal, leaseKeyHeld), o -> {
+        return rc.offLoop(() -> open(rc, req, stream, eas, requested, maximal, leaseKeyHeld), o -> {
             try {
                 return opened(rc, req, o, owner, waiting, rerun, abandon, durable, pending);
             } catch (Smb2Exception | IOException | RuntimeException e) {
@@ -161,14 +167,16 @@ final class CreateHandler implements Smb2CommandHandler {
     }
 
     /** What the I/O pool found or made: the object's handle, its record's key, and what the CREATE may have. */
-    private record Opened(Share.Resolved r, Vfs.Handle handle, int action, FileKey key, boolean isDir, int access) {
+    private record Opened(Share.Resolved r, Path path, NamedStreams.Name stream, Vfs.Handle handle, int action,
+            FileKey key, boolean isDir, int access, boolean deleteOnClose) {
     }
 
     /**
      * Runs on the I/O pool: looks the name up and opens or creates it, then checks the object against the
      * request (type, ACL, DOS attributes) and writes what a new object starts with. Touches no server state.
      */
-    private static Opened open(RequestContext rc, Smb2CreateRequest req, int access, int maximal, boolean leaseKeyHeld)
+    private static Opened open(RequestContext rc, Smb2CreateRequest req, NamedStreams.Name stream,
+            List<ExtendedAttributes.Ea> eas, int access, int maximal, boolean leaseKeyHeld)
             throws Smb2Exception, IOException {
         Share share = rc.tree.share();
         int disp = req.createDisposition();
@@ -182,7 +190,7 @@ final class CreateHandler implements Smb2CommandHandler {
         // The name may be created or removed by others between the lookup and the open: an exclusive create
         // that finds the name taken opens it instead (OPEN_IF, OVERWRITE_IF, SUPERSEDE), a bounded number of times.
         for (int attempt = 1; handle == null; attempt++) {
-            r = share.resolve(req.name());
+            r = share.resolve(stream.base());
             if (!r.parentExists()) {
                 throw new Smb2Exception(NtStatus.OBJECT_PATH_NOT_FOUND, "a directory in '" + req.name()
                         + "' does not exist");
@@ -231,9 +239,18 @@ final class CreateHandler implements Smb2CommandHandler {
                 }
             }
         }
+        Path path = r.path();
         try {
+            if (stream.stream() != null) {
+                handle = StreamOpen.open(req, stream, handle, action == Smb2CreateResponse.FILE_CREATED,
+                        share.config().maxStreamSize());
+                if (handle instanceof StreamHandle s) {
+                    path = share.key(r.rel() + ":" + s.name()); // its name, the stream's as kept
+                }
+            }
             Stat st = handle.stat();
-            FileKey key = FileKey.of(st); // the file's record, shared by all its names
+            // the file's record, shared by all its names; a named stream has its own
+            FileKey key = stream.named() ? FileKey.ofStream(st, stream.key()) : FileKey.of(st);
             boolean isDir = st.isDirectory();
             if (!isDir && !st.isRegular()) {
                 // a FIFO or device node would block or act on open; Windows has no such files to offer
@@ -241,11 +258,12 @@ final class CreateHandler implements Smb2CommandHandler {
                         + " directory (mode 0" + Integer.toOctalString(st.mode()) + ")");
             }
             if (action != Smb2CreateResponse.FILE_CREATED) {
-                checkExisting(req, disp, opts, isDir);
+                checkExisting(req, stream.named() ? Smb2CreateRequest.FILE_OPEN : disp, opts, isDir);
                 // what the ACL and then the DOS attributes allow (MAXIMUM_ALLOWED becomes what they leave)
                 access = SecurityAccess.checkExisting(rc, req, vfs, handle,
                         r.rel().isEmpty() ? null : parentRel(r.rel()), access, maximal);
                 access = DosAttributeAccess.check(req, FileInfo.of(handle).attributes(), access, deleteOnClose, isDir);
+                StreamOpen.checkNew(rc, req, handle, maximal);
                 if (deleteOnClose && isDir && !handle.list().isEmpty()) {
                     // As Windows and Samba (open_directory): the open succeeds and its close deletes nothing, so an
                     // rmdir of a directory whose last entry is only delete-pending answers OK and the directory stays
@@ -254,12 +272,11 @@ final class CreateHandler implements Smb2CommandHandler {
                 }
             } else {
                 StoredInfo.created(handle, req.fileAttributes(), isDir);
-                Smb2CreateContext eas = req.context(EA_BUFFER);
                 if (eas != null) {
-                    ExtendedAttributes.write(handle, ExtendedAttributes.parse(eas.data()));
+                    ExtendedAttributes.write(handle, eas);
                 }
             }
-            return new Opened(r, handle, action, key, isDir, access);
+            return new Opened(r, path, stream, handle, action, key, isDir, access, deleteOnClose);
         } catch (Smb2Exception | IOException | RuntimeException e) {
             handle.close();
             throw e;
@@ -280,7 +297,7 @@ final class CreateHandler implements Smb2CommandHandler {
         FileKey key = o.key();
         boolean isDir = o.isDir();
         int access = o.access();
-        Path path = o.r().path();
+        Path path = o.path();
         ShareModes.Entry entry = new ShareModes.Entry(owner, access, req.shareAccess());
         OplockRequest oreq;
         if (o.action() != Smb2CreateResponse.FILE_CREATED) {
@@ -342,9 +359,11 @@ final class CreateHandler implements Smb2CommandHandler {
         try {
             int action = o.action();
             if (action != Smb2CreateResponse.FILE_CREATED) {
-                action = overwrite(o.handle(), req.createDisposition(), o.isDir());
-                if (action != Smb2CreateResponse.FILE_OPENED) {
+                action = StreamOpen.isNew(o.handle()) ? StreamOpen.create(o.handle())
+                        : overwrite(o.handle(), req.createDisposition(), o.isDir());
+                if (action != Smb2CreateResponse.FILE_OPENED && !o.stream().named()) {
                     StoredInfo.overwritten(o.handle(), req.fileAttributes());
+                    NamedStreams.removeAll(o.handle());
                 }
             }
             ch = dataChannel(o.handle(), o.isDir(), o.access());
@@ -368,11 +387,10 @@ final class CreateHandler implements Smb2CommandHandler {
             ShareModes.Entry entry, OplockRequest oreq, DurableContext durable, CreateReplay.Pending pending) {
         int action = p.action();
         boolean isDir = o.isDir();
-        Path path = o.r().path();
+        Path path = o.path();
         Open open = new Open(entry.owner().volatileId(), entry.owner().volatileId(), rc.tree, isDir, o.access(), entry,
                 o.handle(), p.channel());
-        boolean deleteOnClose = (req.createOptions() & Smb2CreateRequest.FILE_DELETE_ON_CLOSE) != 0;
-        open.deleteOnClose(deleteOnClose);
+        open.deleteOnClose(o.deleteOnClose());
         open.createAction(action);
         open.channelSequence(rc.request.header().status() & 0xFFFF);
         Granted granted = rc.conn.server().oplocks().grant(o.key(), open.owner(), oreq);
@@ -385,7 +403,9 @@ final class CreateHandler implements Smb2CommandHandler {
         CreateReplay.complete(rc, pending, open);
         rc.conn.compound().use(open.persistentId(), open.volatileId());
         ChangeNotify notify = rc.conn.server().changeNotify();
-        if (action == Smb2CreateResponse.FILE_CREATED) {
+        if (o.stream().named()) {
+            // a stream's changes are no name or data changes of the directory's entries
+        } else if (action == Smb2CreateResponse.FILE_CREATED) {
             notify.report(path, ChangeNotify.FILE_ACTION_ADDED, ChangeNotify.nameBit(isDir));
         } else if (action != Smb2CreateResponse.FILE_OPENED) {
             notify.report(path, ChangeNotify.FILE_ACTION_MODIFIED,

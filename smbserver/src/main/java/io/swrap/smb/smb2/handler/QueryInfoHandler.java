@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.swrap.smb.security.AccessCheck;
 import io.swrap.smb.security.StoredAcl;
 import io.swrap.smb.smb2.codec.NtStatus;
+import io.swrap.smb.smb2.codec.Smb2Dialect;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2OutputBufferResponse;
 import io.swrap.smb.smb2.codec.Smb2QueryInfoRequest;
@@ -86,8 +87,16 @@ final class QueryInfoHandler implements Smb2CommandHandler {
         RequestContext.IoWork<InfoBuffer> work = switch (req.infoType()) {
             case Smb2QueryInfoRequest.INFO_FILE -> {
                 checkAccess(open, req.infoClass());
+                if (req.infoClass() == FileInformation.NORMALIZED_NAME && rc.conn.dialect() < Smb2Dialect.SMB3_11) {
+                    // 3.3.5.20.1: "If ... FileNormalizedNameInformation and Connection.Dialect is not 3.1.1"
+                    throw new Smb2Exception(NtStatus.NOT_SUPPORTED, "FileNormalizedNameInformation needs dialect"
+                            + " 3.1.1; the connection has 0x" + Integer.toHexString(rc.conn.dialect()));
+                }
                 if (req.infoClass() == FileInformation.FULL_EA) {
                     yield fullEa(rc, open);
+                }
+                if (req.infoClass() == FileInformation.STREAM) {
+                    yield () -> StreamOpen.information(rc, open);
                 }
                 boolean pending = open.deleteOnClose()
                         || rc.conn.server().shareModes().isDeletePending(open.key());
@@ -98,7 +107,8 @@ final class QueryInfoHandler implements Smb2CommandHandler {
             }
             case Smb2QueryInfoRequest.INFO_FILESYSTEM -> {
                 long started = rc.conn.server().startTime();
-                yield () -> FsInformation.encode(alloc, req.infoClass(), share.root(), share.name(), started);
+                boolean streams = share.config().namedStreams();
+                yield () -> FsInformation.encode(alloc, req.infoClass(), share.root(), share.name(), started, streams);
             }
             case Smb2QueryInfoRequest.INFO_SECURITY -> securityDescriptor(rc, req, open);
             default -> throw new Smb2Exception(NtStatus.NOT_SUPPORTED, "QUERY_INFO InfoType " + req.infoType()
