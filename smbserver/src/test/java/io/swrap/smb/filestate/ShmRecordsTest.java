@@ -131,6 +131,36 @@ class ShmRecordsTest {
     }
 
     @Test
+    void aFilesNamedStreamsHaveTheirOwnRecordsThatAnotherStoreFindsThroughTheFile() throws Exception {
+        FileStore one = store(new Messenger());
+        FileStore two = store(new Messenger());
+        FileKey s1 = new FileKey(F.dev(), F.ino(), "stream1");
+        FileKey s2 = new FileKey(F.dev(), F.ino(), "\u00e9t\u00e9"); // not ASCII: UTF-8 in the head
+        ShareModes.Entry noDelete = new ShareModes.Entry(new OwnerId(1, 1, 1, 1), ShareModes.FILE_READ_DATA,
+                ShareModes.FILE_SHARE_READ | ShareModes.FILE_SHARE_WRITE);
+        one.shareModes().acquire(s1, Path.of("/a/f:stream1"), noDelete);
+        ShareModes.Entry onS2 = new ShareModes.Entry(new OwnerId(1, 1, 2, 2), ShareModes.FILE_READ_DATA, ALL);
+        one.shareModes().acquire(s2, Path.of("/a/f:\u00e9t\u00e9"), onS2);
+        // the file's data and each stream are separate: a deny-nothing write of the data is not refused
+        ShareModes.Entry data = new ShareModes.Entry(new OwnerId(2, 2, 3, 3), ShareModes.FILE_WRITE_DATA, ALL);
+        two.shareModes().acquire(F, Path.of("/b/f"), data);
+        // but DELETE of the file conflicts with an open of a stream that does not share delete (found in the table)
+        Smb2Exception e = assertThrows(Smb2Exception.class, () -> two.shareModes().acquire(F, Path.of("/b/f"),
+                new ShareModes.Entry(new OwnerId(2, 2, 4, 4), ShareModes.DELETE, ALL)));
+        assertEquals(NtStatus.SHARING_VIOLATION, e.status());
+        assertTrue(e.getMessage().contains("stream"), e.getMessage());
+        assertEquals(3, two.size(), "the file's record and two streams' records");
+        one.shareModes().release(noDelete);
+        two.shareModes().acquire(F, Path.of("/b/f"), new ShareModes.Entry(new OwnerId(2, 2, 5, 5),
+                ShareModes.DELETE, ALL));
+        try (ShmRecords r = ShmRecords.open(dir.resolve(ShmRecords.FILE))) {
+            int held = r.inLock(() -> r.streamsOf(F).size());
+            assertEquals(1, held, "one stream still open");
+            assertTrue(r.audit().clean(), r.audit().toString());
+        }
+    }
+
+    @Test
     void theEntriesOfADeadProcessAreDroppedAndTheWaitersOfTheLiveOnesWoken() throws Exception {
         long dead = deadPid();
         Messenger m = new Messenger();
