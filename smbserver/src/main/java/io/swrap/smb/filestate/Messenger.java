@@ -1,13 +1,20 @@
 package io.swrap.smb.filestate;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.swrap.smb.config.MessagingLimits;
+import io.swrap.smb.ipc.Endpoint;
+import io.swrap.smb.ipc.Message;
+import io.swrap.smb.ipc.MessageType;
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2Exception;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
 
 /**
  * Cross-client actions as messages to the owner's event loop. A request that must wait on another client (a
@@ -15,18 +22,99 @@ import java.util.concurrent.atomic.AtomicLong;
  * leaves only a {@link Waiter} value in the file's record; whoever resolves the wait (an unlock, an
  * acknowledgment, a close, on any loop) wakes that value, and the continuation runs on the loop that parked it.
  * No client's state is touched from another client's loop. Each event loop is a worker, numbered on first use.
+ *
+ * <p>In multi-process mode ({@link #attach}) a waiter or a client may belong to another worker process: its
+ * wake-up, or a break for it, travels as a {@link Message} over that process's {@link Endpoint}, and the
+ * receiving process runs it on its own loop. In one process nothing of that is used: a wake-up is one
+ * {@code execute} on the parking loop.
  */
 public final class Messenger {
+    private static final Logger LOG = Logger.getLogger(Messenger.class.getName());
     /** Continuations parked at once, server-wide; beyond, a wait is refused with INSUFFICIENT_RESOURCES. */
     public static final int MAX_PARKED = 1 << 20;
+
+    /** Where a ClientGuid is served in multi-process mode: the worker's pid, or 0 when no worker has it. */
+    @FunctionalInterface
+    public interface Locator {
+        long workerOf(long clientGuidHi, long clientGuidLo);
+    }
 
     private record Parked(EventExecutor loop, Runnable run) {
     }
 
+    private final long pid = ProcessHandle.current().pid();
     private final List<EventExecutor> workers = new CopyOnWriteArrayList<>();
     private final Map<EventExecutor, Integer> numbers = new ConcurrentHashMap<>();
     private final Map<Long, Parked> parked = new ConcurrentHashMap<>();
     private final AtomicLong nextTicket = new AtomicLong(1);
+    private final Map<MessageType, Endpoint.Router> handlers = new ConcurrentHashMap<>();
+    private final Map<MessageType, Endpoint.Undeliverable> cleanups = new ConcurrentHashMap<>();
+    private volatile Endpoint ipc;
+    private volatile Locator locator;
+
+    public Messenger() {
+        handlers.put(MessageType.WAKE, this::routeWake);
+    }
+
+    /** This process's pid, the one its waiters carry. */
+    public long pid() {
+        return pid;
+    }
+
+    /**
+     * Multi-process mode: binds this worker's socket in {@code dir} (the master's directory) and from now on
+     * sends what is for other workers' waiters and clients ({@code locator} finds a client's worker).
+     */
+    public void attach(Path dir, MessagingLimits limits, Locator locator) throws IOException {
+        if (ipc != null) {
+            throw new IllegalStateException("pid " + pid + ": messaging is attached already");
+        }
+        this.locator = locator;
+        this.ipc = Endpoint.open(dir, pid, limits, this::route, this::undelivered);
+    }
+
+    /** Whether this process is one worker of several (messages may have to leave it). */
+    public boolean multiProcess() {
+        return ipc != null;
+    }
+
+    /** The endpoint of multi-process mode, or null (for diagnostics and tests). */
+    public Endpoint endpoint() {
+        return ipc;
+    }
+
+    /** Handles received messages of {@code type}: {@code router} names the loop and the action (null: none). */
+    public void handle(MessageType type, Endpoint.Router router) {
+        handlers.put(type, router);
+    }
+
+    /**
+     * Cleans up after messages of {@code type} that could not be delivered to their process, on the sender thread:
+     * the receiver is gone, so is what it held, and whatever waited for it must not wait any longer.
+     */
+    public void onUndelivered(MessageType type, Endpoint.Undeliverable cleanup) {
+        cleanups.put(type, cleanup);
+    }
+
+    /** The worker pid serving ClientGuid (hi, lo) when it is another process; 0 when it is this one or none. */
+    public long otherWorkerOf(long clientGuidHi, long clientGuidLo) {
+        Locator l = locator;
+        if (ipc == null || l == null) {
+            return 0;
+        }
+        long p = l.workerOf(clientGuidHi, clientGuidLo);
+        return p == pid ? 0 : p;
+    }
+
+    /** Sends {@code m} to worker process {@code to}; false when it was dropped (and cleaned up after). */
+    public boolean send(long to, Message m) {
+        Endpoint e = ipc;
+        if (e == null) {
+            throw new IllegalStateException("pid " + pid + ": " + m + " for pid " + to
+                    + " in one-process mode (no messaging attached)");
+        }
+        return e.send(to, m);
+    }
 
     /** The worker number of {@code loop}. */
     public int worker(EventExecutor loop) {
@@ -57,21 +145,30 @@ public final class Messenger {
         }
         long t = nextTicket.getAndIncrement();
         parked.put(t, new Parked(loop, continuation));
-        return new Waiter(worker(loop), t);
+        return new Waiter(pid, worker(loop), t);
     }
 
-    /** Sends the wake-up of {@code w} to its loop; a waiter forgotten meanwhile is not run. From any thread. */
+    /**
+     * Sends the wake-up of {@code w} to its loop, in this process or as a WAKE message to its own; a waiter
+     * forgotten meanwhile is not run. From any thread.
+     */
     public void wake(Waiter w) {
+        if (w.pid() != pid && ipc != null) {
+            ipc.send(w.pid(), new Message(MessageType.WAKE, pid, w.worker(), w.ticket()));
+            return;
+        }
         Parked p = parked.get(w.ticket());
         if (p == null) {
             return;
         }
-        loop(w.worker()).execute(() -> {
-            Parked q = parked.remove(w.ticket());
-            if (q != null) {
-                q.run().run();
-            }
-        });
+        loop(w.worker()).execute(() -> runParked(w.ticket()));
+    }
+
+    private void runParked(long ticket) {
+        Parked q = parked.remove(ticket);
+        if (q != null) {
+            q.run().run();
+        }
     }
 
     public void wakeAll(List<Waiter> ws) {
@@ -93,5 +190,49 @@ public final class Messenger {
     /** Continuations parked now (for tests and diagnostics). */
     public int parkedCount() {
         return parked.size();
+    }
+
+    private Endpoint.Delivery route(Message m) {
+        Endpoint.Router r = handlers.get(m.type());
+        if (r == null) {
+            LOG.warning("pid " + pid + ": " + m + ": no handler for its type in this process");
+            return null;
+        }
+        return r.route(m);
+    }
+
+    /** WAKE: ids = worker (loop) number, ticket. */
+    private Endpoint.Delivery routeWake(Message m) {
+        if (m.idCount() != 2 || m.id(0) < 0 || m.id(0) >= workers.size()) {
+            LOG.warning("pid " + pid + ": " + m + ": expected 2 ids, a worker number below " + workers.size()
+                    + " and a ticket: ignored");
+            return null;
+        }
+        long ticket = m.id(1);
+        Parked p = parked.get(ticket);
+        if (p == null) {
+            return null; // forgotten meanwhile (canceled, completed otherwise): nothing to run
+        }
+        return new Endpoint.Delivery(loop((int) m.id(0)), () -> runParked(ticket));
+    }
+
+    /**
+     * A message its process did not get: that worker is gone (or never existed), and whatever it was for is
+     * cleaned up by its type's handler. A wake-up needs nothing: its waiter died with its process, and the
+     * record's entries of a dead worker are the dead-owner repair's.
+     */
+    private void undelivered(long to, Message m, String why) {
+        Endpoint.Undeliverable c = cleanups.get(m.type());
+        if (c != null) {
+            c.undelivered(to, m, why);
+        }
+    }
+
+    /** Stops messaging (the worker exits). */
+    public void close() {
+        Endpoint e = ipc;
+        if (e != null) {
+            e.close();
+        }
     }
 }

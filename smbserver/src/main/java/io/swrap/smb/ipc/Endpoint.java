@@ -255,7 +255,7 @@ public final class Endpoint implements AutoCloseable {
             return;
         }
         if (d == null) {
-            LOG.info("pid " + pid + ": " + m + " has nothing to act on here (gone meanwhile): ignored");
+            LOG.fine(() -> "pid " + pid + ": " + m + " has nothing to act on here (gone meanwhile): ignored");
             return;
         }
         try {

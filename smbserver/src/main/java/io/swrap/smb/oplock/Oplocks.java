@@ -378,6 +378,19 @@ public final class Oplocks {
         store.messenger().wakeAll(wake);
     }
 
+    /**
+     * A break of lease {@code key} could not reach its client's worker process (it died): the lease cannot be
+     * acknowledged any more, so every grant of it goes, and the waiters wake.
+     */
+    public void releaseLease(String clientGuid, byte[] key) {
+        List<OwnerId> owners;
+        synchronized (lock) {
+            Lease l = leases.get(Lease.id(clientGuid, key));
+            owners = l == null ? List.of() : l.grants.stream().map(g -> g.owner).toList();
+        }
+        owners.forEach(this::release);
+    }
+
     private void checkLeaseKey(FileKey file, OplockRequest r) throws Smb2Exception {
         if (!r.isLease()) {
             return;

@@ -167,6 +167,17 @@ public final class ClientGuidTable implements AutoCloseable {
         return found[0];
     }
 
+    /**
+     * The pid of the worker that serves {@code guid} now, or 0 when none does (never seen, or given up): where a
+     * message for that client (a break) goes.
+     */
+    long ownerPid(byte[] guid) {
+        return clients.withLock(() -> {
+            int i = find(guid);
+            return i < 0 ? 0L : clients.getLongVolatile(i, C_PID);
+        });
+    }
+
     /** A connection routed to {@code slot} is gone (closed, or never handed over). */
     void connectionClosed(int slot) {
         workers.getAndAddLong(slot, W_CONNECTIONS, -1);

@@ -143,6 +143,13 @@ public final class Master implements AutoCloseable {
         int forgotten = table.forgetWorker(s.slot());
         // its sockets' records in the fake network's table: nobody else would free them until some process's first lock
         int reclaimed = PassedSockets.reclaimDeadOwners();
+        try {
+            // messages to it now fail at once ("no socket") instead of on a refused send
+            java.nio.file.Files.deleteIfExists(io.swrap.smb.ipc.Endpoint.address(dir, dead.pid()));
+        } catch (IOException e) {
+            LOG.warning("cannot remove the message socket of dead worker " + s.slot() + " (pid " + dead.pid() + "): "
+                    + e.getMessage());
+        }
         if (closing) {
             return;
         }

@@ -3,6 +3,8 @@ package io.swrap.smb.prefork;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.swrap.smb.SmbServer;
+import io.swrap.smb.smb2.handler.BreakSender;
+import io.swrap.smb.state.ServerState;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -49,9 +51,13 @@ public final class Worker {
     }
 
     /** Serves what the master passes until the master is gone; never returns normally. */
-    public static void run(SmbServer server, int slot, Path dir) throws IOException {
+    public static void run(SmbServer server, ServerState state, int slot, Path dir) throws IOException {
         watchStdin();
         ClientGuidTable table = ClientGuidTable.open(dir);
+        // before the hello: once the master passes connections, other workers may message this one
+        state.messenger().attach(dir, state.config().prefork().messaging(),
+                (hi, lo) -> table.ownerPid(guidBytes(hi, lo)));
+        BreakSender.receiveFromOtherWorkers(state);
         Worker w = new Worker(server, table, slot);
         try (AFUNIXSocket s = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(dir.resolve("master.sock")))) {
             s.setAncillaryReceiveBufferSize(ANCILLARY_BUFFER);
@@ -74,6 +80,11 @@ public final class Worker {
                 out.flush();
             }
         }
+    }
+
+    /** A ClientGuid as the 16 bytes of its NEGOTIATE (what {@link io.swrap.smb.filestate.OwnerId} splits in two). */
+    static byte[] guidBytes(long hi, long lo) {
+        return java.nio.ByteBuffer.allocate(16).putLong(hi).putLong(lo).array();
     }
 
     private boolean adopt(Handoff h, FileDescriptor[] fds) {
