@@ -42,7 +42,6 @@ public final class Messenger {
     private record Parked(EventExecutor loop, Runnable run) {
     }
 
-    private final long pid = ProcessHandle.current().pid();
     private final List<EventExecutor> workers = new CopyOnWriteArrayList<>();
     private final Map<EventExecutor, Integer> numbers = new ConcurrentHashMap<>();
     private final Map<Long, Parked> parked = new ConcurrentHashMap<>();
@@ -56,21 +55,107 @@ public final class Messenger {
         handlers.put(MessageType.WAKE, this::routeWake);
     }
 
-    /** This process's pid, the one its waiters carry. */
-    public long pid() {
-        return pid;
+    /** The worker number of {@code loop}. */
+    public int worker(EventExecutor loop) {
+        return numbers.computeIfAbsent(loop, l -> {
+            workers.add(l);
+            return workers.size() - 1;
+        });
+    }
+
+    /** The event loop of worker {@code n}. */
+    public EventExecutor loop(int n) {
+        if (n < 0 || n >= workers.size()) {
+            throw new IllegalArgumentException("no worker " + n + " (" + workers.size() + " known)");
+        }
+        return workers.get(n);
     }
 
     /**
-     * Multi-process mode: binds this worker's socket in {@code dir} (the master's directory) and from now on
-     * sends what is for other workers' waiters and clients ({@code locator} finds a client's worker).
+     * Parks {@code continuation}, to run on {@code loop} (the caller's own) when its waiter is woken.
+     *
+     * @throws Smb2Exception INSUFFICIENT_RESOURCES when {@link #MAX_PARKED} continuations are parked
+     */
+    public Waiter park(EventExecutor loop, Runnable continuation) throws Smb2Exception {
+        assert loop.inEventLoop() : "a continuation parked for a loop other than the caller's";
+        if (parked.size() >= MAX_PARKED) {
+            throw new Smb2Exception(NtStatus.INSUFFICIENT_RESOURCES, parked.size() + " requests already wait on"
+                    + " files (at most " + MAX_PARKED + ")");
+        }
+        long t = nextTicket.getAndIncrement();
+        parked.put(t, new Parked(loop, continuation));
+        return new Waiter(worker(loop), t);
+    }
+
+    /**
+     * Where a wake-up for a waiter of another process goes (a prefork server's worker messaging); until one is
+     * set, such a wake-up is logged and dropped: that waiter then waits for its own timeout or cancel.
+     */
+    public void remote(java.util.function.Consumer<Waiter> sender) {
+        this.remote = sender;
+    }
+
+    private volatile java.util.function.Consumer<Waiter> remote = w -> java.util.logging.Logger.getLogger(
+            Messenger.class.getName()).warning("pid " + OwnerId.SELF_PID + ": no messaging to process " + w.pid()
+            + ": the wake-up of its waiter " + w.ticket() + " (loop " + w.worker() + ") is dropped");
+
+    /** Sends the wake-up of {@code w} to its loop; a waiter forgotten meanwhile is not run. From any thread. */
+    public void wake(Waiter w) {
+        if (w.pid() != OwnerId.SELF_PID) {
+            remote.accept(w); // tickets are numbered per process: never look another process's up here
+            return;
+        }
+        Parked p = parked.get(w.ticket());
+        if (p == null) {
+            return;
+        }
+        loop(w.worker()).execute(() -> {
+            Parked q = parked.remove(w.ticket());
+            if (q != null) {
+                q.run().run();
+            }
+        });
+    }
+
+    public void wakeAll(List<Waiter> ws) {
+        ws.forEach(this::wake);
+    }
+
+    /** Drops a waiter that will not be woken (its request was canceled or completed otherwise). */
+    public void forget(Waiter w) {
+        if (w != null) {
+            parked.remove(w.ticket());
+        }
+    }
+
+    /** Posts {@code message} to worker {@code n}'s loop (a message for the clients it serves). */
+    public void post(int n, Runnable message) {
+        loop(n).execute(message);
+    }
+
+    /** Continuations parked now (for tests and diagnostics). */
+    public int parkedCount() {
+        return parked.size();
+    }
+
+    /** This process's pid, the one its waiters and opens carry. */
+    public long pid() {
+        return OwnerId.SELF_PID;
+    }
+
+    /**
+     * Multi-process mode: binds this worker's socket in {@code dir} (the master's directory); from now on the
+     * wake-ups of other processes' waiters go there as WAKE messages, and breaks for clients of other workers
+     * ({@code locator} finds a client's worker) as break messages.
      */
     public void attach(Path dir, MessagingLimits limits, Locator locator) throws IOException {
         if (ipc != null) {
-            throw new IllegalStateException("pid " + pid + ": messaging is attached already");
+            throw new IllegalStateException("pid " + pid() + ": messaging is attached already");
         }
         this.locator = locator;
-        this.ipc = Endpoint.open(dir, pid, limits, this::route, this::undelivered);
+        Endpoint e = Endpoint.open(dir, pid(), limits, this::route, this::undelivered);
+        this.ipc = e;
+        remote(w -> e.send(w.pid(), new Message(MessageType.WAKE, pid(), w.worker(), w.ticket())));
     }
 
     /** Whether this process is one worker of several (messages may have to leave it). */
@@ -103,99 +188,23 @@ public final class Messenger {
             return 0;
         }
         long p = l.workerOf(clientGuidHi, clientGuidLo);
-        return p == pid ? 0 : p;
+        return p == pid() ? 0 : p;
     }
 
     /** Sends {@code m} to worker process {@code to}; false when it was dropped (and cleaned up after). */
     public boolean send(long to, Message m) {
         Endpoint e = ipc;
         if (e == null) {
-            throw new IllegalStateException("pid " + pid + ": " + m + " for pid " + to
+            throw new IllegalStateException("pid " + pid() + ": " + m + " for pid " + to
                     + " in one-process mode (no messaging attached)");
         }
         return e.send(to, m);
     }
 
-    /** The worker number of {@code loop}. */
-    public int worker(EventExecutor loop) {
-        return numbers.computeIfAbsent(loop, l -> {
-            workers.add(l);
-            return workers.size() - 1;
-        });
-    }
-
-    /** The event loop of worker {@code n}. */
-    public EventExecutor loop(int n) {
-        if (n < 0 || n >= workers.size()) {
-            throw new IllegalArgumentException("no worker " + n + " (" + workers.size() + " known)");
-        }
-        return workers.get(n);
-    }
-
-    /**
-     * Parks {@code continuation}, to run on {@code loop} (the caller's own) when its waiter is woken.
-     *
-     * @throws Smb2Exception INSUFFICIENT_RESOURCES when {@link #MAX_PARKED} continuations are parked
-     */
-    public Waiter park(EventExecutor loop, Runnable continuation) throws Smb2Exception {
-        assert loop.inEventLoop() : "a continuation parked for a loop other than the caller's";
-        if (parked.size() >= MAX_PARKED) {
-            throw new Smb2Exception(NtStatus.INSUFFICIENT_RESOURCES, parked.size() + " requests already wait on"
-                    + " files (at most " + MAX_PARKED + ")");
-        }
-        long t = nextTicket.getAndIncrement();
-        parked.put(t, new Parked(loop, continuation));
-        return new Waiter(pid, worker(loop), t);
-    }
-
-    /**
-     * Sends the wake-up of {@code w} to its loop, in this process or as a WAKE message to its own; a waiter
-     * forgotten meanwhile is not run. From any thread.
-     */
-    public void wake(Waiter w) {
-        if (w.pid() != pid && ipc != null) {
-            ipc.send(w.pid(), new Message(MessageType.WAKE, pid, w.worker(), w.ticket()));
-            return;
-        }
-        Parked p = parked.get(w.ticket());
-        if (p == null) {
-            return;
-        }
-        loop(w.worker()).execute(() -> runParked(w.ticket()));
-    }
-
-    private void runParked(long ticket) {
-        Parked q = parked.remove(ticket);
-        if (q != null) {
-            q.run().run();
-        }
-    }
-
-    public void wakeAll(List<Waiter> ws) {
-        ws.forEach(this::wake);
-    }
-
-    /** Drops a waiter that will not be woken (its request was canceled or completed otherwise). */
-    public void forget(Waiter w) {
-        if (w != null) {
-            parked.remove(w.ticket());
-        }
-    }
-
-    /** Posts {@code message} to worker {@code n}'s loop (a message for the clients it serves). */
-    public void post(int n, Runnable message) {
-        loop(n).execute(message);
-    }
-
-    /** Continuations parked now (for tests and diagnostics). */
-    public int parkedCount() {
-        return parked.size();
-    }
-
     private Endpoint.Delivery route(Message m) {
         Endpoint.Router r = handlers.get(m.type());
         if (r == null) {
-            LOG.warning("pid " + pid + ": " + m + ": no handler for its type in this process");
+            LOG.warning("pid " + pid() + ": " + m + ": no handler for its type in this process");
             return null;
         }
         return r.route(m);
@@ -204,22 +213,26 @@ public final class Messenger {
     /** WAKE: ids = worker (loop) number, ticket. */
     private Endpoint.Delivery routeWake(Message m) {
         if (m.idCount() != 2 || m.id(0) < 0 || m.id(0) >= workers.size()) {
-            LOG.warning("pid " + pid + ": " + m + ": expected 2 ids, a worker number below " + workers.size()
+            LOG.warning("pid " + pid() + ": " + m + ": expected 2 ids, a worker number below " + workers.size()
                     + " and a ticket: ignored");
             return null;
         }
         long ticket = m.id(1);
-        Parked p = parked.get(ticket);
-        if (p == null) {
+        if (!parked.containsKey(ticket)) {
             return null; // forgotten meanwhile (canceled, completed otherwise): nothing to run
         }
-        return new Endpoint.Delivery(loop((int) m.id(0)), () -> runParked(ticket));
+        return new Endpoint.Delivery(loop((int) m.id(0)), () -> {
+            Parked q = parked.remove(ticket);
+            if (q != null) {
+                q.run().run();
+            }
+        });
     }
 
     /**
      * A message its process did not get: that worker is gone (or never existed), and whatever it was for is
-     * cleaned up by its type's handler. A wake-up needs nothing: its waiter died with its process, and the
-     * record's entries of a dead worker are the dead-owner repair's.
+     * cleaned up by its type's handler. A wake-up needs nothing by default: its waiter died with its process, and
+     * the record's entries of a dead worker are the dead-owner repair's.
      */
     private void undelivered(long to, Message m, String why) {
         Endpoint.Undeliverable c = cleanups.get(m.type());

@@ -9,7 +9,8 @@ import io.swrap.smb.ipc.MessageType;
  * A {@link BreakNotice} as a message to the worker process that serves its holder's client, and back. An oplock
  * break carries the owner's ids (ClientGuid, persistent and volatile FileId) and the level; a lease break the
  * ClientGuid, version, states, epoch and the 16-byte key as payload. The receiver looks the open or client up by
- * these ids, as the sender would have in one process.
+ * these ids, as the sender would have in one process; an oplock break goes to its owner's process, so the owner
+ * decoded there is an open of the receiving process.
  */
 public final class BreakMessages {
     private static final int LEASE_KEY_BYTES = 16;
@@ -33,14 +34,19 @@ public final class BreakMessages {
     public static Message encode(BreakNotice n, long senderPid) {
         return switch (n) {
             case BreakNotice.Oplock o -> new Message(MessageType.OPLOCK_BREAK, senderPid, o.owner().clientGuidHi(),
-                    o.owner().clientGuidLo(), o.owner().persistentId(), o.owner().volatileId(), o.level(),
+                    o.owner().clientGuidLo(), o.owner().persistentId(), o.owner().volatileId(), u32(o.level()),
                     o.ackRequired() ? 1 : 0);
             case BreakNotice.LeaseBreak l -> {
                 long[] g = clientGuid(l);
-                yield new Message(MessageType.LEASE_BREAK, senderPid, new long[] {g[0], g[1], l.version(), l.from(),
-                    l.to(), l.epoch(), l.ackRequired() ? 1 : 0}, l.key());
+                yield new Message(MessageType.LEASE_BREAK, senderPid, new long[] {g[0], g[1], u32(l.version()),
+                    u32(l.from()), u32(l.to()), u32(l.epoch()), l.ackRequired() ? 1 : 0}, l.key());
             }
         };
+    }
+
+    /** SMB2's 32-bit fields are unsigned (an epoch may pass 2^31): carried as such, not sign-extended. */
+    private static long u32(int v) {
+        return Integer.toUnsignedLong(v);
     }
 
     public static BreakNotice decode(Message m) throws MalformedMessageException {

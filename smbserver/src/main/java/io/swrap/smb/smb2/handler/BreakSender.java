@@ -106,10 +106,16 @@ public final class BreakSender {
         if (!m.multiProcess() || local(server, n)) {
             return false;
         }
-        long[] guid = BreakMessages.clientGuid(n);
-        long to = m.otherWorkerOf(guid[0], guid[1]);
+        long to = switch (n) {
+            // an open names its process; a lease is its client's, and a client is served by one worker
+            case BreakNotice.Oplock o -> o.owner().pid() != m.pid() ? o.owner().pid() : 0;
+            case BreakNotice.LeaseBreak l -> {
+                long[] guid = BreakMessages.clientGuid(l);
+                yield m.otherWorkerOf(guid[0], guid[1]);
+            }
+        };
         if (to == 0) {
-            return false; // no other worker serves it: delivered (or found stranded) here
+            return false; // no other worker has it: delivered (or found stranded) here
         }
         m.send(to, BreakMessages.encode(n, m.pid()));
         return true;
