@@ -1,0 +1,155 @@
+package io.swrap.selftest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.swrap.selftest.env.ChildProcess;
+import io.swrap.selftest.env.SmbEnv;
+import io.swrap.smb.config.MessagingLimits;
+import io.swrap.smb.filestate.OwnerId;
+import io.swrap.smb.ipc.Endpoint;
+import io.swrap.smb.oplock.BreakMessages;
+import io.swrap.smb.oplock.BreakNotice;
+import io.swrap.smb.smb2.codec.Smb2Dialect;
+import io.swrap.smbclient.ClientConfig;
+import io.swrap.smbclient.Open;
+import io.swrap.smbclient.OplockBreak;
+import io.swrap.smbclient.Session;
+import io.swrap.smbclient.SmbClient;
+import io.swrap.smbclient.Tree;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Messaging between the workers of a real multi-process server ({@code prefork children = 2}, real TCP): the
+ * test plays a third worker with its own {@link Endpoint} in the master's directory. A break message for the
+ * open of a client served by worker A, sent to worker A, reaches that client as an SMB2 OPLOCK_BREAK; the same
+ * message sent to worker B (which does not serve it) delivers nothing; a message to a worker killed with -9 is
+ * reported undeliverable (its socket removed by the master), and the client's worker still serves it.
+ */
+class PreforkMessagingIT {
+    private static final Duration WAIT = Duration.ofSeconds(90);
+    private static final int BATCH = 0x09;
+    private static final int LEVEL_II = 0x01;
+    private static final int READ_WRITE = 0xC0000000;
+    private static final int SHARE_ALL = 0x7;
+    private static final int FILE_OVERWRITE_IF = 5;
+    private static final int FILE_NON_DIRECTORY_FILE = 0x40;
+
+    @TempDir
+    Path base;
+
+    @Test
+    void aBreakFromAnotherWorkerReachesTheClientOfItsWorkerOnlyAndOneToAKilledWorkerIsReported() throws Exception {
+        Path share = Files.createDirectories(base.resolve("share"));
+        Path tmp = Files.createDirectories(base.resolve("tmp"));
+        new io.swrap.smb.smb2.auth.SmbPasswdFile(base.resolve("smbpasswd")).addUser(SmbEnv.USER, 1000,
+                SmbEnv.PASSWORD, System.currentTimeMillis() / 1000);
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Path conf = Files.writeString(base.resolve("smb.conf"), "[global]\n interfaces = 127.0.0.1\n smb ports = "
+                + port + "\n smb passwd file = " + base.resolve("smbpasswd") + "\n prefork children = 2\n"
+                + " smbserver:prefork unshared file state = yes\n log level = 3\n[share]\n path = " + share
+                + "\n read only = no\n");
+        try (ChildProcess server = ChildProcess.command("smbserver-prefork2", new HashMap<>(), List.of(
+                ChildProcess.JAVA, "-Djava.io.tmpdir=" + tmp, "--enable-native-access=ALL-UNNAMED", "--add-exports",
+                "java.base/sun.nio.ch=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                "io.swrap.smb.SmbServerMain", "-s", conf.toString()))) {
+            await(server, "(?s).*listening on /127.0.0.1:" + port + ".*");
+            Map<Integer, Long> pids = workerPids(server.stderr());
+            assertEquals(2, pids.size(), server.stderr());
+            Path dir;
+            try (Stream<Path> s = Files.list(tmp)) {
+                dir = s.filter(p -> p.getFileName().toString().startsWith("smbserver-prefork-")).findFirst()
+                        .orElseThrow();
+            }
+            for (long pid : pids.values()) {
+                assertTrue(Files.exists(Endpoint.address(dir, pid)), "worker " + pid + " has its message socket");
+            }
+
+            ClientConfig cfg = ClientConfig.of(SmbEnv.USER, SmbEnv.PASSWORD).withDialect(Smb2Dialect.SMB3_11);
+            try (Session s = SmbClient.connect(new InetSocketAddress("127.0.0.1", port), cfg)) {
+                Tree tree = s.treeConnect("share");
+                Open held = tree.create("f", READ_WRITE, SHARE_ALL, FILE_OVERWRITE_IF, FILE_NON_DIRECTORY_FILE, BATCH);
+                assertEquals(BATCH, held.oplockLevel());
+                Matcher m = Pattern.compile("passed to worker (\\d) \\(ClientGuid ([0-9a-f]{32})\\)")
+                        .matcher(server.stderr());
+                assertTrue(m.find(), server.stderr());
+                long serving = pids.get(Integer.parseInt(m.group(1)));
+                long other = pids.values().stream().filter(p -> p != serving).findFirst().orElseThrow();
+                long fid = held.persistentFileId(); // the server's volatile FileId is the same number
+                BreakNotice toII = new BreakNotice.Oplock(OwnerId.of(m.group(2), fid, fid), LEVEL_II, true);
+
+                BlockingQueue<String> undelivered = new LinkedBlockingQueue<>();
+                long self = ProcessHandle.current().pid();
+                try (Endpoint third = Endpoint.open(dir, self, MessagingLimits.DEFAULTS, msg -> null,
+                        (pid, msg, why) -> undelivered.add(pid + " " + msg.type() + " " + why))) {
+                    assertTrue(third.send(other, BreakMessages.encode(toII, self)));
+                    assertNull(s.awaitOplockBreak(Duration.ofSeconds(2)), "worker " + other
+                            + " does not serve the client: it delivers nothing");
+                    assertTrue(third.send(serving, BreakMessages.encode(toII, self)));
+                    OplockBreak b = s.awaitOplockBreak(WAIT);
+                    assertNotNull(b, "no break from worker " + serving + ":\n" + server.stderr());
+                    assertEquals(LEVEL_II, b.level());
+                    assertEquals(fid, b.persistentFileId());
+                    held.close();
+                    assertTrue(undelivered.isEmpty(), undelivered.toString());
+
+                    ProcessHandle.of(other).orElseThrow().destroyForcibly();
+                    await(server, "(?s).*\\(pid " + other + "\\) exited with status.*");
+                    long deadline = System.nanoTime() + WAIT.toNanos();
+                    while (Files.exists(Endpoint.address(dir, other))) {
+                        assertTrue(System.nanoTime() < deadline, "the master removes a dead worker's socket");
+                        Thread.sleep(50);
+                    }
+                    third.send(other, BreakMessages.encode(toII, self));
+                    String r = undelivered.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+                    assertNotNull(r, "no report of the message to the killed worker");
+                    assertTrue(r.startsWith(other + " OPLOCK_BREAK no socket "), r);
+                    assertEquals(1, third.dropped());
+                }
+                // the client's own worker is unaffected
+                Open again = tree.create("f", READ_WRITE, SHARE_ALL, FILE_OVERWRITE_IF, FILE_NON_DIRECTORY_FILE, 0);
+                again.close();
+                assertNotEquals(serving, other);
+            }
+        }
+    }
+
+    /** Each slot's latest worker pid, from the master's "worker N started: pid P" lines. */
+    private static Map<Integer, Long> workerPids(String log) {
+        Map<Integer, Long> pids = new HashMap<>();
+        Matcher m = Pattern.compile("worker (\\d+) started: pid (\\d+)").matcher(log);
+        while (m.find()) {
+            pids.put(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2)));
+        }
+        return pids;
+    }
+
+    private static void await(ChildProcess server, String regex) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (!server.stderr().matches(regex)) {
+            assertTrue(System.nanoTime() < deadline && server.alive(), "no log line matching " + regex + ":\n"
+                    + server.stderr());
+            Thread.sleep(100);
+        }
+    }
+}
