@@ -33,10 +33,13 @@ public final class Messenger {
     /** Continuations parked at once, server-wide; beyond, a wait is refused with INSUFFICIENT_RESOURCES. */
     public static final int MAX_PARKED = 1 << 20;
 
-    /** Where a ClientGuid is served in multi-process mode: the worker's pid, or 0 when no worker has it. */
-    @FunctionalInterface
+    /** The worker processes of multi-process mode, as the master's shared tables know them. */
     public interface Locator {
+        /** The pid of the worker serving ClientGuid (hi, lo), or 0 when no worker has it. */
         long workerOf(long clientGuidHi, long clientGuidLo);
+
+        /** The pids of the current workers (this one included). */
+        long[] workers();
     }
 
     private record Parked(EventExecutor loop, Runnable run) {
@@ -189,6 +192,19 @@ public final class Messenger {
         }
         long p = l.workerOf(clientGuidHi, clientGuidLo);
         return p == pid() ? 0 : p;
+    }
+
+    /** Sends {@code m} to every other worker process (a change that their clients' watches must see). */
+    public void broadcast(Message m) {
+        Locator l = locator;
+        if (ipc == null || l == null) {
+            return;
+        }
+        for (long p : l.workers()) {
+            if (p > 0 && p != pid()) {
+                ipc.send(p, m);
+            }
+        }
     }
 
     /** Sends {@code m} to worker process {@code to}; false when it was dropped (and cleaned up after). */

@@ -10,7 +10,9 @@ public enum MessageType {
     /** Deliver an oplock break to one open's client: ids = owner and level ({@code oplock.BreakMessages}). */
     OPLOCK_BREAK(2),
     /** Deliver a lease break to a client: ids = ClientGuid and states, payload = lease key. */
-    LEASE_BREAK(3);
+    LEASE_BREAK(3),
+    /** Changes (or a delete-pending directory) for the watches of change notification ({@code vfs.NotifyMessages}). */
+    NOTIFY(4);
 
     private final int wire;
 

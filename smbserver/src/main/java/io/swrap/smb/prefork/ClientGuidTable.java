@@ -178,6 +178,15 @@ public final class ClientGuidTable implements AutoCloseable {
         });
     }
 
+    /** The pid of each worker slot's current (or last) process; 0 for a slot never started. */
+    long[] workerPids() {
+        long[] pids = new long[workers.inUse()];
+        for (int slot = 0; slot < pids.length; slot++) {
+            pids[slot] = workers.getLongVolatile(slot, W_PID);
+        }
+        return pids;
+    }
+
     /** A connection routed to {@code slot} is gone (closed, or never handed over). */
     void connectionClosed(int slot) {
         workers.getAndAddLong(slot, W_CONNECTIONS, -1);

@@ -3,6 +3,8 @@ package io.swrap.smb.prefork;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.swrap.smb.SmbServer;
+import io.swrap.smb.filestate.Messenger;
+import io.swrap.smb.vfs.NotifyMessages;
 import io.swrap.smb.smb2.handler.BreakSender;
 import io.swrap.smb.state.ServerState;
 import java.io.DataInputStream;
@@ -55,9 +57,19 @@ public final class Worker {
         watchStdin();
         ClientGuidTable table = ClientGuidTable.open(dir);
         // before the hello: once the master passes connections, other workers may message this one
-        state.messenger().attach(dir, state.config().prefork().messaging(),
-                (hi, lo) -> table.ownerPid(guidBytes(hi, lo)));
+        state.messenger().attach(dir, state.config().prefork().messaging(), new Messenger.Locator() {
+            @Override
+            public long workerOf(long clientGuidHi, long clientGuidLo) {
+                return table.ownerPid(guidBytes(clientGuidHi, clientGuidLo));
+            }
+
+            @Override
+            public long[] workers() {
+                return table.workerPids();
+            }
+        });
         BreakSender.receiveFromOtherWorkers(state);
+        NotifyMessages.exchange(state.changeNotify(), state.messenger());
         Worker w = new Worker(server, table, slot);
         try (AFUNIXSocket s = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(dir.resolve("master.sock")))) {
             s.setAncillaryReceiveBufferSize(ANCILLARY_BUFFER);

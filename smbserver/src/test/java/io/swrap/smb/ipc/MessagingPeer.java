@@ -40,7 +40,17 @@ public final class MessagingPeer {
         for (EventExecutor l : loops) {
             m.worker(l); // numbered 0 and 1
         }
-        m.attach(dir, LIMITS, (hi, lo) -> servedBy.getOrDefault(hi + "/" + lo, 0L));
+        m.attach(dir, LIMITS, new Messenger.Locator() {
+            @Override
+            public long workerOf(long hi, long lo) {
+                return servedBy.getOrDefault(hi + "/" + lo, 0L);
+            }
+
+            @Override
+            public long[] workers() {
+                return new long[0];
+            }
+        });
         Endpoint.Router breaks = msg -> {
             BreakNotice n;
             try {
