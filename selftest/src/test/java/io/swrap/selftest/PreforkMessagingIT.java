@@ -55,8 +55,22 @@ class PreforkMessagingIT {
     @TempDir
     Path base;
 
-    @Test
-    void aBreakFromAnotherWorkerReachesTheClientOfItsWorkerOnlyAndOneToAKilledWorkerIsReported() throws Exception {
+    /** A running server: its process, port, the master's directory and each worker slot's pid. */
+    private record Server(ChildProcess process, int port, Path dir, Map<Integer, Long> pids) {
+        /** The slots the master passed connections to, in order (from its log at level 3). */
+        List<Integer> passedTo() {
+            Matcher m = Pattern.compile("passed to worker (\\d) \\(ClientGuid [0-9a-f]{32}\\)").matcher(
+                    process.stderr());
+            List<Integer> slots = new java.util.ArrayList<>();
+            while (m.find()) {
+                slots.add(Integer.parseInt(m.group(1)));
+            }
+            return slots;
+        }
+    }
+
+    /** {@code prefork children = 2} on 127.0.0.1 (real TCP, no agent), log level 3, temp files under base. */
+    private Server start() throws Exception {
         Path share = Files.createDirectories(base.resolve("share"));
         Path tmp = Files.createDirectories(base.resolve("tmp"));
         new io.swrap.smb.smb2.auth.SmbPasswdFile(base.resolve("smbpasswd")).addUser(SmbEnv.USER, 1000,
@@ -69,10 +83,11 @@ class PreforkMessagingIT {
                 + port + "\n smb passwd file = " + base.resolve("smbpasswd") + "\n prefork children = 2\n"
                 + " smbserver:prefork unshared file state = yes\n log level = 3\n[share]\n path = " + share
                 + "\n read only = no\n");
-        try (ChildProcess server = ChildProcess.command("smbserver-prefork2", new HashMap<>(), List.of(
+        ChildProcess server = ChildProcess.command("smbserver-prefork2", new HashMap<>(), List.of(
                 ChildProcess.JAVA, "-Djava.io.tmpdir=" + tmp, "--enable-native-access=ALL-UNNAMED", "--add-exports",
                 "java.base/sun.nio.ch=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                "io.swrap.smb.SmbServerMain", "-s", conf.toString()))) {
+                "io.swrap.smb.SmbServerMain", "-s", conf.toString()));
+        try {
             await(server, "(?s).*listening on /127.0.0.1:" + port + ".*");
             Map<Integer, Long> pids = workerPids(server.stderr());
             assertEquals(2, pids.size(), server.stderr());
@@ -84,7 +99,20 @@ class PreforkMessagingIT {
             for (long pid : pids.values()) {
                 assertTrue(Files.exists(Endpoint.address(dir, pid)), "worker " + pid + " has its message socket");
             }
+            return new Server(server, port, dir, pids);
+        } catch (Exception | AssertionError e) {
+            server.close();
+            throw e;
+        }
+    }
 
+    @Test
+    void aBreakFromAnotherWorkerReachesTheClientOfItsWorkerOnlyAndOneToAKilledWorkerIsReported() throws Exception {
+        Server srv = start();
+        try (ChildProcess server = srv.process()) {
+            int port = srv.port();
+            Path dir = srv.dir();
+            Map<Integer, Long> pids = srv.pids();
             ClientConfig cfg = ClientConfig.of(SmbEnv.USER, SmbEnv.PASSWORD).withDialect(Smb2Dialect.SMB3_11);
             try (Session s = SmbClient.connect(new InetSocketAddress("127.0.0.1", port), cfg)) {
                 Tree tree = s.treeConnect("share");
@@ -130,6 +158,47 @@ class PreforkMessagingIT {
                 Open again = tree.create("f", READ_WRITE, SHARE_ALL, FILE_OVERWRITE_IF, FILE_NON_DIRECTORY_FILE, 0);
                 again.close();
                 assertNotEquals(serving, other);
+            }
+        }
+    }
+
+    /**
+     * smbclient's {@code notify} waits on a directory through one worker; the Java client, placed in the other
+     * worker (least-loaded placement), creates files in it: the changes reach smbclient through a NOTIFY message.
+     * Files are created until one is seen, since a change made before the watch exists is not reported.
+     */
+    @Test
+    void aChangeMadeInOneWorkerCompletesAChangeNotifyWaitingInTheOther() throws Exception {
+        Server srv = start();
+        Files.createDirectories(base.resolve("share").resolve("sub"));
+        try (ChildProcess server = srv.process();
+             // stdbuf: smbclient prints each change with printf, which a pipe would hold until it exits
+             ChildProcess watcher = ChildProcess.command("smbclient-notify", new HashMap<>(), List.of("stdbuf", "-oL",
+                     io.swrap.selftest.env.Smbclient.SMBCLIENT.toString(), "--configfile=/dev/null",
+                     "//127.0.0.1/share", "-p", Integer.toString(srv.port()), "-U", SmbEnv.USER + "%"
+                     + SmbEnv.PASSWORD, "--use-kerberos=off", "-m", "SMB3", "-c", "notify sub"))) {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (srv.passedTo().isEmpty()) {
+                assertTrue(System.nanoTime() < deadline && watcher.alive(), "smbclient did not connect:\n"
+                        + watcher.stderr() + "\nserver:\n" + server.stderr());
+                Thread.sleep(50);
+            }
+            ClientConfig cfg = ClientConfig.of(SmbEnv.USER, SmbEnv.PASSWORD).withDialect(Smb2Dialect.SMB3_11);
+            try (Session s = SmbClient.connect(new InetSocketAddress("127.0.0.1", srv.port()), cfg)) {
+                Tree tree = s.treeConnect("share");
+                List<Integer> slots = srv.passedTo();
+                assertEquals(2, slots.size(), server.stderr());
+                assertNotEquals(slots.get(0), slots.get(1), "the two clients are in two workers: " + slots);
+                String seen = null;
+                for (int i = 0; seen == null; i++) {
+                    assertTrue(System.nanoTime() < deadline, "no change seen by smbclient: " + watcher.stdout()
+                            + "\n" + watcher.stderr() + "\nserver:\n" + server.stderr());
+                    tree.create("sub\\made-" + i, READ_WRITE, SHARE_ALL, FILE_OVERWRITE_IF, FILE_NON_DIRECTORY_FILE, 0)
+                            .close();
+                    Thread.sleep(300);
+                    seen = watcher.stdout().stream().filter(l -> l.matches("0001 made-\\d+")).findFirst()
+                            .orElse(null);
+                }
             }
         }
     }
