@@ -78,6 +78,7 @@ public final class Endpoint implements AutoCloseable {
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean fullLogged = new java.util.concurrent.atomic.AtomicBoolean();
     private final Thread receiver;
     private final Thread sender;
     private volatile boolean closed;
@@ -132,7 +133,10 @@ public final class Endpoint implements AutoCloseable {
             dropped.incrementAndGet();
             String why = closed ? "messaging is closed" : limits.maxQueued()
                     + " messages wait to be sent already (smbserver:ipc max queued messages)";
-            LOG.warning("pid " + this.pid + ": " + m + " to pid " + pid + " dropped: " + why);
+            if (!fullLogged.getAndSet(true)) {
+                // one line per overflow, not per message: the next one is logged after a message went out again
+                LOG.warning("pid " + this.pid + ": " + m + " to pid " + pid + " dropped: " + why);
+            }
             undeliverable.undelivered(pid, m, why);
             return false;
         }
@@ -153,6 +157,7 @@ public final class Endpoint implements AutoCloseable {
             String failure = sendNow(o);
             if (failure == null) {
                 sent.incrementAndGet();
+                fullLogged.set(false);
                 continue;
             }
             dropped.incrementAndGet();

@@ -4,8 +4,10 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import io.swrap.shm.Layout;
 import io.swrap.shm.SharedTable;
+import io.swrap.smb.filestate.Messenger;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.IntPredicate;
@@ -185,6 +187,21 @@ public final class ClientGuidTable implements AutoCloseable {
             pids[slot] = workers.getLongVolatile(slot, W_PID);
         }
         return pids;
+    }
+
+    /** The workers as a {@link Messenger} finds them: a ClientGuid's worker, every worker's pid. */
+    public Messenger.Locator locator() {
+        return new Messenger.Locator() {
+            @Override
+            public long workerOf(long clientGuidHi, long clientGuidLo) {
+                return ownerPid(ByteBuffer.allocate(GUID_BYTES).putLong(clientGuidHi).putLong(clientGuidLo).array());
+            }
+
+            @Override
+            public long[] workers() {
+                return workerPids();
+            }
+        };
     }
 
     /** A connection routed to {@code slot} is gone (closed, or never handed over). */

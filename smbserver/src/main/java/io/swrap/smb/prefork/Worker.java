@@ -3,7 +3,6 @@ package io.swrap.smb.prefork;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.swrap.smb.SmbServer;
-import io.swrap.smb.filestate.Messenger;
 import io.swrap.smb.vfs.NotifyMessages;
 import io.swrap.smb.smb2.handler.BreakSender;
 import io.swrap.smb.state.ServerState;
@@ -57,17 +56,7 @@ public final class Worker {
         watchStdin();
         ClientGuidTable table = ClientGuidTable.open(dir);
         // before the hello: once the master passes connections, other workers may message this one
-        state.messenger().attach(dir, state.config().prefork().messaging(), new Messenger.Locator() {
-            @Override
-            public long workerOf(long clientGuidHi, long clientGuidLo) {
-                return table.ownerPid(guidBytes(clientGuidHi, clientGuidLo));
-            }
-
-            @Override
-            public long[] workers() {
-                return table.workerPids();
-            }
-        });
+        state.messenger().attach(dir, state.config().prefork().messaging(), table.locator());
         BreakSender.receiveFromOtherWorkers(state);
         NotifyMessages.exchange(state.changeNotify(), state.messenger());
         Worker w = new Worker(server, table, slot);
@@ -92,11 +81,6 @@ public final class Worker {
                 out.flush();
             }
         }
-    }
-
-    /** A ClientGuid as the 16 bytes of its NEGOTIATE (what {@link io.swrap.smb.filestate.OwnerId} splits in two). */
-    static byte[] guidBytes(long hi, long lo) {
-        return java.nio.ByteBuffer.allocate(16).putLong(hi).putLong(lo).array();
     }
 
     private boolean adopt(Handoff h, FileDescriptor[] fds) {
