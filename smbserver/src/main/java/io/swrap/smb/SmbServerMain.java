@@ -30,10 +30,9 @@ public final class SmbServerMain {
             SmbConfig cfg = SmbConfParser.parse(Path.of(args[1]));
             LogFormat.install(cfg.log());
             if (worker) {
-                ServerState state = new ServerState(cfg);
-                SmbServer s = SmbServer.startWithoutListeners(state);
+                SmbServer s = SmbServer.startWithoutListeners(new ServerState(cfg));
                 Runtime.getRuntime().addShutdownHook(new Thread(s::close, "smbserver-shutdown"));
-                Worker.run(s, state, Integer.parseInt(args[3]), Path.of(args[4]));
+                Worker.run(s, Integer.parseInt(args[3]), Path.of(args[4]));
                 return;
             }
             server = cfg.prefork().children() > 0 ? Master.start(cfg, Path.of(args[1]))

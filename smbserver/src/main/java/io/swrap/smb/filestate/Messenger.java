@@ -49,6 +49,9 @@ public final class Messenger {
     private final Map<EventExecutor, Integer> numbers = new ConcurrentHashMap<>();
     private final Map<Long, Parked> parked = new ConcurrentHashMap<>();
     private final AtomicLong nextTicket = new AtomicLong(1);
+    private volatile java.util.function.Consumer<Waiter> remote = w -> java.util.logging.Logger.getLogger(
+            Messenger.class.getName()).warning("pid " + OwnerId.SELF_PID + ": no messaging to process " + w.pid()
+            + ": the wake-up of its waiter " + w.ticket() + " (loop " + w.worker() + ") is dropped");
     private final Map<MessageType, Endpoint.Router> handlers = new ConcurrentHashMap<>();
     private final Map<MessageType, Endpoint.Undeliverable> cleanups = new ConcurrentHashMap<>();
     private volatile Endpoint ipc;
@@ -97,10 +100,6 @@ public final class Messenger {
     public void remote(java.util.function.Consumer<Waiter> sender) {
         this.remote = sender;
     }
-
-    private volatile java.util.function.Consumer<Waiter> remote = w -> java.util.logging.Logger.getLogger(
-            Messenger.class.getName()).warning("pid " + OwnerId.SELF_PID + ": no messaging to process " + w.pid()
-            + ": the wake-up of its waiter " + w.ticket() + " (loop " + w.worker() + ") is dropped");
 
     /** Sends the wake-up of {@code w} to its loop; a waiter forgotten meanwhile is not run. From any thread. */
     public void wake(Waiter w) {

@@ -139,10 +139,6 @@ public final class Master implements AutoCloseable {
     }
 
     private void restart(WorkerSlot s, Process dead, long started) {
-        s.detach();
-        int forgotten = table.forgetWorker(s.slot());
-        // its sockets' records in the fake network's table: nobody else would free them until some process's first lock
-        int reclaimed = PassedSockets.reclaimDeadOwners();
         try {
             // messages to it now fail at once ("no socket") instead of on a refused send
             java.nio.file.Files.deleteIfExists(io.swrap.smb.ipc.Endpoint.address(dir, dead.pid()));
@@ -150,6 +146,10 @@ public final class Master implements AutoCloseable {
             LOG.warning("cannot remove the message socket of dead worker " + s.slot() + " (pid " + dead.pid() + "): "
                     + e.getMessage());
         }
+        s.detach();
+        int forgotten = table.forgetWorker(s.slot());
+        // its sockets' records in the fake network's table: nobody else would free them until some process's first lock
+        int reclaimed = PassedSockets.reclaimDeadOwners();
         if (closing) {
             return;
         }

@@ -52,10 +52,11 @@ public final class Worker {
     }
 
     /** Serves what the master passes until the master is gone; never returns normally. */
-    public static void run(SmbServer server, ServerState state, int slot, Path dir) throws IOException {
+    public static void run(SmbServer server, int slot, Path dir) throws IOException {
         watchStdin();
         ClientGuidTable table = ClientGuidTable.open(dir);
         // before the hello: once the master passes connections, other workers may message this one
+        ServerState state = server.state();
         state.messenger().attach(dir, state.config().prefork().messaging(), table.locator());
         BreakSender.receiveFromOtherWorkers(state);
         NotifyMessages.exchange(state.changeNotify(), state.messenger());
