@@ -42,6 +42,15 @@ public final class Messenger {
         long[] workers();
     }
 
+    private final Map<MessageType, Endpoint.Router> handlers = new ConcurrentHashMap<>();
+    private final Map<MessageType, Endpoint.Undeliverable> cleanups = new ConcurrentHashMap<>();
+    private volatile Endpoint ipc;
+    private volatile Locator locator;
+
+    public Messenger() {
+        handlers.put(MessageType.WAKE, this::routeWake);
+    }
+
     private record Parked(EventExecutor loop, Runnable run) {
     }
 
@@ -52,14 +61,6 @@ public final class Messenger {
     private volatile java.util.function.Consumer<Waiter> remote = w -> java.util.logging.Logger.getLogger(
             Messenger.class.getName()).warning("pid " + OwnerId.SELF_PID + ": no messaging to process " + w.pid()
             + ": the wake-up of its waiter " + w.ticket() + " (loop " + w.worker() + ") is dropped");
-    private final Map<MessageType, Endpoint.Router> handlers = new ConcurrentHashMap<>();
-    private final Map<MessageType, Endpoint.Undeliverable> cleanups = new ConcurrentHashMap<>();
-    private volatile Endpoint ipc;
-    private volatile Locator locator;
-
-    public Messenger() {
-        handlers.put(MessageType.WAKE, this::routeWake);
-    }
 
     /** The worker number of {@code loop}. */
     public int worker(EventExecutor loop) {
