@@ -60,8 +60,22 @@ public final class BreakSender {
      */
     static void send(ServerState server, List<BreakNotice> notices) {
         for (BreakNotice n : notices) {
-            if (!forwarded(server, n)) {
-                deliver(server, n);
+            if (forwarded(server, n)) {
+                continue;
+            }
+            if (purgeDisconnected(server, n)) {
+                continue;
+            }
+            switch (n) {
+                case BreakNotice.Oplock o -> {
+                    Open open = server.open(o.owner());
+                    if (open == null) {
+                        LOG.fine(() -> "oplock break of " + o.owner() + ": closed meanwhile");
+                    } else {
+                        sendOplockBreak(server, open, o);
+                    }
+                }
+                case BreakNotice.LeaseBreak l -> sendLeaseBreak(server, l);
             }
         }
     }
@@ -80,7 +94,8 @@ public final class BreakSender {
                 LOG.warning("pid " + m.pid() + ": break message refused: " + e.getMessage());
                 return null;
             }
-            return new Endpoint.Delivery(loopOf(server, n), () -> deliver(server, n));
+            // sent on as if decided here: forwarded again only if its client moved to yet another worker
+            return new Endpoint.Delivery(loopOf(server, n), () -> send(server, List.of(n)));
         };
         Endpoint.Undeliverable cleanup = (pid, msg, why) -> {
             try {
@@ -142,23 +157,6 @@ public final class BreakSender {
         };
         // a target gone needs only the stranded-break bookkeeping, which is thread-safe
         return loop != null ? loop : Runnable::run;
-    }
-
-    private static void deliver(ServerState server, BreakNotice n) {
-        if (purgeDisconnected(server, n)) {
-            return;
-        }
-        switch (n) {
-            case BreakNotice.Oplock o -> {
-                Open open = server.open(o.owner());
-                if (open == null) {
-                    LOG.fine(() -> "oplock break of " + o.owner() + ": closed meanwhile");
-                } else {
-                    sendOplockBreak(server, open, o);
-                }
-            }
-            case BreakNotice.LeaseBreak l -> sendLeaseBreak(server, l);
-        }
     }
 
     /**
