@@ -91,6 +91,11 @@ public final class SmbServer implements AutoCloseable {
         return s;
     }
 
+    /** The server's state (a prefork worker attaches its messaging to it). */
+    public ServerState state() {
+        return state;
+    }
+
     /**
      * A server without listeners, for a worker of multi-process mode: its connections come from
      * {@link #adopt}.

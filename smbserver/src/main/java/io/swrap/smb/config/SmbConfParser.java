@@ -115,7 +115,8 @@ public final class SmbConfParser {
             // the I/O thread pool
             "smbserver:iothreads", "smbserver:maxqueuediorequests", "smbserver:iorequestsperconnection",
             // multi-process mode
-            "preforkchildren", "smbserver:preforkunsharedfilestate", "smbserver:preforkplacement");
+            "preforkchildren", "smbserver:preforkunsharedfilestate", "smbserver:preforkplacement",
+            "smbserver:ipcmaxmessagesize", "smbserver:ipcmaxqueuedmessages", "smbserver:ipcsendtimeout");
     // connection limits: their keys join the global ones
     private static final List<String> ALL_GLOBAL_KEYS = Stream.concat(GLOBAL_KEYS.stream(),
             ConnectionLimits.KEYS.stream()).toList();
@@ -335,7 +336,19 @@ public final class SmbConfParser {
             throw new ConfigException(fileName, line("smbserver:preforkplacement"), "smbserver:prefork placement: "
                     + placement + " (expected: least-loaded | peer-address)");
         }
-        return new SmbConfig.Prefork(children, unshared, placement.equals("peer-address"));
+        return new SmbConfig.Prefork(children, unshared, placement.equals("peer-address"), messaging());
+    }
+
+    /** The limits of messages between workers ({@link MessagingLimits}). */
+    private MessagingLimits messaging() throws ConfigException {
+        return new MessagingLimits(
+                (int) globalNumber("smbserver:ipcmaxmessagesize", "smbserver:ipc max message size",
+                        MessagingLimits.DEFAULT_MAX_MESSAGE_SIZE, MessagingLimits.MIN_MAX_MESSAGE_SIZE,
+                        MessagingLimits.MAX_MAX_MESSAGE_SIZE),
+                (int) globalNumber("smbserver:ipcmaxqueuedmessages", "smbserver:ipc max queued messages",
+                        MessagingLimits.DEFAULT_MAX_QUEUED, 1, MessagingLimits.MAX_MAX_QUEUED),
+                java.time.Duration.ofMillis(globalNumber("smbserver:ipcsendtimeout", "smbserver:ipc send timeout",
+                        MessagingLimits.DEFAULT_SEND_TIMEOUT_MILLIS, 10, 60_000)));
     }
 
     private int line(String key) {

@@ -36,7 +36,8 @@ import java.util.Map;
  *   <li>{@code log level}, {@code log file}, {@code max log size}: see {@link LogSettings}; the common Samba
  *       settings this server does not use are accepted and logged once as ignored ({@link SambaKeys})</li>
  *   <li>{@code prefork children}, {@code smbserver:prefork unshared file state},
- *       {@code smbserver:prefork placement}: see {@link Prefork}</li>
+ *       {@code smbserver:prefork placement}, {@code smbserver:ipc max message size}, {@code smbserver:ipc max queued
+ *       messages}, {@code smbserver:ipc send timeout}: see {@link Prefork}</li>
  *   <li>per share: {@code path} (required), {@code read only} (default yes), {@code smb encrypt}, {@code comment},
  *       {@code browseable} (default yes)</li>
  * </ul>
@@ -76,10 +77,15 @@ public record SmbConfig(
      * memory; yes, an opt-out for comparisons: each worker keeps its own, and clients in two workers do not see
      * each other's opens, locks and leases), {@code smbserver:prefork placement} (where a new ClientGuid
      * goes: {@code least-loaded}, the default, or {@code peer-address}: to the worker of another ClientGuid of
-     * the same peer address if there is one, so that one host's clients see each other's opens).
+     * the same peer address if there is one, so that one host's clients see each other's opens), and the limits
+     * of the messages between workers ({@link MessagingLimits}).
      */
-    public record Prefork(int children, boolean unsharedFileState, boolean byPeerAddress) {
+    public record Prefork(int children, boolean unsharedFileState, boolean byPeerAddress, MessagingLimits messaging) {
         public static final int MAX_CHILDREN = 64;
+
+        public Prefork(int children, boolean unsharedFileState, boolean byPeerAddress) {
+            this(children, unsharedFileState, byPeerAddress, MessagingLimits.DEFAULTS);
+        }
 
         public static Prefork off() {
             return new Prefork(0, false, false);

@@ -1,13 +1,20 @@
 package io.swrap.smb.filestate;
 
 import io.netty.util.concurrent.EventExecutor;
+import io.swrap.smb.config.MessagingLimits;
+import io.swrap.smb.ipc.Endpoint;
+import io.swrap.smb.ipc.Message;
+import io.swrap.smb.ipc.MessageType;
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2Exception;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
 
 /**
  * Cross-client actions as messages to the owner's event loop. A request that must wait on another client (a
@@ -15,10 +22,34 @@ import java.util.concurrent.atomic.AtomicLong;
  * leaves only a {@link Waiter} value in the file's record; whoever resolves the wait (an unlock, an
  * acknowledgment, a close, on any loop) wakes that value, and the continuation runs on the loop that parked it.
  * No client's state is touched from another client's loop. Each event loop is a worker, numbered on first use.
+ *
+ * <p>In multi-process mode ({@link #attach}) a waiter or a client may belong to another worker process: its
+ * wake-up, or a break for it, travels as a {@link Message} over that process's {@link Endpoint}, and the
+ * receiving process runs it on its own loop. In one process nothing of that is used: a wake-up is one
+ * {@code execute} on the parking loop.
  */
 public final class Messenger {
+    private static final Logger LOG = Logger.getLogger(Messenger.class.getName());
     /** Continuations parked at once, server-wide; beyond, a wait is refused with INSUFFICIENT_RESOURCES. */
     public static final int MAX_PARKED = 1 << 20;
+
+    /** The worker processes of multi-process mode, as the master's shared tables know them. */
+    public interface Locator {
+        /** The pid of the worker serving ClientGuid (hi, lo), or 0 when no worker has it. */
+        long workerOf(long clientGuidHi, long clientGuidLo);
+
+        /** The pids of the current workers (this one included). */
+        long[] workers();
+    }
+
+    private final Map<MessageType, Endpoint.Router> handlers = new ConcurrentHashMap<>();
+    private final Map<MessageType, Endpoint.Undeliverable> cleanups = new ConcurrentHashMap<>();
+    private volatile Endpoint ipc;
+    private volatile Locator locator;
+
+    public Messenger() {
+        handlers.put(MessageType.WAKE, this::routeWake);
+    }
 
     private record Parked(EventExecutor loop, Runnable run) {
     }
@@ -108,5 +139,129 @@ public final class Messenger {
     /** Continuations parked now (for tests and diagnostics). */
     public int parkedCount() {
         return parked.size();
+    }
+
+    /** This process's pid, the one its waiters and opens carry. */
+    public long pid() {
+        return OwnerId.SELF_PID;
+    }
+
+    /**
+     * Multi-process mode: binds this worker's socket in {@code dir} (the master's directory); from now on the
+     * wake-ups of other processes' waiters go there as WAKE messages, and breaks for clients of other workers
+     * ({@code locator} finds a client's worker) as break messages.
+     */
+    public void attach(Path dir, MessagingLimits limits, Locator locator) throws IOException {
+        if (ipc != null) {
+            throw new IllegalStateException("pid " + pid() + ": messaging is attached already");
+        }
+        this.locator = locator;
+        Endpoint e = Endpoint.open(dir, pid(), limits, this::route, this::undelivered);
+        this.ipc = e;
+        remote(w -> e.send(w.pid(), new Message(MessageType.WAKE, pid(), w.worker(), w.ticket())));
+    }
+
+    /** Whether this process is one worker of several (messages may have to leave it). */
+    public boolean multiProcess() {
+        return ipc != null;
+    }
+
+    /** The endpoint of multi-process mode, or null (for diagnostics and tests). */
+    public Endpoint endpoint() {
+        return ipc;
+    }
+
+    /** Handles received messages of {@code type}: {@code router} names the loop and the action (null: none). */
+    public void handle(MessageType type, Endpoint.Router router) {
+        handlers.put(type, router);
+    }
+
+    /**
+     * Cleans up after messages of {@code type} that could not be delivered to their process, on the sender thread:
+     * the receiver is gone, so is what it held, and whatever waited for it must not wait any longer.
+     */
+    public void onUndelivered(MessageType type, Endpoint.Undeliverable cleanup) {
+        cleanups.put(type, cleanup);
+    }
+
+    /** The worker pid serving ClientGuid (hi, lo) when it is another process; 0 when it is this one or none. */
+    public long otherWorkerOf(long clientGuidHi, long clientGuidLo) {
+        Locator l = locator;
+        if (ipc == null || l == null) {
+            return 0;
+        }
+        long p = l.workerOf(clientGuidHi, clientGuidLo);
+        return p == pid() ? 0 : p;
+    }
+
+    /** Sends {@code m} to every other worker process (a change that their clients' watches must see). */
+    public void broadcast(Message m) {
+        Locator l = locator;
+        if (ipc == null || l == null) {
+            return;
+        }
+        for (long p : l.workers()) {
+            if (p > 0 && p != pid()) {
+                ipc.send(p, m);
+            }
+        }
+    }
+
+    /** Sends {@code m} to worker process {@code to}; false when it was dropped (and cleaned up after). */
+    public boolean send(long to, Message m) {
+        Endpoint e = ipc;
+        if (e == null) {
+            throw new IllegalStateException("pid " + pid() + ": " + m + " for pid " + to
+                    + " in one-process mode (no messaging attached)");
+        }
+        return e.send(to, m);
+    }
+
+    private Endpoint.Delivery route(Message m) {
+        Endpoint.Router r = handlers.get(m.type());
+        if (r == null) {
+            LOG.warning("pid " + pid() + ": " + m + ": no handler for its type in this process");
+            return null;
+        }
+        return r.route(m);
+    }
+
+    /** WAKE: ids = worker (loop) number, ticket. */
+    private Endpoint.Delivery routeWake(Message m) {
+        if (m.idCount() != 2 || m.id(0) < 0 || m.id(0) >= workers.size()) {
+            LOG.warning("pid " + pid() + ": " + m + ": expected 2 ids, a worker number below " + workers.size()
+                    + " and a ticket: ignored");
+            return null;
+        }
+        long ticket = m.id(1);
+        if (!parked.containsKey(ticket)) {
+            return null; // forgotten meanwhile (canceled, completed otherwise): nothing to run
+        }
+        return new Endpoint.Delivery(loop((int) m.id(0)), () -> {
+            Parked q = parked.remove(ticket);
+            if (q != null) {
+                q.run().run();
+            }
+        });
+    }
+
+    /**
+     * A message its process did not get: that worker is gone (or never existed), and whatever it was for is
+     * cleaned up by its type's handler. A wake-up needs nothing by default: its waiter died with its process, and
+     * the record's entries of a dead worker are the dead-owner repair's.
+     */
+    private void undelivered(long to, Message m, String why) {
+        Endpoint.Undeliverable c = cleanups.get(m.type());
+        if (c != null) {
+            c.undelivered(to, m, why);
+        }
+    }
+
+    /** Stops messaging (the worker exits). */
+    public void close() {
+        Endpoint e = ipc;
+        if (e != null) {
+            e.close();
+        }
     }
 }

@@ -4,8 +4,10 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
 import io.swrap.shm.Layout;
 import io.swrap.shm.SharedTable;
+import io.swrap.smb.filestate.Messenger;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.function.IntPredicate;
@@ -165,6 +167,41 @@ public final class ClientGuidTable implements AutoCloseable {
             }
         });
         return found[0];
+    }
+
+    /**
+     * The pid of the worker that serves {@code guid} now, or 0 when none does (never seen, or given up): where a
+     * message for that client (a break) goes.
+     */
+    long ownerPid(byte[] guid) {
+        return clients.withLock(() -> {
+            int i = find(guid);
+            return i < 0 ? 0L : clients.getLongVolatile(i, C_PID);
+        });
+    }
+
+    /** The pid of each worker slot's current (or last) process; 0 for a slot never started. */
+    long[] workerPids() {
+        long[] pids = new long[workers.inUse()];
+        for (int slot = 0; slot < pids.length; slot++) {
+            pids[slot] = workers.getLongVolatile(slot, W_PID);
+        }
+        return pids;
+    }
+
+    /** The workers as a {@link Messenger} finds them: a ClientGuid's worker, every worker's pid. */
+    public Messenger.Locator locator() {
+        return new Messenger.Locator() {
+            @Override
+            public long workerOf(long clientGuidHi, long clientGuidLo) {
+                return ownerPid(ByteBuffer.allocate(GUID_BYTES).putLong(clientGuidHi).putLong(clientGuidLo).array());
+            }
+
+            @Override
+            public long[] workers() {
+                return workerPids();
+            }
+        };
     }
 
     /** A connection routed to {@code slot} is gone (closed, or never handed over). */

@@ -63,8 +63,13 @@ public final class Master implements AutoCloseable {
         this.dir = dir;
         int n = cfg.prefork().children();
         this.table = ClientGuidTable.create(dir, n);
+        Messenger messenger = new Messenger();
+        if (!cfg.prefork().unsharedFileState()) {
+            // the dead-owner repair wakes waiters of other workers: they are woken by message
+            messenger.attach(dir, cfg.prefork().messaging(), table.locator());
+        }
         this.files = cfg.prefork().unsharedFileState() ? null
-                : new FileStore(ShmRecords.open(dir.resolve(ShmRecords.FILE)), new Messenger(), true);
+                : new FileStore(ShmRecords.open(dir.resolve(ShmRecords.FILE)), messenger, true);
         this.slots = new WorkerSlot[n];
         for (int i = 0; i < n; i++) {
             slots[i] = new WorkerSlot(i, table);
@@ -146,6 +151,13 @@ public final class Master implements AutoCloseable {
     }
 
     private void restart(WorkerSlot s, Process dead, long started) {
+        try {
+            // messages to it now fail at once ("no socket") instead of on a refused send
+            java.nio.file.Files.deleteIfExists(io.swrap.smb.ipc.Endpoint.address(dir, dead.pid()));
+        } catch (IOException e) {
+            LOG.warning("cannot remove the message socket of dead worker " + s.slot() + " (pid " + dead.pid() + "): "
+                    + e.getMessage());
+        }
         s.detach();
         int forgotten = table.forgetWorker(s.slot());
         // its sockets' records in the fake network's table: nobody else would free them until some process's first lock

@@ -3,6 +3,9 @@ package io.swrap.smb.prefork;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.swrap.smb.SmbServer;
+import io.swrap.smb.vfs.NotifyMessages;
+import io.swrap.smb.smb2.handler.BreakSender;
+import io.swrap.smb.state.ServerState;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -52,6 +55,11 @@ public final class Worker {
     public static void run(SmbServer server, int slot, Path dir) throws IOException {
         watchStdin();
         ClientGuidTable table = ClientGuidTable.open(dir);
+        // before the hello: once the master passes connections, other workers may message this one
+        ServerState state = server.state();
+        state.messenger().attach(dir, state.config().prefork().messaging(), table.locator());
+        BreakSender.receiveFromOtherWorkers(state);
+        NotifyMessages.exchange(state.changeNotify(), state.messenger());
         Worker w = new Worker(server, table, slot);
         try (AFUNIXSocket s = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(dir.resolve("master.sock")))) {
             s.setAncillaryReceiveBufferSize(ANCILLARY_BUFFER);

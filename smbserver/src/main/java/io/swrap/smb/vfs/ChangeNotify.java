@@ -35,6 +35,9 @@ public final class ChangeNotify {
     }
 
     private final List<Watch> watches = new ArrayList<>();
+    /** Multi-process mode: where this process's changes go for the watches of the other workers. */
+    private volatile Consumer<List<Change>> otherWorkers = changes -> { };
+    private volatile Consumer<Path> otherWorkersDeletePending = dir -> { };
 
     /** A directory handle's registration: its filter, its queue, and the CHANGE_NOTIFYs waiting on it. */
     public static final class Watch {
@@ -132,6 +135,21 @@ public final class ChangeNotify {
      * below it can come any more.
      */
     public void deletePending(Path dir) {
+        deletePendingHere(dir);
+        otherWorkersDeletePending.accept(dir);
+    }
+
+    /**
+     * Multi-process mode: the changes and delete-pending directories this process reports go to {@code changes}
+     * and {@code deletePending} too (messages to the other workers, which report them with the "here" methods).
+     */
+    public void alsoReportTo(Consumer<List<Change>> changes, Consumer<Path> deletePending) {
+        this.otherWorkers = changes;
+        this.otherWorkersDeletePending = deletePending;
+    }
+
+    /** {@link #deletePending} for the watches of this process only (what another worker reported). */
+    public void deletePendingHere(Path dir) {
         List<Watch> targets;
         synchronized (this) {
             targets = watches.stream().filter(w -> w.dir.equals(dir)).toList();
@@ -143,6 +161,12 @@ public final class ChangeNotify {
 
     /** Reports {@code changes} (one operation, e.g. both names of a rename) to every matching watch. */
     public void report(List<Change> changes) {
+        reportHere(changes);
+        otherWorkers.accept(changes);
+    }
+
+    /** {@link #report(List)} to the watches of this process only (what another worker reported). */
+    public void reportHere(List<Change> changes) {
         List<Watch> targets;
         synchronized (this) {
             targets = List.copyOf(watches);

@@ -173,4 +173,18 @@ class SmbConfParserTest {
         e = assertThrows(ConfigException.class, () -> parse(base + " smbserver:copychunk max chunks = 65537\n"));
         assertTrue(e.getMessage().contains("expected: 1..65536"), e.getMessage());
     }
+
+    @Test
+    void messagingLimitsBetweenWorkers() throws Exception {
+        assertEquals(MessagingLimits.DEFAULTS, parse("[global]\nsmb passwd file = p\n").prefork().messaging());
+        assertEquals(new MessagingLimits(512, 10, java.time.Duration.ofMillis(250)), parse("[global]\nsmb passwd"
+                + " file = p\nsmbserver:ipc max message size = 512\nsmbserver:ipc max queued messages = 10\n"
+                + "smbserver:ipc send timeout = 250\n").prefork().messaging());
+        assertMessage("[global]\nsmb passwd file = p\nsmbserver:ipc max message size = 63\n",
+                "test.conf:3: smbserver:ipc max message size: 63 (expected: 64..65536)");
+        assertMessage("[global]\nsmb passwd file = p\nsmbserver:ipc max queued messages = 0\n",
+                "test.conf:3: smbserver:ipc max queued messages: 0 (expected: 1..65536)");
+        assertMessage("[global]\nsmb passwd file = p\nsmbserver:ipc send timeout = 60001\n",
+                "test.conf:3: smbserver:ipc send timeout: 60001 (expected: 10..60000)");
+    }
 }

@@ -52,6 +52,21 @@ class ClientGuidTableTest {
     }
 
     @Test
+    void theMessengersLocatorNamesTheWorkerPidOfAClientGuidWhileItHoldsIt() throws Exception {
+        try (ClientGuidTable t = ClientGuidTable.create(dir, 2)) {
+            t.workerStarted(0, 1001);
+            t.workerStarted(1, 1002);
+            int slot = t.route(A, addr(21), false, s -> true);
+            io.swrap.smb.filestate.Messenger.Locator l = t.locator();
+            assertEquals(1001 + slot, l.workerOf(0x0100000000000000L, 0), "A's bytes as (hi, lo)");
+            assertEquals(0, l.workerOf(0x0200000000000000L, 0), "B was never routed");
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new long[] {1001, 1002}, l.workers());
+            t.release(A, slot);
+            assertEquals(0, l.workerOf(0x0100000000000000L, 0), "given up with its last connection");
+        }
+    }
+
+    @Test
     void aReleasedOrDeadOwnerNoLongerHoldsItsClientGuid() throws Exception {
         try (ClientGuidTable t = table(2)) {
             int a = t.route(A, addr(21), false, s -> true);

@@ -6,6 +6,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.swrap.smb.config.SmbConfig;
+import io.swrap.smb.filestate.Messenger;
+import io.swrap.smb.ipc.Endpoint;
+import io.swrap.smb.ipc.MalformedMessageException;
+import io.swrap.smb.ipc.MessageType;
+import io.swrap.smb.oplock.BreakMessages;
 import io.swrap.smb.oplock.BreakNotice;
 import io.swrap.smb.oplock.Granted;
 import io.swrap.smb.oplock.LeaseState;
@@ -27,6 +32,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -40,7 +46,7 @@ import java.util.logging.Logger;
  * channel ("multi-channel may eat your data" otherwise). With {@code smb2 disable oplock break retry}
  * oplock breaks go only to the newest channel and are not retried, as Windows does.
  */
-final class BreakSender {
+public final class BreakSender {
     private static final Logger LOG = Logger.getLogger(BreakSender.class.getName());
     private static final long POLL_MS = 10;
 
@@ -49,10 +55,14 @@ final class BreakSender {
 
     /**
      * Sends {@code notices} (from any thread); each is a message to its target client's event loop (the
-     * {@link io.swrap.smb.filestate.Messenger}), which delivers it there.
+     * {@link io.swrap.smb.filestate.Messenger}), which delivers it there. In multi-process mode a break whose
+     * holder's client is served by another worker process goes there as a message.
      */
     static void send(ServerState server, List<BreakNotice> notices) {
         for (BreakNotice n : notices) {
+            if (forwarded(server, n)) {
+                continue;
+            }
             if (purgeDisconnected(server, n)) {
                 continue;
             }
@@ -73,6 +83,79 @@ final class BreakSender {
                 case BreakNotice.LeaseBreak l -> sendLeaseBreak(server, l);
             }
         }
+    }
+
+    /**
+     * Multi-process mode: breaks from other workers are delivered here as if decided here; a break that cannot
+     * reach its worker (it died) releases what its holder held, which wakes the opens waiting for it.
+     */
+    public static void receiveFromOtherWorkers(ServerState server) {
+        Messenger m = server.messenger();
+        Endpoint.Router router = msg -> {
+            BreakNotice n;
+            try {
+                n = BreakMessages.decode(msg);
+            } catch (MalformedMessageException e) {
+                LOG.warning("pid " + m.pid() + ": break message refused: " + e.getMessage());
+                return null;
+            }
+            // sent on as if decided here: forwarded again only if its client moved to yet another worker
+            return new Endpoint.Delivery(loopOf(server, n), () -> send(server, List.of(n)));
+        };
+        Endpoint.Undeliverable cleanup = (pid, msg, why) -> {
+            // the holder's worker is gone: the dead-owner repair now rather than when the master restarts it
+            int dropped = server.files().purge(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false));
+            LOG.info("pid " + m.pid() + ": " + msg + " not delivered to worker " + pid + " (" + why
+                    + "): dead-owner repair dropped " + dropped + " entries");
+        };
+        for (MessageType t : new MessageType[] {MessageType.OPLOCK_BREAK, MessageType.LEASE_BREAK}) {
+            m.handle(t, router);
+            m.onUndelivered(t, cleanup);
+        }
+    }
+
+    /** Sends {@code n} to the worker process serving its holder's client, if that is another process. */
+    private static boolean forwarded(ServerState server, BreakNotice n) {
+        Messenger m = server.messenger();
+        if (!m.multiProcess() || local(server, n)) {
+            return false;
+        }
+        long to = switch (n) {
+            // an open names its process; a lease is its client's, and a client is served by one worker
+            case BreakNotice.Oplock o -> o.owner().pid() != m.pid() ? o.owner().pid() : 0;
+            case BreakNotice.LeaseBreak l -> {
+                long[] guid = BreakMessages.clientGuid(l);
+                yield m.otherWorkerOf(guid[0], guid[1]);
+            }
+        };
+        if (to == 0) {
+            return false; // no other worker has it: delivered (or found stranded) here
+        }
+        m.send(to, BreakMessages.encode(n, m.pid()));
+        return true;
+    }
+
+    private static boolean local(ServerState server, BreakNotice n) {
+        return switch (n) {
+            case BreakNotice.Oplock o -> server.open(o.owner()) != null;
+            case BreakNotice.LeaseBreak l -> server.client(l.clientGuid()) != null;
+        };
+    }
+
+    /** The loop a received break runs on: its target's, or the receiver's own when the target is gone here. */
+    private static Executor loopOf(ServerState server, BreakNotice n) {
+        EventLoop loop = switch (n) {
+            case BreakNotice.Oplock o -> {
+                Open open = server.open(o.owner());
+                yield open == null ? null : open.tree().session().connection().channel().eventLoop();
+            }
+            case BreakNotice.LeaseBreak l -> {
+                Client c = server.client(l.clientGuid());
+                yield c == null ? null : c.loop();
+            }
+        };
+        // a target gone needs only the stranded-break bookkeeping, which is thread-safe
+        return loop != null ? loop : Runnable::run;
     }
 
     /**

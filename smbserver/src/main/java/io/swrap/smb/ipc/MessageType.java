@@ -1,0 +1,36 @@
+package io.swrap.smb.ipc;
+
+/**
+ * What a message asks its receiver to do, as a wire value. The ids and payload of each type are defined by
+ * the code that sends and handles it; the codec only checks their bounds.
+ */
+public enum MessageType {
+    /** Wake a parked request: ids = event loop number, ticket ({@link io.swrap.smb.filestate.Messenger}). */
+    WAKE(1),
+    /** Deliver an oplock break to one open's client: ids = owner and level ({@code oplock.BreakMessages}). */
+    OPLOCK_BREAK(2),
+    /** Deliver a lease break to a client: ids = ClientGuid and states, payload = lease key. */
+    LEASE_BREAK(3),
+    /** Changes (or a delete-pending directory) for the watches of change notification ({@code vfs.NotifyMessages}). */
+    NOTIFY(4);
+
+    private final int wire;
+
+    MessageType(int wire) {
+        this.wire = wire;
+    }
+
+    public int wire() {
+        return wire;
+    }
+
+    /** The type of wire value {@code v}, or null for one this version does not know. */
+    public static MessageType of(int v) {
+        for (MessageType t : values()) {
+            if (t.wire == v) {
+                return t;
+            }
+        }
+        return null;
+    }
+}
