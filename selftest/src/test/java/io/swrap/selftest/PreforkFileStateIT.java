@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,8 +97,6 @@ class PreforkFileStateIT {
      * open completes at once rather than after the 35 s break timeout.
      */
     @Test
-    @Disabled("waits on the workers' messaging (engineer ipc): the break is decided in the shared record, but"
-            + " BreakSender cannot deliver it to a client of another worker, so the open waits 35 s")
     void anOplockBreakReachesTheHolderInAnotherWorker() throws Exception {
         try (SmbEnv env = SmbEnv.start(base.resolve("net-break"), NICS, "prefork children = 2")) {
             Path done = base.resolve("break-done");
