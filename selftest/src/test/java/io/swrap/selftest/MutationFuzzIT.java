@@ -82,6 +82,23 @@ class MutationFuzzIT extends SmbServerSuite {
         return new Usage(fds, sockets, threads);
     }
 
+    /** The server's descriptors by what they name (a file's path, "socket", "pipe"...), counted, most first. */
+    private static String fdTargets() throws IOException {
+        java.util.Map<String, Integer> n = new java.util.TreeMap<>();
+        try (Stream<Path> s = Files.list(Path.of("/proc", Long.toString(env.serverPid()), "fd"))) {
+            for (Path fd : s.toList()) {
+                try {
+                    String t = Files.readSymbolicLink(fd).toString();
+                    n.merge(t.startsWith("socket:") ? "socket" : t.startsWith("pipe:") ? "pipe" : t, 1, Integer::sum);
+                } catch (IOException gone) {
+                    // closed while listed
+                }
+            }
+        }
+        return n.entrySet().stream().sorted(java.util.Map.Entry.<String, Integer>comparingByValue().reversed())
+                .limit(20).map(e -> e.getValue() + " " + e.getKey()).toList().toString();
+    }
+
     /** Waits up to 60 s for the server to release what the fuzzer's connections held. */
     private static Usage settled(Usage baseline) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
@@ -107,7 +124,8 @@ class MutationFuzzIT extends SmbServerSuite {
         assertTrue(env.serverAlive(), "server died:\n" + tail(env.serverStderr()));
         Usage after = settled(before);
         assertTrue(after.sockets() <= before.sockets(), "sockets leaked: " + before + " -> " + after);
-        assertTrue(after.fds() <= before.fds() + FD_SLACK, "fds leaked: " + before + " -> " + after);
+        assertTrue(after.fds() <= before.fds() + FD_SLACK, "fds leaked: " + before + " -> " + after
+                + "; what the server's descriptors name now: " + fdTargets());
         assertTrue(after.threads() <= before.threads() + THREAD_SLACK, "threads leaked: " + before + " -> " + after);
         System.out.println("server usage before " + before + ", after " + after);
 
