@@ -39,13 +39,6 @@ class PreforkIT {
     static final int WORKERS = 4;
     /** The workers share the file-state store (swrap-shm), the default. */
     static final String PREFORK = "prefork children = " + WORKERS;
-    /**
-     * Samba's tests open one file from two clients (two ClientGuids) of one smbtorture process and expect
-     * each other's oplock and lease breaks: the records are shared, but breaks are not delivered across
-     * workers yet, so both clients must be in one worker, which peer-address placement gives (they connect
-     * from one address).
-     */
-    static final String BY_PEER = PREFORK + "\n  smbserver:prefork placement = peer-address";
     private static final Duration WAIT = Duration.ofSeconds(90);
 
     @TempDir
@@ -54,7 +47,7 @@ class PreforkIT {
 
     @BeforeAll
     static void startServer() throws Exception {
-        env = SmbEnv.start(base.resolve("net"), NICS, BY_PEER);
+        env = SmbEnv.start(base.resolve("net"), NICS, PREFORK);
     }
 
     @AfterAll
@@ -78,7 +71,7 @@ class PreforkIT {
     @Test
     void multichannelWindowsPolicyPasses() throws Exception {
         try (SmbEnv windows = SmbEnv.start(base.resolve("net-windows"), NICS,
-                BY_PEER + "\n  smb2 disable oplock break retry = yes")) {
+                PREFORK + "\n  smb2 disable oplock break retry = yes")) {
             Path cwd = Files.createDirectories(base.resolve("torture-windows"));
             for (Selftest.Torture t : Selftest.MULTICHANNEL_TESTS) {
                 if (t.windowsPolicy()) {

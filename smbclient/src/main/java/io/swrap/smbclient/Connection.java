@@ -270,6 +270,10 @@ final class Connection implements AutoCloseable {
         sessions.values().forEach(s -> s.oplockBreak(b));
     }
 
+    void leaseBreak(LeaseBreak b) {
+        sessions.values().forEach(s -> s.leaseBreak(b));
+    }
+
     /** Hands a response to its request's future; interim responses only grant credits (3.2.5.1.5). */
     void complete(Response r) throws IOException {
         CompletableFuture<Response> f = outstanding.remove(r.header().messageId());

@@ -23,14 +23,25 @@ public final class Open implements AutoCloseable {
     private final Smb2FileId fileId;
     private final long sizeAtOpen;
     private final int oplockLevel;
+    private final int leaseState;
     private boolean closed;
 
     Open(Tree tree, String name, Smb2FileId fileId, long sizeAtOpen, int oplockLevel) {
+        this(tree, name, fileId, sizeAtOpen, oplockLevel, 0);
+    }
+
+    Open(Tree tree, String name, Smb2FileId fileId, long sizeAtOpen, int oplockLevel, int leaseState) {
         this.tree = tree;
         this.name = name;
         this.fileId = fileId;
         this.sizeAtOpen = sizeAtOpen;
         this.oplockLevel = oplockLevel;
+        this.leaseState = leaseState;
+    }
+
+    /** The LeaseState of the CREATE response's lease context (R 0x1, H 0x2, W 0x4); 0 without a lease. */
+    public int leaseState() {
+        return leaseState;
     }
 
     /** OplockLevel of the CREATE response (2.2.14): 0 unless an oplock was asked for and granted. */

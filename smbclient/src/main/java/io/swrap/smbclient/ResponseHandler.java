@@ -25,6 +25,7 @@ final class ResponseHandler extends SimpleChannelInboundHandler<ByteBuf> {
     /** MessageId of unsolicited oplock/lease breaks (2.2.23); this client requests oplocks only when asked to. */
     private static final long UNSOLICITED = -1L;
     private static final int OPLOCK_BREAK_SIZE = 24;
+    private static final int LEASE_BREAK_SIZE = 44;
 
     private final Supplier<Connection> connection;
 
@@ -50,10 +51,21 @@ final class ResponseHandler extends SimpleChannelInboundHandler<ByteBuf> {
                     + " (expected: a single response)");
         }
         if (h.messageId() == UNSOLICITED && h.command() == Smb2Command.OPLOCK_BREAK
-                && msg.readableBytes() >= Smb2Header.SIZE + OPLOCK_BREAK_SIZE) {
+                && msg.readableBytes() >= Smb2Header.SIZE + OPLOCK_BREAK_SIZE
+                && msg.getUnsignedShortLE(Smb2Header.SIZE) == OPLOCK_BREAK_SIZE) {
             // 2.2.23.1: StructureSize, OplockLevel, Reserved, Reserved2, FileId
             conn.oplockBreak(new OplockBreak(msg.getByte(Smb2Header.SIZE + 2) & 0xff,
                     msg.getLongLE(Smb2Header.SIZE + 8), conn.server));
+            return;
+        }
+        if (h.messageId() == UNSOLICITED && h.command() == Smb2Command.OPLOCK_BREAK
+                && msg.readableBytes() >= Smb2Header.SIZE + LEASE_BREAK_SIZE
+                && msg.getUnsignedShortLE(Smb2Header.SIZE) == LEASE_BREAK_SIZE) {
+            // 2.2.23.2: StructureSize, NewEpoch, Flags, LeaseKey, CurrentLeaseState, NewLeaseState, ...
+            byte[] key = new byte[16];
+            msg.getBytes(Smb2Header.SIZE + 8, key);
+            conn.leaseBreak(new LeaseBreak(key, msg.getIntLE(Smb2Header.SIZE + 24), msg.getIntLE(Smb2Header.SIZE + 28),
+                    (msg.getIntLE(Smb2Header.SIZE + 4) & 0x1) != 0, conn.server));
             return;
         }
         if (h.messageId() == UNSOLICITED) {

@@ -71,6 +71,8 @@ public final class Session implements AutoCloseable {
     /** Oplock breaks not yet taken by {@link #awaitOplockBreak}; beyond MAX_BREAKS the newest are refused. */
     private final BlockingQueue<OplockBreak> breaks = new ArrayBlockingQueue<>(MAX_BREAKS);
     private static final int MAX_BREAKS = 64;
+    /** Lease breaks not yet taken by {@link #awaitLeaseBreak}, bounded as {@link #breaks}. */
+    private final BlockingQueue<LeaseBreak> leaseBreaks = new ArrayBlockingQueue<>(MAX_BREAKS);
 
     private Session(Connection connection) {
         this.connection = connection;
@@ -365,6 +367,21 @@ public final class Session implements AutoCloseable {
      */
     public OplockBreak awaitOplockBreak(java.time.Duration wait) throws InterruptedException {
         return breaks.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * The next lease break notification (2.2.23.2) of this session's leases, waiting up to {@code wait}; null if none
+     * came. Answer one that requires it with {@link Tree#acknowledgeLease} (or by closing the lease's opens).
+     */
+    public LeaseBreak awaitLeaseBreak(java.time.Duration wait) throws InterruptedException {
+        return leaseBreaks.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    void leaseBreak(LeaseBreak b) {
+        if (!leaseBreaks.offer(b)) {
+            System.err.println("smbclient: lease break " + b + " dropped: " + MAX_BREAKS
+                    + " breaks not taken by awaitLeaseBreak; answer breaks as they come");
+        }
     }
 
     void oplockBreak(OplockBreak b) {

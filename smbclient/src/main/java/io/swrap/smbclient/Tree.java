@@ -1,6 +1,8 @@
 package io.swrap.smbclient;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2Command;
 import io.swrap.smb.smb2.codec.Smb2Dialect;
@@ -32,6 +34,12 @@ public final class Tree {
     private static final int IMPERSONATION = 2;
     /** 2.2.13: the Buffer follows the 56-byte fixed part. */
     private static final int CREATE_NAME_OFFSET = 64 + 56;
+    /** 2.2.13.2: a context's Data after its 16-byte header and a 4-character name padded to 8. */
+    private static final int CONTEXT_DATA_OFFSET = 24;
+    /** 2.2.13: RequestedOplockLevel SMB2_OPLOCK_LEVEL_LEASE. */
+    private static final int OPLOCK_LEVEL_LEASE = 0xFF;
+    /** 2.2.13.2: SMB2_CREATE_REQUEST_LEASE / _V2, and the response's lease context. */
+    private static final String LEASE_CONTEXT = "RqLs";
     /** 2.2.31: the IOCTL Buffer follows the 56-byte fixed part. */
     private static final int IOCTL_INPUT_OFFSET = 64 + 56;
     private static final int IOCTL_IS_FSCTL = 0x00000001;
@@ -144,13 +152,31 @@ public final class Tree {
      */
     public Open create(String path, int desiredAccess, int shareAccess, int disposition, int options, int oplock)
             throws IOException {
+        Response r = createWith(path, desiredAccess, shareAccess, disposition, options, oplock, null, null);
+        ByteBuf m = r.message();
+        return new Open(this, nameOf(path), Smb2FileId.read(m, r.body(64)),
+                m.getLongLE(r.body(48)), m.getUnsignedByte(r.body(2)));
+    }
+
+    /** The name a CREATE sends for {@code path}: backslashes, no leading one. */
+    private static String nameOf(String path) {
         String name = path.replace('/', '\\');
         while (name.startsWith("\\")) {
             name = name.substring(1); // 2.2.13: "MUST NOT begin with a '\'"
         }
+        return name;
+    }
+
+    /** 3.2.4.3 CREATE with at most one create context ({@code contextName} null: none); the successful response. */
+    private Response createWith(String path, int desiredAccess, int shareAccess, int disposition, int options,
+            int oplock, String contextName, byte[] contextData) throws IOException {
+        String name = nameOf(path);
         byte[] n = name.getBytes(StandardCharsets.UTF_16LE);
         Request req = request(Smb2Command.CREATE);
         ByteBuf b = req.body;
+        // 2.2.13.2: the contexts start 8-byte aligned after the name
+        int contextsOffset = contextName == null ? 0 : CREATE_NAME_OFFSET + ((Math.max(n.length, 1) + 7) & ~7);
+        int contextsLength = contextName == null ? 0 : CONTEXT_DATA_OFFSET + contextData.length;
         b.writeShortLE(57); // StructureSize
         b.writeByte(0); // SecurityFlags
         b.writeByte(oplock); // RequestedOplockLevel
@@ -164,16 +190,88 @@ public final class Tree {
         b.writeIntLE(options);
         b.writeShortLE(CREATE_NAME_OFFSET);
         b.writeShortLE(n.length);
-        b.writeIntLE(0); // CreateContextsOffset
-        b.writeIntLE(0); // CreateContextsLength
+        b.writeIntLE(contextsOffset); // CreateContextsOffset
+        b.writeIntLE(contextsLength); // CreateContextsLength
         b.writeBytes(n);
         if (n.length == 0) {
             b.writeByte(0); // "the Buffer field MUST be at least one byte in length"
         }
-        Response r = session.call(req).ok("CREATE " + share + "\\" + name);
+        if (contextName != null) {
+            b.writeZero(contextsOffset - CREATE_NAME_OFFSET - Math.max(n.length, 1));
+            b.writeIntLE(0); // Next
+            b.writeShortLE(16); // NameOffset
+            b.writeShortLE(contextName.length()); // NameLength
+            b.writeShortLE(0); // Reserved
+            b.writeShortLE(CONTEXT_DATA_OFFSET); // DataOffset
+            b.writeIntLE(contextData.length); // DataLength
+            b.writeBytes(contextName.getBytes(StandardCharsets.US_ASCII));
+            b.writeZero(CONTEXT_DATA_OFFSET - 16 - contextName.length());
+            b.writeBytes(contextData);
+        }
+        return session.call(req).ok("CREATE " + share + "\\" + name);
+    }
+
+    /**
+     * As {@link #create(String, int, int, int, int)}, asking for a lease (RequestedOplockLevel LEASE, 2.2.13.2.8
+     * "RqLs": version 2 on 3.x dialects, version 1 on 2.1) with key {@code leaseKey} (16 bytes) and state
+     * {@code leaseState} (R 0x1, H 0x2, W 0x4); {@link Open#leaseState()} is what the server granted, and its
+     * breaks come through {@link Session#awaitLeaseBreak}.
+     */
+    public Open createLeased(String path, int desiredAccess, int shareAccess, int disposition, int options,
+            byte[] leaseKey, int leaseState) throws IOException {
+        if (leaseKey.length != 16) {
+            throw new IllegalArgumentException("lease key of " + leaseKey.length + " bytes (expected: 16)");
+        }
+        boolean v2 = Smb2Dialect.isSmb3(session.connection.dialect());
+        ByteBuf data = Unpooled.buffer();
+        data.writeBytes(leaseKey);
+        data.writeIntLE(leaseState);
+        data.writeIntLE(0); // Flags: no parent lease key
+        data.writeLongLE(0); // LeaseDuration
+        if (v2) {
+            data.writeZero(16); // ParentLeaseKey
+            data.writeShortLE(0); // Epoch
+            data.writeShortLE(0); // Reserved
+        }
+        Response r = createWith(path, desiredAccess, shareAccess, disposition, options, OPLOCK_LEVEL_LEASE,
+                LEASE_CONTEXT, ByteBufUtil.getBytes(data));
         ByteBuf m = r.message();
-        return new Open(this, name, Smb2FileId.read(m, r.body(64)), m.getLongLE(r.body(48)),
-                m.getUnsignedByte(r.body(2)));
+        int granted = 0;
+        int next = (int) m.getUnsignedIntLE(r.body(80)); // CreateContextsOffset, from the header
+        long length = m.getUnsignedIntLE(r.body(84));
+        while (length > 0 && next > 0 && next + 16 <= m.writerIndex()) {
+            int nameOffset = m.getUnsignedShortLE(next + 4);
+            int nameLength = m.getUnsignedShortLE(next + 6);
+            int dataOffset = m.getUnsignedShortLE(next + 10);
+            if (next + nameOffset + nameLength > m.writerIndex()) {
+                throw new IOException("CREATE " + path + ": a create context's name runs past the response ("
+                        + m.writerIndex() + " bytes)");
+            }
+            String name = m.toString(next + nameOffset, nameLength, StandardCharsets.US_ASCII);
+            if (name.equals(LEASE_CONTEXT) && next + dataOffset + 20 <= m.writerIndex()) {
+                granted = m.getIntLE(next + dataOffset + 16);
+            }
+            long step = m.getUnsignedIntLE(next);
+            next = step == 0 ? 0 : next + (int) step;
+        }
+        return new Open(this, nameOf(path), Smb2FileId.read(m, r.body(64)), m.getLongLE(r.body(48)),
+                m.getUnsignedByte(r.body(2)), granted);
+    }
+
+    /**
+     * 3.2.4.7.2 Lease Break Acknowledgment (2.2.24.2): takes the broken lease {@code leaseKey} to {@code leaseState};
+     * returns the server's status (SUCCESS, or e.g. UNSUCCESSFUL for a break no longer in progress).
+     */
+    public int acknowledgeLease(byte[] leaseKey, int leaseState) throws IOException {
+        Request req = request(Smb2Command.OPLOCK_BREAK);
+        ByteBuf b = req.body;
+        b.writeShortLE(36); // StructureSize
+        b.writeShortLE(0); // Reserved
+        b.writeIntLE(0); // Flags
+        b.writeBytes(leaseKey);
+        b.writeIntLE(leaseState);
+        b.writeLongLE(0); // LeaseDuration
+        return session.call(req).header().status();
     }
 
     /**

@@ -6,6 +6,7 @@ import io.swrap.smb.config.SmbConfig;
 import io.swrap.smb.prefork.Master;
 import io.swrap.smb.filestate.ShmRecords;
 import io.swrap.smb.prefork.Worker;
+import io.swrap.smb.state.FileIds;
 import io.swrap.smb.state.ServerState;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,10 +33,12 @@ public final class SmbServerMain {
             LogFormat.install(cfg.log());
             if (worker) {
                 Path dir = Path.of(args[4]);
+                int slot = Integer.parseInt(args[3]);
                 SmbServer s = SmbServer.startWithoutListeners(new ServerState(cfg,
-                        cfg.prefork().unsharedFileState() ? null : dir.resolve(ShmRecords.FILE)));
+                        cfg.prefork().unsharedFileState() ? null : dir.resolve(ShmRecords.FILE),
+                        FileIds.worker(slot, ProcessHandle.current().pid())));
                 Runtime.getRuntime().addShutdownHook(new Thread(s::close, "smbserver-shutdown"));
-                Worker.run(s, Integer.parseInt(args[3]), dir);
+                Worker.run(s, slot, dir);
                 return;
             }
             server = cfg.prefork().children() > 0 ? Master.start(cfg, Path.of(args[1]))

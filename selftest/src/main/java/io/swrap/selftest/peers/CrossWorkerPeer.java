@@ -2,6 +2,7 @@ package io.swrap.selftest.peers;
 
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smbclient.ClientConfig;
+import io.swrap.smbclient.LeaseBreak;
 import io.swrap.smbclient.Open;
 import io.swrap.smbclient.Session;
 import io.swrap.smbclient.SmbClient;
@@ -27,7 +28,20 @@ import java.nio.file.Path;
  * <li>{@code open:FILE:TRIGGER}: opens FILE for reading (sharing everything, no oplock), prints
  *     {@code OPENED ms=M} (how long the CREATE took: it waits for breaks it causes) and, connected still, waits
  *     until the file TRIGGER exists.</li>
+ * <li>{@code names:DIR:TRIGGER}: creates DIR, DIR/deny.bin and DIR/shared.bin, DIR/sub and DIR/sub/inner.bin;
+ *     opens deny.bin sharing read and write (not delete), shared.bin sharing everything and inner.bin; prints
+ *     {@code HELD}, waits until the file TRIGGER exists, closes everything.</li>
+ * <li>{@code rename:DIR:TRIGGER}: against what {@code names} holds: a delete-on-close open of deny.bin, a DELETE
+ *     open of deny.bin (to rename it), a rename of new.bin over deny.bin (ReplaceIfExists), a rename of DIR/sub
+ *     (an open file below it), a delete-on-close open of shared.bin closed at once, then an open of shared.bin;
+ *     prints {@code PROBED doc-deny=S rename-open=S rename-over=S rename-dir=S doc-shared=S shared-after=S} and
+ *     waits until the file TRIGGER exists.</li>
+ * <li>{@code gone:FILE}: opens FILE and prints {@code PROBED open=S} (whether a delete-pending file went).</li>
+ * <li>{@code lease:FILE}: creates FILE under a lease asking for RWH, prints {@code HELD lease=N}, waits for the
+ *     lease's break, acknowledges it with the state it is broken to, and returns
+ *     {@code lease=N break=C->B ack=S} once the file is closed.</li>
  * </ul>
+ * Every scenario holding an open first prints {@code FILEID <hex>}: the persistent FileId of its first open.
  * (S: OK or the NTSTATUS name.) Output lines as {@link SmbPeerArgs#runAll}.
  */
 public final class CrossWorkerPeer {
@@ -41,6 +55,14 @@ public final class CrossWorkerPeer {
     private static final int FILE_OVERWRITE_IF = 5;
     private static final int FILE_NON_DIRECTORY_FILE = 0x40;
     private static final int FILE_DELETE_ON_CLOSE = 0x1000;
+    private static final int FILE_OPEN_IF = 3;
+    private static final int FILE_DIRECTORY_FILE = 0x1;
+    private static final int SHARE_WRITE = 0x2;
+    /** DELETE|FILE_READ_ATTRIBUTES|SYNCHRONIZE: what a rename opens with. */
+    private static final int DELETE_ACCESS = 0x00110080;
+    /** READ | HANDLE | WRITE caching. */
+    private static final int LEASE_RWH = 0x7;
+    private static final int LEASE_WAIT_SECONDS = 120;
 
     private CrossWorkerPeer() {
     }
@@ -62,8 +84,27 @@ public final class CrossWorkerPeer {
         if (f[0].equals("open") && f.length == 3) {
             return open(server, share, cfg, f[1], Path.of(f[2]));
         }
+        if (f[0].equals("names") && f.length == 3) {
+            return names(server, share, cfg, f[1], Path.of(f[2]));
+        }
+        if (f[0].equals("rename") && f.length == 3) {
+            return rename(server, share, cfg, f[1], Path.of(f[2]));
+        }
+        if (f[0].equals("gone") && f.length == 2) {
+            try (Session s = SmbClient.connect(server, cfg)) {
+                Tree t = s.treeConnect(share);
+                String result = "open=" + status(() -> t.create(f[1], READ_ACCESS, SHARE_ALL, FILE_OPEN,
+                        FILE_NON_DIRECTORY_FILE).close());
+                System.out.println("PROBED " + result);
+                return result;
+            }
+        }
+        if (f[0].equals("lease") && f.length == 2) {
+            return lease(server, share, cfg, f[1]);
+        }
         throw new IllegalArgumentException("unknown scenario '" + scenario + "' (expected: hold:FILE:DOC:TRIGGER,"
-                + " probe:FILE:DOC:TRIGGER or open:FILE:TRIGGER)");
+                + " probe:FILE:DOC:TRIGGER, open:FILE:TRIGGER, names:DIR:TRIGGER, rename:DIR:TRIGGER, gone:FILE"
+                + " or lease:FILE)");
     }
 
     private static String hold(InetSocketAddress server, String share, ClientConfig cfg, String file, String doc,
@@ -72,6 +113,7 @@ public final class CrossWorkerPeer {
             Tree t = s.treeConnect(share);
             try (Open held = t.create(file, WRITE_ACCESS, SHARE_READ, FILE_OVERWRITE_IF, FILE_NON_DIRECTORY_FILE);
                     Open _ = t.create(doc, WRITE_ACCESS, SHARE_ALL, FILE_OVERWRITE_IF, FILE_NON_DIRECTORY_FILE)) {
+                fileId(held);
                 held.write(0, ByteBuffer.wrap(new byte[64]));
                 int lock = held.lock(0, 10, Open.EXCLUSIVE_LOCK | Open.FAIL_IMMEDIATELY);
                 if (lock != NtStatus.SUCCESS) {
@@ -99,6 +141,7 @@ public final class CrossWorkerPeer {
             String read;
             String readOpen;
             try (Open o = t.create(file, READ_ACCESS, SHARE_ALL, FILE_OPEN, FILE_NON_DIRECTORY_FILE)) {
+                fileId(o);
                 readOpen = "OK";
                 lock = name(o.lock(5, 1, Open.SHARED_LOCK | Open.FAIL_IMMEDIATELY));
                 if (lock.equals("OK")) {
@@ -138,6 +181,97 @@ public final class CrossWorkerPeer {
                 return result;
             }
         }
+    }
+
+    private static String names(InetSocketAddress server, String share, ClientConfig cfg, String dir, Path trigger)
+            throws Exception {
+        try (Session s = SmbClient.connect(server, cfg)) {
+            Tree t = s.treeConnect(share);
+            t.create(dir, WRITE_ACCESS, SHARE_ALL, FILE_OPEN_IF, FILE_DIRECTORY_FILE).close();
+            t.create(dir + "/sub", WRITE_ACCESS, SHARE_ALL, FILE_OPEN_IF, FILE_DIRECTORY_FILE).close();
+            t.create(dir + "/new.bin", WRITE_ACCESS, SHARE_ALL, FILE_OVERWRITE_IF, FILE_NON_DIRECTORY_FILE).close();
+            try (Open deny = t.create(dir + "/deny.bin", WRITE_ACCESS, SHARE_READ | SHARE_WRITE, FILE_OVERWRITE_IF,
+                    FILE_NON_DIRECTORY_FILE);
+                    Open _ = t.create(dir + "/shared.bin", WRITE_ACCESS, SHARE_ALL, FILE_OVERWRITE_IF,
+                            FILE_NON_DIRECTORY_FILE);
+                    Open _ = t.create(dir + "/sub/inner.bin", WRITE_ACCESS, SHARE_ALL, FILE_OVERWRITE_IF,
+                            FILE_NON_DIRECTORY_FILE)) {
+                fileId(deny);
+                System.out.println("HELD");
+                System.out.flush();
+                while (!Files.exists(trigger)) {
+                    Thread.sleep(50);
+                }
+                return "released";
+            }
+        }
+    }
+
+    private static String rename(InetSocketAddress server, String share, ClientConfig cfg, String dir, Path trigger)
+            throws Exception {
+        try (Session s = SmbClient.connect(server, cfg)) {
+            Tree t = s.treeConnect(share);
+            String deny = dir + "/deny.bin";
+            String docDeny = status(() -> t.create(deny, WRITE_ACCESS, SHARE_ALL, FILE_OPEN,
+                    FILE_NON_DIRECTORY_FILE | FILE_DELETE_ON_CLOSE).close());
+            String renameOpen = status(() -> t.create(deny, DELETE_ACCESS, SHARE_ALL, FILE_OPEN, FILE_NON_DIRECTORY_FILE)
+                    .close());
+            String renameOver;
+            try (Open n = t.create(dir + "/new.bin", WRITE_ACCESS, SHARE_ALL, FILE_OPEN, FILE_NON_DIRECTORY_FILE)) {
+                fileId(n);
+                renameOver = status(() -> n.rename(deny, true));
+            }
+            String renameDir;
+            try (Open d = t.openDirectoryForRename(dir + "/sub")) {
+                renameDir = status(() -> d.rename(dir + "/sub2", false));
+            }
+            String shared = dir + "/shared.bin";
+            String docShared = status(() -> t.create(shared, WRITE_ACCESS, SHARE_ALL, FILE_OPEN,
+                    FILE_NON_DIRECTORY_FILE | FILE_DELETE_ON_CLOSE).close());
+            String sharedAfter = status(() -> t.create(shared, READ_ACCESS, SHARE_ALL, FILE_OPEN,
+                    FILE_NON_DIRECTORY_FILE).close());
+            String result = "doc-deny=" + docDeny + " rename-open=" + renameOpen + " rename-over=" + renameOver
+                    + " rename-dir=" + renameDir + " doc-shared=" + docShared + " shared-after=" + sharedAfter;
+            System.out.println("PROBED " + result);
+            System.out.flush();
+            while (!Files.exists(trigger)) {
+                Thread.sleep(50);
+            }
+            return result;
+        }
+    }
+
+    private static String lease(InetSocketAddress server, String share, ClientConfig cfg, String file)
+            throws Exception {
+        byte[] key = new byte[16];
+        new java.security.SecureRandom().nextBytes(key);
+        try (Session s = SmbClient.connect(server, cfg)) {
+            Tree t = s.treeConnect(share);
+            Open held = t.createLeased(file, WRITE_ACCESS, SHARE_ALL, FILE_OVERWRITE_IF, FILE_NON_DIRECTORY_FILE, key,
+                    LEASE_RWH);
+            fileId(held);
+            held.write(0, ByteBuffer.wrap(new byte[64]));
+            String result = "lease=" + held.leaseState();
+            System.out.println("HELD " + result);
+            System.out.flush();
+            LeaseBreak b = s.awaitLeaseBreak(java.time.Duration.ofSeconds(LEASE_WAIT_SECONDS));
+            if (b == null) {
+                throw new IllegalStateException("no lease break for " + file + " within " + LEASE_WAIT_SECONDS
+                        + " s (held: " + result + ")");
+            }
+            if (!java.util.Arrays.equals(b.leaseKey(), key)) {
+                throw new IllegalStateException("lease break " + b + " names another lease than " + file + "'s");
+            }
+            String ack = b.ackRequired() ? name(t.acknowledgeLease(key, b.newState())) : "-";
+            held.close();
+            return result + " break=" + b.currentState() + "->" + b.newState() + " ack=" + ack;
+        }
+    }
+
+    /** Prints the persistent FileId of {@code o}, for the checks that FileIds of two workers differ. */
+    private static void fileId(Open o) {
+        System.out.println("FILEID " + Long.toHexString(o.persistentFileId()));
+        System.out.flush();
     }
 
     private static String name(int status) {

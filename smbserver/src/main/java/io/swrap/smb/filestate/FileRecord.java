@@ -51,6 +51,16 @@ public final class FileRecord {
         return opens.isEmpty() && !deletePending && locks.isEmpty() && lockWaiters.isEmpty() && oplocks.unused();
     }
 
+    /** Whether a process other than {@code pid} holds an open of this file (or stream). */
+    boolean openedByOtherThan(long pid) {
+        for (ShareModes.Entry e : opens) {
+            if (e.owner.pid() != pid) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Drops what processes {@code alive} rejects own; returns how many entries went. */
     int dropDead(LongPredicate alive) {
         int before = opens.size() + locks.size() + lockWaiters.size();

@@ -252,6 +252,25 @@ public final class FileStore implements AutoCloseable {
     }
 
     /**
+     * The files (keys without stream names) other processes hold open: empty unless the store is shared. One
+     * locked section over every record (at most {@code ShmRecords.SLOTS}).
+     */
+    public Set<FileKey> openElsewhere() {
+        if (!shared()) {
+            return Set.of();
+        }
+        return locked(() -> {
+            Set<FileKey> keys = new java.util.HashSet<>();
+            for (FileRecord r : backend.all()) {
+                if (r.openedByOtherThan(OwnerId.SELF_PID)) {
+                    keys.add(r.key().file());
+                }
+            }
+            return keys;
+        });
+    }
+
+    /**
      * Dead-owner repair: drops every share entry, lock, grant, lease and waiter whose process {@code alive}
      * rejects, from every record, so that no file stays locked by a process that is gone; wakes the waiters
      * left on the files that changed (they try again). Returns the entries dropped.

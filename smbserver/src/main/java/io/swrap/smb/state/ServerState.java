@@ -39,7 +39,7 @@ public final class ServerState {
     /** GlobalSessionTable (3.3.1.5): every established session of this process, for binds from any connection. */
     private final java.util.concurrent.ConcurrentHashMap<Long, SessionGlobal> sessions =
             new java.util.concurrent.ConcurrentHashMap<>();
-    private final AtomicLong nextFileId = new AtomicLong(1);
+    private final FileIds fileIds;
     private final io.swrap.smb.transport.Admission admission;
     private final io.swrap.smb.rpc.RpcServer rpc;
     private final io.swrap.smb.io.IoPool ioPool;
@@ -55,7 +55,17 @@ public final class ServerState {
      * @throws IOException if a share's path is not a directory, or the table cannot be mapped
      */
     public ServerState(SmbConfig config, java.nio.file.Path sharedFileState) throws IOException {
+        this(config, sharedFileState, FileIds.single());
+    }
+
+    /**
+     * @param sharedFileState as {@link #ServerState(SmbConfig, java.nio.file.Path)}
+     * @param fileIds         where FileIds come from: a prefork worker's own ({@link FileIds#worker})
+     * @throws IOException if a share's path is not a directory, or the table cannot be mapped
+     */
+    public ServerState(SmbConfig config, java.nio.file.Path sharedFileState, FileIds fileIds) throws IOException {
         this.config = config;
+        this.fileIds = fileIds;
         this.users = new SmbPasswdFile(config.passwdFile());
         this.admission = new io.swrap.smb.transport.Admission(config.limits());
         this.files = sharedFileState == null ? new FileStore(messenger, config.oplocking().leases())
@@ -189,7 +199,8 @@ public final class ServerState {
         sessions.remove(g.id(), g);
     }
 
+    /** A new FileId: unique in this process and, in a prefork server, among its workers ({@link FileIds}). */
     public long newFileId() {
-        return nextFileId.getAndIncrement();
+        return fileIds.next();
     }
 }

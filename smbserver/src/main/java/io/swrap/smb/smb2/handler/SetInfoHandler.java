@@ -7,6 +7,7 @@ import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2SetInfoRequest;
 import io.swrap.smb.smb2.codec.Smb2SetInfoResponse;
 import io.swrap.smb.filestate.FileKey;
+import io.swrap.smb.filestate.OpenBelow;
 import io.swrap.smb.filestate.ShareModes;
 import io.swrap.smb.smb2.fscc.FileInformation;
 import io.swrap.smb.state.Open;
@@ -26,6 +27,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * [MS-SMB2] 3.3.5.21 Receiving an SMB2 SET_INFO Request, for SMB2_0_INFO_FILE classes Basic (4),
@@ -275,6 +277,27 @@ final class SetInfoHandler implements Smb2CommandHandler {
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "directory " + share.relativeName(src)
                     + " has open files below it");
         }
+        if (open.isDirectory()) {
+            // other workers' opens are in the shared records by file identity only: look for them below src
+            java.util.Set<FileKey> elsewhere = rc.conn.server().files().openElsewhere();
+            if (!elsewhere.isEmpty()) {
+                return rc.offLoop(() -> Optional.ofNullable(OpenBelow.find(src, elsewhere)), below -> {
+                    if (below.isPresent()) {
+                        throw new Smb2Exception(NtStatus.ACCESS_DENIED, "directory " + share.relativeName(src)
+                                + " has open files below it (" + share.relativeName(below.get())
+                                + ", held by another worker)");
+                    }
+                    return renameNow(rc, open, t);
+                }, below -> { });
+            }
+        }
+        return renameNow(rc, open, t);
+    }
+
+    /** The rename itself on the I/O pool, once its checks passed; then the opens' names and change notifications. */
+    private static Reply renameNow(RequestContext rc, Open open, Target t) throws Smb2Exception {
+        Share share = open.tree().share();
+        Path src = open.path();
         String srcRel = share.rel(src);
         if (srcRel.equals(t.destRel())) {
             return Reply.ok(new Smb2SetInfoResponse()); // renamed to its own name
