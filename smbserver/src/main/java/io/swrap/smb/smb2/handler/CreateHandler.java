@@ -331,6 +331,15 @@ final class CreateHandler implements Smb2CommandHandler {
                 }
                 throw (RuntimeException) p.failure();
             }
+            if (!rc.session.valid()) {
+                // the session ended (its last channel went, a logoff) while this ran on the I/O pool: its opens
+                // were closed at its end, so this one must not join it, or nothing would ever close it
+                modes.release(entry);
+                p.close();
+                handle.close();
+                throw new Smb2Exception(NtStatus.USER_SESSION_DELETED, "session 0x"
+                        + Long.toHexString(rc.session.id()) + " ended while '" + req.name() + "' was being opened");
+            }
             return granted(rc, req, o, p, entry, oreq, durable, pending);
         }, p -> {
             modes.release(entry);
