@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A C program (smbclient, smbtorture, rpcclient, net) run to completion under libsocket_wrapper from one interface
@@ -21,7 +22,20 @@ final class CTool {
     record Completed(int exit, String output, long nanos) {
     }
 
+    /**
+     * A bound on silence: a program whose output has not grown for {@code stallSeconds} is hung (smbtorture
+     * prints a subunit line as each test starts and ends, so this bounds one test); {@code diagnosis} is asked
+     * for what explains the hang (the server's threads) before the program is killed.
+     */
+    record Watch(long stallSeconds, Supplier<String> diagnosis) {
+    }
+
     static Completed run(List<String> cmd, Path swrapDir, int clientIface, Path cwd, long timeoutSeconds)
+            throws IOException, InterruptedException {
+        return run(cmd, swrapDir, clientIface, cwd, timeoutSeconds, null);
+    }
+
+    static Completed run(List<String> cmd, Path swrapDir, int clientIface, Path cwd, long timeoutSeconds, Watch watch)
             throws IOException, InterruptedException {
         Path program = Path.of(cmd.get(0));
         if (!Files.isExecutable(program)) {
@@ -38,10 +52,26 @@ final class CTool {
         long start = System.nanoTime();
         Process p = pb.start();
         try {
-            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                p.destroyForcibly().waitFor();
-                throw new AssertionError(program.getFileName() + " did not finish within " + timeoutSeconds + " s: "
-                        + cmd + "\n" + Files.readString(out, StandardCharsets.UTF_8));
+            long deadline = start + TimeUnit.SECONDS.toNanos(timeoutSeconds);
+            long size = 0;
+            long grew = start;
+            while (!p.waitFor(500, TimeUnit.MILLISECONDS)) {
+                long now = System.nanoTime();
+                long s = Files.size(out);
+                if (s != size) {
+                    size = s;
+                    grew = now;
+                }
+                boolean stalled = watch != null && now - grew > TimeUnit.SECONDS.toNanos(watch.stallSeconds());
+                if (stalled || now - deadline > 0) {
+                    String why = stalled
+                            ? " printed nothing for " + watch.stallSeconds() + " s (a hung test; the bound per test)"
+                            : " did not finish within " + timeoutSeconds + " s";
+                    String diagnosis = watch == null ? "" : watch.diagnosis().get();
+                    p.destroyForcibly().waitFor();
+                    throw new AssertionError(program.getFileName() + why + ": " + cmd + "\n"
+                            + Files.readString(out, StandardCharsets.UTF_8) + diagnosis);
+                }
             }
             long nanos = System.nanoTime() - start;
             return new Completed(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), nanos);

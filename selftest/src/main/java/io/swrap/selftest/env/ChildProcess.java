@@ -226,7 +226,7 @@ public final class ChildProcess implements AutoCloseable {
      * The threads of a live JVM child (virtual ones included), for the message of a missed
      * expectation: a hang is then diagnosable from the CI log alone. Empty for other children.
      */
-    private String threadDump() {
+    public String threadDump() {
         if (!jvm || !process.isAlive()) {
             return "";
         }

@@ -155,13 +155,14 @@ public final class SmbEnv implements AutoCloseable {
 
     /**
      * Runs smbtorture {@code tests} under C libsocket_wrapper from interface {@code clientIface} against
-     * {@code //127.0.0.serverIface/share} as {@link #USER}, in {@code cwd}, bounded by {@code timeoutSeconds}.
+     * {@code //127.0.0.serverIface/share} as {@link #USER}, in {@code cwd}, bounded by {@code timeoutSeconds} and
+     * each test by {@link Smbtorture#TEST_STALL_SECONDS}: a hang fails with the server's thread dump.
      */
     public Smbtorture.Result smbtorture(int clientIface, int serverIface, Path cwd, long timeoutSeconds,
                                         java.util.List<String> options, java.util.List<String> tests)
             throws IOException, InterruptedException {
         return Smbtorture.run(swrap, clientIface, "//127.0.0." + serverIface + "/share", USER, PASSWORD, cwd,
-                timeoutSeconds, options, tests);
+                timeoutSeconds, options, tests, server::threadDump);
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,6 +27,11 @@ public final class Smbtorture {
     /** A subunit line naming a test; names may contain spaces ("copy-chunk streams"), details follow " [". */
     private static final Pattern LINE = Pattern.compile("^(test|success|failure|error|skip|xfail|uxsuccess): (.+?)( \\[)?$");
     private static final long LIST_TIMEOUT_SECONDS = 60;
+    /**
+     * The bound on one test: smbtorture prints a subunit line as each test starts and ends, and its longest
+     * tests wait out a break timeout or two (35 s each), so five minutes without a line is a hang.
+     */
+    public static final long TEST_STALL_SECONDS = 300;
 
     private Smbtorture() {
     }
@@ -120,17 +126,21 @@ public final class Smbtorture {
 
     /**
      * Runs {@code smbtorture UNC -U user%password --use-kerberos=off --format=subunit OPTIONS TESTS} in
-     * {@code cwd} from interface {@code clientIface} of the network {@code swrapDir}.
+     * {@code cwd} from interface {@code clientIface} of the network {@code swrapDir}, each test bounded by
+     * {@link #TEST_STALL_SECONDS}: a hung test (or the whole run past {@code timeoutSeconds}) fails with the
+     * output so far, whose last {@code test:} line names the test, and {@code serverThreads}' answer.
      */
     public static Result run(Path swrapDir, int clientIface, String unc, String user, String password, Path cwd,
-                             long timeoutSeconds, List<String> options, List<String> tests)
+                             long timeoutSeconds, List<String> options, List<String> tests,
+                             Supplier<String> serverThreads)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(SMBTORTURE.toString(), "--configfile=/dev/null", unc,
                 "-U", user + "%" + password, "--use-kerberos=off", "--format=subunit"));
         cmd.addAll(options);
         cmd.addAll(tests);
         List<String> listed = list(tests);
-        CTool.Completed c = CTool.run(cmd, swrapDir, clientIface, cwd, timeoutSeconds);
+        CTool.Completed c = CTool.run(cmd, swrapDir, clientIface, cwd, timeoutSeconds,
+                new CTool.Watch(TEST_STALL_SECONDS, serverThreads));
         return new Result(c.exit(), c.output(), c.nanos(), listed);
     }
 }
