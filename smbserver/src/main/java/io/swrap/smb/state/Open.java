@@ -59,6 +59,12 @@ public final class Open {
     private byte[] createGuid;
     /** Open.ClientGuid (hex) of the connection that created it; null for 2.0.2. */
     private String clientGuid;
+    /**
+     * The SMB2_CREATE_ALLOCATION_SIZE its CREATE asked for, rounded up to a cluster, when that CREATE created or
+     * overwrote the file; else 0. Answered as the file's AllocationSize while the data is smaller (as Samba's
+     * initial_allocation_size, which a durable reconnect keeps: smb2.durable-open.alloc-size).
+     */
+    private long allocation;
     /** Its {@link ReplayCache} key while a replay of its CREATE may still come; null after. */
     String replayKey;
     private boolean closed;
@@ -262,6 +268,14 @@ public final class Open {
 
     public void createAction(int v) {
         createAction = v;
+    }
+
+    public long allocation() {
+        return allocation;
+    }
+
+    public void allocation(long bytes) {
+        allocation = bytes;
     }
 
     public boolean isDurable() {

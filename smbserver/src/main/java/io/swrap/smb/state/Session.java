@@ -309,9 +309,18 @@ public final class Session {
         o.close();
     }
 
-    /** Logoff (or a failed authentication): every open of the session is closed, durable or not. */
+    /** A failed authentication: every open of the session is closed, durable or not. */
     public void close() {
         close(false);
+    }
+
+    /**
+     * LOGOFF ([MS-SMB2] 3.3.5.6): the session ends, and its durable opens are kept for a reconnect as when
+     * its last channel goes (3.3.7.1), as Windows and Samba do (smb2.durable-open.reopen4 logs off, sets up a
+     * new session on the same connection and reconnects the open); the others are closed.
+     */
+    public void logoff() {
+        close(true);
     }
 
     /**
@@ -349,11 +358,11 @@ public final class Session {
         close(true);
     }
 
-    /** @param transportLost the last channel went away: durable opens are kept for a reconnect (3.3.7.1) */
-    private void close(boolean transportLost) {
+    /** @param keepDurable the last channel went away or a LOGOFF: durable opens are kept for a reconnect */
+    private void close(boolean keepDurable) {
         authEnded();
         for (Open o : new ArrayList<>(opens.values())) {
-            if (transportLost && o.isDurable() && stillDurable(o)) {
+            if (keepDurable && o.isDurable() && stillDurable(o)) {
                 opens.remove(o.volatileId());
                 o.disconnect();
                 connection.server().durableOpens().keep(o, connection.channel().eventLoop());

@@ -20,6 +20,18 @@ public record FileInfo(long creationTime, long lastAccessTime, long lastWriteTim
     /** Cluster size reported in FS information and used to round AllocationSize. */
     public static final int CLUSTER = 4096;
 
+    /**
+     * This with AllocationSize at least {@code bytes}: what an open answers while the AllocationSize its CREATE
+     * asked for is larger than the file's data (see state.Open#allocation).
+     */
+    public FileInfo allocatedAtLeast(long bytes) {
+        if (bytes <= allocationSize || directory) {
+            return this;
+        }
+        return new FileInfo(creationTime, lastAccessTime, lastWriteTime, changeTime, endOfFile, bytes, attributes,
+                directory, fileId, links, device, uid, gid, eaSize);
+    }
+
     /** Reads what the open object {@code h} is (a symlink inside the share was followed when it was opened). */
     public static FileInfo of(Vfs.Handle h) throws VfsException {
         Stat st = h.stat();

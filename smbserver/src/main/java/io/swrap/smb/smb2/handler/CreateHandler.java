@@ -54,6 +54,8 @@ final class CreateHandler implements Smb2CommandHandler {
     private static final int CREATE_ATTEMPTS = 3;
     /** [MS-SMB2] 2.2.13.2: SMB2_CREATE_EA_BUFFER, the EAs of a new file. */
     private static final String EA_BUFFER = "ExtA";
+    /** [MS-SMB2] 2.2.13.2.6 SMB2_CREATE_ALLOCATION_SIZE: AllocationSize (8). */
+    private static final String ALLOCATION_SIZE = "AlSi";
 
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
@@ -148,6 +150,10 @@ final class CreateHandler implements Smb2CommandHandler {
         // a malformed ExtA is refused before anything is created (as Samba)
         Smb2CreateContext eaContext = req.context(EA_BUFFER);
         List<ExtendedAttributes.Ea> eas = eaContext != null ? ExtendedAttributes.parse(eaContext.data()) : null;
+        if (requestedAllocation(req) < 0) {
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, ALLOCATION_SIZE + " create context of "
+                    + req.context(ALLOCATION_SIZE).data().length + " bytes (expected: 8)");
+        }
         long fileId = rc.conn.server().newFileId();
         OwnerId owner = OwnerId.of(rc.conn.client() != null ? rc.conn.client().guid() : null, fileId, fileId);
         Oplocks oplocks = rc.conn.server().oplocks();
@@ -408,6 +414,13 @@ final class CreateHandler implements Smb2CommandHandler {
         }
         open.createGuid(durable.createGuid());
         open.clientGuid(rc.conn.client() != null ? rc.conn.client().guid() : null);
+        if (action != Smb2CreateResponse.FILE_OPENED && !isDir) {
+            // as Samba: a created or overwritten file keeps the AllocationSize asked for (in clusters) while its
+            // data is smaller; an opened one answers what its data takes
+            long asked = requestedAllocation(req);
+            open.allocation(asked > Long.MAX_VALUE - FileInfo.CLUSTER ? asked
+                    : (asked + FileInfo.CLUSTER - 1) / FileInfo.CLUSTER * FileInfo.CLUSTER);
+        }
         rc.session.addOpen(open);
         CreateReplay.complete(rc, pending, open);
         rc.conn.compound().use(open.persistentId(), open.volatileId());
@@ -420,7 +433,7 @@ final class CreateHandler implements Smb2CommandHandler {
             notify.report(path, ChangeNotify.FILE_ACTION_MODIFIED,
                     ChangeNotify.FILE_NOTIFY_CHANGE_SIZE | ChangeNotify.FILE_NOTIFY_CHANGE_LAST_WRITE);
         }
-        FileInfo f = p.info();
+        FileInfo f = p.info().allocatedAtLeast(open.allocation());
         List<Smb2CreateContext> contexts = responseContexts(req, f, p.maximal());
         if (open.isDurable()) {
             contexts.add(DurableContext.response(open.durableV2(), open.durableTimeoutMs()));
@@ -507,6 +520,19 @@ final class CreateHandler implements Smb2CommandHandler {
             return h.channel((access & (AccessMask.FILE_WRITE_DATA | AccessMask.FILE_APPEND_DATA)) != 0);
         }
         return null;
+    }
+
+    /** The AllocationSize of the CREATE's AlSi context (unsigned, as a long), 0 without one, -1 when malformed. */
+    private static long requestedAllocation(Smb2CreateRequest req) {
+        Smb2CreateContext c = req.context(ALLOCATION_SIZE);
+        if (c == null) {
+            return 0;
+        }
+        if (c.data().length != 8) {
+            return -1;
+        }
+        long v = ByteBuffer.wrap(c.data()).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        return v < 0 ? Long.MAX_VALUE : v; // beyond 2^63: no file gets there, answered as the largest
     }
 
     static List<Smb2CreateContext> responseContexts(Smb2CreateRequest req, FileInfo f, int maximal) {

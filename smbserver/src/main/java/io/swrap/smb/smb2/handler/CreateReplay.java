@@ -98,7 +98,7 @@ final class CreateReplay {
                         + " replays");
             }
         }
-        FileInfo f = FileInfo.of(open.handle());
+        FileInfo f = FileInfo.of(open.handle()).allocatedAtLeast(open.allocation());
         List<Smb2CreateContext> contexts = CreateHandler.responseContexts(req, f, rc.tree.maximalAccess());
         // Samba: for a replay the DH2Q answer follows what the replay could have been granted (a batch oplock
         // or a lease), not the open's oplock state, as long as the open is durable

@@ -57,10 +57,21 @@ final class DurableReconnect {
         }
         Granted held = rc.conn.server().oplocks().held(open.owner());
         boolean leased = held != null && held.isLease();
-        LeaseContext lc = req.oplockLevel() == OplockLevel.LEASE ? LeaseContext.request(req, rc.conn) : null;
+        // the RqLs context names the lease whatever the RequestedOplockLevel (smbtorture's reconnects send
+        // level NONE with it, and Samba reads it so); an all-zero key names none
+        LeaseContext lc = LeaseContext.request(req, rc.conn);
+        if (lc != null && Arrays.equals(lc.key(), new byte[lc.key().length])) {
+            lc = null;
+        }
         if (leased != (lc != null) || leased && !Arrays.equals(lc.key(), held.leaseKey())) {
             throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, what + ": " + (leased
                     ? "the open holds a lease the reconnect does not name" : "the open holds no lease"));
+        }
+        String client = rc.conn.client() != null ? rc.conn.client().guid() : null;
+        if (leased && !Objects.equals(open.clientGuid(), client)) {
+            // 3.3.5.9.7/3.3.5.9.12: a lease belongs to its ClientGuid; another client's reconnect does not find it
+            throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, what + ": the leased open belongs to ClientGuid "
+                    + open.clientGuid() + ", the reconnect comes from " + client);
         }
         if (leased && !rc.tree.share().resolve(req.name()).path().equals(open.path())) {
             // as Samba: a leased open must be reclaimed under its name (an oplocked one under any)
@@ -74,7 +85,7 @@ final class DurableReconnect {
         open.channelSequence(rc.request.header().status() & 0xFFFF);
         rc.session.addOpen(open);
         rc.conn.compound().use(open.persistentId(), open.volatileId());
-        FileInfo f = FileInfo.of(open.handle());
+        FileInfo f = FileInfo.of(open.handle()).allocatedAtLeast(open.allocation());
         List<Smb2CreateContext> contexts = CreateHandler.responseContexts(req, f, rc.tree.maximalAccess());
         // no DHnQ/DH2Q answer to a reconnect (Samba's tests: "no dh2q response blob")
         if (leased) {

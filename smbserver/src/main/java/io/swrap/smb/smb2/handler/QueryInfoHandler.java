@@ -103,7 +103,9 @@ final class QueryInfoHandler implements Smb2CommandHandler {
                 FileInformation.Handle state = new FileInformation.Handle(share.relativeName(open.path()),
                         open.access(), open.position(), pending);
                 Vfs.Handle h = open.handle();
-                yield () -> FileInformation.encode(alloc, req.infoClass(), FileInfo.of(h), state);
+                long allocation = open.allocation();
+                yield () -> FileInformation.encode(alloc, req.infoClass(), FileInfo.of(h).allocatedAtLeast(allocation),
+                        state);
             }
             case Smb2QueryInfoRequest.INFO_FILESYSTEM -> {
                 long started = rc.conn.server().startTime();
