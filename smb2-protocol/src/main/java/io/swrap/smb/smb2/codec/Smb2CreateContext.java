@@ -42,13 +42,18 @@ public record Smb2CreateContext(String name, byte[] data) {
             int nameLen = m.getUnsignedShortLE(p + 6);
             int dataOff = m.getUnsignedShortLE(p + 10);
             long dataLen = m.getUnsignedIntLE(p + 12);
-            if ((nameLen != 0 && (nameOff < FIXED_SIZE || nameOff + (long) nameLen > limit))
+            if (nameLen < 4) {
+                // every defined name has 4 or 16 bytes; Samba refuses a shorter one (smb2.create.blob)
+                throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "create context at " + p + ": NameLength "
+                        + nameLen + " (expected: >= 4)");
+            }
+            if (nameOff < FIXED_SIZE || nameOff + (long) nameLen > limit
                     || (dataLen != 0 && (dataOff < FIXED_SIZE || dataOff + dataLen > limit))) {
                 throw new Smb2Exception(NtStatus.INVALID_PARAMETER, "create context at " + p + ": name at " + nameOff
                         + "+" + nameLen + ", data at " + dataOff + "+" + dataLen + " outside its " + limit + " bytes");
             }
-            // an empty name or data may carry any offset: it is not read
-            String name = nameLen == 0 ? "" : m.toString(p + nameOff, nameLen, StandardCharsets.US_ASCII);
+            // empty data may carry any offset: it is not read
+            String name = m.toString(p + nameOff, nameLen, StandardCharsets.US_ASCII);
             // dataLen <= limit <= the message's length: the copy is bounded by what the peer actually sent
             byte[] data = new byte[(int) dataLen];
             if (dataLen != 0) {

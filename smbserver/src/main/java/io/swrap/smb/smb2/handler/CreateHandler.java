@@ -56,6 +56,8 @@ final class CreateHandler implements Smb2CommandHandler {
     private static final String EA_BUFFER = "ExtA";
     /** [MS-SMB2] 2.2.13.2.6 SMB2_CREATE_ALLOCATION_SIZE: AllocationSize (8). */
     private static final String ALLOCATION_SIZE = "AlSi";
+    /** [MS-SMB2] 2.2.13.2.7 SMB2_CREATE_TIMEWARP_TOKEN: Timestamp (8) of a previous version to open. */
+    private static final String TIMEWARP_TOKEN = "TWrp";
 
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception, IOException {
@@ -150,6 +152,11 @@ final class CreateHandler implements Smb2CommandHandler {
         // a malformed ExtA is refused before anything is created (as Samba)
         Smb2CreateContext eaContext = req.context(EA_BUFFER);
         List<ExtendedAttributes.Ea> eas = eaContext != null ? ExtendedAttributes.parse(eaContext.data()) : null;
+        if (req.context(TIMEWARP_TOKEN) != null) {
+            // no share keeps snapshots: a previous version is not there, as Samba answers without shadow_copy2
+            throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, "'" + req.name() + "' at a previous version"
+                    + " (TWrp): share [" + share.name() + "] has no snapshots");
+        }
         if (requestedAllocation(req) < 0) {
             throw new Smb2Exception(NtStatus.INVALID_PARAMETER, ALLOCATION_SIZE + " create context of "
                     + req.context(ALLOCATION_SIZE).data().length + " bytes (expected: 8)");
