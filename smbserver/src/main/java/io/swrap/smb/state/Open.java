@@ -68,6 +68,13 @@ public final class Open {
     /** Its {@link ReplayCache} key while a replay of its CREATE may still come; null after. */
     String replayKey;
     private boolean closed;
+    /**
+     * Kept for a reconnect after its session ended ({@link #disconnect}) until {@link #reattach}: no loop owns it
+     * then, even when the session's connection lives on (a LOGOFF, a PreviousSessionId logon).
+     */
+    private volatile boolean disconnected;
+    /** Open.AppInstanceId ([MS-SMB2] 3.3.5.9.13) of its CREATE, or null. */
+    private volatile byte[] appInstanceId;
     private final WriteTime writeTime = new WriteTime(this);
     /** A file renamed through this open: its close reports an attribute change (see {@link #close}). */
     private boolean renamed;
@@ -148,6 +155,9 @@ public final class Open {
      * changed (the assertion of the mutators; a disconnected durable open has no loop: the durable table owns it).
      */
     public boolean onOwnerLoop() {
+        if (disconnected) {
+            return true;
+        }
         io.netty.channel.Channel ch = tree.session().connection().channel();
         return ch == null || ch.eventLoop().inEventLoop() || !ch.isActive();
     }
@@ -345,6 +355,7 @@ public final class Open {
             a.cancel(io.swrap.smb.smb2.codec.NtStatus.CANCELLED);
         }
         pendingLocks.clear();
+        disconnected = true;
     }
 
     /**
@@ -367,6 +378,17 @@ public final class Open {
     /** A DHnC/DH2C reconnect moves the disconnected open to the tree of the new session. */
     public void reattach(TreeConnect t) {
         this.tree = t;
+        disconnected = false;
+    }
+
+    public byte[] appInstanceId() {
+        byte[] id = appInstanceId;
+        return id == null ? null : id.clone();
+    }
+
+    /** Set before the open is published ({@link Session#addOpen}); null for none. */
+    public void appInstanceId(byte[] id) {
+        appInstanceId = id == null ? null : id.clone();
     }
 
     /**

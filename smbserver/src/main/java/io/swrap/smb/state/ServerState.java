@@ -150,6 +150,11 @@ public final class ServerState {
         return opens.get(owner);
     }
 
+    /** Every open of a file of this process, connected or kept for a reconnect (a live view). */
+    public java.util.Collection<Open> opens() {
+        return java.util.Collections.unmodifiableCollection(opens.values());
+    }
+
     void opened(Open o) {
         opens.put(o.owner(), o);
     }

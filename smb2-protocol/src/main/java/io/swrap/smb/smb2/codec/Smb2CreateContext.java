@@ -53,7 +53,8 @@ public record Smb2CreateContext(String name, byte[] data) {
                         + "+" + nameLen + ", data at " + dataOff + "+" + dataLen + " outside its " + limit + " bytes");
             }
             // empty data may carry any offset: it is not read
-            String name = m.toString(p + nameOff, nameLen, StandardCharsets.US_ASCII);
+            // one char per byte: the names that are GUIDs (SMB2_CREATE_APP_INSTANCE_ID) keep their bytes
+            String name = m.toString(p + nameOff, nameLen, StandardCharsets.ISO_8859_1);
             // dataLen <= limit <= the message's length: the copy is bounded by what the peer actually sent
             byte[] data = new byte[(int) dataLen];
             if (dataLen != 0) {
@@ -81,7 +82,7 @@ public record Smb2CreateContext(String name, byte[] data) {
             out.writeShortLE(0);
             out.writeShortLE(c.data.length == 0 ? 0 : dataOff);
             out.writeIntLE(c.data.length);
-            out.writeBytes(c.name.getBytes(StandardCharsets.US_ASCII));
+            out.writeBytes(c.name.getBytes(StandardCharsets.ISO_8859_1));
             out.writeZero(dataOff - 16 - c.name.length());
             out.writeBytes(c.data);
             if (i != contexts.size() - 1) {

@@ -45,7 +45,9 @@ import java.util.concurrent.CompletionException;
  * {@link OplockWait}). Create contexts: MxAc, QFid and RqLs are answered; DHnQ/DH2Q grant durable
  * handles when the oplock or lease allows it and DHnC/DH2C reconnect them ({@link DurableContext},
  * {@link DurableReconnect}), a DH2Q's CreateGuid finds a replayed CREATE ({@link CreateReplay}), SecD and ExtA set a new
- * object's descriptor and EAs; other contexts are accepted and ignored. The object's ACL ({@link SecurityAccess}) and DOS
+ * object's descriptor and EAs, AlSi the AllocationSize a created or overwritten file answers while its data is smaller,
+ * TWrp (a previous version) finds nothing, an AppInstanceId closes that application's open held by another client
+ * first ({@link AppInstance}); other contexts are accepted and ignored. The object's ACL ({@link SecurityAccess}) and DOS
  * attributes ({@link DosAttributeAccess}) decide what an open may have. A new name is created atomically (exclusive open or mkdir beneath
  * the share's descriptor); EEXIST makes an OPEN_IF/OVERWRITE_IF open the existing file instead.
  */
@@ -70,6 +72,8 @@ final class CreateHandler implements Smb2CommandHandler {
         if (durable.reconnect()) {
             return DurableReconnect.reconnect(rc, req, durable);
         }
+        byte[] appInstance = AppInstance.id(req, rc.conn);
+        List<Open> previous = appInstance != null ? AppInstance.previous(rc, req, appInstance) : List.of();
         CreateReplay.Pending pending = null;
         if (durable.kind() == DurableContext.Kind.V2_REQUEST) {
             CreateReplay.Lookup found = CreateReplay.lookup(rc, req, durable);
@@ -77,6 +81,13 @@ final class CreateHandler implements Smb2CommandHandler {
                 return found.reply();
             }
             pending = found.pending();
+        }
+        if (!previous.isEmpty()) {
+            // 3.3.5.9.13: the other clients' opens of this application instance close before this CREATE runs
+            CreateReplay.Pending p = pending;
+            io.swrap.smb.state.ServerState server = rc.conn.server();
+            return abandonOnFailure(rc.offLoop(() -> AppInstance.close(server, previous),
+                    closed -> run(rc, null, durable, p), closed -> { }), () -> CreateReplay.abandon(rc, p));
         }
         return run(rc, null, durable, pending);
     }
@@ -421,6 +432,7 @@ final class CreateHandler implements Smb2CommandHandler {
         }
         open.createGuid(durable.createGuid());
         open.clientGuid(rc.conn.client() != null ? rc.conn.client().guid() : null);
+        open.appInstanceId(AppInstance.kept(req, rc.conn));
         if (action != Smb2CreateResponse.FILE_OPENED && !isDir) {
             // as Samba: a created or overwritten file keeps the AllocationSize asked for (in clusters) while its
             // data is smaller; an opened one answers what its data takes
