@@ -17,6 +17,7 @@ import io.swrap.smb.oplock.Oplocks;
 import io.swrap.smb.security.SecurityDescriptor;
 import io.swrap.smb.security.StoredAcl;
 import io.swrap.smb.state.Open;
+import io.swrap.smb.state.ServerState;
 import io.swrap.smb.vfs.ChangeNotify;
 import io.swrap.smb.vfs.Errno;
 import io.swrap.smb.vfs.ExtendedAttributes;
@@ -85,7 +86,7 @@ final class CreateHandler implements Smb2CommandHandler {
         if (!previous.isEmpty()) {
             // 3.3.5.9.13: the other clients' opens of this application instance close before this CREATE runs
             CreateReplay.Pending p = pending;
-            io.swrap.smb.state.ServerState server = rc.conn.server();
+            ServerState server = rc.conn.server();
             return abandonOnFailure(rc.offLoop(() -> AppInstance.close(server, previous),
                     closed -> run(rc, null, durable, p), closed -> { }), () -> CreateReplay.abandon(rc, p));
         }
