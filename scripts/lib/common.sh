@@ -130,7 +130,9 @@ selftest_classpath() {
 # without a cache the JVM starts as before, only slower.
 agent_jvm_flags() {
   local aot
-  aot=$(agent_aot_cache)
+  # whatever goes wrong with the cache, the agent's own flags are printed: without them a JVM would
+  # run on the real network
+  aot=$(agent_aot_cache) || aot=""
   if [ -n "$aot" ]; then
     # -Xbootclasspath/a: the cache holds the agent's classes as the boot loader's, found on the boot class
     # path the JVM starts with (the manifest's Boot-Class-Path is appended later, too late for the cache).
@@ -166,7 +168,11 @@ swrap_log() {
 # rebuilt jar or a new JDK gets a new cache. Two starts at once: one builds under a lock, the other waits;
 # the cache is written to a temporary name and renamed, so no JVM ever maps a half-written one.
 agent_aot_cache() {
-  local base=${SWRAP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/swrap-agent}
+  local base=${SWRAP_CACHE_DIR:-}
+  if [ -z "$base" ]; then
+    [ -n "${XDG_CACHE_HOME:-}${HOME:-}" ] || return 0 # nowhere to keep it
+    base=${XDG_CACHE_HOME:-$HOME/.cache}/swrap-agent
+  fi
   [ "$base" != off ] || return 0
   local dir="$base/aot" key aot
   key=$( {
@@ -202,7 +208,7 @@ agent_aot_build() {
   local dir=$1 key=$2 tmp net log rc=0
   tmp="$dir/$key.$$.tmp.aot"
   log="$dir/$key.$$.log"
-  net=$(mktemp -d /tmp/swrap-aot.XXXXXX)
+  net=$(mktemp -d "${TMPDIR:-/tmp}/swrap-aot.XXXXXX")
   swrap_log 2 0 "building the AOT cache $dir/$key.aot (once per agent jar and JDK; log: $log)"
   # A clean environment: the caller's JAVA_TOOL_OPTIONS, LD_PRELOAD or socket_wrapper settings
   # (a pcap file, links) must not shape the training; the advised class cache is the caller's.
@@ -211,7 +217,7 @@ agent_aot_build() {
   # given the jar up front. Both end with one boot class path entry, which a user's JVM must then have
   # from its start (agent_jvm_flags), else it refuses the cache.
   env -i PATH="$PATH" HOME="${HOME:-/tmp}" SOCKET_WRAPPER_DIR="$net" SOCKET_WRAPPER_DEFAULT_IFACE=11 \
-    SWRAP_CACHE_DIR="${SWRAP_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/swrap-agent}" \
+    SWRAP_CACHE_DIR="${dir%/aot}" \
     JDK_AOT_VM_OPTIONS="-Xbootclasspath/a:$SWRAP_AGENT_JAR" \
     timeout 600 "$JAVA_HOME/bin/java" -XX:AOTCacheOutput="$tmp" "${AGENT_AOT_TRAINING[@]}" \
     "${AGENT_AOT_FLAGS[@]}" -cp "" io.swrap.agent.AotTraining >"$log" 2>&1 || rc=$?
