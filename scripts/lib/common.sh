@@ -148,8 +148,8 @@ agent_jvm_flags() {
 # part of the cache (its archived module graph), so a JVM with others cannot use it.
 AGENT_AOT_FLAGS=("-javaagent:$SWRAP_AGENT_JAR" "--enable-native-access=ALL-UNNAMED")
 # Class linking (JDK 25's default with -XX:AOTCacheOutput) crashes JDK 25.0.3 assembling a cache with
-# this agent (SIGSEGV in ArchiveHeapWriter::compute_ptrmap); without it the cache still holds the parsed
-# and verified classes and the module graph.
+# this agent at work ("Metadata ... should have been archived", ArchiveHeapWriter::compute_ptrmap); without
+# it the cache still holds the parsed and verified classes and the module graph.
 AGENT_AOT_TRAINING=(-XX:-AOTClassLinking)
 
 # Prints a line as socket_wrapper does: SWRAP_WARN[swrap-run (4711)] - swrap_aot: ... LEVEL is 0 error,
