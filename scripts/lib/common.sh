@@ -125,7 +125,122 @@ selftest_classpath() {
   echo "$SWRAP_ROOT/selftest/target/classes:$(cat "$SWRAP_SELFTEST_CP")"
 }
 
-# The JVM flags every JVM under the agent needs.
+# The JVM flags every JVM under the agent needs, one a line: the agent, and the JDK's AOT cache for it
+# (swrap-agent/README.md, "AOT cache") unless SWRAP_CACHE_DIR=off or the cache cannot be built. Never fails:
+# without a cache the JVM starts as before, only slower.
 agent_jvm_flags() {
-  printf '%s\n' "-javaagent:$SWRAP_AGENT_JAR" "--enable-native-access=ALL-UNNAMED"
+  local aot
+  # whatever goes wrong with the cache, the agent's own flags are printed: without them a JVM would
+  # run on the real network
+  aot=$(agent_aot_cache) || aot=""
+  if [ -n "$aot" ]; then
+    # -Xbootclasspath/a: the cache holds the agent's classes as the boot loader's, found on the boot class
+    # path the JVM starts with (the manifest's Boot-Class-Path is appended later, too late for the cache).
+    # The JVM's own AOT messages go to stderr: by default JVM warnings go to stdout, the program's data.
+    printf '%s\n' "-Xbootclasspath/a:$SWRAP_AGENT_JAR" "${AGENT_AOT_FLAGS[@]}" "-XX:AOTCache=$aot" \
+      "-Xlog:aot=off" "-Xlog:aot=warning:stderr"
+  else
+    printf '%s\n' "${AGENT_AOT_FLAGS[@]}"
+  fi
+}
+
+# The flags the AOT cache is trained with, and which every JVM using it gets: the module options are
+# part of the cache (its archived module graph), so a JVM with others cannot use it.
+AGENT_AOT_FLAGS=("-javaagent:$SWRAP_AGENT_JAR" "--enable-native-access=ALL-UNNAMED")
+# Class linking (JDK 25's default with -XX:AOTCacheOutput) crashes JDK 25.0.3 assembling a cache with
+# this agent at work ("Metadata ... should have been archived", ArchiveHeapWriter::compute_ptrmap); without
+# it the cache still holds the parsed and verified classes and the module graph.
+AGENT_AOT_TRAINING=(-XX:-AOTClassLinking)
+
+# Prints a line as socket_wrapper does: SWRAP_WARN[swrap-run (4711)] - swrap_aot: ... LEVEL is 0 error,
+# 1 warn, 2 debug; printed when SOCKET_WRAPPER_DEBUGLEVEL is at least LEVEL, or ALWAYS is 1.
+swrap_log() {
+  local level=$1 always=$2 names=(SWRAP_ERROR SWRAP_WARN SWRAP_DEBUG SWRAP_TRACE)
+  shift 2
+  if [ "$always" = 1 ] || [ "${SOCKET_WRAPPER_DEBUGLEVEL:-0}" -ge "$level" ] 2>/dev/null; then
+    echo "${names[$level]}[$(basename "$0") ($$)] - swrap_aot: $*" >&2
+  fi
+}
+
+# The path of the agent's AOT cache for this agent jar, JDK and flags, built first if missing, or nothing
+# (SWRAP_CACHE_DIR=off, or a failed build: a line says so). The name is a hash of all the cache depends on:
+# the JVM refuses a cache whose jar has another path or modification time, or made by another JDK, so a
+# rebuilt jar or a new JDK gets a new cache. Two starts at once: one builds under a lock, the other waits;
+# the cache is written to a temporary name and renamed, so no JVM ever maps a half-written one.
+agent_aot_cache() {
+  local base=${SWRAP_CACHE_DIR:-}
+  if [ -z "$base" ]; then
+    [ -n "${XDG_CACHE_HOME:-}${HOME:-}" ] || return 0 # nowhere to keep it
+    base=${XDG_CACHE_HOME:-$HOME/.cache}/swrap-agent
+  fi
+  [ "$base" != off ] || return 0
+  local dir="$base/aot" key aot
+  key=$( {
+    printf '%s\n' "$SWRAP_AGENT_JAR" "$JAVA_HOME" "${AGENT_AOT_FLAGS[*]}" "${AGENT_AOT_TRAINING[*]}"
+    stat -L -c '%s %Y' "$SWRAP_AGENT_JAR" "$JAVA_HOME/lib/modules" "$JAVA_HOME/lib/server/libjvm.so"
+    sha256sum <"$SWRAP_AGENT_JAR"
+    cat "$JAVA_HOME/release"
+  } 2>&1 | sha256sum | cut -c1-24)
+  aot="$dir/$key.aot"
+  if [ -f "$aot" ]; then echo "$aot"; return 0; fi
+  if [ -f "$dir/$key.failed" ]; then
+    swrap_log 1 0 "the AOT cache $aot failed to build before (log: $dir/$key.failed); running without it." \
+      "Delete that file to try again"
+    return 0
+  fi
+  if ! mkdir -p -m 700 "$dir" 2>/dev/null || ! [ -w "$dir" ]; then
+    swrap_log 1 1 "cannot create or write $dir (SWRAP_CACHE_DIR=${SWRAP_CACHE_DIR:-unset}); running without an" \
+      "AOT cache (slower start-up). Make it writable, or set SWRAP_CACHE_DIR=off to silence this"
+    return 0
+  fi
+  (
+    flock 9
+    [ -f "$aot" ] || [ -f "$dir/$key.failed" ] || agent_aot_build "$dir" "$key"
+  ) 9>"$dir/$key.lock"
+  if [ -f "$aot" ]; then echo "$aot"; fi
+  return 0
+}
+
+# Builds DIR/KEY.aot: a training run of io.swrap.agent.AotTraining under the agent in a throw-away network
+# (-XX:AOTCacheOutput: the JVM records, then a child JVM assembles), then a check that a JVM accepts it
+# (-XX:AOTMode=on fails instead of warning). A failure leaves DIR/KEY.failed with the log.
+agent_aot_build() {
+  local dir=$1 key=$2 tmp net log rc=0
+  tmp="$dir/$key.$$.tmp.aot"
+  log="$dir/$key.$$.log"
+  net=$(mktemp -d "${TMPDIR:-/tmp}/swrap-aot.XXXXXX")
+  swrap_log 2 0 "building the AOT cache $dir/$key.aot (once per agent jar and JDK; log: $log)"
+  # A clean environment: the caller's JAVA_TOOL_OPTIONS, LD_PRELOAD or socket_wrapper settings
+  # (a pcap file, links) must not shape the training; the advised class cache is the caller's.
+  # The recording JVM gets the agent jar on its boot class path from the manifest's Boot-Class-Path,
+  # when the agent starts; the assembling child runs no agent (JDK_AOT_VM_OPTIONS are its alone), so it is
+  # given the jar up front. Both end with one boot class path entry, which a user's JVM must then have
+  # from its start (agent_jvm_flags), else it refuses the cache.
+  env -i PATH="$PATH" HOME="${HOME:-/tmp}" SOCKET_WRAPPER_DIR="$net" SOCKET_WRAPPER_DEFAULT_IFACE=11 \
+    SWRAP_CACHE_DIR="${dir%/aot}" \
+    JDK_AOT_VM_OPTIONS="-Xbootclasspath/a:$SWRAP_AGENT_JAR" \
+    timeout 600 "$JAVA_HOME/bin/java" -XX:AOTCacheOutput="$tmp" "${AGENT_AOT_TRAINING[@]}" \
+    "${AGENT_AOT_FLAGS[@]}" -cp "" io.swrap.agent.AotTraining >"$log" 2>&1 || rc=$?
+  rm -rf "$net"
+  # The recording JVM exits 0 even when the assembling child crashed: the file is what tells. Then a JVM
+  # with the flags of a real start must accept it (-XX:AOTMode=on: exit 1 where a user's JVM would warn).
+  if [ $rc -ne 0 ] || ! [ -s "$tmp" ]; then
+    echo "training exited $rc and left no cache ($tmp)" >>"$log"
+    rc=1
+  elif ! env -i PATH="$PATH" HOME="${HOME:-/tmp}" "$JAVA_HOME/bin/java" -XX:AOTMode=on -XX:AOTCache="$tmp" \
+      -Xbootclasspath/a:"$SWRAP_AGENT_JAR" "${AGENT_AOT_FLAGS[@]}" -version >>"$log" 2>&1; then
+    echo "a JVM with the agent's flags refused the new cache $tmp (-XX:AOTMode=on)" >>"$log"
+    rc=1
+  fi
+  if [ $rc -eq 0 ] && mv -f "$tmp" "$dir/$key.aot"; then
+    rm -f "$log"
+    swrap_log 2 0 "built the AOT cache $dir/$key.aot"
+    # caches of earlier jars and JDKs, not read for a week, go (a JVM that maps one keeps its mapping)
+    find "$dir" -maxdepth 1 -name '*.aot' -atime +7 -delete 2>/dev/null || true
+  else
+    rm -f "$tmp" "$tmp.config"
+    mv -f "$log" "$dir/$key.failed"
+    swrap_log 1 1 "building the AOT cache $dir/$key.aot failed (log: $dir/$key.failed): this and later" \
+      "JVMs start without it (slower, not wrong); delete the log to try again"
+  fi
 }

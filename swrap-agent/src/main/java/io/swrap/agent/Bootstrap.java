@@ -99,6 +99,27 @@ public final class Bootstrap {
         if (SwrapLog.enabled(SwrapLog.DEBUG)) { // the records' toString spins method handles: not before main for nothing
             SwrapLog.debug("swrap_init", "socket wrapping on: " + config);
         }
+        checkAotCache(System.getenv("JAVA_TOOL_OPTIONS"), System.getProperty("java.vm.info", ""));
+    }
+
+    /**
+     * Says so when the JVM was given the agent's AOT cache (by scripts/swrap-run, in JAVA_TOOL_OPTIONS) but
+     * does not use it: the JVM only warns, in its own words, and starts slower; nothing else changes.
+     * {@code java.vm.info} names "sharing" when classes come from a CDS archive or an AOT cache.
+     */
+    static void checkAotCache(String toolOptions, String vmInfo) {
+        if (toolOptions == null || vmInfo.contains("sharing")) {
+            return;
+        }
+        for (String option : toolOptions.split(" ")) {
+            if (option.startsWith("-XX:AOTCache=")) {
+                SwrapLog.warn("swrap_init", "this JVM does not use the AOT cache " + option.substring(13)
+                        + " (its [aot] lines above say why): it starts slower, sockets are wrapped all the same."
+                        + " A damaged cache: delete it and scripts/swrap-run builds it again; a JVM with other"
+                        + " module options, -Xshare or GC than the cache's refuses it too");
+                return;
+            }
+        }
     }
 
     /** Lets the advice inlined into java.base call this module, and this module reach JDK internals. */

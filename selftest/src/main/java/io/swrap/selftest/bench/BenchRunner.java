@@ -15,8 +15,9 @@ import java.util.regex.Matcher;
  * (127.0.0.1, no agent) against the agent's fake network (127.0.0.11, unix sockets underneath),
  * alternating the two so that machine noise hits both alike, and prints medians and ratios.
  *
- * Start-up: {@link StartupBench} (a JVM printing one line), {@value #STARTUPS_PER_ROUND} pairs of
- * fresh JVMs per round, plain and under the agent alternately.
+ * Start-up: {@link StartupBench} (a JVM printing one line), {@value #STARTUPS_PER_ROUND} sets of
+ * fresh JVMs per round, alternately plain, under the agent without and (given {@code -Dswrap.agent.flags})
+ * with its AOT cache.
  *
  * <p>Usage: {@code BenchRunner [ROUNDS=5] [MIB=2048] [RR_COUNT=4000]}. Each JVM first makes a quarter of
  * RR_COUNT untimed connections. Much larger counts flatter the agent: tens of thousands of plain TCP
@@ -34,9 +35,12 @@ public final class BenchRunner {
         Path base = Path.of(System.getProperty("swrap.bench.dir", "/tmp"));
         for (int r = 0; r < rounds; r++) {
             for (int i = 0; i < STARTUPS_PER_ROUND; i++) {
-                for (boolean wrapped : new boolean[] {false, true}) {
-                    double[] t = StartupBench.run(wrapped, base);
-                    String who = wrapped ? "wrapped" : "plain";
+                for (StartupBench.Variant v : StartupBench.Variant.values()) {
+                    if (v == StartupBench.Variant.AGENT_AOT && v.flags().isEmpty()) {
+                        continue;
+                    }
+                    double[] t = StartupBench.run(v, base);
+                    String who = v.name();
                     results.computeIfAbsent(who + " startup wall", k -> new ArrayList<>()).add(t[0]);
                     results.computeIfAbsent(who + " startup cpu", k -> new ArrayList<>()).add(t[1]);
                 }
@@ -61,10 +65,17 @@ public final class BenchRunner {
         System.out.printf(Locale.ROOT, "%-34s %11.1f us %11.1f us %7.2fx%n",
                 "connect+64B echo+close", plainRr, wrapRr, wrapRr / plainRr);
         for (String what : new String[] {"wall", "cpu"}) {
-            double plain = BenchSupport.median(results.get("plain startup " + what));
-            double wrapped = BenchSupport.median(results.get("wrapped startup " + what));
-            System.out.printf(Locale.ROOT, "%-34s %11.0f ms %11.0f ms %7.2fx  (+%.0f ms)%n",
-                    "start-up (Hello), " + what, plain, wrapped, wrapped / plain, wrapped - plain);
+            double plain = BenchSupport.median(results.get("PLAIN startup " + what));
+            for (String v : new String[] {"AGENT", "AGENT_AOT"}) {
+                List<Double> runs = results.get(v + " startup " + what);
+                if (runs == null) {
+                    continue;
+                }
+                double wrapped = BenchSupport.median(runs);
+                System.out.printf(Locale.ROOT, "%-34s %11.0f ms %11.0f ms %7.2fx  (+%.0f ms)%n",
+                        "start-up (Hello), " + what + (v.equals("AGENT") ? ", no cache" : ", AOT cache"), plain,
+                        wrapped, wrapped / plain, wrapped - plain);
+            }
         }
         System.out.println("all runs: " + results);
     }

@@ -203,9 +203,14 @@ public final class ChildProcess implements AutoCloseable {
 
     /** Waits (at most 60 s) for the exit code. */
     public int waitFor() throws InterruptedException {
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            throw new AssertionError(name + " did not exit within 60 s; stdout: " + stdout() + "; stderr:\n" + stderr
-                    + threadDump());
+        return waitFor(Duration.ofSeconds(60));
+    }
+
+    /** Waits at most {@code timeout} for the exit code (longer for a child that builds something first). */
+    public int waitFor(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(name + " did not exit within " + timeout.toSeconds() + " s; stdout: " + stdout()
+                    + "; stderr:\n" + stderr + threadDump());
         }
         // the exit code is known before the readers have seen the end of the output: wait for them too
         for (Thread t : pumps) {
@@ -216,7 +221,12 @@ public final class ChildProcess implements AutoCloseable {
 
     /** Waits for a successful exit. */
     public void succeeds() throws InterruptedException {
-        int rc = waitFor();
+        succeeds(Duration.ofSeconds(60));
+    }
+
+    /** Waits at most {@code timeout} for a successful exit. */
+    public void succeeds(Duration timeout) throws InterruptedException {
+        int rc = waitFor(timeout);
         if (rc != 0) {
             throw new AssertionError(name + " exited with " + rc + "; stdout: " + stdout() + "; stderr:\n" + stderr);
         }

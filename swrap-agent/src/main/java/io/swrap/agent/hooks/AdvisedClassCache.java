@@ -67,8 +67,8 @@ final class AdvisedClassCache {
     /** The cache under {@code root} for agent build {@code key}. */
     static AdvisedClassCache open(Path root, String key) {
         try {
-            String jdk = (System.getProperty("java.vm.vendor", "") + "-"
-                    + System.getProperty("java.runtime.version", "")).replaceAll("[^A-Za-z0-9.+_-]", "_");
+            String jdk = fileNamePart(System.getProperty("java.vm.vendor", "") + "-"
+                    + System.getProperty("java.runtime.version", ""));
             Path dir = root.resolve(jdk + "-" + key);
             Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PRIVATE));
             for (Path p : new Path[] {root, dir}) {
@@ -197,5 +197,20 @@ final class AdvisedClassCache {
         }
         PosixFileAttributes a = Files.readAttributes(jar, PosixFileAttributes.class);
         return "agent-" + a.size() + "-" + a.lastModifiedTime().toMillis();
+    }
+
+    /**
+     * {@code text} with every character but {@code A-Za-z0-9.+_-} replaced by {@code _}. A loop, not
+     * {@code replaceAll}: a regular expression before main compiles a {@code Pattern} and spins its lambdas.
+     */
+    static String fileNamePart(String text) {
+        StringBuilder b = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            boolean keep = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9'
+                    || c == '.' || c == '+' || c == '_' || c == '-';
+            b.append(keep ? c : '_');
+        }
+        return b.toString();
     }
 }

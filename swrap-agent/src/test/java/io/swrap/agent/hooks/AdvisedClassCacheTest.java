@@ -30,6 +30,13 @@ class AdvisedClassCacheTest {
     }
 
     @Test
+    void jdkNameBecomesAFileNamePart() {
+        assertEquals("Eclipse_Adoptium-25.0.3+9-LTS", AdvisedClassCache.fileNamePart("Eclipse Adoptium-25.0.3+9-LTS"));
+        assertEquals("a_b_c_d.e", AdvisedClassCache.fileNamePart("a/b\\c:d.e"));
+        assertEquals("", AdvisedClassCache.fileNamePart(""));
+    }
+
+    @Test
     void storedEntryIsFoundForTheSameClassFileOnly() throws IOException {
         byte[] net = jdkClass("java.net.InetAddress");
         byte[] advised = jdkClass("java.net.Inet4Address"); // any other bytes stand for the advised class
