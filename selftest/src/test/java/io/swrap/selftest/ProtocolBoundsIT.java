@@ -148,6 +148,9 @@ class ProtocolBoundsIT extends SmbServerSuite {
         String before = env.serverStderr();
         var r = probe(env, NICS[2], "echoChain:64", "echoChain:10000", "lockElements:1024", "lockElements:65535");
         assertEquals("64", r.get("echoChain:64").get("answered"), "64 compounded ECHOs are answered: " + r);
+        // 3.3.4.1.3: the responses to a compound request go out compounded, in one frame, each 8-byte aligned
+        assertEquals("1", r.get("echoChain:64").get("frames"), "64 compounded ECHOs, one response frame: " + r);
+        assertEquals("true", r.get("echoChain:64").get("aligned"), "64 compounded ECHOs, aligned: " + r);
         assertEquals("0", r.get("echoChain:10000").get("answered"), "10000 compounded ECHOs: " + r);
         assertEquals("true", r.get("echoChain:10000").get("closed"), "10000 compounded ECHOs: " + r);
         assertEquals("0x0", r.get("lockElements:1024").get("status"), r.toString());

@@ -29,7 +29,7 @@ class SmbtortureIT extends SmbServerSuite {
             "smb2.compound", "smb2.lock", "smb2.rename", "smb2.getinfo", "smb2.sharemode", "smb2.ioctl",
             "smb2.session", "smb2.durable-open", "smb2.durable-v2-open", "smb2.notify",
             "smb2.timestamps", "smb2.acls", "smb2.delete-on-close-perms", "smb2.oplock", "smb2.lease",
-            "smb2.streams");
+            "smb2.streams", "smb2.dosmode");
 
     @ParameterizedTest(name = "{0}")
     @FieldSource("SUITES")

@@ -153,7 +153,7 @@ class PipelineTest {
     }
 
     @Test
-    void compoundedEchoesAreAnsweredSeparately() {
+    void compoundedEchoesAreAnsweredInOneFrame() {
         ch.writeInbound(frame(negotiate311(0)));
         responses();
         ByteBuf chain = Unpooled.buffer();
@@ -162,10 +162,15 @@ class PipelineTest {
         chain.writeBytes(header(Smb2Command.ECHO, 2, 0, 1).writeShortLE(4).writeShortLE(0));
         writeSplit(frame(chain), 70, 1);
         List<ByteBuf> rs = responses();
-        assertEquals(2, rs.size());
-        assertEquals(1, rs.get(0).getLongLE(24));
-        assertEquals(2, rs.get(1).getLongLE(24));
-        assertEquals(NtStatus.SUCCESS, rs.get(1).getIntLE(8));
+        // [MS-SMB2] 3.3.4.1.3: one frame, each response padded to 8 bytes and linked by NextCommand
+        assertEquals(1, rs.size(), "the two responses share one frame");
+        ByteBuf f = rs.get(0);
+        assertEquals(144, f.readableBytes(), "two 68-byte ECHO responses, each padded to 72");
+        assertEquals(72, f.getIntLE(20), "NextCommand of the first");
+        assertEquals(1, f.getLongLE(24));
+        assertEquals(0, f.getIntLE(72 + 20), "NextCommand of the last");
+        assertEquals(2, f.getLongLE(72 + 24));
+        assertEquals(NtStatus.SUCCESS, f.getIntLE(72 + 8));
         ch.finishAndReleaseAll();
     }
 

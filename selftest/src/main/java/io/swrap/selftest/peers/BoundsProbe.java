@@ -329,17 +329,23 @@ public final class BoundsProbe {
         }
         s.sendFrame(RawSession.concat(parts));
         int answered = 0;
+        int frames = 0;
+        boolean aligned = true;
         boolean closed = false;
         try {
             while (answered < n) {
-                answered += countMessages(s.read().bytes()); // one frame, or one per response
+                byte[] frame = s.read().bytes();
+                frames++;
+                aligned &= chainAligned(frame);
+                answered += countMessages(frame);
             }
         } catch (EOFException e) {
             closed = true;
         } catch (java.net.SocketTimeoutException e) {
             // fewer answers than requests: reported as counted
         }
-        return "answered=" + answered + " closed=" + (closed || (answered < n && s.closedByServer()));
+        return "answered=" + answered + " frames=" + frames + " aligned=" + aligned
+                + " closed=" + (closed || (answered < n && s.closedByServer()));
     }
 
     private static int countMessages(byte[] frame) {
@@ -354,6 +360,25 @@ public final class BoundsProbe {
             at += next;
         }
         return count;
+    }
+
+    /**
+     * [MS-SMB2] 3.3.4.1.3: every message of a compound response starts 8-byte aligned: each NextCommand is a
+     * multiple of 8 that stays inside the frame.
+     */
+    private static boolean chainAligned(byte[] frame) {
+        int at = 0;
+        while (at + 64 <= frame.length) {
+            int next = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN).getInt(at + 20);
+            if (next == 0) {
+                return true;
+            }
+            if (next % 8 != 0 || next < 64 || at + next > frame.length) {
+                return false;
+            }
+            at += next;
+        }
+        return at == frame.length;
     }
 
     /** {@code n} ECHOs with a wrong StructureSize, each in its own frame: n refused requests. */

@@ -67,7 +67,7 @@ public final class Smb2CompoundDecoder extends MessageToMessageDecoder<Smb2Frame
             }
             boolean last = next == 0 || badNext;
             Smb2Request req = new Smb2Request(buf.retainedSlice(offset, length), h, frame.encrypted(),
-                    sessionId, treeId, last);
+                    sessionId, treeId, last, !(first && last));
             if (first && h.isRelated()) {
                 // Samba and Windows: "passing the first request with the related flag is invalid".
                 req.fail(NtStatus.INVALID_PARAMETER, "first request of a chain has SMB2_FLAGS_RELATED_OPERATIONS");
@@ -76,9 +76,10 @@ public final class Smb2CompoundDecoder extends MessageToMessageDecoder<Smb2Frame
                 req.fail(NtStatus.INVALID_PARAMETER, "NextCommand " + next + " with " + remaining
                         + " bytes left (expected: 0 or a multiple of 8 in 64.." + remaining + ")");
             }
-            if (frame.encrypted() && frame.sessionId() != h.sessionId() && !(h.isRelated() && !first)) {
-                req.fail(NtStatus.ACCESS_DENIED, "SessionId 0x" + Long.toHexString(h.sessionId())
-                        + " differs from the transform header's 0x" + Long.toHexString(frame.sessionId()));
+            if (frame.encrypted()) {
+                // checked by the dispatcher after the session lookup: an unknown SessionId is USER_SESSION_DELETED
+                // there, as in Samba (smbtorture smb2.compound.invalid2 encrypted)
+                req.transformSessionId(frame.sessionId());
             }
             out.add(req);
             if (last) {

@@ -23,6 +23,8 @@ public record Smb2Header(int creditCharge, int status, int command, int credits,
     public static final int SIZE = 64;
     /** ProtocolId 0xFE 'S' 'M' 'B' read as a little-endian int. */
     public static final int PROTOCOL_ID = 0x424D53FE;
+    /** NextCommand: the offset of the next message of a compound chain, 0 for the last. */
+    public static final int NEXT_COMMAND_OFFSET = 20;
     public static final int SIGNATURE_OFFSET = 48;
     public static final int SIGNATURE_SIZE = 16;
 

@@ -17,21 +17,25 @@ public final class Smb2Request extends DefaultByteBufHolder implements DecoderRe
     private final long sessionId;
     private final int treeId;
     private final boolean lastInChain;
+    private final boolean compounded;
+    private long transformSessionId;
     private DecoderResult result = DecoderResult.SUCCESS;
     private int failStatus;
 
     /**
      * @param sessionId SessionId, or the previous request's for a related compound member ([MS-SMB2] 3.3.5.2.7.2)
      * @param treeId TreeId, resolved the same way
+     * @param compounded whether the frame held other messages too: its response then travels compounded
      */
     public Smb2Request(ByteBuf message, Smb2Header header, boolean encrypted, long sessionId, int treeId,
-            boolean lastInChain) {
+            boolean lastInChain, boolean compounded) {
         super(message);
         this.header = header;
         this.encrypted = encrypted;
         this.sessionId = sessionId;
         this.treeId = treeId;
         this.lastInChain = lastInChain;
+        this.compounded = compounded;
     }
 
     public Smb2Header header() {
@@ -60,6 +64,23 @@ public final class Smb2Request extends DefaultByteBufHolder implements DecoderRe
 
     public boolean lastInChain() {
         return lastInChain;
+    }
+
+    /** True when the request shared its frame with other messages ([MS-SMB2] 3.3.5.2.7). */
+    public boolean compounded() {
+        return compounded;
+    }
+
+    /**
+     * The SessionId of the TRANSFORM_HEADER this request arrived in (0 when it was not encrypted): an unrelated
+     * member naming another session is refused once its own SessionId has been looked up ([MS-SMB2] 3.3.5.2.1.1).
+     */
+    public long transformSessionId() {
+        return transformSessionId;
+    }
+
+    public void transformSessionId(long id) {
+        this.transformSessionId = id;
     }
 
     /** Marks this request as failed with {@code status}; the first failure wins. */

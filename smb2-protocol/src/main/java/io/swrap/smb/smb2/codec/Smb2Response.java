@@ -23,13 +23,18 @@ public final class Smb2Response extends DefaultByteBufHolder {
     private int creditsGranted;
     private Smb2Signer signer;
     private Smb2TransformCipher cipher;
+    private long transformSessionId;
     private boolean related;
+    private boolean compounded;
+    private boolean lastInChain = true;
     private Consumer<ByteBuf> onEncoded;
 
     /** @param asyncId 0 for a synchronous response; else the interim or final response of an async request */
     public Smb2Response(Smb2Request request, int status, ByteBuf body, long sessionId, int treeId, long asyncId) {
         this(request.command(), status, body, request.messageId(), request.header().creditCharge(),
                 request.header().credits(), sessionId, treeId, asyncId);
+        this.compounded = request.compounded();
+        this.lastInChain = request.lastInChain();
     }
 
     public Smb2Response(int command, int status, ByteBuf body, long messageId, int creditCharge, int creditRequest,
@@ -55,6 +60,20 @@ public final class Smb2Response extends DefaultByteBufHolder {
 
     public long messageId() {
         return messageId;
+    }
+
+    /** The request shared its frame with others: this response goes out in one frame with theirs. */
+    public boolean compounded() {
+        return compounded;
+    }
+
+    /** The request was the last of its frame: the compounded responses gathered so far can be sent. */
+    public boolean lastInChain() {
+        return lastInChain;
+    }
+
+    public long asyncId() {
+        return asyncId;
     }
 
     public int creditCharge() {
@@ -85,7 +104,22 @@ public final class Smb2Response extends DefaultByteBufHolder {
 
     /** Encrypts the response with the session's cipher (null: plain). */
     public void encryptWith(Smb2TransformCipher cipher) {
+        encryptWith(cipher, sessionId);
+    }
+
+    /**
+     * Encrypts the response with {@code cipher} under the TRANSFORM_HEADER SessionId {@code transformSessionId}:
+     * the answer to a member of an encrypted compound that names another (unknown) session goes out in the
+     * transform of the session the request was encrypted with.
+     */
+    public void encryptWith(Smb2TransformCipher cipher, long transformSessionId) {
         this.cipher = cipher;
+        this.transformSessionId = transformSessionId;
+    }
+
+    /** The SessionId of the TRANSFORM_HEADER when {@link #cipher()} is set. */
+    public long transformSessionId() {
+        return transformSessionId;
     }
 
     public Smb2TransformCipher cipher() {

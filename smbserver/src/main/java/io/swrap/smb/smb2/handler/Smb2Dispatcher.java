@@ -12,6 +12,7 @@ import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2Request;
 import io.swrap.smb.smb2.codec.Smb2Response;
 import io.swrap.smb.smb2.codec.Smb2ResponseBody;
+import io.swrap.smb.smb2.crypto.Smb2TransformCipher;
 import io.swrap.smb.state.Connection;
 import io.swrap.smb.state.Session;
 import io.swrap.smb.state.SessionGlobal;
@@ -267,6 +268,7 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
                 && !(cmd == Smb2Command.ECHO && req.sessionId() == 0)
                 && !(cmd == Smb2Command.IOCTL && req.sessionId() == 0 && IoctlHandler.needsNoSession(req))) {
             rc.session = validSession(req);
+            checkTransformSession(req);
             if (rc.session.encryptData() && !req.encrypted()) {
                 throw new Smb2Exception(NtStatus.ACCESS_DENIED, "session 0x" + Long.toHexString(rc.session.id())
                         + " requires encryption; " + req + " arrived unencrypted");
@@ -284,7 +286,19 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
                 }
             }
         }
+        checkTransformSession(req);
         return h.handle(rc);
+    }
+
+    /**
+     * [MS-SMB2] 3.3.5.2.1.1: a member of an encrypted frame that names another session than the TRANSFORM_HEADER
+     * is refused; an unknown session was already answered USER_SESSION_DELETED by the lookup, as Samba does.
+     */
+    private static void checkTransformSession(Smb2Request req) throws Smb2Exception {
+        if (req.encrypted() && req.sessionId() != req.transformSessionId()) {
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, "SessionId 0x" + Long.toHexString(req.sessionId())
+                    + " differs from the transform header's 0x" + Long.toHexString(req.transformSessionId()));
+        }
     }
 
     private Session validSession(Smb2Request req) throws Smb2Exception {
@@ -342,8 +356,13 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
         boolean encrypt = keysReady && s.cipher() != null && cmd != Smb2Command.NEGOTIATE && !rc.unboundSession
                 && (req.encrypted() || (cmd != Smb2Command.SESSION_SETUP
                         && (s.encryptData() || (t != null && t.encryptData() && cmd != Smb2Command.TREE_CONNECT))));
+        Smb2TransformCipher frameCipher = req.encrypted() && !encrypt ? conn.cipher(req.transformSessionId()) : null;
         if (encrypt) {
             resp.encryptWith(s.cipher());
+        } else if (frameCipher != null) {
+            // 3.3.4.1.4: the answer to an encrypted request naming an unknown session (or one without keys)
+            // goes out in the transform of the session its frame was encrypted for
+            resp.encryptWith(frameCipher, req.transformSessionId());
         } else if (keysReady && cmd != Smb2Command.NEGOTIATE
                 && (finalSetup || req.header().isSigned() || s.signingRequired())) {
             // Windows and Samba always sign the final SESSION_SETUP response when there is a session key.
