@@ -237,16 +237,19 @@ public final class Oplocks {
             boolean exclusiveLeft = f.grants.stream().anyMatch(g -> !sameLease(g, r)
                     && (OplockLevel.exclusive(g.level) || g.lease != null && (g.lease.state & LeaseState.WRITE) != 0));
             if (r.isLease() && leasing && !r.directory()) {
-                Granted lease = grantLease(f, owner, r, others || exclusiveLeft);
-                if (lease != null) {
-                    return lease;
-                }
+                // another open's oplock (level II too) denies handle caching (smb2.lease.oplock: an RH request next
+                // to a level II oplock gets R)
+                boolean oplockHeld = f.grants.stream().anyMatch(g -> g.lease == null && g.level != OplockLevel.NONE);
+                return grantLease(f, owner, r, others || exclusiveLeft, oplockHeld);
             } else if (r.level() != OplockLevel.LEASE && !r.directory()) {
                 int level = r.level();
                 if (OplockLevel.exclusive(level) && others) {
                     level = OplockLevel.II;
                 }
-                if (level == OplockLevel.II && exclusiveLeft) {
+                // no oplock beside a lease that caches handles or writes (smb2.lease.oplock: a level II request
+                // next to an RH lease gets none, as in Windows and Samba)
+                boolean handleLease = f.leases.stream().anyMatch(l -> (l.state & LeaseState.HANDLE) != 0);
+                if (level == OplockLevel.II && (exclusiveLeft || handleLease)) {
                     level = OplockLevel.NONE;
                 }
                 if (level != OplockLevel.II && !OplockLevel.exclusive(level)) {
@@ -260,29 +263,32 @@ public final class Oplocks {
         });
     }
 
-    private Granted grantLease(FileOplocks f, OwnerId owner, OplockRequest r, boolean shared) {
+    /**
+     * [MS-SMB2] 3.3.5.9.8 / 3.3.5.9.11: a lease is answered even when it grants nothing (state 0, as Windows and
+     * Samba answer smb2.lease.request's none, H, W and HW); a second open with a held key may upgrade it by
+     * {@link LeaseState#upgrade}, never downgrade it.
+     */
+    private Granted grantLease(FileOplocks f, OwnerId owner, OplockRequest r, boolean shared, boolean oplockHeld) {
         int want = LeaseState.grantable(r.leaseState());
         if (shared) {
             want &= ~LeaseState.WRITE;
         }
+        if (oplockHeld) {
+            want &= ~LeaseState.HANDLE;
+        }
         String id = Lease.id(r.clientGuid(), r.leaseKey());
         Lease l = f.lease(id);
         if (l == null) {
-            if (want == LeaseState.NONE) {
-                return null;
-            }
             l = new Lease(r.clientGuid(), r.leaseKey(), r.leaseVersion(), r.parentLeaseKey(), f);
             l.state = want;
-            // 3.3.5.9.11: a new v2 lease's epoch is the client's plus one (the first state change)
-            l.epoch = r.leaseVersion() >= 2 ? (r.leaseEpoch() + 1) & 0xFFFF : 0;
+            // 3.3.5.9.11: a new v2 lease's epoch is the client's plus one (the first state change; none when
+            // nothing is granted)
+            l.epoch = r.leaseVersion() >= 2 ? (r.leaseEpoch() + (want != LeaseState.NONE ? 1 : 0)) & 0xFFFF : 0;
             f.leases.add(l);
             leaseFiles.put(id, f.key);
-        } else if (l.breakingTo < 0 && (want & ~l.state) != 0) {
-            int upgraded = LeaseState.grantable(l.state | want);
-            if (shared) {
-                upgraded &= ~LeaseState.WRITE;
-            }
-            if (upgraded != l.state && (upgraded & l.state) == l.state) {
+        } else if (l.breakingTo < 0) {
+            int upgraded = LeaseState.upgrade(l.state, r.leaseState(), want);
+            if (upgraded != l.state) {
                 l.state = upgraded;
                 if (l.version >= 2) {
                     l.epoch = (l.epoch + 1) & 0xFFFF;

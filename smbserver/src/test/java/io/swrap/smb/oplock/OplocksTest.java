@@ -197,7 +197,55 @@ class OplocksTest {
     @Test
     void leasesAreNotGrantedWhenLeasingIsOffOrForAnInvalidState() {
         assertEquals(OplockLevel.NONE, new FileStore(messenger, false).oplocks().grant(FILE, owner(), lease("c", KEY1, 7, 1, 0)).level());
-        assertEquals(OplockLevel.NONE, table.grant(FILE, owner(), lease("c", KEY1, LeaseState.HANDLE, 1, 0)).level(),
-                "H without R is not a state a lease can have");
+        Granted none = table.grant(FILE, owner(), lease("c", KEY1, LeaseState.HANDLE, 1, 0));
+        assertEquals(OplockLevel.LEASE, none.level(), "a lease is answered even when it grants nothing");
+        assertEquals(LeaseState.NONE, none.leaseState(), "H without R is not a state a lease can have");
+    }
+
+    private static final int R = LeaseState.READ;
+    private static final int H = LeaseState.HANDLE;
+    private static final int W = LeaseState.WRITE;
+
+    /** smb2.lease.upgrade2's matrix: an uncontended key upgrades to a valid strict superset of what it holds. */
+    @Test
+    void aHeldKeyUpgradesOnlyToAStrictSupersetItCanHave() {
+        int[] states = {0, R, R | H, R | W, R | H | W};
+        int[][] expected = {
+            {0, R, R | H, R | W, R | H | W},
+            {R, R, R | H, R | W, R | H | W},
+            {R | H, R | H, R | H, R | H, R | H | W},
+            {R | W, R | W, R | W, R | W, R | H | W},
+            {R | H | W, R | H | W, R | H | W, R | H | W, R | H | W},
+        };
+        for (int i = 0; i < states.length; i++) {
+            for (int j = 0; j < states.length; j++) {
+                Oplocks t = store(messenger).oplocks();
+                OwnerId first = owner();
+                assertEquals(states[i], t.grant(FILE, first, lease("c", KEY1, states[i], 1, 0)).leaseState());
+                assertEquals(expected[i][j], t.grant(FILE, owner(), lease("c", KEY1, states[j], 1, 0)).leaseState(),
+                        "held " + LeaseState.name(states[i]) + ", asked for " + LeaseState.name(states[j]));
+            }
+        }
+    }
+
+    /** smb2.lease.upgrade3: beside another key an upgrade needing W is refused whole, RH is allowed. */
+    @Test
+    void aContendedUpgradeHappensOnlyWhereAllOfItCanBeShared() {
+        table.grant(FILE, owner(), lease("c", KEY1, R, 1, 0));
+        table.grant(FILE, owner(), lease("c", KEY2, R, 1, 0));
+        assertEquals(R, table.grant(FILE, owner(), lease("c", KEY1, R | H | W, 1, 0)).leaseState());
+        assertEquals(R, table.grant(FILE, owner(), lease("c", KEY1, R | W, 1, 0)).leaseState());
+        assertEquals(R | H, table.grant(FILE, owner(), lease("c", KEY1, R | H, 1, 0)).leaseState());
+    }
+
+    /** smb2.lease.oplock: no handle caching beside an oplock, no oplock beside handle caching. */
+    @Test
+    void oplocksAndHandleLeasesExcludeEachOther() {
+        assertEquals(OplockLevel.II, table.grant(FILE, owner(), oplock(OplockLevel.II)).level());
+        assertEquals(R, table.grant(FILE, owner(), lease("c", KEY1, R | H, 1, 0)).leaseState());
+
+        FileKey other = new FileKey(1, 3);
+        assertEquals(R | H, table.grant(other, owner(), lease("c", KEY2, R | H, 1, 0)).leaseState());
+        assertEquals(OplockLevel.NONE, table.grant(other, owner(), oplock(OplockLevel.II)).level());
     }
 }
