@@ -146,11 +146,34 @@ public final class Oplocks {
         });
     }
 
-    /** Whether breaks of {@code file} await acknowledgments (so a conflicting open must wait). */
+    /** Whether breaks of {@code file} await acknowledgments (so a conflicting open run again must wait). */
     public boolean breaking(FileKey file, OplockRequest r) {
+        return breaking(file, r, false, false);
+    }
+
+    /**
+     * Whether the open {@code r} must wait for the acknowledgment of breaks of {@code file}, right after
+     * {@link #prepare} (or {@link #prepareSharingViolationBreak} when {@code sharingViolation}). As Windows and
+     * Samba: an open run again after a wait waits for every break; on its first run it waits for an oplock's
+     * break, for a lease that caches what it conflicts with (writes, or handles on a sharing violation), or
+     * for a lease with nothing more to give up; a lease breaking from RH for an overwrite does not hold it
+     * (smb2.lease.breaking4).
+     */
+    public boolean breaking(FileKey file, OplockRequest r, boolean firstAttempt, boolean sharingViolation) {
+        int conflict = sharingViolation ? LeaseState.HANDLE : LeaseState.WRITE;
         return store.locked(() -> {
             FileOplocks f = file(file);
-            return f != null && f.grants.stream().anyMatch(g -> !sameLease(g, r) && awaitsAck(g));
+            return f != null && f.grants.stream().anyMatch(g -> {
+                if (sameLease(g, r) || !awaitsAck(g)) {
+                    return false;
+                }
+                if (g.lease == null || !firstAttempt || (g.lease.state & conflict) != 0) {
+                    return true;
+                }
+                int target = sharingViolation ? g.lease.state & ~LeaseState.HANDLE
+                        : r.overwrite() ? LeaseState.NONE : g.lease.state & ~LeaseState.WRITE;
+                return (g.lease.state & ~target) == 0;
+            });
         });
     }
 
@@ -197,8 +220,8 @@ public final class Oplocks {
     }
 
     /**
-     * Treats every break of {@code file} that awaited its acknowledgment for {@link #BREAK_TIMEOUT} as
-     * acknowledged at the level it announced, and wakes the waiters.
+     * Ends every break of {@code file} that awaited its acknowledgment for {@link #BREAK_TIMEOUT}: an oplock as
+     * acknowledged at the level its break announced, a lease at none, as Windows and Samba do; wakes the waiters.
      */
     public void expire(FileKey file) {
         List<Waiter> wake = store.locked(() -> {
@@ -210,8 +233,11 @@ public final class Oplocks {
             for (Grant g : f.grants) {
                 if (g.lease != null && g.lease.breakingTo >= 0
                         && now - g.lease.breakStarted >= BREAK_TIMEOUT.toNanos()) {
-                    g.lease.state = g.lease.breakingTo;
+                    // a lease whose holder did not answer keeps nothing (smb2.lease.timeout: it is then ""; an
+                    // oplock keeps the level its break announced)
+                    g.lease.state = LeaseState.NONE;
                     g.lease.breakingTo = -1;
+                    g.lease.breakRequired = -1;
                 } else if (g.lease == null && g.breakingTo >= 0 && now - g.breakStarted >= BREAK_TIMEOUT.toNanos()) {
                     g.level = g.breakingTo;
                     g.breakingTo = -1;
@@ -325,8 +351,12 @@ public final class Oplocks {
         return level;
     }
 
-    /** [MS-SMB2] 3.3.5.22.2 Lease Break Acknowledgment; returns the lease's new state. */
-    public int acknowledgeLease(String clientGuid, byte[] key, int state) throws Smb2Exception {
+    /**
+     * [MS-SMB2] 3.3.5.22.2 Lease Break Acknowledgment; the lease's new state, and the further break when opens
+     * that came during the break need it lower ({@link Lease#breakRequired}), to be sent after the response.
+     */
+    public Acknowledged acknowledgeLease(String clientGuid, byte[] key, int state) throws Smb2Exception {
+        List<BreakNotice> further = new ArrayList<>();
         List<Waiter> wake = store.locked(() -> {
             Lease l = clientGuid == null ? null : leaseOf(Lease.id(clientGuid, key));
             if (l == null) {
@@ -341,12 +371,40 @@ public final class Oplocks {
                 throw new Smb2Exception(NtStatus.REQUEST_NOT_ACCEPTED, "lease break acknowledged with state "
                         + LeaseState.name(state) + ", more than the " + LeaseState.name(l.breakingTo) + " announced");
             }
+            int required = l.breakRequired;
             l.state = state;
             l.breakingTo = -1;
+            l.breakRequired = -1;
+            if ((state & ~required) != 0) {
+                further.add(continueBreak(l, required));
+            }
             return drain(l.file);
         });
         store.messenger().wakeAll(wake);
-        return state;
+        return new Acknowledged(state, further);
+    }
+
+    /** A lease's state after an acknowledgment and the break that follows it, if any. */
+    public record Acknowledged(int state, List<BreakNotice> further) {
+    }
+
+    /**
+     * The break after an acknowledgment that left {@code l} above {@code required}: in steps, as Windows does
+     * (smb2.lease.breaking3: RH goes to R, acknowledged, then R to none); a lease caching only reads goes at once
+     * and without acknowledgment. The epoch stays: the break continues the acknowledged one.
+     */
+    private static BreakNotice continueBreak(Lease l, int required) {
+        int from = l.state;
+        boolean ack = (from & (LeaseState.WRITE | LeaseState.HANDLE)) != 0;
+        int to = ack ? required | LeaseState.READ : required;
+        if (ack) {
+            l.breakingTo = to;
+            l.breakRequired = required;
+            l.breakStarted = System.nanoTime();
+        } else {
+            l.state = to;
+        }
+        return new BreakNotice.LeaseBreak(l.clientGuid, l.key.clone(), l.version, from, to, l.epoch, ack);
     }
 
     /**
@@ -420,6 +478,10 @@ public final class Oplocks {
                     if (to != l.state) {
                         out.add(breakLease(l, to));
                     }
+                } else if (l.breakingTo >= 0) {
+                    // a break in progress is not announced again; what it must reach may go lower (smb2.lease
+                    // breaking3: an overwrite during a break of RWH to RH), which the acknowledgment continues to
+                    l.breakRequired &= leaseTo.applyAsInt(l.state);
                 }
             } else if (g.breakingTo < 0) {
                 int to = oplockTo.applyAsInt(g.level);
@@ -449,6 +511,7 @@ public final class Oplocks {
         }
         if (ack) {
             l.breakingTo = to;
+            l.breakRequired = to;
             l.breakStarted = System.nanoTime();
         } else {
             l.state = to;

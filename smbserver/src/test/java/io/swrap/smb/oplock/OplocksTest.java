@@ -160,7 +160,7 @@ class OplocksTest {
         assertTrue(lb.ackRequired());
         Smb2Exception e = assertThrows(Smb2Exception.class, () -> table.acknowledgeLease("client-b", KEY2, 7));
         assertEquals(NtStatus.REQUEST_NOT_ACCEPTED, e.status(), "W was broken: acknowledging it back is refused");
-        assertEquals(3, table.acknowledgeLease("client-b", KEY2, 3));
+        assertEquals(3, table.acknowledgeLease("client-b", KEY2, 3).state());
         assertEquals(3, table.grant(FILE, owner(), lease("client-a", KEY1, 7, 1, 0)).leaseState());
     }
 
@@ -236,6 +236,44 @@ class OplocksTest {
         assertEquals(R, table.grant(FILE, owner(), lease("c", KEY1, R | H | W, 1, 0)).leaseState());
         assertEquals(R, table.grant(FILE, owner(), lease("c", KEY1, R | W, 1, 0)).leaseState());
         assertEquals(R | H, table.grant(FILE, owner(), lease("c", KEY1, R | H, 1, 0)).leaseState());
+    }
+
+    /** smb2.lease.breaking3: an overwrite during a break lowers its goal; the acknowledgment continues in steps. */
+    @Test
+    void anOpenDuringABreakLowersItsGoalAndTheAcknowledgmentContinuesInSteps() throws Exception {
+        table.grant(FILE, owner(), lease("c", KEY1, R | H | W, 1, 0));
+        assertEquals(1, table.prepare(FILE, oplock(OplockLevel.NONE)).size());
+        OplockRequest overwrite = new OplockRequest("c", OplockLevel.NONE, null, 0, 0, 0, null, false, false, true,
+                false);
+        assertEquals(List.of(), table.prepare(FILE, overwrite), "a break in progress is not announced again");
+
+        Oplocks.Acknowledged first = table.acknowledgeLease("c", KEY1, R | H);
+        assertEquals(R | H, first.state());
+        BreakNotice.LeaseBreak toRead = (BreakNotice.LeaseBreak) first.further().get(0);
+        assertEquals(List.of(R | H, R, 1), List.of(toRead.from(), toRead.to(), toRead.ackRequired() ? 1 : 0));
+        assertTrue(table.breaking(FILE, overwrite), "the overwrite still waits");
+
+        BreakNotice.LeaseBreak toNone = (BreakNotice.LeaseBreak) table.acknowledgeLease("c", KEY1, R).further().get(0);
+        assertEquals(List.of(R, 0, 0), List.of(toNone.from(), toNone.to(), toNone.ackRequired() ? 1 : 0));
+        assertFalse(table.breaking(FILE, overwrite));
+    }
+
+    /** smb2.lease.breaking4: an overwrite breaks RH to none and goes on; only W (or H against a share mode) holds it. */
+    @Test
+    void aFirstRunWaitsOnlyForALeaseCachingWhatItConflictsWith() throws Exception {
+        table.grant(FILE, owner(), lease("c", KEY1, R | H, 1, 0));
+        OplockRequest overwrite = new OplockRequest("c", OplockLevel.NONE, null, 0, 0, 0, null, false, false, true,
+                false);
+        BreakNotice.LeaseBreak lb = (BreakNotice.LeaseBreak) table.prepare(FILE, overwrite).get(0);
+        assertEquals(List.of(R | H, 0, 1), List.of(lb.from(), lb.to(), lb.ackRequired() ? 1 : 0));
+        assertFalse(table.breaking(FILE, overwrite, true, false));
+        assertTrue(table.breaking(FILE, overwrite, false, false), "run again after a wait, it waits");
+        assertTrue(table.breaking(FILE, overwrite, true, true), "against a share mode H is what conflicts");
+
+        FileKey other = new FileKey(1, 4);
+        table.grant(other, owner(), lease("c", KEY2, R | H | W, 1, 0));
+        table.prepare(other, oplock(OplockLevel.NONE));
+        assertTrue(table.breaking(other, oplock(OplockLevel.NONE), true, false), "W is broken: the open waits");
     }
 
     /** smb2.lease.oplock: no handle caching beside an oplock, no oplock beside handle caching. */
