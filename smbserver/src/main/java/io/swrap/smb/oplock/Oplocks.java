@@ -107,6 +107,47 @@ public final class Oplocks {
     }
 
     /**
+     * The lease of the open {@code owner} as a request of its own key (to break and wait on the file's other
+     * leases, never its own), or null when the open holds no lease.
+     */
+    public OplockRequest leaseRequestOf(OwnerId owner) {
+        return store.locked(() -> {
+            Grant g = grantOf(owner);
+            if (g == null || g.lease == null) {
+                return null;
+            }
+            Lease l = g.lease;
+            return new OplockRequest(l.clientGuid, OplockLevel.LEASE, l.key.clone(), l.state, l.version, l.epoch,
+                    null, false, false, false, false);
+        });
+    }
+
+    /**
+     * The breaks of handle caching an open {@code r} (of a lease or not) causes when the file's name is to go:
+     * every other lease of {@code file} gives up H, and the caller waits for the acknowledgments
+     * ({@link #leaseBreaking}), as Windows and Samba do, since a client caching a handle must close it first: a
+     * rename through a leased open (smb2.lease.rename_wait) and the close of a delete-on-close open (unlink).
+     */
+    public List<BreakNotice> prepareHandleBreak(FileKey file, OplockRequest r) {
+        return store.locked(() -> {
+            FileOplocks f = file(file);
+            if (f == null) {
+                return List.of();
+            }
+            return breakOthers(f, g -> g.lease == null || sameLease(g, r), state -> state & ~LeaseState.HANDLE,
+                    level -> level);
+        });
+    }
+
+    /** Whether a lease of {@code file} other than {@code r}'s awaits the acknowledgment of a break. */
+    public boolean leaseBreaking(FileKey file, OplockRequest r) {
+        return store.locked(() -> {
+            FileOplocks f = file(file);
+            return f != null && f.grants.stream().anyMatch(g -> g.lease != null && !sameLease(g, r) && awaitsAck(g));
+        });
+    }
+
+    /**
      * What the open {@code owner} holds now, as a CREATE response would carry it (the lease's current
      * state and epoch); null when it has no grant.
      */

@@ -276,6 +276,23 @@ class OplocksTest {
         assertTrue(table.breaking(other, oplock(OplockLevel.NONE), true, false), "W is broken: the open waits");
     }
 
+    /** smb2.lease.rename_wait and unlink: a name about to go takes handle caching from the other leases only. */
+    @Test
+    void aNameAboutToGoBreaksTheOtherLeasesHandleCaching() throws Exception {
+        OwnerId renamer = owner();
+        table.grant(FILE, renamer, lease("c", KEY1, R | H, 1, 0));
+        table.grant(FILE, owner(), lease("c", KEY2, R | H, 1, 0));
+        OplockRequest self = table.leaseRequestOf(renamer);
+        BreakNotice.LeaseBreak lb = (BreakNotice.LeaseBreak) table.prepareHandleBreak(FILE, self).get(0);
+        assertEquals(List.of(R | H, R), List.of(lb.from(), lb.to()));
+        assertEquals(KEY2[0], lb.key()[0], "the renamer's own lease is not broken");
+        assertTrue(table.leaseBreaking(FILE, self));
+        table.acknowledgeLease("c", KEY2, R);
+        assertFalse(table.leaseBreaking(FILE, self));
+        assertEquals(List.of(), table.prepareHandleBreak(FILE, self));
+        assertNull(table.leaseRequestOf(owner()), "an open without a grant has no lease");
+    }
+
     /** smb2.lease.oplock: no handle caching beside an oplock, no oplock beside handle caching. */
     @Test
     void oplocksAndHandleLeasesExcludeEachOther() {
