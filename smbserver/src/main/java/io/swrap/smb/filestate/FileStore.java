@@ -175,11 +175,13 @@ public final class FileStore implements AutoCloseable {
      * A CREATE of the existing file {@code key} in one locked section: the share check ([MS-FSA] 2.1.5.1.2: on a
      * sharing violation only what caches handles is broken, then the open checks again; otherwise the open
      * breaks what conflicts with it), the breaks it causes, and, unless it must wait for their acknowledgment
-     * ({@code canWait} and breaks outstanding: [MS-SMB2] 3.3.5.9), the acquire of {@code entry}. So no other open
+     * ({@code canWait} and breaks outstanding: [MS-SMB2] 3.3.5.9; {@code firstAttempt}: not run again after a
+     * wait, see {@link io.swrap.smb.oplock.Oplocks#breaking(FileKey, io.swrap.smb.oplock.OplockRequest, boolean,
+     * boolean)}), the acquire of {@code entry}. So no other open
      * comes between the check and the acquire, in this process or another.
      */
     public Admission admit(FileKey key, Path path, ShareModes.Entry entry, io.swrap.smb.oplock.OplockRequest request,
-            boolean canWait) throws io.swrap.smb.smb2.codec.Smb2Exception {
+            boolean canWait, boolean firstAttempt) throws io.swrap.smb.smb2.codec.Smb2Exception {
         return locked(() -> {
             if (shareModes.isDeletePending(key)) {
                 // [MS-FSA] 2.1.5.1.2.1: a delete-pending file fails the open before any oplock is looked at, so
@@ -187,9 +189,10 @@ public final class FileStore implements AutoCloseable {
                 return new Admission(List.of(), false, new io.swrap.smb.smb2.codec.Smb2Exception(
                         io.swrap.smb.smb2.codec.NtStatus.DELETE_PENDING, path + " is marked for deletion"));
             }
-            List<io.swrap.smb.oplock.BreakNotice> breaks = shareModes.violates(key, entry)
+            boolean violation = shareModes.violates(key, entry);
+            List<io.swrap.smb.oplock.BreakNotice> breaks = violation
                     ? oplocks.prepareSharingViolationBreak(key, request) : oplocks.prepare(key, request);
-            if (canWait && oplocks.breaking(key, request)) {
+            if (canWait && oplocks.breaking(key, request, firstAttempt, violation)) {
                 return new Admission(breaks, true, null);
             }
             try {

@@ -79,7 +79,7 @@ public final class FileOplocks {
                 + grants.size() * (FileRecord.OWNER_BYTES + 3 * Integer.BYTES + Long.BYTES);
         for (Lease l : leases) {
             n += Short.BYTES + l.clientGuid.getBytes(StandardCharsets.UTF_8).length + 2 + l.key.length
-                    + (l.parentKey == null ? 0 : l.parentKey.length) + 4 * Integer.BYTES + Long.BYTES;
+                    + (l.parentKey == null ? 0 : l.parentKey.length) + 5 * Integer.BYTES + Long.BYTES;
         }
         return n;
     }
@@ -94,7 +94,8 @@ public final class FileOplocks {
             if (l.parentKey != null) {
                 b.put(l.parentKey);
             }
-            b.putInt(l.version).putInt(l.state).putInt(l.epoch).putInt(l.breakingTo).putLong(l.breakStarted);
+            b.putInt(l.version).putInt(l.state).putInt(l.epoch).putInt(l.breakingTo).putInt(l.breakRequired)
+                    .putLong(l.breakStarted);
         }
         b.putInt(grants.size());
         for (Grant g : grants) {
@@ -119,6 +120,7 @@ public final class FileOplocks {
             l.state = b.getInt();
             l.epoch = b.getInt();
             l.breakingTo = b.getInt();
+            l.breakRequired = b.getInt();
             l.breakStarted = b.getLong();
             leases.add(l);
         }

@@ -20,6 +20,12 @@ public final class Lease {
     int epoch;
     /** The state a break awaiting its acknowledgment goes to, or -1. */
     int breakingTo = -1;
+    /**
+     * While a break is in progress, the state the file's opens need the lease at, at most {@link #breakingTo}:
+     * an open arriving during a break lowers it without a second message, and the acknowledgment is followed by
+     * a further break down to it (Samba's breaking_to_required).
+     */
+    int breakRequired = -1;
     long breakStarted;
 
     Lease(String clientGuid, byte[] key, int version, byte[] parentKey, FileOplocks file) {

@@ -107,6 +107,47 @@ public final class Oplocks {
     }
 
     /**
+     * The lease of the open {@code owner} as a request of its own key (to break and wait on the file's other
+     * leases, never its own), or null when the open holds no lease.
+     */
+    public OplockRequest leaseRequestOf(OwnerId owner) {
+        return store.locked(() -> {
+            Grant g = grantOf(owner);
+            if (g == null || g.lease == null) {
+                return null;
+            }
+            Lease l = g.lease;
+            return new OplockRequest(l.clientGuid, OplockLevel.LEASE, l.key.clone(), l.state, l.version, l.epoch,
+                    null, false, false, false, false);
+        });
+    }
+
+    /**
+     * The breaks of handle caching an open {@code r} (of a lease or not) causes when the file's name is to go:
+     * every other lease of {@code file} gives up H, and the caller waits for the acknowledgments
+     * ({@link #leaseBreaking}), as Windows and Samba do, since a client caching a handle must close it first: a
+     * rename through a leased open (smb2.lease.rename_wait) and the close of a delete-on-close open (unlink).
+     */
+    public List<BreakNotice> prepareHandleBreak(FileKey file, OplockRequest r) {
+        return store.locked(() -> {
+            FileOplocks f = file(file);
+            if (f == null) {
+                return List.of();
+            }
+            return breakOthers(f, g -> g.lease == null || sameLease(g, r), state -> state & ~LeaseState.HANDLE,
+                    level -> level);
+        });
+    }
+
+    /** Whether a lease of {@code file} other than {@code r}'s awaits the acknowledgment of a break. */
+    public boolean leaseBreaking(FileKey file, OplockRequest r) {
+        return store.locked(() -> {
+            FileOplocks f = file(file);
+            return f != null && f.grants.stream().anyMatch(g -> g.lease != null && !sameLease(g, r) && awaitsAck(g));
+        });
+    }
+
+    /**
      * What the open {@code owner} holds now, as a CREATE response would carry it (the lease's current
      * state and epoch); null when it has no grant.
      */
@@ -146,11 +187,34 @@ public final class Oplocks {
         });
     }
 
-    /** Whether breaks of {@code file} await acknowledgments (so a conflicting open must wait). */
+    /** Whether breaks of {@code file} await acknowledgments (so a conflicting open run again must wait). */
     public boolean breaking(FileKey file, OplockRequest r) {
+        return breaking(file, r, false, false);
+    }
+
+    /**
+     * Whether the open {@code r} must wait for the acknowledgment of breaks of {@code file}, right after
+     * {@link #prepare} (or {@link #prepareSharingViolationBreak} when {@code sharingViolation}). As Windows and
+     * Samba: an open run again after a wait waits for every break; on its first run it waits for an oplock's
+     * break, for a lease that caches what it conflicts with (writes, or handles on a sharing violation), or
+     * for a lease with nothing more to give up; a lease breaking from RH for an overwrite does not hold it
+     * (smb2.lease.breaking4).
+     */
+    public boolean breaking(FileKey file, OplockRequest r, boolean firstAttempt, boolean sharingViolation) {
+        int conflict = sharingViolation ? LeaseState.HANDLE : LeaseState.WRITE;
         return store.locked(() -> {
             FileOplocks f = file(file);
-            return f != null && f.grants.stream().anyMatch(g -> !sameLease(g, r) && awaitsAck(g));
+            return f != null && f.grants.stream().anyMatch(g -> {
+                if (sameLease(g, r) || !awaitsAck(g)) {
+                    return false;
+                }
+                if (g.lease == null || !firstAttempt || (g.lease.state & conflict) != 0) {
+                    return true;
+                }
+                int target = sharingViolation ? g.lease.state & ~LeaseState.HANDLE
+                        : r.overwrite() ? LeaseState.NONE : g.lease.state & ~LeaseState.WRITE;
+                return (g.lease.state & ~target) == 0;
+            });
         });
     }
 
@@ -197,8 +261,8 @@ public final class Oplocks {
     }
 
     /**
-     * Treats every break of {@code file} that awaited its acknowledgment for {@link #BREAK_TIMEOUT} as
-     * acknowledged at the level it announced, and wakes the waiters.
+     * Ends every break of {@code file} that awaited its acknowledgment for {@link #BREAK_TIMEOUT}: an oplock as
+     * acknowledged at the level its break announced, a lease at none, as Windows and Samba do; wakes the waiters.
      */
     public void expire(FileKey file) {
         List<Waiter> wake = store.locked(() -> {
@@ -210,8 +274,11 @@ public final class Oplocks {
             for (Grant g : f.grants) {
                 if (g.lease != null && g.lease.breakingTo >= 0
                         && now - g.lease.breakStarted >= BREAK_TIMEOUT.toNanos()) {
-                    g.lease.state = g.lease.breakingTo;
+                    // a lease whose holder did not answer keeps nothing (smb2.lease.timeout: it is then ""; an
+                    // oplock keeps the level its break announced)
+                    g.lease.state = LeaseState.NONE;
                     g.lease.breakingTo = -1;
+                    g.lease.breakRequired = -1;
                 } else if (g.lease == null && g.breakingTo >= 0 && now - g.breakStarted >= BREAK_TIMEOUT.toNanos()) {
                     g.level = g.breakingTo;
                     g.breakingTo = -1;
@@ -237,16 +304,19 @@ public final class Oplocks {
             boolean exclusiveLeft = f.grants.stream().anyMatch(g -> !sameLease(g, r)
                     && (OplockLevel.exclusive(g.level) || g.lease != null && (g.lease.state & LeaseState.WRITE) != 0));
             if (r.isLease() && leasing && !r.directory()) {
-                Granted lease = grantLease(f, owner, r, others || exclusiveLeft);
-                if (lease != null) {
-                    return lease;
-                }
+                // another open's oplock (level II too) denies handle caching (smb2.lease.oplock: an RH request next
+                // to a level II oplock gets R)
+                boolean oplockHeld = f.grants.stream().anyMatch(g -> g.lease == null && g.level != OplockLevel.NONE);
+                return grantLease(f, owner, r, others || exclusiveLeft, oplockHeld);
             } else if (r.level() != OplockLevel.LEASE && !r.directory()) {
                 int level = r.level();
                 if (OplockLevel.exclusive(level) && others) {
                     level = OplockLevel.II;
                 }
-                if (level == OplockLevel.II && exclusiveLeft) {
+                // no oplock beside a lease that caches handles or writes (smb2.lease.oplock: a level II request
+                // next to an RH lease gets none, as in Windows and Samba)
+                boolean handleLease = f.leases.stream().anyMatch(l -> (l.state & LeaseState.HANDLE) != 0);
+                if (level == OplockLevel.II && (exclusiveLeft || handleLease)) {
                     level = OplockLevel.NONE;
                 }
                 if (level != OplockLevel.II && !OplockLevel.exclusive(level)) {
@@ -260,29 +330,32 @@ public final class Oplocks {
         });
     }
 
-    private Granted grantLease(FileOplocks f, OwnerId owner, OplockRequest r, boolean shared) {
+    /**
+     * [MS-SMB2] 3.3.5.9.8 / 3.3.5.9.11: a lease is answered even when it grants nothing (state 0, as Windows and
+     * Samba answer smb2.lease.request's none, H, W and HW); a second open with a held key may upgrade it by
+     * {@link LeaseState#upgrade}, never downgrade it.
+     */
+    private Granted grantLease(FileOplocks f, OwnerId owner, OplockRequest r, boolean shared, boolean oplockHeld) {
         int want = LeaseState.grantable(r.leaseState());
         if (shared) {
             want &= ~LeaseState.WRITE;
         }
+        if (oplockHeld) {
+            want &= ~LeaseState.HANDLE;
+        }
         String id = Lease.id(r.clientGuid(), r.leaseKey());
         Lease l = f.lease(id);
         if (l == null) {
-            if (want == LeaseState.NONE) {
-                return null;
-            }
             l = new Lease(r.clientGuid(), r.leaseKey(), r.leaseVersion(), r.parentLeaseKey(), f);
             l.state = want;
-            // 3.3.5.9.11: a new v2 lease's epoch is the client's plus one (the first state change)
-            l.epoch = r.leaseVersion() >= 2 ? (r.leaseEpoch() + 1) & 0xFFFF : 0;
+            // 3.3.5.9.11: a new v2 lease's epoch is the client's plus one (the first state change; none when
+            // nothing is granted)
+            l.epoch = r.leaseVersion() >= 2 ? (r.leaseEpoch() + (want != LeaseState.NONE ? 1 : 0)) & 0xFFFF : 0;
             f.leases.add(l);
             leaseFiles.put(id, f.key);
-        } else if (l.breakingTo < 0 && (want & ~l.state) != 0) {
-            int upgraded = LeaseState.grantable(l.state | want);
-            if (shared) {
-                upgraded &= ~LeaseState.WRITE;
-            }
-            if (upgraded != l.state && (upgraded & l.state) == l.state) {
+        } else if (l.breakingTo < 0) {
+            int upgraded = LeaseState.upgrade(l.state, r.leaseState(), want);
+            if (upgraded != l.state) {
                 l.state = upgraded;
                 if (l.version >= 2) {
                     l.epoch = (l.epoch + 1) & 0xFFFF;
@@ -319,8 +392,12 @@ public final class Oplocks {
         return level;
     }
 
-    /** [MS-SMB2] 3.3.5.22.2 Lease Break Acknowledgment; returns the lease's new state. */
-    public int acknowledgeLease(String clientGuid, byte[] key, int state) throws Smb2Exception {
+    /**
+     * [MS-SMB2] 3.3.5.22.2 Lease Break Acknowledgment; the lease's new state, and the further break when opens
+     * that came during the break need it lower ({@link Lease#breakRequired}), to be sent after the response.
+     */
+    public Acknowledged acknowledgeLease(String clientGuid, byte[] key, int state) throws Smb2Exception {
+        List<BreakNotice> further = new ArrayList<>();
         List<Waiter> wake = store.locked(() -> {
             Lease l = clientGuid == null ? null : leaseOf(Lease.id(clientGuid, key));
             if (l == null) {
@@ -335,12 +412,40 @@ public final class Oplocks {
                 throw new Smb2Exception(NtStatus.REQUEST_NOT_ACCEPTED, "lease break acknowledged with state "
                         + LeaseState.name(state) + ", more than the " + LeaseState.name(l.breakingTo) + " announced");
             }
+            int required = l.breakRequired;
             l.state = state;
             l.breakingTo = -1;
+            l.breakRequired = -1;
+            if ((state & ~required) != 0) {
+                further.add(continueBreak(l, required));
+            }
             return drain(l.file);
         });
         store.messenger().wakeAll(wake);
-        return state;
+        return new Acknowledged(state, further);
+    }
+
+    /** A lease's state after an acknowledgment and the break that follows it, if any. */
+    public record Acknowledged(int state, List<BreakNotice> further) {
+    }
+
+    /**
+     * The break after an acknowledgment that left {@code l} above {@code required}: in steps, as Windows does
+     * (smb2.lease.breaking3: RH goes to R, acknowledged, then R to none); a lease caching only reads goes at once
+     * and without acknowledgment. The epoch stays: the break continues the acknowledged one.
+     */
+    private static BreakNotice continueBreak(Lease l, int required) {
+        int from = l.state;
+        boolean ack = (from & (LeaseState.WRITE | LeaseState.HANDLE)) != 0;
+        int to = ack ? required | LeaseState.READ : required;
+        if (ack) {
+            l.breakingTo = to;
+            l.breakRequired = required;
+            l.breakStarted = System.nanoTime();
+        } else {
+            l.state = to;
+        }
+        return new BreakNotice.LeaseBreak(l.clientGuid, l.key.clone(), l.version, from, to, l.epoch, ack);
     }
 
     /**
@@ -414,6 +519,10 @@ public final class Oplocks {
                     if (to != l.state) {
                         out.add(breakLease(l, to));
                     }
+                } else if (l.breakingTo >= 0) {
+                    // a break in progress is not announced again; what it must reach may go lower (smb2.lease
+                    // breaking3: an overwrite during a break of RWH to RH), which the acknowledgment continues to
+                    l.breakRequired &= leaseTo.applyAsInt(l.state);
                 }
             } else if (g.breakingTo < 0) {
                 int to = oplockTo.applyAsInt(g.level);
@@ -443,6 +552,7 @@ public final class Oplocks {
         }
         if (ack) {
             l.breakingTo = to;
+            l.breakRequired = to;
             l.breakStarted = System.nanoTime();
         } else {
             l.state = to;

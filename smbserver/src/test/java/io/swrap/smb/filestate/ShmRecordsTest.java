@@ -201,17 +201,17 @@ class ShmRecordsTest {
                 false);
 
         ShareModes.Entry writer = new ShareModes.Entry(new OwnerId(2, 2, 2, 2), ShareModes.FILE_WRITE_DATA, ALL);
-        FileStore.Admission waits = two.admit(F, null, writer, plain, true);
+        FileStore.Admission waits = two.admit(F, null, writer, plain, true, true);
         assertEquals(1, waits.breaks().size(), "the batch oplock is broken (to level II: a sharing violation)");
         assertTrue(waits.mustWait(), "until the holder acknowledges");
         assertEquals(1, two.locked(() -> two.get(F).opens.size()), "nothing acquired while waiting");
 
-        FileStore.Admission refused = two.admit(F, null, writer, plain, false);
+        FileStore.Admission refused = two.admit(F, null, writer, plain, false, true);
         assertTrue(refused.breaks().isEmpty(), "a break in progress is not repeated");
         assertEquals(NtStatus.SHARING_VIOLATION, assertThrows(Smb2Exception.class, refused::throwIfRefused).status());
 
         ShareModes.Entry reader = new ShareModes.Entry(new OwnerId(3, 3, 3, 3), ShareModes.FILE_READ_DATA, ALL);
-        FileStore.Admission admitted = two.admit(F, null, reader, plain, false);
+        FileStore.Admission admitted = two.admit(F, null, reader, plain, false, true);
         admitted.throwIfRefused();
         assertEquals(2, one.locked(() -> one.get(F).opens.size()), "acquired in the same step, seen by the other");
     }

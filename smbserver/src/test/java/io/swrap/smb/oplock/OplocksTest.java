@@ -160,7 +160,7 @@ class OplocksTest {
         assertTrue(lb.ackRequired());
         Smb2Exception e = assertThrows(Smb2Exception.class, () -> table.acknowledgeLease("client-b", KEY2, 7));
         assertEquals(NtStatus.REQUEST_NOT_ACCEPTED, e.status(), "W was broken: acknowledging it back is refused");
-        assertEquals(3, table.acknowledgeLease("client-b", KEY2, 3));
+        assertEquals(3, table.acknowledgeLease("client-b", KEY2, 3).state());
         assertEquals(3, table.grant(FILE, owner(), lease("client-a", KEY1, 7, 1, 0)).leaseState());
     }
 
@@ -197,7 +197,110 @@ class OplocksTest {
     @Test
     void leasesAreNotGrantedWhenLeasingIsOffOrForAnInvalidState() {
         assertEquals(OplockLevel.NONE, new FileStore(messenger, false).oplocks().grant(FILE, owner(), lease("c", KEY1, 7, 1, 0)).level());
-        assertEquals(OplockLevel.NONE, table.grant(FILE, owner(), lease("c", KEY1, LeaseState.HANDLE, 1, 0)).level(),
-                "H without R is not a state a lease can have");
+        Granted none = table.grant(FILE, owner(), lease("c", KEY1, LeaseState.HANDLE, 1, 0));
+        assertEquals(OplockLevel.LEASE, none.level(), "a lease is answered even when it grants nothing");
+        assertEquals(LeaseState.NONE, none.leaseState(), "H without R is not a state a lease can have");
+    }
+
+    private static final int R = LeaseState.READ;
+    private static final int H = LeaseState.HANDLE;
+    private static final int W = LeaseState.WRITE;
+
+    /** smb2.lease.upgrade2's matrix: an uncontended key upgrades to a valid strict superset of what it holds. */
+    @Test
+    void aHeldKeyUpgradesOnlyToAStrictSupersetItCanHave() {
+        int[] states = {0, R, R | H, R | W, R | H | W};
+        int[][] expected = {
+            {0, R, R | H, R | W, R | H | W},
+            {R, R, R | H, R | W, R | H | W},
+            {R | H, R | H, R | H, R | H, R | H | W},
+            {R | W, R | W, R | W, R | W, R | H | W},
+            {R | H | W, R | H | W, R | H | W, R | H | W, R | H | W},
+        };
+        for (int i = 0; i < states.length; i++) {
+            for (int j = 0; j < states.length; j++) {
+                Oplocks t = store(messenger).oplocks();
+                OwnerId first = owner();
+                assertEquals(states[i], t.grant(FILE, first, lease("c", KEY1, states[i], 1, 0)).leaseState());
+                assertEquals(expected[i][j], t.grant(FILE, owner(), lease("c", KEY1, states[j], 1, 0)).leaseState(),
+                        "held " + LeaseState.name(states[i]) + ", asked for " + LeaseState.name(states[j]));
+            }
+        }
+    }
+
+    /** smb2.lease.upgrade3: beside another key an upgrade needing W is refused whole, RH is allowed. */
+    @Test
+    void aContendedUpgradeHappensOnlyWhereAllOfItCanBeShared() {
+        table.grant(FILE, owner(), lease("c", KEY1, R, 1, 0));
+        table.grant(FILE, owner(), lease("c", KEY2, R, 1, 0));
+        assertEquals(R, table.grant(FILE, owner(), lease("c", KEY1, R | H | W, 1, 0)).leaseState());
+        assertEquals(R, table.grant(FILE, owner(), lease("c", KEY1, R | W, 1, 0)).leaseState());
+        assertEquals(R | H, table.grant(FILE, owner(), lease("c", KEY1, R | H, 1, 0)).leaseState());
+    }
+
+    /** smb2.lease.breaking3: an overwrite during a break lowers its goal; the acknowledgment continues in steps. */
+    @Test
+    void anOpenDuringABreakLowersItsGoalAndTheAcknowledgmentContinuesInSteps() throws Exception {
+        table.grant(FILE, owner(), lease("c", KEY1, R | H | W, 1, 0));
+        assertEquals(1, table.prepare(FILE, oplock(OplockLevel.NONE)).size());
+        OplockRequest overwrite = new OplockRequest("c", OplockLevel.NONE, null, 0, 0, 0, null, false, false, true,
+                false);
+        assertEquals(List.of(), table.prepare(FILE, overwrite), "a break in progress is not announced again");
+
+        Oplocks.Acknowledged first = table.acknowledgeLease("c", KEY1, R | H);
+        assertEquals(R | H, first.state());
+        BreakNotice.LeaseBreak toRead = (BreakNotice.LeaseBreak) first.further().get(0);
+        assertEquals(List.of(R | H, R, 1), List.of(toRead.from(), toRead.to(), toRead.ackRequired() ? 1 : 0));
+        assertTrue(table.breaking(FILE, overwrite), "the overwrite still waits");
+
+        BreakNotice.LeaseBreak toNone = (BreakNotice.LeaseBreak) table.acknowledgeLease("c", KEY1, R).further().get(0);
+        assertEquals(List.of(R, 0, 0), List.of(toNone.from(), toNone.to(), toNone.ackRequired() ? 1 : 0));
+        assertFalse(table.breaking(FILE, overwrite));
+    }
+
+    /** smb2.lease.breaking4: an overwrite breaks RH to none and goes on; only W (or H against a share mode) holds it. */
+    @Test
+    void aFirstRunWaitsOnlyForALeaseCachingWhatItConflictsWith() throws Exception {
+        table.grant(FILE, owner(), lease("c", KEY1, R | H, 1, 0));
+        OplockRequest overwrite = new OplockRequest("c", OplockLevel.NONE, null, 0, 0, 0, null, false, false, true,
+                false);
+        BreakNotice.LeaseBreak lb = (BreakNotice.LeaseBreak) table.prepare(FILE, overwrite).get(0);
+        assertEquals(List.of(R | H, 0, 1), List.of(lb.from(), lb.to(), lb.ackRequired() ? 1 : 0));
+        assertFalse(table.breaking(FILE, overwrite, true, false));
+        assertTrue(table.breaking(FILE, overwrite, false, false), "run again after a wait, it waits");
+        assertTrue(table.breaking(FILE, overwrite, true, true), "against a share mode H is what conflicts");
+
+        FileKey other = new FileKey(1, 4);
+        table.grant(other, owner(), lease("c", KEY2, R | H | W, 1, 0));
+        table.prepare(other, oplock(OplockLevel.NONE));
+        assertTrue(table.breaking(other, oplock(OplockLevel.NONE), true, false), "W is broken: the open waits");
+    }
+
+    /** smb2.lease.rename_wait and unlink: a name about to go takes handle caching from the other leases only. */
+    @Test
+    void aNameAboutToGoBreaksTheOtherLeasesHandleCaching() throws Exception {
+        OwnerId renamer = owner();
+        table.grant(FILE, renamer, lease("c", KEY1, R | H, 1, 0));
+        table.grant(FILE, owner(), lease("c", KEY2, R | H, 1, 0));
+        OplockRequest self = table.leaseRequestOf(renamer);
+        BreakNotice.LeaseBreak lb = (BreakNotice.LeaseBreak) table.prepareHandleBreak(FILE, self).get(0);
+        assertEquals(List.of(R | H, R), List.of(lb.from(), lb.to()));
+        assertEquals(KEY2[0], lb.key()[0], "the renamer's own lease is not broken");
+        assertTrue(table.leaseBreaking(FILE, self));
+        table.acknowledgeLease("c", KEY2, R);
+        assertFalse(table.leaseBreaking(FILE, self));
+        assertEquals(List.of(), table.prepareHandleBreak(FILE, self));
+        assertNull(table.leaseRequestOf(owner()), "an open without a grant has no lease");
+    }
+
+    /** smb2.lease.oplock: no handle caching beside an oplock, no oplock beside handle caching. */
+    @Test
+    void oplocksAndHandleLeasesExcludeEachOther() {
+        assertEquals(OplockLevel.II, table.grant(FILE, owner(), oplock(OplockLevel.II)).level());
+        assertEquals(R, table.grant(FILE, owner(), lease("c", KEY1, R | H, 1, 0)).leaseState());
+
+        FileKey other = new FileKey(1, 3);
+        assertEquals(R | H, table.grant(other, owner(), lease("c", KEY2, R | H, 1, 0)).leaseState());
+        assertEquals(OplockLevel.NONE, table.grant(other, owner(), oplock(OplockLevel.II)).level());
     }
 }

@@ -3,6 +3,9 @@ package io.swrap.smb.smb2.handler;
 import io.swrap.smb.smb2.codec.Smb2CloseRequest;
 import io.swrap.smb.smb2.codec.Smb2CloseResponse;
 import io.swrap.smb.smb2.codec.Smb2Exception;
+import io.swrap.smb.oplock.OplockLevel;
+import io.swrap.smb.oplock.OplockRequest;
+import io.swrap.smb.oplock.Oplocks;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.vfs.FileInfo;
 import java.io.IOException;
@@ -18,7 +21,30 @@ final class CloseHandler implements Smb2CommandHandler {
         if (PipeHandler.onIpc(rc)) {
             return PipeHandler.close(rc, req.fileId());
         }
-        Open open = rc.open(req.fileId());
+        return close(rc, req, rc.open(req.fileId()), null);
+    }
+
+    /**
+     * The close itself; first, when it may delete the file (delete-on-close, or the file delete-pending), the
+     * other leases' handle caching is broken and the close waits for the acknowledgments (run again as each
+     * comes), as Windows does (smb2.lease.unlink: RH goes to R).
+     */
+    private static Reply close(RequestContext rc, Smb2CloseRequest req, Open open, OplockWait waiting)
+            throws Smb2Exception, IOException {
+        if ((open.deleteOnClose() || rc.conn.server().shareModes().isDeletePending(open.key()))
+                && OplockWait.possible(rc)) {
+            Oplocks oplocks = rc.conn.server().oplocks();
+            OplockRequest self = oplocks.leaseRequestOf(open.owner());
+            if (self == null) {
+                self = new OplockRequest(null, OplockLevel.NONE, null, 0, 0, 0, null, false, false, false, false);
+            }
+            BreakSender.send(rc.conn.server(), oplocks.prepareHandleBreak(open.key(), self));
+            if (oplocks.leaseBreaking(open.key(), self)) {
+                // run again, the handle is looked up again: a close or a logoff meanwhile may have ended it
+                return OplockWait.start(rc, waiting, open.key(), self,
+                        w -> close(rc, req, rc.open(req.fileId()), w), () -> { });
+            }
+        }
         Smb2CloseResponse resp = new Smb2CloseResponse(0, 0, 0, 0, 0, 0, 0, 0);
         // the write time a write left for the close is set first: the attributes answered show it
         open.writeTime().atClose();

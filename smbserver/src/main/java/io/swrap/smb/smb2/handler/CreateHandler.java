@@ -331,7 +331,7 @@ final class CreateHandler implements Smb2CommandHandler {
             // delete-pending check, share check, breaks and acquire in one step of the file's record
             // (FileStore.admit), so no other open, in this process or another, comes between them
             FileStore.Admission admitted = rc.conn.server().files().admit(key, path, entry, oreq,
-                    OplockWait.possible(rc));
+                    OplockWait.possible(rc), waiting == null);
             BreakSender.send(rc.conn.server(), admitted.breaks());
             if (admitted.mustWait()) {
                 handle.close();

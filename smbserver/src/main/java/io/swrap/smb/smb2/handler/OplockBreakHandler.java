@@ -4,6 +4,7 @@ import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2LeaseBreakResponse;
 import io.swrap.smb.smb2.codec.Smb2OplockBreakRequest;
 import io.swrap.smb.smb2.codec.Smb2OplockBreakResponse;
+import io.swrap.smb.oplock.Oplocks;
 import io.swrap.smb.state.Open;
 
 /**
@@ -21,7 +22,10 @@ final class OplockBreakHandler implements Smb2CommandHandler {
             return Reply.ok(new Smb2OplockBreakResponse(level, req.fileId()));
         }
         String guid = rc.conn.client() != null ? rc.conn.client().guid() : null;
-        int state = rc.conn.server().oplocks().acknowledgeLease(guid, req.leaseKey(), req.leaseState());
-        return Reply.ok(new Smb2LeaseBreakResponse(req.leaseKey(), state));
+        Oplocks.Acknowledged ack = rc.conn.server().oplocks().acknowledgeLease(guid, req.leaseKey(),
+                req.leaseState());
+        // delivered through the client's event loop, so after this response
+        BreakSender.send(rc.conn.server(), ack.further());
+        return Reply.ok(new Smb2LeaseBreakResponse(req.leaseKey(), ack.state()));
     }
 }

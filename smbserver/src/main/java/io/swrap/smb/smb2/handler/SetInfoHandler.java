@@ -9,6 +9,8 @@ import io.swrap.smb.smb2.codec.Smb2SetInfoResponse;
 import io.swrap.smb.filestate.FileKey;
 import io.swrap.smb.filestate.OpenBelow;
 import io.swrap.smb.filestate.ShareModes;
+import io.swrap.smb.oplock.OplockRequest;
+import io.swrap.smb.oplock.Oplocks;
 import io.swrap.smb.smb2.fscc.FileInformation;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.state.WriteTime;
@@ -200,7 +202,7 @@ final class SetInfoHandler implements Smb2CommandHandler {
             throw new Smb2Exception(NtStatus.ACCESS_DENIED, "the root of share [" + share.name() + "] cannot be renamed");
         }
         Vfs.Handle self = open.handle();
-        return rc.offLoop(() -> target(share, self, name, replace), t -> renameChecked(rc, open, t), t -> { });
+        return rc.offLoop(() -> target(share, self, name, replace), t -> renameChecked(rc, open, t, null), t -> { });
     }
 
     /**
@@ -257,9 +259,20 @@ final class SetInfoHandler implements Smb2CommandHandler {
     }
 
     /** On the loop: the share-mode checks of the rename; then the rename itself on the I/O pool. */
-    private static Reply renameChecked(RequestContext rc, Open open, Target t) throws Smb2Exception {
+    private static Reply renameChecked(RequestContext rc, Open open, Target t, OplockWait waiting)
+            throws Smb2Exception, IOException {
         Share share = open.tree().share();
         ShareModes modes = rc.conn.server().shareModes();
+        Oplocks oplocks = rc.conn.server().oplocks();
+        OplockRequest lease = oplocks.leaseRequestOf(open.owner());
+        if (lease != null && OplockWait.possible(rc)) {
+            // a leased open's rename first takes handle caching from the file's other leases and waits for their
+            // acknowledgments (run again as each comes), as Windows and Samba (smb2.lease.rename_wait)
+            BreakSender.send(rc.conn.server(), oplocks.prepareHandleBreak(open.key(), lease));
+            if (oplocks.leaseBreaking(open.key(), lease)) {
+                return OplockWait.start(rc, waiting, open.key(), lease, w -> renameChecked(rc, open, t, w), () -> { });
+            }
+        }
         if (t.replaces()) {
             // Replacing works like an open of the target for DELETE: its opens must share delete. Those opens
             // keep the replaced file, whose record (its inode's) the rename leaves as it is.
