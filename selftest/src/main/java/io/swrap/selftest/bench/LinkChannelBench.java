@@ -79,7 +79,7 @@ public final class LinkChannelBench {
         System.exit(ok ? 0 : 1);
     }
 
-    private static void measure(Path swrap, String links, int channels, int mib, String dialect,
+    static void measure(Path swrap, String links, int channels, int mib, String dialect,
                                 Map<String, List<Double>> results) throws Exception {
         String warm = "warm.bin:" + dialect + ":off:" + channels + ":" + WARMUP_MIB + ":-";
         String timed = "bench.bin:" + dialect + ":off:" + channels + ":" + mib + ":-";

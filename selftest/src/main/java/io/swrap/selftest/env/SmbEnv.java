@@ -91,13 +91,20 @@ public final class SmbEnv implements AutoCloseable {
         return env;
     }
 
+    /**
+     * A prefork master listens only once its worker JVMs have said hello: five JVMs under the agent starting at
+     * once on the 2 shared cores took over 30 s at a load average of 15. A server that exits fails at once.
+     */
+    private static final long LISTEN_SECONDS = 120;
+
     private void awaitListeners() throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(LISTEN_SECONDS);
         for (int iface : ifaces) {
             Path listener = swrap.resolve(String.format(Locale.ROOT, "T%02X%04X", iface, PORT));
             while (!Files.exists(listener)) {
                 if (System.nanoTime() > deadline || !server.alive()) {
-                    throw new AssertionError("smbserver did not listen on 127.0.0." + iface + ":" + PORT + " (no "
+                    throw new AssertionError("smbserver did not listen on 127.0.0." + iface + ":" + PORT + " within "
+                            + LISTEN_SECONDS + " s (no "
                             + listener + "); alive=" + server.alive() + "; stderr:\n" + server.stderr());
                 }
                 Thread.sleep(50);

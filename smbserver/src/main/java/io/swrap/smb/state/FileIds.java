@@ -15,6 +15,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  * One process (no prefork) has worker 0 and pid 0: its ids are 1, 2, 3, ... The sign bit stays clear, so an
  * id is never -1 (the FileId of "the previous CREATE" in a compound).
+ *
+ * <p>SessionIds ([MS-SMB2] 2.2.1.2) come from here too, with the same high bits: each worker keeps its own session
+ * table, and a logon naming a PreviousSessionId of the same user ends that session (3.3.5.5.3), so equal ids in
+ * two workers would let a client reconnecting in one worker end another client's session there (two workers'
+ * first sessions were both 0x10001). One process: counter {@code << 16 | 1}, as before (spread so that a stale
+ * id is unlikely to hit a new one); a worker: counter {@code << 4 | 1} below its prefix (2^30 logons).
  */
 public final class FileIds {
     static final int WORKER_SHIFT = 56;
@@ -26,6 +32,7 @@ public final class FileIds {
 
     private final long prefix;
     private final AtomicLong next = new AtomicLong(1);
+    private final AtomicLong nextSession = new AtomicLong(1);
 
     private FileIds(long prefix) {
         this.prefix = prefix;
@@ -65,6 +72,23 @@ public final class FileIds {
                     + " restart it");
         }
         return prefix | n;
+    }
+
+    /**
+     * A new SessionId, never 0 or -1 and never given out before by this source nor by another worker's.
+     *
+     * @throws IllegalStateException after 2^30 - 1 logons in a worker (the counter would run into the pid field)
+     */
+    public long nextSessionId() {
+        long n = nextSession.getAndIncrement();
+        if (prefix == 0) {
+            return (n << 16) | 0x1;
+        }
+        if (n > MAX_COUNTER >> 4) {
+            throw new IllegalStateException("SessionIds exhausted: " + (MAX_COUNTER >> 4) + " logons made by this"
+                    + " worker; restart it");
+        }
+        return prefix | (n << 4) | 0x1;
     }
 
     /** The worker number (slot + 1) in {@code fileId}, 0 for one process. */

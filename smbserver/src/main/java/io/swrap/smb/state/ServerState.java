@@ -16,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 
 /** [MS-SMB2] 3.3.1.5 Global server state: ServerGuid, ServerStartTime, the share list and id sources. */
 public final class ServerState {
@@ -35,7 +34,6 @@ public final class ServerState {
             new java.util.concurrent.ConcurrentHashMap<>();
     private final ReplayCache replayCache = new ReplayCache();
     private final DurableOpens durableOpens = new DurableOpens();
-    private final AtomicLong nextSessionId = new AtomicLong(1);
     /** GlobalSessionTable (3.3.1.5): every established session of this process, for binds from any connection. */
     private final java.util.concurrent.ConcurrentHashMap<Long, SessionGlobal> sessions =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -185,10 +183,9 @@ public final class ServerState {
         return files.locks();
     }
 
-    /** A new SessionId: unique in this process, never 0 or -1. */
+    /** A new SessionId: unique in this process and, in a prefork server, among its workers ({@link FileIds}). */
     public long newSessionId() {
-        // Spread the ids so that a stale id from an earlier session is unlikely to hit a new one.
-        return (nextSessionId.getAndIncrement() << 16) | 0x1;
+        return fileIds.nextSessionId();
     }
 
     /** The established session {@code id} of any client of this process, or null. */

@@ -52,4 +52,23 @@ class FileIdsTest {
                 .getMessage().contains("pid 4194304"));
         assertThrows(IllegalArgumentException.class, () -> FileIds.worker(0, 0));
     }
+
+    /** SessionIds: one process as before (0x10001, 0x20001), workers' of their own, never equal across workers. */
+    @Test
+    void sessionIdsAreUniqueAmongWorkers() {
+        FileIds single = FileIds.single();
+        assertEquals(List.of(0x10001L, 0x20001L), List.of(single.nextSessionId(), single.nextSessionId()));
+        List<FileIds> sources = List.of(FileIds.single(), FileIds.worker(0, 4100), FileIds.worker(1, 4101),
+                FileIds.worker(0, 4103));
+        Set<Long> seen = new HashSet<>();
+        for (FileIds s : sources) {
+            for (int i = 0; i < N; i++) {
+                long id = s.nextSessionId();
+                assertTrue(id > 0, "positive, never 0 or -1: " + Long.toHexString(id));
+                assertTrue(seen.add(id), "SessionId 0x" + Long.toHexString(id) + " given out twice");
+            }
+        }
+        assertEquals(0x0200_4014_0000_0011L, FileIds.worker(1, 4101).nextSessionId());
+        assertEquals(2, FileIds.workerOf(FileIds.worker(1, 4101).nextSessionId()));
+    }
 }

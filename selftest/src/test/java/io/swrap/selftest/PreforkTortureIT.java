@@ -1,0 +1,76 @@
+package io.swrap.selftest;
+
+import io.swrap.selftest.env.SmbEnv;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * SmbtortureIT's suites against the server as a master and four worker JVMs ({@code prefork children = 4}, the
+ * shared file-state store), judged exactly as there (SmbtortureIT.suitePasses, the one knownfail file): a test
+ * the one-process server passes must pass when its connections are spread over workers. smbtorture opens
+ * several connections per test, often with distinct ClientGuids, which the default least-loaded placement puts
+ * in distinct workers, so their opens, locks, breaks and notifications cross processes.
+ */
+class PreforkTortureIT {
+    static final int[] NICS = {11, 12, 13, 14};
+
+    /**
+     * The suites that cannot pass in multi-process mode today, each with why (selftest/README.md says the same).
+     * smbtorture gives every connection a new random ClientGuid (lpcfg_smbcli_options), so a reconnect or a second
+     * connection of one test lands in whichever worker is least loaded, while sessions and durable handles live in
+     * the worker that made them.
+     */
+    static final Map<String, String> LEFT_OUT = Map.of(
+            "smb2.session", "the session table is per worker: a bind from a connection of another ClientGuid (the"
+                    + " bind_negative_*d variants) or of a zero one (bind_negative_smb202) reaches a worker that does"
+                    + " not know the session and answers ACCESS_DENIED (session.c:2595), where Samba looks the session"
+                    + " up in its global table to answer REQUEST_NOT_ACCEPTED or INVALID_PARAMETER: 18 of 66 fail",
+            "smb2.durable-open", "sessions and durable handles are per worker: reopen1a's second connection"
+                    + " (another ClientGuid) names the first session as PreviousSessionId in another worker, which"
+                    + " does not know it, so the old session lives on (OBJECT_NAME_NOT_FOUND where"
+                    + " USER_SESSION_DELETED is due, durable_open.c:485); lock-oplock's reconnect lands in another"
+                    + " worker and finds no open (OBJECT_NAME_NOT_FOUND, 2153), and a disconnected durable open held by another"
+                    + " worker is not given up to a conflicting open (lease: RH granted where RWH is due, 2063;"
+                    + " open2-lease: SHARING_VIOLATION, 2337): 4 of 23 fail",
+            "smb2.durable-v2-open", "as smb2.durable-open: reopen1a's PreviousSessionId reaches another"
+                    + " worker (OBJECT_NAME_NOT_FOUND where USER_SESSION_DELETED is due, durable_v2_open.c:650): 1 of 15 fails",
+            "smb2.notify", "a change made through another worker reaches a watch by message, after the client has"
+                    + " its answer: mask creates a file through tree2 before it sets up the watch on tree1, and the"
+                    + " late ADDED then completes the watch (nchanges=1 action=1 expectedAction=3 filter=0x1, in the"
+                    + " last of its 12 x 32 rounds under load): 1 of 23 fails, the others pass");
+
+    static final List<String> SUITES = SmbtortureIT.SUITES.stream().filter(s -> !LEFT_OUT.containsKey(s)).toList();
+
+    static List<String> suites() {
+        return SmbtortureIT.selected(SUITES);
+    }
+
+    @TempDir
+    static Path base;
+    static SmbEnv env;
+
+    @BeforeAll
+    static void startServer() throws Exception {
+        env = SmbEnv.start(base.resolve("net"), NICS, PreforkIT.PREFORK);
+    }
+
+    @AfterAll
+    static void stopServer() {
+        if (env != null) {
+            env.close();
+            env = null;
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("suites")
+    void suitePassesButForItsKnownFailures(String suite) throws Exception {
+        SmbtortureIT.suitePasses(env, base, "prefork smbtorture", suite);
+    }
+}
