@@ -435,17 +435,8 @@ public final class Oplocks {
      * and without acknowledgment. The epoch stays: the break continues the acknowledged one.
      */
     private static BreakNotice continueBreak(Lease l, int required) {
-        int from = l.state;
-        boolean ack = (from & (LeaseState.WRITE | LeaseState.HANDLE)) != 0;
-        int to = ack ? required | LeaseState.READ : required;
-        if (ack) {
-            l.breakingTo = to;
-            l.breakRequired = required;
-            l.breakStarted = System.nanoTime();
-        } else {
-            l.state = to;
-        }
-        return new BreakNotice.LeaseBreak(l.clientGuid, l.key.clone(), l.version, from, to, l.epoch, ack);
+        boolean ack = (l.state & (LeaseState.WRITE | LeaseState.HANDLE)) != 0;
+        return sendBreak(l, ack ? required | LeaseState.READ : required, required, ack);
     }
 
     /**
@@ -545,14 +536,19 @@ public final class Oplocks {
 
     /** Breaks a lease; one that caches writes or handles must acknowledge (2.2.23.2 ACK_REQUIRED). */
     private static BreakNotice breakLease(Lease l, int to) {
-        int from = l.state;
-        boolean ack = (from & (LeaseState.WRITE | LeaseState.HANDLE)) != 0;
+        boolean ack = (l.state & (LeaseState.WRITE | LeaseState.HANDLE)) != 0;
         if (l.version >= 2) {
             l.epoch = (l.epoch + 1) & 0xFFFF;
         }
+        return sendBreak(l, to, to, ack);
+    }
+
+    /** Starts a break of {@code l} to {@code to}: awaited when it needs an acknowledgment, else applied now. */
+    private static BreakNotice sendBreak(Lease l, int to, int required, boolean ack) {
+        int from = l.state;
         if (ack) {
             l.breakingTo = to;
-            l.breakRequired = to;
+            l.breakRequired = required;
             l.breakStarted = System.nanoTime();
         } else {
             l.state = to;
