@@ -42,6 +42,27 @@ class ShareTest {
         assertEquals(s.root(), s.resolve("").path());
     }
 
+    /**
+     * What FILE_CASE_SENSITIVE_SEARCH in FileFsAttributeInformation stands on: names that differ only in case
+     * coexist, each exact spelling reaches its own file (and its own key in the server's tables), and only a
+     * spelling matching no name exactly falls back to a match ignoring case.
+     */
+    @Test
+    void exactSpellingWinsOverNamesDifferingInCase() throws Exception {
+        Share s = share();
+        Path upper = s.root().resolve("Dir/File.txt");
+        Path lower = Files.writeString(s.root().resolve("Dir/file.txt"), "lower");
+        assertEquals(upper, s.resolve("Dir\\File.txt").path());
+        assertEquals(lower, s.resolve("Dir\\file.txt").path());
+        assertEquals(lower, s.resolve("dir\\file.txt").path(), "the directory by case, the file exactly");
+        try (Vfs.Handle h = s.vfs().open(s.resolve("Dir\\file.txt").rel())) {
+            assertEquals(5, h.stat().size(), "the exact spelling opens its own file, not its case variant");
+        }
+        Share.Resolved other = s.resolve("Dir\\FILE.TXT");
+        assertTrue(other.exists(), "no exact match: one of the case variants");
+        assertTrue(other.path().equals(upper) || other.path().equals(lower), other.path().toString());
+    }
+
     @Test
     void namesCannotLeaveTheShare() throws Exception {
         Share s = share();

@@ -26,6 +26,15 @@ public final class FsInformation {
     public static final int SECTOR_SIZE = 11;
     private static final int SECTOR = 512;
     private static final int FILE_DEVICE_DISK = 0x7;
+    /**
+     * [MS-FSCC] 2.5.1: the file system supports case-sensitive file names. True of the share's storage: names
+     * differing only in case coexist on disk, each is the key of its own open state, and the exact spelling
+     * resolves to its own file before any other spelling is matched ignoring case ({@code Vfs.lookup}). Only a
+     * name with no exact match falls back to the case-insensitive match that every SMB2 open asks for (Windows
+     * clients always set OBJ_CASE_INSENSITIVE; SMB2 has no flag to ask otherwise). Samba's smbd advertises the
+     * flag on the same grounds, and smb2.streams.names3 runs only when it is set.
+     */
+    private static final int FILE_CASE_SENSITIVE_SEARCH = 0x1;
     private static final int FILE_CASE_PRESERVED_NAMES = 0x2;
     private static final int FILE_UNICODE_ON_DISK = 0x4;
     private static final int FILE_SUPPORTS_SPARSE_FILES = 0x40;
@@ -73,8 +82,8 @@ public final class FsInformation {
             }
             case ATTRIBUTE -> {
                 byte[] n = "NTFS".getBytes(StandardCharsets.UTF_16LE);
-                b.writeIntLE(FILE_CASE_PRESERVED_NAMES | FILE_UNICODE_ON_DISK | FILE_SUPPORTS_SPARSE_FILES
-                        | (namedStreams ? FILE_NAMED_STREAMS : 0));
+                b.writeIntLE(FILE_CASE_SENSITIVE_SEARCH | FILE_CASE_PRESERVED_NAMES | FILE_UNICODE_ON_DISK
+                        | FILE_SUPPORTS_SPARSE_FILES | (namedStreams ? FILE_NAMED_STREAMS : 0));
                 b.writeIntLE(255);
                 b.writeIntLE(n.length);
                 b.writeBytes(n);
