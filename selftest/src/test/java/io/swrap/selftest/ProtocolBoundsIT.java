@@ -202,6 +202,40 @@ class ProtocolBoundsIT extends SmbServerSuite {
         assertEquals("true", r.get("alive"), r.toString());
     }
 
+    /**
+     * Samba's test-only FSCTL_SMBTORTURE_FSP_ASYNC_SLEEP (the selftest server has smbd:FSCTL_SMBTORTURE = yes)
+     * never hangs: a CLOSE sent behind it answers after it (Samba bug 14769), a TREE_DISCONNECT or LOGOFF ends
+     * it with STATUS_FILE_CLOSED before its 200 ms are up; input lengths other than Samba's are refused.
+     */
+    @Test
+    void asyncSleepHoldsItsHandleAndEndsWithItsTreeOrSession() throws Exception {
+        String before = env.serverStderr();
+        var r = probe(env, NICS[3], "asyncSleep:close", "asyncSleep:tdis", "asyncSleep:logoff", "smbtortureInputs");
+        var close = r.get("asyncSleep:close");
+        assertEquals("0x0", close.get("ioctl"), "the sleep completes although a CLOSE follows it: " + close);
+        assertEquals("0x0", close.get("close"), close.toString());
+        assertEquals("ioctl", close.get("first"), "the CLOSE answers after the IOCTL: " + close);
+        assertTrue(Integer.parseInt(close.get("closeMs")) >= 190, "the CLOSE waited for the 200 ms sleep: " + close);
+        for (String then : new String[] {"tdis", "logoff"}) {
+            var e = r.get("asyncSleep:" + then);
+            assertEquals("0xc0000128", e.get("ioctl"), "STATUS_FILE_CLOSED when the " + then + " closes the handle: "
+                    + e);
+            assertEquals("0x0", e.get(then), e.toString());
+            assertEquals("ioctl", e.get("first"), "the sleep ends before the " + then + " answers: " + e);
+            assertTrue(Integer.parseInt(e.get("ioctlMs")) < 190, "ended at once, not after its 200 ms: " + e);
+        }
+        var in = r.get("smbtortureInputs");
+        assertEquals(INVALID_PARAMETER, in.get("sleepNoInput"), "FSP_ASYNC_SLEEP takes 1 byte: " + in);
+        assertEquals(INVALID_PARAMETER, in.get("sleepTwoBytes"), in.toString());
+        assertEquals(INVALID_PARAMETER, in.get("paddingInput"), "IOCTL_RESPONSE_BODY_PADDING8 takes none: " + in);
+        assertEquals("0x0", in.get("padding"), in.toString());
+        assertEquals("120", in.get("outputOffset"), "8 bytes after the 48-byte body: " + in);
+        assertEquals("65536", in.get("outputCount"), "MaxOutputResponse 128 KiB gets SmbtortureFsctl's 64 KiB: " + in);
+        assertEquals("8", in.get("firstByte"), in.toString());
+        assertCleanLog(env, before);
+        System.out.println("asyncSleep " + r); // the times, for the README (bounds asserted above)
+    }
+
     @Test
     void openHandlesPerSessionAreCapped() throws Exception {
         try (SmbEnv capped = SmbEnv.start(base.resolve("net-openfiles"), new int[] {33}, "max open files = 20")) {

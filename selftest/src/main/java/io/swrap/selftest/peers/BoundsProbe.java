@@ -66,6 +66,8 @@ public final class BoundsProbe {
                 case "badEchoes" -> badEchoes(s, Integer.parseInt(f[1]));
                 case "ntlmOffsetOverflow" -> ntlmOffsetOverflow(server);
                 case "sparseRanges" -> sparseRanges(s);
+                case "asyncSleep" -> asyncSleep(s, f[1]);
+                case "smbtortureInputs" -> smbtortureInputs(s);
                 case "newStream" -> "status=" + hex(s.call(Smb2Command.CREATE, RawSession.createBody(f[1] + ":probe",
                         0x80, 2, 0)).status()); // FILE_READ_ATTRIBUTES only, FILE_CREATE
                 default -> throw new IllegalArgumentException("scenario " + scenario);
@@ -157,6 +159,75 @@ public final class BoundsProbe {
                 .putInt(64 + 56).putInt(16).putInt(0).putInt(0).putInt(0).putInt(maxOut).putInt(1).putInt(0)
                 .putLong(a).putLong(b);
         return s.call(Smb2Command.IOCTL, io.array());
+    }
+
+    /** Samba's FSCTL_SMBTORTURE_FSP_ASYNC_SLEEP, FSCTL_SMBTORTURE_IOCTL_RESPONSE_BODY_PADDING8 (libcli/smb). */
+    private static final int FSP_ASYNC_SLEEP = 0x83848043;
+    private static final int IOCTL_RESPONSE_BODY_PADDING8 = 0x83848013;
+
+    /**
+     * FSP_ASYNC_SLEEP of 200 ms on a new file's handle, followed at once by {@code then} (close, tdis or logoff)
+     * without waiting: prints the IOCTL's final status, the other request's, which was answered first and how
+     * long after sending each final answer came (a CLOSE waits for the sleep; the others end it at once).
+     */
+    private static String asyncSleep(RawSession s, String then) throws IOException {
+        byte[] fid = s.create("sleep.bin", GENERIC_ALL, FILE_OPEN_IF, 0);
+        byte[] ioctl = s.message(Smb2Command.IOCTL, fsctlBody(fid, FSP_ASYNC_SLEEP, new byte[] {(byte) 200}, 0));
+        byte[] next = switch (then) {
+            case "close" -> s.message(Smb2Command.CLOSE, RawSession.body(24).putShort((short) 24).putShort((short) 0)
+                    .putInt(0).put(fid).array());
+            case "tdis" -> s.message(Smb2Command.TREE_DISCONNECT, RawSession.body(4).putShort((short) 4).array());
+            case "logoff" -> s.message(Smb2Command.LOGOFF, RawSession.body(4).putShort((short) 4).array());
+            default -> throw new IllegalArgumentException("asyncSleep:" + then + " (expected: close, tdis, logoff)");
+        };
+        long ioctlId = ByteBuffer.wrap(ioctl).order(ByteOrder.LITTLE_ENDIAN).getLong(24);
+        long start = System.nanoTime();
+        s.sendFrame(ioctl);
+        s.sendFrame(next);
+        StringBuilder out = new StringBuilder();
+        String first = null;
+        for (int finals = 0; finals < 2;) {
+            Message r = s.read();
+            if (r.interim()) {
+                continue;
+            }
+            finals++;
+            String who = r.messageId() == ioctlId ? "ioctl" : then;
+            first = first == null ? who : first;
+            out.append(who).append('=').append(hex(r.status())).append(' ').append(who).append("Ms=")
+                    .append((System.nanoTime() - start) / 1_000_000).append(' ');
+        }
+        return out + "first=" + first + " alive=" + (then.equals("logoff") || s.echo());
+    }
+
+    /** The input lengths the test-only FSCTLs accept, and where PADDING8 puts its output. */
+    private static String smbtortureInputs(RawSession s) throws IOException {
+        byte[] fid = s.create("inputs.bin", GENERIC_ALL, FILE_OPEN_IF, 0);
+        byte[] allOnes = new byte[16];
+        java.util.Arrays.fill(allOnes, (byte) 0xFF);
+        Message sleepNoInput = s.call(Smb2Command.IOCTL, fsctlBody(fid, FSP_ASYNC_SLEEP, new byte[0], 0));
+        Message sleepTwoBytes = s.call(Smb2Command.IOCTL, fsctlBody(fid, FSP_ASYNC_SLEEP, new byte[2], 0));
+        Message paddingInput = s.call(Smb2Command.IOCTL, fsctlBody(allOnes, IOCTL_RESPONSE_BODY_PADDING8, new byte[1],
+                1));
+        // MaxOutputResponse 128 KiB with the CreditCharge it needs: more than SmbtortureFsctl's 64 KiB cap
+        byte[] big = s.template(Smb2Command.IOCTL, fsctlBody(allOnes, IOCTL_RESPONSE_BODY_PADDING8, new byte[0],
+                128 * 1024));
+        s.assignMessageId(big, 0, 2);
+        s.sendFrame(big);
+        Message padding = s.await(ByteBuffer.wrap(big).order(ByteOrder.LITTLE_ENDIAN).getLong(24));
+        ByteBuffer p = padding.le();
+        s.closeFile(fid);
+        return "sleepNoInput=" + hex(sleepNoInput.status()) + " sleepTwoBytes=" + hex(sleepTwoBytes.status())
+                + " paddingInput=" + hex(paddingInput.status()) + " padding=" + hex(padding.status())
+                + " outputOffset=" + p.getInt(64 + 32) + " outputCount=" + p.getInt(64 + 36)
+                + " firstByte=" + p.get(p.getInt(64 + 32)) + " alive=" + s.echo();
+    }
+
+    /** An IOCTL body with SMB2_0_IOCTL_IS_FSCTL carrying {@code input}. */
+    private static byte[] fsctlBody(byte[] fid, int ctlCode, byte[] input, int maxOut) {
+        return RawSession.body(56 + Math.max(input.length, 1)).putShort((short) 57).putShort((short) 0).putInt(ctlCode)
+                .put(fid).putInt(input.length == 0 ? 0 : 64 + 56).putInt(input.length).putInt(0).putInt(0).putInt(0)
+                .putInt(maxOut).putInt(1).putInt(0).put(input).array();
     }
 
     /** Opens {@code n} files and prints the statuses; then closes one and opens again. */

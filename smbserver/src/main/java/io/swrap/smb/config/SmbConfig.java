@@ -113,8 +113,9 @@ public record SmbConfig(
      * How oplocks and leases behave: {@code smb2 leases} (default yes), {@code smb2 disable oplock break
      * retry} (default no: an oplock break goes to the session's channels one after the other, in creation
      * order, until one takes it in, as [MS-SMB2] 3.3.4.6 says; yes: only to the newest channel, never
-     * retried, as Windows does), {@code smbd:FSCTL_SMBTORTURE} (default no: accept smbtorture's
-     * FSCTL_SMBTORTURE_FORCE_UNACKED_TIMEOUT, which makes a connection never acknowledge breaks), and
+     * retried, as Windows does), {@code smbd:FSCTL_SMBTORTURE} (default no; yes: serve Samba's test-only
+     * FSCTL_SMBTORTURE codes, among them FORCE_UNACKED_TIMEOUT, which makes a connection never acknowledge breaks;
+     * see {@code smb2.handler.SmbtortureFsctl}), and
      * {@code smbserver:break ack timeout} (milliseconds, 100..35000, default 1000: how long a channel may
      * leave a break unread before it is dropped and the break goes to the next channel).
      */

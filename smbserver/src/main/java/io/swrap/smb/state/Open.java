@@ -45,6 +45,12 @@ public final class Open {
     private final List<AsyncRequest> pendingNotifies = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Blocking LOCKs waiting on this handle (at most {@link #MAX_PENDING_LOCKS}); canceled when the handle closes. */
     private final List<AsyncRequest> pendingLocks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /**
+     * Requests that keep this handle from closing until they complete (smbtorture's FSCTL_SMBTORTURE_FSP_ASYNC_SLEEP):
+     * a CLOSE waits for {@link #whenUnheld}; a close by a tree disconnect, a logoff or a lost connection ends them.
+     */
+    private final List<AsyncRequest> holding = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private java.util.concurrent.CompletableFuture<Void> unheld;
     /** Blocking LOCK requests one handle may have waiting; more are refused with INSUFFICIENT_RESOURCES. */
     public static final int MAX_PENDING_LOCKS = 16;
     /** Open.ChannelSequence ([MS-SMB2] 3.3.5.2.10): the newest ChannelSequence of a 3.x request on it. */
@@ -240,6 +246,44 @@ public final class Open {
         return pendingLocks.remove(a);
     }
 
+    /** {@code a} holds this handle open until {@link #release} (its completion or cancellation). */
+    public void hold(AsyncRequest a) {
+        assert onOwnerLoop() : "request holding " + path() + " added off its owner's loop";
+        holding.add(a);
+    }
+
+    /** {@code a} no longer holds this handle; a CLOSE waiting for the last one goes on. Whether it held it. */
+    public boolean release(AsyncRequest a) {
+        boolean held = holding.remove(a);
+        if (holding.isEmpty() && unheld != null) {
+            java.util.concurrent.CompletableFuture<Void> f = unheld;
+            unheld = null;
+            f.complete(null);
+        }
+        return held;
+    }
+
+    /** Completes (on the owner's loop) when no request holds this handle any more: at once if none does. */
+    public java.util.concurrent.CompletionStage<Void> whenUnheld() {
+        assert onOwnerLoop() : "close of " + path() + " waiting off its owner's loop";
+        if (holding.isEmpty()) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+        if (unheld == null) {
+            unheld = new java.util.concurrent.CompletableFuture<>();
+        }
+        return unheld;
+    }
+
+    /** Ends the requests holding this handle with {@code status}: it goes without a CLOSE waiting for them. */
+    private void endHolding(int status) {
+        for (AsyncRequest a : holding) {
+            a.cancel(status);
+        }
+        holding.clear();
+        release(null);
+    }
+
     /** Whether {@code a} still waits on this handle (not canceled, not completed). */
     public boolean isPendingLock(AsyncRequest a) {
         return pendingLocks.contains(a);
@@ -355,6 +399,7 @@ public final class Open {
             a.cancel(io.swrap.smb.smb2.codec.NtStatus.CANCELLED);
         }
         pendingLocks.clear();
+        endHolding(io.swrap.smb.smb2.codec.NtStatus.CANCELLED);
         disconnected = true;
     }
 
@@ -417,6 +462,8 @@ public final class Open {
             step(path, "canceling a waiting lock", () -> a.cancel(io.swrap.smb.smb2.codec.NtStatus.RANGE_NOT_LOCKED));
         }
         pendingLocks.clear();
+        // as Samba's FSCTL_SMBTORTURE_FSP_ASYNC_SLEEP finding its handle gone: STATUS_FILE_CLOSED
+        step(path, "ending the requests holding it", () -> endHolding(io.swrap.smb.smb2.codec.NtStatus.FILE_CLOSED));
         step(path, "forgetting its replay entry", () -> server.replayCache().forget(this));
         FileKey key = key();
         step(path, "releasing its byte-range locks", () -> server.locks().releaseAll(key, owner()));

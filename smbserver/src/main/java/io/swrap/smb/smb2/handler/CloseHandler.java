@@ -9,6 +9,7 @@ import io.swrap.smb.oplock.Oplocks;
 import io.swrap.smb.state.Open;
 import io.swrap.smb.vfs.FileInfo;
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * [MS-SMB2] 3.3.5.10 Receiving an SMB2 CLOSE Request; with SMB2_CLOSE_FLAG_POSTQUERY_ATTRIB the
@@ -21,7 +22,23 @@ final class CloseHandler implements Smb2CommandHandler {
         if (PipeHandler.onIpc(rc)) {
             return PipeHandler.close(rc, req.fileId());
         }
-        return close(rc, req, rc.open(req.fileId()), null);
+        Open open = rc.open(req.fileId());
+        CompletableFuture<Void> unheld = open.whenUnheld().toCompletableFuture();
+        if (unheld.isDone()) {
+            return close(rc, req, open, null);
+        }
+        // A request still holds the handle (smbtorture's FSCTL_SMBTORTURE_FSP_ASYNC_SLEEP, at most
+        // SmbtortureFsctl.MAX_ASYNC_SLEEP_MS): the CLOSE answers after it, as Samba does since its bug 14769. The
+        // handle is looked up again: a lost connection meanwhile closes it (and ends the holding request).
+        CompletableFuture<Reply> reply = new CompletableFuture<>();
+        unheld.whenComplete((v, failure) -> {
+            try {
+                reply.complete(close(rc, req, rc.open(req.fileId()), null));
+            } catch (Smb2Exception | IOException | RuntimeException e) {
+                reply.completeExceptionally(e);
+            }
+        });
+        return Reply.later(reply);
     }
 
     /**

@@ -18,25 +18,17 @@ import java.util.Arrays;
  * [MS-SMB2] 3.3.5.15 Receiving an SMB2 IOCTL Request: FSCTL_VALIDATE_NEGOTIATE_INFO (3.3.5.15.12),
  * FSCTL_QUERY_NETWORK_INTERFACE_INFO (3.3.5.15.11), FSCTL_CREATE_OR_GET_OBJECT_ID ([MS-FSCC] 2.3.7) and
  * FSCTL_GET/SET_COMPRESSION ({@link Compression}), server-side copy ({@link ServerSideCopy}), sparse files
- * ({@link SparseFiles}).
+ * ({@link SparseFiles}), Samba's test-only FSCTL_SMBTORTURE codes ({@link SmbtortureFsctl}).
  * Other control codes get STATUS_NOT_SUPPORTED, after the FileId was checked (STATUS_FILE_CLOSED first,
  * as Windows and Samba answer).
  */
 final class IoctlHandler implements Smb2CommandHandler {
-    /** Samba's test-only control code (libcli/smb/smb_constants.h). */
-    static final int FSCTL_SMBTORTURE_FORCE_UNACKED_TIMEOUT = 0x83848003;
-    /** Samba's test-only control code: pad this connection's READ responses by 8 bytes (smb2.read.bug14607). */
-    static final int FSCTL_SMBTORTURE_GLOBAL_READ_RESPONSE_BODY_PADDING8 = 0x83848023;
-
     @Override
     public Reply handle(RequestContext rc) throws Smb2Exception {
         Smb2IoctlRequest req = Smb2IoctlRequest.decode(rc.request);
-        if (req.ctlCode() == FSCTL_SMBTORTURE_FORCE_UNACKED_TIMEOUT) {
-            return forceUnackedTimeout(rc, req);
-        }
         if ((req.ctlCode() == Smb2IoctlRequest.FSCTL_VALIDATE_NEGOTIATE_INFO
                 || req.ctlCode() == Smb2IoctlRequest.FSCTL_QUERY_NETWORK_INTERFACE_INFO
-                || req.ctlCode() == FSCTL_SMBTORTURE_GLOBAL_READ_RESPONSE_BODY_PADDING8)
+                || SmbtortureFsctl.takesNoHandle(req.ctlCode()))
                 && !req.fileId().equals(Smb2FileId.COMPOUND)) {
             // 3.3.5.15: CtlCodes that take no file handle need FileId 0xFFFFFFFFFFFFFFFF, "then the server MUST
             // fail the request with STATUS_INVALID_PARAMETER" (as Samba, smb2.ioctl.bug14788).
@@ -47,13 +39,8 @@ final class IoctlHandler implements Smb2CommandHandler {
         if (req.ctlCode() == Smb2IoctlRequest.FSCTL_VALIDATE_NEGOTIATE_INFO) {
             return validateNegotiate(rc, req);
         }
-        if (req.ctlCode() == FSCTL_SMBTORTURE_GLOBAL_READ_RESPONSE_BODY_PADDING8) {
-            if (!rc.conn.server().config().oplocking().fsctlSmbtorture()) {
-                throw new Smb2Exception(NtStatus.INVALID_DEVICE_REQUEST, "FSCTL_SMBTORTURE_GLOBAL_READ_RESPONSE_BODY"
-                        + "_PADDING8 needs 'smbd:FSCTL_SMBTORTURE = yes' in [global]");
-            }
-            rc.conn.readResponsePadding(8);
-            return Reply.ok(new Smb2IoctlResponse(req.ctlCode(), req.fileId(), new byte[0]));
+        if (SmbtortureFsctl.handles(req.ctlCode())) {
+            return SmbtortureFsctl.handle(rc, req);
         }
         if (req.ctlCode() == Smb2IoctlRequest.FSCTL_QUERY_NETWORK_INTERFACE_INFO) {
             if (!Smb2Dialect.isSmb3(rc.conn.dialect())
@@ -97,25 +84,11 @@ final class IoctlHandler implements Smb2CommandHandler {
                 req.ctlCode()));
     }
 
-    /**
-     * smbtorture's way to make a channel look dead without root: from now on every break sent on this
-     * connection counts as never taken in, so it is dropped after the break ack timeout and the break goes to
-     * the next channel. Only with {@code smbd:FSCTL_SMBTORTURE = yes}, as in Samba.
-     */
-    private static Reply forceUnackedTimeout(RequestContext rc, Smb2IoctlRequest req) throws Smb2Exception {
-        if (!rc.conn.server().config().oplocking().fsctlSmbtorture()) {
-            throw new Smb2Exception(NtStatus.INVALID_DEVICE_REQUEST, "FSCTL_SMBTORTURE_FORCE_UNACKED_TIMEOUT needs"
-                    + " 'smbd:FSCTL_SMBTORTURE = yes' in [global]");
-        }
-        rc.conn.ack().forceUnacked();
-        return Reply.ok(new Smb2IoctlResponse(req.ctlCode(), req.fileId(), new byte[0]));
-    }
-
     /** The control codes a client may send before it has a session (SessionId 0). */
     static boolean needsNoSession(io.swrap.smb.smb2.codec.Smb2Request req) {
         int b = io.swrap.smb.smb2.codec.Smb2Header.SIZE;
         return req.content().readableBytes() >= b + 8
-                && req.content().getIntLE(b + 4) == FSCTL_SMBTORTURE_FORCE_UNACKED_TIMEOUT;
+                && req.content().getIntLE(b + 4) == SmbtortureFsctl.FORCE_UNACKED_TIMEOUT;
     }
 
     /**
