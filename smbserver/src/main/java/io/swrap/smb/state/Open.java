@@ -53,8 +53,11 @@ public final class Open {
     private java.util.concurrent.CompletableFuture<Void> unheld;
     /** Blocking LOCK requests one handle may have waiting; more are refused with INSUFFICIENT_RESOURCES. */
     public static final int MAX_PENDING_LOCKS = 16;
-    /** Open.ChannelSequence ([MS-SMB2] 3.3.5.2.10): the newest ChannelSequence of a 3.x request on it. */
-    private int channelSequence;
+    /**
+     * Open.ChannelSequence with Open.OutstandingRequestCount and OutstandingPreRequestCount ([MS-SMB2] 3.3.5.2.10);
+     * replaced by a durable reconnect, so that requests of the old connection still ending touch the old counts.
+     */
+    private OutstandingRequests requests = new OutstandingRequests(0);
     /** The CreateAction of the CREATE that made it, answered again to a replay of that CREATE. */
     private int createAction;
     /** Open.IsDurable, and whether by a DH2Q (v2) or a DHnQ (v1), with Open.DurableOpenTimeout in ms. */
@@ -309,11 +312,38 @@ public final class Open {
     }
 
     public int channelSequence() {
-        return channelSequence;
+        return requests.sequence();
     }
 
+    /** Open.ChannelSequence of its CREATE or durable reconnect: nothing is outstanding on it then. */
     public void channelSequence(int v) {
-        channelSequence = v;
+        assert onOwnerLoop() : "channel sequence of " + path() + " set off its owner's loop";
+        requests = new OutstandingRequests(v);
+    }
+
+    /** Open.OutstandingRequestCount and OutstandingPreRequestCount, read for tests and diagnostics. */
+    public OutstandingRequests outstandingRequests() {
+        return requests;
+    }
+
+    /**
+     * A request on it with ChannelSequence {@code sequence} starts ([MS-SMB2] 3.3.5.2.10): its ticket for
+     * {@link #requestEnded}, or null when it is not counted (a modifying request is then refused).
+     */
+    public OutstandingRequests.Ticket requestStarted(int sequence, boolean replay) {
+        assert onOwnerLoop() : "request counted on " + path() + " off its owner's loop";
+        return requests.begin(sequence, replay);
+    }
+
+    /** The request of {@code t} got its final response. */
+    public void requestEnded(OutstandingRequests.Ticket t) {
+        if (t.counts() != requests) {
+            // counted before a durable reconnect restarted the counts: the old connection's request is no
+            // longer the open's business
+            return;
+        }
+        assert onOwnerLoop() : "request ended on " + path() + " off its owner's loop";
+        requests.end(t);
     }
 
     public int createAction() {

@@ -7,10 +7,12 @@ import io.swrap.smb.smb2.codec.Smb2Command;
 import io.swrap.smb.smb2.codec.Smb2Dialect;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import io.swrap.smb.smb2.codec.Smb2FileId;
+import io.swrap.smb.smb2.codec.Smb2Header;
 import io.swrap.smb.smb2.codec.Smb2Request;
 import io.swrap.smb.state.ChannelSequence;
 import io.swrap.smb.state.Connection;
 import io.swrap.smb.state.Open;
+import io.swrap.smb.state.OutstandingRequests;
 import io.swrap.smb.state.Session;
 import io.swrap.smb.state.TreeConnect;
 import java.io.IOException;
@@ -39,6 +41,12 @@ final class RequestContext {
     /** Set by the dispatcher: the reply waits for the I/O pool; {@link #pipelined}: beside others of its kind. */
     boolean waits;
     boolean pipelined;
+    /**
+     * The open this request is counted on (Open.OutstandingRequestCount, [MS-SMB2] 3.3.5.2.10) and its ticket,
+     * until {@link #requestEnded}; null when it names no open or was not counted.
+     */
+    private Open counted;
+    private OutstandingRequests.Ticket ticket;
     /** Called with the encoded response, for the preauth integrity hash. */
     java.util.function.Consumer<io.netty.buffer.ByteBuf> onEncoded;
 
@@ -126,25 +134,44 @@ final class RequestContext {
 
     /**
      * [MS-SMB2] 3.3.5.2.10: a 3.x request carries ChannelSequence in place of Status; a newer one becomes
-     * the open's, a stale one may not modify the open (WRITE, SET_INFO, IOCTL, as Samba), so that a request
-     * delayed on a failed channel cannot undo what the client did since.
+     * the open's, and the request is counted on the open until its final response ({@link #requestEnded}). A
+     * request not counted — a stale sequence, or a replay while requests of an older sequence are still
+     * outstanding — may not modify the open (WRITE, SET_INFO, IOCTL, as Samba), so that a request delayed on a
+     * failed channel cannot undo what the client did since. A handler that looks the open up again (a CLOSE
+     * after waiting for a break) is counted once.
      */
     private void verifyChannelSequence(Open o) throws Smb2Exception {
-        if (!Smb2Dialect.isSmb3(conn.dialect())) {
+        if (!Smb2Dialect.isSmb3(conn.dialect()) || counted != null) {
             return;
         }
         int requested = request.header().status() & 0xFFFF;
-        switch (ChannelSequence.compare(requested, o.channelSequence())) {
-            case ADVANCED -> o.channelSequence(requested);
-            case STALE -> {
-                int cmd = request.command();
-                if (cmd == Smb2Command.WRITE || cmd == Smb2Command.SET_INFO || cmd == Smb2Command.IOCTL) {
-                    throw new Smb2Exception(NtStatus.FILE_NOT_AVAILABLE, Smb2Command.name(cmd)
-                            + " with stale ChannelSequence " + requested + " (the open's is " + o.channelSequence()
-                            + "): the client has moved on from the channel that sent it");
-                }
-            }
-            case CURRENT -> { }
+        boolean replay = (request.header().flags() & Smb2Header.FLAGS_REPLAY_OPERATION) != 0;
+        OutstandingRequests.Ticket t = o.requestStarted(requested, replay);
+        if (t != null) {
+            counted = o;
+            ticket = t;
+            return;
+        }
+        int cmd = request.command();
+        if (cmd == Smb2Command.WRITE || cmd == Smb2Command.SET_INFO || cmd == Smb2Command.IOCTL) {
+            OutstandingRequests r = o.outstandingRequests();
+            throw new Smb2Exception(NtStatus.FILE_NOT_AVAILABLE, Smb2Command.name(cmd)
+                    + (ChannelSequence.compare(requested, r.sequence()) == ChannelSequence.Verdict.STALE
+                            ? " with stale ChannelSequence " + requested + " (the open's is " + r.sequence()
+                                    + "): the client has moved on from the channel that sent it"
+                            : " replayed with ChannelSequence " + requested + " while " + r.preOutstanding()
+                                    + " request(s) of an older ChannelSequence are outstanding on the open:"
+                                    + " the original may still be running; the client retries later"));
+        }
+    }
+
+    /** The request got its final response (or none will come): it is no longer outstanding on its open. */
+    void requestEnded() {
+        if (counted != null) {
+            Open o = counted;
+            counted = null;
+            o.requestEnded(ticket);
+            ticket = null;
         }
     }
 }

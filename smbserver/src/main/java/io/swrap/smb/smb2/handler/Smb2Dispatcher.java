@@ -226,6 +226,7 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
     private Smb2Response finish(RequestContext rc, boolean chainStart, Reply reply) {
         Smb2Request req = rc.request;
         if (reply == null) {
+            rc.requestEnded();
             return null;
         }
         if (req.command() == Smb2Command.CREATE || (chainStart && req.header().isRelated())) {
@@ -235,10 +236,14 @@ public final class Smb2Dispatcher extends SimpleChannelInboundHandler<Object> {
         }
         if (reply.pending() != null) {
             long asyncId = reply.pending().asyncId();
-            reply.pending().responder((status, body) -> rc.ctx.writeAndFlush(response(rc, new Reply(status, body),
-                    asyncId)));
+            // outstanding on its open until the final response: its completion, cancel or the handle's close
+            reply.pending().responder((status, body) -> {
+                rc.requestEnded();
+                rc.ctx.writeAndFlush(response(rc, new Reply(status, body), asyncId));
+            });
             return response(rc, reply, asyncId);
         }
+        rc.requestEnded();
         return response(rc, reply, 0);
     }
 
