@@ -41,16 +41,13 @@ public final class LinkChannelBench {
         int mib = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         String dialect = args.length > 3 ? args[3] : "SMB3_11";
-        StringBuilder links = new StringBuilder();
-        for (int nic : NICS) {
-            links.append(links.isEmpty() ? "" : ";").append(nic).append(':').append(rate).append("mibps");
-        }
+        String links = links(NICS, rate);
         Path base = Files.createTempDirectory(Path.of("/tmp"), "swrap-linkbench.");
         Map<String, List<Double>> results = new LinkedHashMap<>();
-        try (SmbEnv server = SmbEnv.start(base, NICS, "", Map.of("SWRAP_LINKS", links.toString()))) {
+        try (SmbEnv server = SmbEnv.start(base, NICS, "", Map.of("SWRAP_LINKS", links))) {
             for (int r = 0; r < rounds; r++) {
                 for (int channels : CHANNELS) {
-                    measure(server.swrapDir(), links.toString(), channels, mib, dialect, results);
+                    measure(server.swrapDir(), links, channels, mib, dialect, results);
                 }
             }
         }
@@ -77,6 +74,15 @@ public final class LinkChannelBench {
         System.out.println("all runs MiB/s: " + results);
         BenchSupport.deleteTree(base);
         System.exit(ok ? 0 : 1);
+    }
+
+    /** The SWRAP_LINKS value limiting each of {@code nics} to {@code rate} MiB/s. */
+    static String links(int[] nics, int rate) {
+        StringBuilder links = new StringBuilder();
+        for (int nic : nics) {
+            links.append(links.isEmpty() ? "" : ";").append(nic).append(':').append(rate).append("mibps");
+        }
+        return links.toString();
     }
 
     static void measure(Path swrap, String links, int channels, int mib, String dialect,

@@ -34,24 +34,21 @@ public final class PreforkChannelBench {
         int mib = args.length > 1 ? Integer.parseInt(args[1]) : 64;
         int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         String dialect = args.length > 3 ? args[3] : "SMB3_11";
-        StringBuilder links = new StringBuilder();
-        for (int nic : NICS) {
-            links.append(links.isEmpty() ? "" : ";").append(nic).append(':').append(rate).append("mibps");
-        }
+        String links = LinkChannelBench.links(NICS, rate);
         Path base = Files.createTempDirectory(Path.of("/tmp"), "swrap-preforkbench.");
         Map<String, Map<String, List<Double>>> results = new LinkedHashMap<>();
         Map<String, SmbEnv> servers = new LinkedHashMap<>();
         try {
             for (String mode : ORDER) {
                 servers.put(mode, SmbEnv.start(base.resolve(mode.replace(' ', '-')), NICS, MODES.get(mode),
-                        Map.of("SWRAP_LINKS", links.toString())));
+                        Map.of("SWRAP_LINKS", links)));
                 results.put(mode, new LinkedHashMap<>());
             }
             for (int r = 0; r < rounds; r++) {
                 for (String mode : ORDER) {
                     for (int channels : CHANNELS) {
                         System.out.print(mode + ", ");
-                        LinkChannelBench.measure(servers.get(mode).swrapDir(), links.toString(), channels, mib,
+                        LinkChannelBench.measure(servers.get(mode).swrapDir(), links, channels, mib,
                                 dialect, results.get(mode));
                     }
                 }
