@@ -27,7 +27,7 @@ import java.util.logging.Logger;
  * 3.3.5.9.13: an application that fails over to another client opens its file again with the same
  * AppInstanceId; the open its old client still holds on that name and share is closed first (not broken:
  * nobody there would answer), so the new one is not refused a sharing violation nor kept waiting for a break.
- * Only opens of another ClientGuid are closed, as the spec says. The 3.1.1 AppInstanceVersion is not kept.
+ * Only opens of another ClientGuid are closed, as the spec says, and only the same user's. The 3.1.1 AppInstanceVersion is not kept.
  */
 final class AppInstance {
     private static final Logger LOG = Logger.getLogger(AppInstance.class.getName());
@@ -81,8 +81,12 @@ final class AppInstance {
         }
         Path target = rc.tree.share().resolve(req.name()).path();
         String client = rc.conn.client() != null ? rc.conn.client().guid() : null;
+        // only the same user's opens: an AppInstanceId is the client's word, and another user who learnt it
+        // must not be able to close this user's handles (nor may an anonymous session close anybody's)
+        String user = rc.session.user();
         same.removeIf(o -> o.tree().share() != rc.tree.share() || !o.path().equals(target)
-                || Objects.equals(o.clientGuid(), client));
+                || Objects.equals(o.clientGuid(), client) || user.isEmpty()
+                || !user.equals(o.tree().session().user()));
         return same;
     }
 
