@@ -59,7 +59,7 @@ public final class Worker {
         ServerState state = server.state();
         state.messenger().attach(dir, state.config().prefork().messaging(), table.locator());
         BreakSender.receiveFromOtherWorkers(state);
-        NotifyMessages.exchange(state.changeNotify(), state.messenger());
+        NotifyMessages.exchange(state.changeNotify(), SharedChangeSequence.open(dir), state.messenger());
         Worker w = new Worker(server, table, slot);
         try (AFUNIXSocket s = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(dir.resolve("master.sock")))) {
             s.setAncillaryReceiveBufferSize(ANCILLARY_BUFFER);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -12,6 +13,15 @@ import java.util.function.Consumer;
  * Changes made outside this server (directly on the disk) are not seen.
  * Events arrive while no CHANGE_NOTIFY is pending are queued per handle, up to {@link Watch#MAX_QUEUED},
  * after which the handle reports STATUS_NOTIFY_ENUM_DIR ("too many changes, enumerate the directory").
+ *
+ * <p>A change reaches only the watches that existed when it was made: each change takes a number from a
+ * {@link Sequence} as it is reported (before its request is answered), and a watch keeps the number current when
+ * it was armed (the handle's first CHANGE_NOTIFY) and ignores changes numbered at or below it. In one process
+ * this changes nothing visible; in multi-process mode a change from another worker arrives by message, possibly
+ * after its client had the answer and armed a watch on the strength of it (smb2.notify.mask creates a file
+ * through one connection, then arms a watch through another), and its number says it predates that watch. The
+ * watch, not the request, carries the number: changes between two CHANGE_NOTIFYs on one handle are queued on it
+ * and delivered to the next, as Samba queues them on the open.
  */
 public final class ChangeNotify {
     public static final int FILE_NOTIFY_CHANGE_FILE_NAME = 0x001;
@@ -34,9 +44,25 @@ public final class ChangeNotify {
     public record Event(int action, String name) {
     }
 
+    /** Numbers changes in the order they are made, across every process that reports to the same watches. */
+    public interface Sequence {
+        /** Takes the number of a change being made now: greater than every number taken or read before. */
+        long next();
+
+        /** The number of the latest change made so far (0 before the first). */
+        long current();
+    }
+
+    /** Where a process's numbered changes go for the watches of the other workers (multi-process mode). */
+    @FunctionalInterface
+    public interface Forward {
+        void changes(long number, List<Change> changes);
+    }
+
     private final List<Watch> watches = new ArrayList<>();
+    private volatile Sequence sequence = inProcess();
     /** Multi-process mode: where this process's changes go for the watches of the other workers. */
-    private volatile Consumer<List<Change>> otherWorkers = changes -> { };
+    private volatile Forward otherWorkers = (number, changes) -> { };
     private volatile Consumer<Path> otherWorkersDeletePending = dir -> { };
 
     /** A directory handle's registration: its filter, its queue, and the CHANGE_NOTIFYs waiting on it. */
@@ -55,6 +81,8 @@ public final class ChangeNotify {
         private boolean overflow;
         private final ArrayDeque<Consumer<List<Event>>> waiters = new ArrayDeque<>();
         private final Runnable onDeletePending;
+        /** The change number current when it was armed: changes numbered up to it were made before it existed. */
+        private long armedAt;
 
         /**
          * @param maxBuffer the first request's OutputBufferLength (at most MaxTransactSize)
@@ -121,7 +149,13 @@ public final class ChangeNotify {
         }
     }
 
+    /**
+     * Arms {@code w}: it sees the changes numbered after the current one. Under this hub's lock, so that a change
+     * numbered later than that finds it listed ({@link #reportHere} lists the watches after the change took its
+     * number).
+     */
     public synchronized void add(Watch w) {
+        w.armedAt = sequence.current();
         watches.add(w);
     }
 
@@ -140,10 +174,18 @@ public final class ChangeNotify {
     }
 
     /**
-     * Multi-process mode: the changes and delete-pending directories this process reports go to {@code changes}
-     * and {@code deletePending} too (messages to the other workers, which report them with the "here" methods).
+     * Multi-process mode, before any watch is armed: changes are numbered by {@code shared} (one sequence for every
+     * worker), and the changes and delete-pending directories this process reports go to {@code changes} and
+     * {@code deletePending} too (messages to the other workers, which report them with the "here" methods).
      */
-    public void alsoReportTo(Consumer<List<Change>> changes, Consumer<Path> deletePending) {
+    public void alsoReportTo(Sequence shared, Forward changes, Consumer<Path> deletePending) {
+        synchronized (this) {
+            if (!watches.isEmpty()) {
+                throw new IllegalStateException(watches.size() + " watches are armed already: their numbers come"
+                        + " from the sequence being replaced");
+            }
+            this.sequence = shared;
+        }
         this.otherWorkers = changes;
         this.otherWorkersDeletePending = deletePending;
     }
@@ -159,17 +201,25 @@ public final class ChangeNotify {
         }
     }
 
-    /** Reports {@code changes} (one operation, e.g. both names of a rename) to every matching watch. */
+    /**
+     * Reports {@code changes} (one operation, e.g. both names of a rename, already made) to every matching watch
+     * armed before now. Called before the operation's request is answered, so that a watch armed after the answer
+     * never sees it.
+     */
     public void report(List<Change> changes) {
-        reportHere(changes);
-        otherWorkers.accept(changes);
+        long n = sequence.next();
+        reportHere(n, changes);
+        otherWorkers.changes(n, changes);
     }
 
-    /** {@link #report(List)} to the watches of this process only (what another worker reported). */
-    public void reportHere(List<Change> changes) {
+    /**
+     * {@link #report(List)} to the watches of this process only, for changes numbered {@code number} (what another
+     * worker reported): a watch armed when that number was already taken does not see them.
+     */
+    public void reportHere(long number, List<Change> changes) {
         List<Watch> targets;
         synchronized (this) {
-            targets = List.copyOf(watches);
+            targets = watches.stream().filter(w -> w.armedAt < number).toList();
         }
         for (Watch w : targets) {
             List<Event> events = new ArrayList<>();
@@ -191,6 +241,22 @@ public final class ChangeNotify {
     /** Convenience for one change. */
     public void report(Path path, int action, int filterBits) {
         report(List.of(new Change(path, action, filterBits)));
+    }
+
+    /** The sequence of one process: its changes are the only ones its watches see. */
+    public static Sequence inProcess() {
+        AtomicLong n = new AtomicLong();
+        return new Sequence() {
+            @Override
+            public long next() {
+                return n.incrementAndGet();
+            }
+
+            @Override
+            public long current() {
+                return n.get();
+            }
+        };
     }
 
     /** The name-change filter bit for a file or a directory. */

@@ -14,30 +14,36 @@ import java.util.logging.Logger;
 
 /**
  * What one worker reports to {@link ChangeNotify} as a NOTIFY message to the others, whose watches must see it
- * too: ids = kind (0: changes, 1: a directory became delete-pending), then (action, filter bits) per change; the
- * payload holds the absolute paths, each as a u16 length and UTF-8 bytes (every worker serves the same shares from
- * the same smb.conf, so a path names the same file in each). At most three changes per message (a rename has two).
+ * too: ids = kind (0: changes, 1: a directory became delete-pending); for changes, then the number the change took
+ * from the shared {@link ChangeNotify.Sequence} (a watch armed after it was taken ignores it, however late the
+ * message comes) and (action, filter bits) per change; the payload holds the absolute paths, each as a u16 length
+ * and UTF-8 bytes (every worker serves the same shares from the same smb.conf, so a path names the same file in
+ * each). At most three changes per message (a rename has two); the messages of one operation share its number.
  */
 public final class NotifyMessages {
     private static final Logger LOG = Logger.getLogger(NotifyMessages.class.getName());
     private static final long CHANGES = 0;
     private static final long DELETE_PENDING = 1;
-    private static final int MAX_CHANGES = (Message.MAX_IDS - 1) / 2;
+    private static final int MAX_CHANGES = (Message.MAX_IDS - 2) / 2;
 
-    /** A report: the changes and the delete-pending directory of one message (one of them empty). */
-    public record Report(List<ChangeNotify.Change> changes, Path deletePending) {
+    /**
+     * A report: the changes with their number, or the delete-pending directory, of one message (changes empty and
+     * number 0 for a directory).
+     */
+    public record Report(long number, List<ChangeNotify.Change> changes, Path deletePending) {
     }
 
     private NotifyMessages() {
     }
 
     /**
-     * Multi-process mode: what {@code notify} reports goes to the other workers too, and what they report is
-     * reported here. Received on the messaging's thread: {@link ChangeNotify} is thread-safe and each watch hands
-     * its events to the loop of its CHANGE_NOTIFY request.
+     * Multi-process mode: {@code notify} numbers its changes by {@code shared}, what it reports goes to the other
+     * workers too, and what they report is reported here. Received on the messaging's thread: {@link ChangeNotify}
+     * is thread-safe and each watch hands its events to the loop of its CHANGE_NOTIFY request.
      */
-    public static void exchange(ChangeNotify notify, Messenger messenger) {
-        notify.alsoReportTo(changes -> changes(changes, messenger.pid()).forEach(messenger::broadcast),
+    public static void exchange(ChangeNotify notify, ChangeNotify.Sequence shared, Messenger messenger) {
+        notify.alsoReportTo(shared,
+                (number, changes) -> changes(number, changes, messenger.pid()).forEach(messenger::broadcast),
                 dir -> messenger.broadcast(deletePending(dir, messenger.pid())));
         messenger.handle(MessageType.NOTIFY, m -> {
             Report r;
@@ -51,24 +57,29 @@ public final class NotifyMessages {
                 if (r.deletePending() != null) {
                     notify.deletePendingHere(r.deletePending());
                 } else {
-                    notify.reportHere(r.changes());
+                    notify.reportHere(r.number(), r.changes());
                 }
             });
         });
         // a worker that died has no watches left: nothing to clean up but the sender's one log line
     }
 
-    /** The messages for {@code changes} (one per three changes, in order). */
-    public static List<Message> changes(List<ChangeNotify.Change> changes, long senderPid) {
+    /** The messages for {@code changes}, numbered {@code number} (one message per three changes, in order). */
+    public static List<Message> changes(long number, List<ChangeNotify.Change> changes, long senderPid) {
+        if (number < 1) {
+            throw new IllegalArgumentException("change number " + number + " (expected: at least 1, from"
+                    + " ChangeNotify.Sequence.next)");
+        }
         List<Message> out = new ArrayList<>();
         for (int from = 0; from < changes.size(); from += MAX_CHANGES) {
             List<ChangeNotify.Change> part = changes.subList(from, Math.min(changes.size(), from + MAX_CHANGES));
-            long[] ids = new long[1 + 2 * part.size()];
+            long[] ids = new long[2 + 2 * part.size()];
             ids[0] = CHANGES;
+            ids[1] = number;
             List<Path> paths = new ArrayList<>();
             for (int i = 0; i < part.size(); i++) {
-                ids[1 + 2 * i] = part.get(i).action();
-                ids[2 + 2 * i] = part.get(i).filterBits();
+                ids[2 + 2 * i] = part.get(i).action();
+                ids[3 + 2 * i] = part.get(i).filterBits();
                 paths.add(part.get(i).path());
             }
             out.add(new Message(MessageType.NOTIFY, senderPid, ids, paths(paths)));
@@ -103,14 +114,18 @@ public final class NotifyMessages {
             }
             Path dir = path(m, b);
             end(m, b);
-            return new Report(List.of(), dir);
+            return new Report(0, List.of(), dir);
         }
-        if (m.id(0) != CHANGES || m.idCount() % 2 != 1 || m.idCount() < 3) {
+        if (m.id(0) != CHANGES || m.idCount() % 2 != 0 || m.idCount() < 4) {
             throw new MalformedMessageException(m + ": kind " + m.id(0) + " with " + m.idCount() + " ids (expected:"
-                    + " 0 with 1 + 2 per change, or 1 alone)");
+                    + " 0 with a number and 2 per change, or 1 alone)");
+        }
+        long number = m.id(1);
+        if (number < 1) {
+            throw new MalformedMessageException(m + ": change number " + number + " (expected: at least 1)");
         }
         List<ChangeNotify.Change> changes = new ArrayList<>();
-        for (int i = 1; i < m.idCount(); i += 2) {
+        for (int i = 2; i < m.idCount(); i += 2) {
             long action = m.id(i);
             long filter = m.id(i + 1);
             if (action < 1 || action > ChangeNotify.FILE_ACTION_RENAMED_NEW_NAME || filter < 0 || filter > 0xffff) {
@@ -120,7 +135,7 @@ public final class NotifyMessages {
             changes.add(new ChangeNotify.Change(path(m, b), (int) action, (int) filter));
         }
         end(m, b);
-        return new Report(changes, null);
+        return new Report(number, changes, null);
     }
 
     private static Path path(Message m, ByteBuffer b) throws MalformedMessageException {
