@@ -13,14 +13,22 @@ import io.swrap.smb.filestate.OwnerId;
 import io.swrap.smb.ipc.Endpoint;
 import io.swrap.smb.oplock.BreakMessages;
 import io.swrap.smb.oplock.BreakNotice;
+import io.swrap.smb.prefork.SharedChangeSequence;
+import io.swrap.smb.smb2.codec.NtStatus;
+import io.swrap.smb.smb2.codec.Smb2Command;
 import io.swrap.smb.smb2.codec.Smb2Dialect;
+import io.swrap.smb.vfs.ChangeNotify;
+import io.swrap.smb.vfs.NotifyMessages;
 import io.swrap.smbclient.ClientConfig;
 import io.swrap.smbclient.Open;
 import io.swrap.smbclient.OplockBreak;
+import io.swrap.smbclient.RawSession;
 import io.swrap.smbclient.Session;
 import io.swrap.smbclient.SmbClient;
 import io.swrap.smbclient.Tree;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,6 +59,10 @@ class PreforkMessagingIT {
     private static final int SHARE_ALL = 0x7;
     private static final int FILE_OVERWRITE_IF = 5;
     private static final int FILE_NON_DIRECTORY_FILE = 0x40;
+    private static final int FILE_DIRECTORY_FILE = 0x1;
+    private static final int FILE_LIST_DIRECTORY = 0x1;
+    private static final int FILE_OPEN = 1;
+    private static final int FILE_CREATE = 2;
 
     @TempDir
     Path base;
@@ -205,6 +217,110 @@ class PreforkMessagingIT {
                 }
             }
         }
+    }
+
+    /**
+     * A change reaches a watch in another worker only when it was made after that watch was armed. smb2.notify.mask
+     * creates a file through one connection and only then arms a watch through another: the change's message may
+     * reach the watch's worker after that, and must not complete the watch. That lateness cannot be forced on the
+     * real message, so the test, as a third worker, sends the watching worker the message the changing worker sent,
+     * with the number that change took, again after the watch is armed (and, as a control that the message is
+     * well-formed and names the watched directory, one taking a fresh number); then a real change made after the
+     * watch was armed reaches it from the other worker.
+     */
+    @Test
+    void aChangeMadeInAnotherWorkerBeforeAWatchWasArmedNeverReachesItOneMadeAfterDoes() throws Exception {
+        Server srv = start();
+        Path sub = Files.createDirectories(base.resolve("share").resolve("sub")).toRealPath();
+        InetSocketAddress addr = new InetSocketAddress("127.0.0.1", srv.port());
+        try (ChildProcess server = srv.process();
+             RawSession watcher = RawSession.open(addr, SmbEnv.USER, SmbEnv.PASSWORD, "share", Smb2Dialect.SMB2_10,
+                     false, (int) WAIT.toMillis());
+             RawSession changer = RawSession.open(addr, SmbEnv.USER, SmbEnv.PASSWORD, "share", Smb2Dialect.SMB2_10,
+                     false, (int) WAIT.toMillis());
+             SharedChangeSequence numbers = SharedChangeSequence.open(srv.dir())) {
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (srv.passedTo().size() < 2) {
+                assertTrue(System.nanoTime() < deadline, "two connections passed:\n" + server.stderr());
+                Thread.sleep(50);
+            }
+            List<Integer> slots = srv.passedTo();
+            assertEquals(2, slots.size(), server.stderr());
+            assertNotEquals(slots.get(0), slots.get(1), "the two connections are in two workers: " + slots);
+            long watching = srv.pids().get(slots.get(0));
+            long changing = srv.pids().get(slots.get(1));
+
+            byte[] dir = watcher.create("sub", FILE_LIST_DIRECTORY, FILE_OPEN, FILE_DIRECTORY_FILE);
+            long before = numbers.current();
+            byte[] early = changer.create("sub\\early", READ_WRITE, FILE_CREATE, FILE_NON_DIRECTORY_FILE);
+            long earlyNumber = numbers.current();
+            assertTrue(earlyNumber > before, "the CREATE took a change number before it was answered");
+            changer.closeFile(early);
+
+            long armed = notify(watcher, dir); // the handle's first CHANGE_NOTIFY arms its watch ...
+            cancel(watcher, armed); // ... which stays armed, as in smb2.notify.mask
+            try (Endpoint third = Endpoint.open(srv.dir(), ProcessHandle.current().pid(), MessagingLimits.DEFAULTS,
+                    msg -> null, (pid, msg, why) -> { })) {
+                for (io.swrap.smb.ipc.Message m : NotifyMessages.changes(earlyNumber, List.of(added(sub, "early")),
+                        changing)) {
+                    assertTrue(third.send(watching, m));
+                }
+                for (io.swrap.smb.ipc.Message m : NotifyMessages.changes(numbers.next(), List.of(added(sub,
+                        "control")), changing)) {
+                    assertTrue(third.send(watching, m));
+                }
+                assertEquals(List.of("1 control"), changes(watcher, notify(watcher, dir)),
+                        "the late message of the change made before the watch was armed is ignored:\n"
+                                + server.stderr());
+            }
+
+            long waiting = notify(watcher, dir);
+            changer.closeFile(changer.create("sub\\late", READ_WRITE, FILE_CREATE, FILE_NON_DIRECTORY_FILE));
+            assertEquals(List.of("1 late"), changes(watcher, waiting), "the change worker " + changing
+                    + " made after the watch was armed reaches worker " + watching + ":\n" + server.stderr());
+            watcher.closeFile(dir);
+        }
+    }
+
+    private static ChangeNotify.Change added(Path dir, String name) {
+        return new ChangeNotify.Change(dir.resolve(name), ChangeNotify.FILE_ACTION_ADDED,
+                ChangeNotify.FILE_NOTIFY_CHANGE_FILE_NAME);
+    }
+
+    /** Sends a CHANGE_NOTIFY for file names on {@code dir} and returns its MessageId once the server has it waiting. */
+    private static long notify(RawSession s, byte[] dir) throws java.io.IOException {
+        byte[] m = s.message(Smb2Command.CHANGE_NOTIFY, RawSession.body(32).putShort((short) 32).putShort((short) 0)
+                .putInt(4096).put(dir).putInt(ChangeNotify.FILE_NOTIFY_CHANGE_FILE_NAME).putInt(0).array());
+        long id = ByteBuffer.wrap(m).order(ByteOrder.LITTLE_ENDIAN).getLong(24);
+        s.sendFrame(m);
+        return id;
+    }
+
+    /** CANCEL of the waiting request {@code id} (sync form: its MessageId); it ends with STATUS_CANCELLED. */
+    private static void cancel(RawSession s, long id) throws java.io.IOException {
+        RawSession.Message interim = s.read();
+        assertTrue(interim.interim() && interim.messageId() == id, "the CHANGE_NOTIFY waits: " + interim);
+        byte[] c = s.template(Smb2Command.CANCEL, RawSession.body(4).putShort((short) 4).array());
+        ByteBuffer.wrap(c).order(ByteOrder.LITTLE_ENDIAN).putLong(24, id).putShort(6, (short) 0);
+        s.sendFrame(c);
+        assertEquals(NtStatus.CANCELLED, s.await(id).status());
+    }
+
+    /** The final answer to CHANGE_NOTIFY {@code id}: "action name" per FILE_NOTIFY_INFORMATION. */
+    private static List<String> changes(RawSession s, long id) throws java.io.IOException {
+        RawSession.Message r = s.await(id);
+        assertEquals(NtStatus.SUCCESS, r.status(), r.toString());
+        ByteBuffer b = r.le();
+        int at = b.getShort(64 + 2) & 0xFFFF;
+        int length = b.getInt(64 + 4);
+        List<String> out = new java.util.ArrayList<>();
+        for (int next = 1; next != 0 && length > 0; at += next) {
+            next = b.getInt(at);
+            byte[] name = new byte[b.getInt(at + 8)];
+            b.get(at + 12, name);
+            out.add(b.getInt(at + 4) + " " + new String(name, java.nio.charset.StandardCharsets.UTF_16LE));
+        }
+        return out;
     }
 
     @Test
