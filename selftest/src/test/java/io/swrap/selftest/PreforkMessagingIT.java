@@ -49,7 +49,8 @@ import org.junit.jupiter.api.io.TempDir;
  * test plays a third worker with its own {@link Endpoint} in the master's directory. A break message for the
  * open of a client served by worker A, sent to worker A, reaches that client as an SMB2 OPLOCK_BREAK; the same
  * message sent to worker B (which does not serve it) delivers nothing; a message to a worker killed with -9 is
- * reported undeliverable (its socket removed by the master), and the client's worker still serves it.
+ * reported undeliverable (its socket removed by the master), and the client's worker still serves it. A change
+ * made in one worker completes a CHANGE_NOTIFY in the other, but never one armed after the change was made.
  */
 class PreforkMessagingIT {
     private static final Duration WAIT = Duration.ofSeconds(90);
