@@ -27,10 +27,6 @@ class PreforkTortureIT {
      * the worker that made them.
      */
     static final Map<String, String> LEFT_OUT = Map.of(
-            "smb2.session", "the session table is per worker: a bind from a connection of another ClientGuid (the"
-                    + " bind_negative_*d variants) or of a zero one (bind_negative_smb202) reaches a worker that does"
-                    + " not know the session and answers ACCESS_DENIED (session.c:2595), where Samba looks the session"
-                    + " up in its global table to answer REQUEST_NOT_ACCEPTED or INVALID_PARAMETER: 18 of 66 fail",
             "smb2.durable-open", "sessions and durable handles are per worker: reopen1a's second connection"
                     + " (another ClientGuid) names the first session as PreviousSessionId in another worker, which"
                     + " does not know it, so the old session lives on (OBJECT_NAME_NOT_FOUND where"
