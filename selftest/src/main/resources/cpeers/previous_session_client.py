@@ -5,7 +5,7 @@ connection logs on as another user naming the first session as PreviousSessionId
 third logs on as the first user naming it, which ends it: its handle and tree answer USER_SESSION_DELETED, and
 the file opens again with no sharing (the old open is closed).
 Usage: previous_session_client.py HOST[:PORT] SHARE USER PASSWORD OTHER_USER OTHER_PASSWORD
-Prints STEP name 0x<status> per step, and SESSION name 0x<SessionId> per logon."""
+Prints STEP name 0x<status> per step, and SESSION name 0x<SessionId> <ServerGuid> per logon."""
 import sys
 
 from impacket import smb3
@@ -46,7 +46,8 @@ def connect(address, user, password, share, previous=0):
     finally:
         smb3.SMB2SessionSetup = SessionSetup
     smb = conn.getSMBServer()
-    print("SESSION %s 0x%016x" % (user, smb._Session['SessionID']), flush=True)
+    print("SESSION %s 0x%016x %s" % (user, smb._Session['SessionID'], bytes(smb._Connection['ServerGuid']).hex()),
+          flush=True)
     return conn, smb, smb.connectTree(share)
 
 
