@@ -8,20 +8,21 @@ import io.swrap.smb.filestate.ShmRecords;
 import io.swrap.smb.prefork.Worker;
 import io.swrap.smb.state.FileIds;
 import io.swrap.smb.state.ServerState;
+import io.swrap.smb.state.SharedSessions;
 import java.io.IOException;
 import java.nio.file.Path;
 
 /**
  * Command line: {@code SmbServerMain -s smb.conf} runs the server until the process is stopped: one process, or
  * with {@code prefork children = N} a master and N workers; a master starts each worker with
- * {@code -s smb.conf --prefork-worker SLOT DIR}.
+ * {@code -s smb.conf --prefork-worker SLOT DIR SERVERGUID} (32 hex digits: one ServerGuid for all workers).
  */
 public final class SmbServerMain {
     private SmbServerMain() {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        boolean worker = args.length == 5 && args[2].equals(Worker.ARG);
+        boolean worker = args.length == 6 && args[2].equals(Worker.ARG);
         if ((args.length != 2 && !worker) || !args[0].equals("-s")) {
             System.err.println("usage: SmbServerMain -s SMB.CONF");
             System.exit(2);
@@ -36,7 +37,8 @@ public final class SmbServerMain {
                 int slot = Integer.parseInt(args[3]);
                 SmbServer s = SmbServer.startWithoutListeners(new ServerState(cfg,
                         cfg.prefork().unsharedFileState() ? null : dir.resolve(ShmRecords.FILE),
-                        FileIds.worker(slot, ProcessHandle.current().pid())));
+                        FileIds.worker(slot, ProcessHandle.current().pid()), java.util.HexFormat.of().parseHex(args[5]),
+                        SharedSessions.open(dir, cfg.prefork().maxSessions())));
                 Runtime.getRuntime().addShutdownHook(new Thread(s::close, "smbserver-shutdown"));
                 Worker.run(s, slot, dir);
                 return;

@@ -116,7 +116,8 @@ public final class SmbConfParser {
             "smbserver:iothreads", "smbserver:maxqueuediorequests", "smbserver:iorequestsperconnection",
             // multi-process mode
             "preforkchildren", "smbserver:preforkunsharedfilestate", "smbserver:preforkplacement",
-            "smbserver:ipcmaxmessagesize", "smbserver:ipcmaxqueuedmessages", "smbserver:ipcsendtimeout");
+            "smbserver:ipcmaxmessagesize", "smbserver:ipcmaxqueuedmessages", "smbserver:ipcsendtimeout",
+            "smbserver:preforkmaxsessions", "smbserver:preforksessionclosetimeout");
     // connection limits: their keys join the global ones
     private static final List<String> ALL_GLOBAL_KEYS = Stream.concat(GLOBAL_KEYS.stream(),
             ConnectionLimits.KEYS.stream()).toList();
@@ -336,7 +337,13 @@ public final class SmbConfParser {
             throw new ConfigException(fileName, line("smbserver:preforkplacement"), "smbserver:prefork placement: "
                     + placement + " (expected: least-loaded | peer-address)");
         }
-        return new SmbConfig.Prefork(children, unshared, placement.equals("peer-address"), messaging());
+        int maxSessions = (int) globalNumber("smbserver:preforkmaxsessions", "smbserver:prefork max sessions",
+                SmbConfig.Prefork.DEFAULT_MAX_SESSIONS, 1, SmbConfig.Prefork.MAX_MAX_SESSIONS);
+        java.time.Duration closeTimeout = java.time.Duration.ofMillis(globalNumber(
+                "smbserver:preforksessionclosetimeout", "smbserver:prefork session close timeout",
+                SmbConfig.Prefork.DEFAULT_SESSION_CLOSE_TIMEOUT_MILLIS, 10, 60_000));
+        return new SmbConfig.Prefork(children, unshared, placement.equals("peer-address"), messaging(), maxSessions,
+                closeTimeout);
     }
 
     /** The limits of messages between workers ({@link MessagingLimits}). */

@@ -37,7 +37,8 @@ import java.util.Map;
  *       settings this server does not use are accepted and logged once as ignored ({@link SambaKeys})</li>
  *   <li>{@code prefork children}, {@code smbserver:prefork unshared file state},
  *       {@code smbserver:prefork placement}, {@code smbserver:ipc max message size}, {@code smbserver:ipc max queued
- *       messages}, {@code smbserver:ipc send timeout}: see {@link Prefork}</li>
+ *       messages}, {@code smbserver:ipc send timeout}, {@code smbserver:prefork max sessions},
+ *       {@code smbserver:prefork session close timeout}: see {@link Prefork}</li>
  *   <li>per share: {@code path} (required), {@code read only} (default yes), {@code smb encrypt}, {@code comment},
  *       {@code browseable} (default yes)</li>
  * </ul>
@@ -77,14 +78,30 @@ public record SmbConfig(
      * memory; yes, an opt-out for comparisons: each worker keeps its own, and clients in two workers do not see
      * each other's opens, locks and leases), {@code smbserver:prefork placement} (where a new ClientGuid
      * goes: {@code least-loaded}, the default, or {@code peer-address}: to the worker of another ClientGuid of
-     * the same peer address if there is one, so that one host's clients see each other's opens), and the limits
-     * of the messages between workers ({@link MessagingLimits}).
+     * the same peer address if there is one, so that one host's clients see each other's opens), the limits
+     * of the messages between workers ({@link MessagingLimits}), {@code smbserver:prefork max sessions}
+     * (1..{@value #MAX_MAX_SESSIONS}, default {@value #DEFAULT_MAX_SESSIONS}: established sessions that the
+     * workers' shared session table holds; a session beyond works in its own worker, but binds and
+     * PreviousSessionIds from other workers do not find it) and {@code smbserver:prefork session close timeout}
+     * (milliseconds, 10..60000, default {@value #DEFAULT_SESSION_CLOSE_TIMEOUT_MILLIS}: how long a logon naming
+     * another worker's session as its PreviousSessionId waits for that worker to end it before it is answered
+     * anyway).
      */
-    public record Prefork(int children, boolean unsharedFileState, boolean byPeerAddress, MessagingLimits messaging) {
+    public record Prefork(int children, boolean unsharedFileState, boolean byPeerAddress, MessagingLimits messaging,
+                          int maxSessions, java.time.Duration sessionCloseTimeout) {
         public static final int MAX_CHILDREN = 64;
+        public static final int DEFAULT_MAX_SESSIONS = 16_384;
+        /** swrap-shm's largest table ({@code Layout.MAX_CAPACITY}). */
+        public static final int MAX_MAX_SESSIONS = 262_140;
+        public static final int DEFAULT_SESSION_CLOSE_TIMEOUT_MILLIS = 5000;
 
         public Prefork(int children, boolean unsharedFileState, boolean byPeerAddress) {
             this(children, unsharedFileState, byPeerAddress, MessagingLimits.DEFAULTS);
+        }
+
+        public Prefork(int children, boolean unsharedFileState, boolean byPeerAddress, MessagingLimits messaging) {
+            this(children, unsharedFileState, byPeerAddress, messaging, DEFAULT_MAX_SESSIONS,
+                    java.time.Duration.ofMillis(DEFAULT_SESSION_CLOSE_TIMEOUT_MILLIS));
         }
 
         public static Prefork off() {

@@ -12,7 +12,12 @@ public enum MessageType {
     /** Deliver a lease break to a client: ids = ClientGuid and states, payload = lease key. */
     LEASE_BREAK(3),
     /** Changes (or a delete-pending directory) for the watches of change notification ({@code vfs.NotifyMessages}). */
-    NOTIFY(4);
+    NOTIFY(4),
+    /**
+     * End a session that a logon of another worker names as its PreviousSessionId, then wake that logon:
+     * ids = SessionId, the waiter's event loop number and ticket ({@code smb2.handler.PreviousSessions}).
+     */
+    SESSION_CLOSE(5);
 
     private final int wire;
 

@@ -5,6 +5,8 @@ import io.swrap.smb.config.SmbConfig;
 import io.swrap.smb.filestate.FileStore;
 import io.swrap.smb.filestate.Messenger;
 import io.swrap.smb.filestate.ShmRecords;
+import io.swrap.smb.state.ServerState;
+import io.swrap.smb.state.SharedSessions;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -17,6 +19,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
@@ -51,6 +54,10 @@ public final class Master implements AutoCloseable {
     private final ClientGuidTable table;
     /** The workers' shared file state, for the dead-owner repair when one dies; null when they keep their own. */
     private final FileStore files;
+    /** The workers' GlobalSessionTable, for dropping a dead worker's sessions. */
+    private final SharedSessions sessions;
+    /** ServerGuid, the same from every worker: a client that reaches two of them sees one server. */
+    private final byte[] serverGuid = ServerState.randomGuid();
     private final WorkerSlot[] slots;
     private final AFUNIXServerSocket control;
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
@@ -70,6 +77,7 @@ public final class Master implements AutoCloseable {
         }
         this.files = cfg.prefork().unsharedFileState() ? null
                 : new FileStore(ShmRecords.open(dir.resolve(ShmRecords.FILE)), messenger, true);
+        this.sessions = SharedSessions.open(dir, cfg.prefork().maxSessions());
         this.slots = new WorkerSlot[n];
         for (int i = 0; i < n; i++) {
             slots[i] = new WorkerSlot(i, table);
@@ -140,7 +148,8 @@ public final class Master implements AutoCloseable {
             cmd.add("--add-opens=" + opens);
         }
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.swrap.smb.SmbServerMain",
-                "-s", confFile.toString(), Worker.ARG, Integer.toString(s.slot()), dir.toString()));
+                "-s", confFile.toString(), Worker.ARG, Integer.toString(s.slot()), dir.toString(),
+                HexFormat.of().formatHex(serverGuid)));
         // stdin stays a pipe from this process: the worker exits at its EOF, when the master is gone
         Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.INHERIT)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -164,12 +173,15 @@ public final class Master implements AutoCloseable {
         int reclaimed = PassedSockets.reclaimDeadOwners();
         // its opens, locks, leases and waiters: no file stays locked by a process that is gone
         int dropped = files == null ? 0 : files.purgeProcess(dead.pid());
+        // its sessions: a bind or a PreviousSessionId naming one from another worker finds it gone
+        int ended = sessions.purgeProcess(dead.pid());
         if (closing) {
             return;
         }
         LOG.warning("worker " + s.slot() + " (pid " + dead.pid() + ") exited with status " + dead.exitValue()
                 + ": its clients lost their connections, " + forgotten + " ClientGuids forgotten, " + reclaimed
-                + " socket records freed, " + dropped + " file-state entries dropped; starting it again");
+                + " socket records freed, " + dropped + " file-state entries dropped, " + ended + " sessions ended;"
+                + " starting it again");
         try {
             if (TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) < QUICK_EXIT_MILLIS) {
                 Thread.sleep(RESTART_DELAY_MILLIS);
@@ -309,6 +321,7 @@ public final class Master implements AutoCloseable {
             }
         }
         table.close();
+        sessions.close();
         if (files != null) {
             files.close();
         }

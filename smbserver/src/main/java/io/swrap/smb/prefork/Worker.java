@@ -5,6 +5,7 @@ import io.netty.channel.EventLoop;
 import io.swrap.smb.SmbServer;
 import io.swrap.smb.vfs.NotifyMessages;
 import io.swrap.smb.smb2.handler.BreakSender;
+import io.swrap.smb.smb2.handler.PreviousSessions;
 import io.swrap.smb.state.ServerState;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -28,7 +29,7 @@ import org.newsclub.net.unix.AFUNIXSocketAddress;
  */
 public final class Worker {
     private static final Logger LOG = Logger.getLogger(Worker.class.getName());
-    /** The command-line flag of a worker: {@code --prefork-worker SLOT DIR}. */
+    /** The command-line flag of a worker: {@code --prefork-worker SLOT DIR SERVERGUID}. */
     public static final String ARG = "--prefork-worker";
     /** Received descriptors per message: one connection, and the agent's own memfd that it takes away. */
     private static final int ANCILLARY_BUFFER = 1024;
@@ -59,6 +60,7 @@ public final class Worker {
         ServerState state = server.state();
         state.messenger().attach(dir, state.config().prefork().messaging(), table.locator());
         BreakSender.receiveFromOtherWorkers(state);
+        PreviousSessions.receiveFromOtherWorkers(state);
         NotifyMessages.exchange(state.changeNotify(), SharedChangeSequence.open(dir), state.messenger());
         Worker w = new Worker(server, table, slot);
         try (AFUNIXSocket s = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(dir.resolve("master.sock")))) {

@@ -21,7 +21,7 @@ import java.util.UUID;
 public final class ServerState {
     private final SmbConfig config;
     private final SmbPasswdFile users;
-    private final byte[] serverGuid = new byte[16];
+    private final byte[] serverGuid;
     private final long startTime = FileTimes.now();
     private final Map<String, Share> shares = new LinkedHashMap<>();
     private final Messenger messenger = new Messenger();
@@ -37,6 +37,8 @@ public final class ServerState {
     /** GlobalSessionTable (3.3.1.5): every established session of this process, for binds from any connection. */
     private final java.util.concurrent.ConcurrentHashMap<Long, SessionGlobal> sessions =
             new java.util.concurrent.ConcurrentHashMap<>();
+    /** The other workers' sessions in a prefork server (and this one's, for them); null in one process. */
+    private final SharedSessions sharedSessions;
     private final FileIds fileIds;
     private final io.swrap.smb.transport.Admission admission;
     private final io.swrap.smb.rpc.RpcServer rpc;
@@ -62,6 +64,25 @@ public final class ServerState {
      * @throws IOException if a share's path is not a directory, or the table cannot be mapped
      */
     public ServerState(SmbConfig config, java.nio.file.Path sharedFileState, FileIds fileIds) throws IOException {
+        this(config, sharedFileState, fileIds, randomGuid(), null);
+    }
+
+    /**
+     * A worker of a prefork server.
+     *
+     * @param sharedFileState as {@link #ServerState(SmbConfig, java.nio.file.Path)}
+     * @param fileIds         the worker's own ({@link FileIds#worker})
+     * @param serverGuid      ServerGuid, the master's: one server to every client whichever worker it reaches
+     * @param sharedSessions  the workers' GlobalSessionTable, or null
+     * @throws IOException if a share's path is not a directory, or the table cannot be mapped
+     */
+    public ServerState(SmbConfig config, java.nio.file.Path sharedFileState, FileIds fileIds, byte[] serverGuid,
+            SharedSessions sharedSessions) throws IOException {
+        if (serverGuid.length != 16) {
+            throw new IllegalArgumentException("ServerGuid: " + serverGuid.length + " bytes (expected: 16)");
+        }
+        this.serverGuid = serverGuid.clone();
+        this.sharedSessions = sharedSessions;
         this.config = config;
         this.fileIds = fileIds;
         this.users = new SmbPasswdFile(config.passwdFile());
@@ -70,14 +91,20 @@ public final class ServerState {
                 : new FileStore(ShmRecords.open(sharedFileState), messenger, config.oplocking().leases());
         this.rpc = new io.swrap.smb.rpc.RpcServer(config);
         this.ioPool = new io.swrap.smb.io.IoPool(config.io().threads(), config.io().maxQueued());
-        UUID g = UUID.randomUUID();
-        for (int i = 0; i < 8; i++) {
-            serverGuid[i] = (byte) (g.getMostSignificantBits() >>> (8 * i));
-            serverGuid[8 + i] = (byte) (g.getLeastSignificantBits() >>> (8 * i));
-        }
         for (ShareConfig s : config.shares().values()) {
             shares.put(s.name().toLowerCase(Locale.ROOT), new Share(s));
         }
+    }
+
+    /** A new ServerGuid (a random UUID's bytes). */
+    public static byte[] randomGuid() {
+        byte[] guid = new byte[16];
+        UUID g = UUID.randomUUID();
+        for (int i = 0; i < 8; i++) {
+            guid[i] = (byte) (g.getMostSignificantBits() >>> (8 * i));
+            guid[8 + i] = (byte) (g.getLeastSignificantBits() >>> (8 * i));
+        }
+        return guid;
     }
 
     public SmbConfig config() {
@@ -188,17 +215,31 @@ public final class ServerState {
         return fileIds.nextSessionId();
     }
 
-    /** The established session {@code id} of any client of this process, or null. */
+    /**
+     * The established session {@code id} of any client of this process, or, in a prefork server, of another
+     * worker ({@link SessionGlobal#foreign()}); null when none has it.
+     */
     public SessionGlobal globalSession(long id) {
+        SessionGlobal g = sessions.get(id);
+        return g != null || sharedSessions == null ? g : sharedSessions.get(id);
+    }
+
+    /** The established session {@code id} of a client of this process, or null. */
+    public SessionGlobal localSession(long id) {
         return sessions.get(id);
     }
 
     void register(SessionGlobal g) {
         sessions.put(g.id(), g);
+        if (sharedSessions != null) {
+            sharedSessions.put(g);
+        }
     }
 
     void deregister(SessionGlobal g) {
-        sessions.remove(g.id(), g);
+        if (sessions.remove(g.id(), g) && sharedSessions != null) {
+            sharedSessions.remove(g.id());
+        }
     }
 
     /** A new FileId: unique in this process and, in a prefork server, among its workers ({@link FileIds}). */

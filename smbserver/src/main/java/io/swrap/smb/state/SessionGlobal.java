@@ -12,12 +12,26 @@ import io.swrap.smb.smb2.crypto.Smb2Signer;
  * @param signingAlgorithm the first connection's signing algorithm ({@link Smb2Signer} ids)
  * @param signingKey Session.SigningKey
  * @param user whom the session acts for (a logon naming it as PreviousSessionId must be the same user)
- * @param session the session itself: to be touched only on its own connection's event loop
+ * @param session the session itself: to be touched only on its own connection's event loop; null for a session
+ *                of another worker process of a prefork server ({@link SharedSessions})
+ * @param ownerPid the pid of the process that holds the session (where a request to end it goes)
  */
 public record SessionGlobal(long id, int dialect, int cipherId, int signingAlgorithm, byte[] signingKey, String user,
-                            Session session) {
+                            Session session, long ownerPid) {
     public SessionGlobal {
         signingKey = signingKey.clone();
+    }
+
+    /** A session of this process. */
+    public SessionGlobal(long id, int dialect, int cipherId, int signingAlgorithm, byte[] signingKey, String user,
+            Session session) {
+        this(id, dialect, cipherId, signingAlgorithm, signingKey, user, session,
+                io.swrap.smb.filestate.OwnerId.SELF_PID);
+    }
+
+    /** Whether the session lives in another worker process (its {@link #session()} is null). */
+    public boolean foreign() {
+        return session == null;
     }
 
     @Override

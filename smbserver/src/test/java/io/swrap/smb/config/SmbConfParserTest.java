@@ -126,6 +126,21 @@ class SmbConfParserTest {
     }
 
     @Test
+    void preforkSessionTableLimitsHaveDefaultsAndBounds() throws Exception {
+        String base = "[global]\n smb passwd file = p\n prefork children = 2\n";
+        assertEquals(16384, parse(base).prefork().maxSessions());
+        assertEquals(java.time.Duration.ofSeconds(5), parse(base).prefork().sessionCloseTimeout());
+        SmbConfig.Prefork p = parse(base + " smbserver:prefork max sessions = 100\n"
+                + " smbserver:prefork session close timeout = 250\n").prefork();
+        assertEquals(100, p.maxSessions());
+        assertEquals(java.time.Duration.ofMillis(250), p.sessionCloseTimeout());
+        assertMessage(base + " smbserver:prefork max sessions = 0\n",
+                "test.conf:4: smbserver:prefork max sessions: 0 (expected: 1..262140)");
+        assertMessage(base + " smbserver:prefork session close timeout = 5\n",
+                "test.conf:4: smbserver:prefork session close timeout: 5 (expected: 10..60000)");
+    }
+
+    @Test
     void serverMultiChannelSupportDefaultsToYes() throws Exception {
         assertTrue(parse("[global]\nsmb passwd file = p\n").multiChannel(), "Samba's default since 4.15");
         assertFalse(parse("[global]\nsmb passwd file = p\nserver multi channel support = no\n").multiChannel());

@@ -12,10 +12,6 @@ import io.swrap.smb.smb2.codec.Smb2SessionSetupRequest;
 import io.swrap.smb.smb2.codec.Smb2SessionSetupResponse;
 import io.swrap.smb.state.Connection;
 import io.swrap.smb.state.Session;
-import io.swrap.smb.state.SessionGlobal;
-import io.netty.channel.EventLoop;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import io.swrap.smb.vfs.FileTimes;
 import io.swrap.smb.config.ConnectionLimits;
 import io.swrap.smb.transport.Admission;
@@ -96,7 +92,7 @@ final class SessionSetupHandler implements Smb2CommandHandler {
         s.establish(step.user(), step.sessionKey());
         LOG.fine(() -> "session 0x" + Long.toHexString(s.id()) + " for " + step.user() + " on "
                 + Smb2Dialect.name(conn.dialect()));
-        return closePrevious(conn, s, req.previousSessionId(),
+        return PreviousSessions.close(conn, s, req.previousSessionId(),
                 Reply.ok(new Smb2SessionSetupResponse(flags, step.outputToken())));
     }
 
@@ -143,66 +139,6 @@ final class SessionSetupHandler implements Smb2CommandHandler {
     static Smb2Exception refused(String what, AuthException e) {
         return new Smb2Exception(e.malformed() ? NtStatus.INVALID_PARAMETER : NtStatus.LOGON_FAILURE,
                 what + " refused: " + e.getMessage(), e);
-    }
-
-    /**
-     * [MS-SMB2] 3.3.5.5.3: a logon that names a PreviousSessionId of the same user ends that session (the
-     * client lost it, e.g. by a reconnect), looked up in GlobalSessionTable: it may belong to another
-     * ClientGuid, whose sessions live on another event loop. There it is ended before {@code reply} is sent,
-     * so that the client's next request on the old connection finds it gone (smb2.durable-open.reopen1a).
-     */
-    private static Reply closePrevious(Connection conn, Session s, long previousId, Reply reply) {
-        if (previousId == 0 || previousId == s.id()) {
-            return reply;
-        }
-        Session prev = conn.session(previousId);
-        if (prev == null && conn.client() != null) {
-            prev = conn.client().session(previousId);
-        }
-        if (prev != null) {
-            if (prev.valid() && prev.user().equalsIgnoreCase(s.user())) {
-                endPrevious(prev, s);
-            }
-            return reply;
-        }
-        SessionGlobal g = conn.server().globalSession(previousId);
-        if (g == null || !g.user().equalsIgnoreCase(s.user())) {
-            return reply;
-        }
-        EventLoop ours = conn.channel().eventLoop();
-        EventLoop theirs = g.session().connection().channel().eventLoop();
-        if (theirs == ours) {
-            endPrevious(g, s);
-            return reply;
-        }
-        CompletableFuture<Reply> answered = new CompletableFuture<>();
-        try {
-            theirs.execute(() -> {
-                try {
-                    endPrevious(g, s);
-                } finally {
-                    ours.execute(() -> answered.complete(reply));
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // the server is shutting down: its sessions end with it
-            return reply;
-        }
-        return Reply.later(answered);
-    }
-
-    /** On the previous session's loop: ends it if GlobalSessionTable still names it (not ended meanwhile). */
-    private static void endPrevious(SessionGlobal g, Session s) {
-        Session prev = g.session();
-        if (prev.global() == g && prev.valid()) {
-            endPrevious(prev, s);
-        }
-    }
-
-    private static void endPrevious(Session prev, Session s) {
-        LOG.info("session 0x" + Long.toHexString(prev.id()) + " ends: session 0x" + Long.toHexString(s.id())
-                + " of the same user names it as its PreviousSessionId");
-        prev.closeAsPrevious();
     }
 
     /**
