@@ -122,12 +122,15 @@ public final class Bootstrap {
         }
     }
 
-    /** Lets the advice inlined into java.base call this module, and this module reach JDK internals. */
+    /**
+     * Lets the advice inlined into java.base call this module, and this module reach JDK internals
+     * ({@code jdk.internal.misc}: the boot class path the JVM started with, which names the agent jar).
+     */
     private static void openJavaBase(Instrumentation inst) {
         Module base = Object.class.getModule();
         Module self = Bootstrap.class.getModule();
         Set<Module> to = Set.of(self);
-        inst.redefineModule(base, to, Map.of("sun.nio.ch", to),
+        inst.redefineModule(base, to, Map.of("sun.nio.ch", to, "jdk.internal.misc", to),
                 Map.of("sun.nio.ch", to, "java.io", to, "java.net", to), Set.of(), Map.of());
     }
 

@@ -183,20 +183,70 @@ final class AdvisedClassCache {
 
     /** The agent jar's size and modification time, which change with every build; null if not found. */
     private static String agentJarKey() throws IOException {
+        Path jar = bootAgentJar();
+        if (jar == null) {
+            jar = agentJarOfResource();
+        }
+        if (jar == null) {
+            return null;
+        }
+        PosixFileAttributes a = Files.readAttributes(jar, PosixFileAttributes.class);
+        return "agent-" + a.size() + "-" + a.lastModifiedTime().toMillis();
+    }
+
+    /**
+     * The jar the boot loader takes the agent's classes from, named by the JVM's boot class path
+     * append (the manifest's {@code Boot-Class-Path}, {@code -Xbootclasspath/a}), without opening it:
+     * a resource lookup opens the jar with java.util.zip and indexes its ~3,000 entries, 20-40 ms before
+     * main. The first existing entry is where the boot loader looks first; it counts only if it has the
+     * agent's name, else null (the caller then asks for the class file itself).
+     */
+    static Path bootAgentJar() {
+        String append = savedBootAppend();
+        if (append == null) {
+            return null;
+        }
+        for (String entry : append.split(java.io.File.pathSeparator)) {
+            if (entry.isEmpty()) {
+                continue;
+            }
+            Path p = Path.of(entry);
+            if (Files.isRegularFile(p) || Files.isDirectory(p)) {
+                Path name = p.getFileName();
+                return name != null && name.toString().equals("swrap-agent.jar") ? p : null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * {@code jdk.boot.class.path.append} as the JVM started with it (not a system property since JDK 9:
+     * {@code jdk.internal.misc.VM} keeps it; Bootstrap exports that package to the agent). Null if unreadable.
+     */
+    private static String savedBootAppend() {
+        try {
+            return (String) Class.forName("jdk.internal.misc.VM").getMethod("getSavedProperty", String.class)
+                    .invoke(null, "jdk.boot.class.path.append");
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            SwrapLog.debug("swrap_init", "the boot class path append is not readable (" + e
+                    + "): the agent jar is found through its class file instead");
+            return null;
+        }
+    }
+
+    /** The jar holding this class's class file, found as a resource (opens the jar); null if not in a jar. */
+    private static Path agentJarOfResource() {
         URL url = ClassLoader.getSystemResource(AdvisedClassCache.class.getName().replace('.', '/') + ".class");
         if (url == null || !"jar".equals(url.getProtocol())) {
             return null;
         }
         String spec = url.toString();
         int bang = spec.indexOf("!/");
-        Path jar;
         try {
-            jar = Path.of(new URI(spec.substring("jar:".length(), bang < 0 ? spec.length() : bang)));
+            return Path.of(new URI(spec.substring("jar:".length(), bang < 0 ? spec.length() : bang)));
         } catch (URISyntaxException | IllegalArgumentException e) {
             return null;
         }
-        PosixFileAttributes a = Files.readAttributes(jar, PosixFileAttributes.class);
-        return "agent-" + a.size() + "-" + a.lastModifiedTime().toMillis();
     }
 
     /**
