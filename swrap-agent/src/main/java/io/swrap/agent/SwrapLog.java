@@ -15,7 +15,7 @@ public final class SwrapLog {
     private static final String[] NAMES = {"SWRAP_ERROR", "SWRAP_WARN", "SWRAP_DEBUG", "SWRAP_TRACE"};
 
     private static volatile int level = ERROR;
-    private static final String PREFIX_TAIL = programName() + " (" + ProcessHandle.current().pid() + ")] - ";
+    private static final String PREFIX_TAIL = programName() + " (" + SelfPid.get() + ")] - ";
 
     private SwrapLog() {
     }

@@ -1,5 +1,6 @@
 package io.swrap.agent.fdpass;
 
+import io.swrap.agent.SelfPid;
 import io.swrap.agent.SwrapLog;
 import io.swrap.agent.net.FakeNetwork;
 import io.swrap.agent.net.UnixSockets;
@@ -27,7 +28,7 @@ import java.util.WeakHashMap;
 public final class FdPassing {
     /** Messages set on a junixsocket socket and not sent yet, by AncillaryDataSupport (identity). */
     private static final Map<Object, Pending> PENDING = Collections.synchronizedMap(new WeakHashMap<>());
-    private static final int PID = (int) ProcessHandle.current().pid();
+    private static final int PID = (int) SelfPid.get();
     private static volatile FakeNetwork network;
 
     /** @param fds the array given to junixsocket, memfd last; @param handles the sockets in it */

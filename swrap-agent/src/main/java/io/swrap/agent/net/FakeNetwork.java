@@ -1,5 +1,6 @@
 package io.swrap.agent.net;
 
+import io.swrap.agent.SelfPid;
 import io.swrap.agent.SwrapLog;
 import io.swrap.agent.config.SwrapConfig;
 import io.swrap.agent.table.Handle;
@@ -55,7 +56,7 @@ public final class FakeNetwork {
     FakeNetwork(AddressMap map, SocketTable table) {
         this.map = map;
         this.table = table;
-        this.autobindNext = (int) (ProcessHandle.current().pid() % 50000) + AUTOBIND_FIRST;
+        this.autobindNext = (int) (SelfPid.get() % 50000) + AUTOBIND_FIRST;
         this.datagrams = new Datagrams(this, map, table);
         table.sweepAtFirstLock(new Runnable() { // a class, not a method reference: no class spun before main
             @Override

@@ -3,6 +3,7 @@ package io.swrap.agent.table;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import io.swrap.agent.SelfPid;
 import io.swrap.agent.SwrapLog;
 import io.swrap.agent.net.DualStack;
 import io.swrap.agent.net.SocketName;
@@ -65,7 +66,7 @@ public final class SocketTable {
 
     /** Opens (or creates) the network's table in {@code dir}, sized {@code capacity} records. */
     public static SocketTable open(Path dir, int capacity) throws IOException {
-        int pid = (int) ProcessHandle.current().pid();
+        int pid = (int) SelfPid.get();
         SharedTable shared;
         Path file = dir.resolve(FILE_NAME);
         try {
