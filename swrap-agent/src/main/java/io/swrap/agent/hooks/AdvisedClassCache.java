@@ -7,6 +7,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.ByteBuffer;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -15,8 +16,14 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32C;
 
 /**
@@ -37,6 +44,12 @@ final class AdvisedClassCache {
 
     /** Null when the cache is off or unusable. */
     private final Path dir;
+    /**
+     * Entries read by {@link #preload}, by class name: a class advised as it loads, later, is looked
+     * up here without touching a file in whatever thread loads it (an interrupted thread's file
+     * channel would close, a file read could load classes in the middle of a class load).
+     */
+    private final Map<String, List<byte[]>> preloaded = new ConcurrentHashMap<>();
 
     private AdvisedClassCache(Path dir) {
         this.dir = dir;
@@ -86,42 +99,90 @@ final class AdvisedClassCache {
         }
     }
 
+    /**
+     * Reads every entry of these classes now; returns the names that have at least one. A class
+     * with an entry can be left to load when the application needs it: {@link #lookup} then finds
+     * its advised class file in memory.
+     */
+    Set<String> preload(Collection<String> classNames) {
+        Set<String> found = new HashSet<>();
+        if (dir == null) {
+            return found;
+        }
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+            for (Path file : files) {
+                String name = file.getFileName().toString();
+                if (!name.endsWith(".swac")) {
+                    continue;
+                }
+                String stem = name.substring(0, name.length() - ".swac".length());
+                int dot = stem.lastIndexOf('.');
+                String className = dot < 0 ? stem : stem.substring(0, dot);
+                if (!classNames.contains(className) || unsafe(file) != null) {
+                    continue;
+                }
+                preloaded.putIfAbsent(className, new ArrayList<>()); // no lambda before main
+                preloaded.get(className).add(Files.readAllBytes(file));
+                found.add(className);
+            }
+        } catch (IOException | RuntimeException e) {
+            SwrapLog.debug("swrap_init", "advised class cache: cannot read " + dir + ": " + e
+                    + "; the classes it holds are advised at start-up instead");
+            preloaded.clear();
+            found.clear();
+        }
+        return found;
+    }
+
     /** The advised class file stored for this class file (up to the order of its methods), or null. */
     byte[] lookup(String className, byte[] classFile) {
         if (dir == null) {
             return null;
         }
         byte[] original = ClassFileKey.of(classFile);
+        List<byte[]> entries = preloaded.get(className);
+        if (entries != null) {
+            for (byte[] entry : entries) {
+                byte[] advised = advisedOf(entry, original);
+                if (advised != null) {
+                    return advised;
+                }
+            }
+        }
         Path file = dir.resolve(fileName(className, original));
         try {
             if (unsafe(file) != null) {
                 return null;
             }
-            byte[] entry = Files.readAllBytes(file);
-            ByteBuffer b = ByteBuffer.wrap(entry);
-            if (entry.length < 16 || b.getInt() != MAGIC || b.getInt() != VERSION) {
-                return null;
-            }
-            int originalLength = b.getInt();
-            if (originalLength != original.length || originalLength > b.remaining()) {
-                return null;
-            }
-            int start = b.position();
-            if (!Arrays.equals(entry, start, start + originalLength, original, 0, original.length)) {
-                return null;
-            }
-            b.position(start + originalLength);
-            int advisedLength = b.getInt();
-            if (advisedLength != b.remaining()) {
-                return null;
-            }
-            return Arrays.copyOfRange(entry, b.position(), entry.length);
+            return advisedOf(Files.readAllBytes(file), original);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException | RuntimeException e) {
             SwrapLog.debug("swrap_init", "advised class cache: cannot read " + file + ": " + e);
             return null;
         }
+    }
+
+    /** The advised class file of this entry if it was made for {@code original}, else null. */
+    private static byte[] advisedOf(byte[] entry, byte[] original) {
+        ByteBuffer b = ByteBuffer.wrap(entry);
+        if (entry.length < 16 || b.getInt() != MAGIC || b.getInt() != VERSION) {
+            return null;
+        }
+        int originalLength = b.getInt();
+        if (originalLength != original.length || originalLength > b.remaining() - 4) {
+            return null;
+        }
+        int start = b.position();
+        if (!Arrays.equals(entry, start, start + originalLength, original, 0, original.length)) {
+            return null;
+        }
+        b.position(start + originalLength);
+        int advisedLength = b.getInt();
+        if (advisedLength != b.remaining()) {
+            return null;
+        }
+        return Arrays.copyOfRange(entry, b.position(), entry.length);
     }
 
     /** Stores an entry (atomically: a JVM starting meanwhile sees the old entry, the new one or none). */
