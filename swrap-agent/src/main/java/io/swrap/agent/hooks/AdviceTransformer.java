@@ -84,7 +84,7 @@ final class AdviceTransformer implements ClassFileTransformer {
                 }
                 byte[] advised = apply(rule, name, loader, classFile);
                 if (advised == null && loader == null && required.contains(name)) {
-                    halt(name, new IllegalStateException("no advice was made for it (the lines above say why)"));
+                    halt(name, new IllegalStateException("the agent made no advice for it"));
                 }
                 SwrapLog.trace("swrap_init", "advised " + name + " (class loader " + loader + ")"
                         + (loader == null ? ", not found in the advised class cache" : ""));
@@ -131,7 +131,7 @@ final class AdviceTransformer implements ClassFileTransformer {
         Runtime.getRuntime().halt(1);
     }
 
-    private static byte[] apply(AdviceRule rule, String name, ClassLoader loader, byte[] classFile) {
+    private byte[] apply(AdviceRule rule, String name, ClassLoader loader, byte[] classFile) {
         try {
             ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classFile),
                     loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader()
@@ -166,6 +166,9 @@ final class AdviceTransformer implements ClassFileTransformer {
             // The JVM drops a transformer's exception silently: the rule reports it instead (and
             // transform stops the JVM if the class is a required one).
             rule.failed(name, loader, t);
+            if (loader == null && required.contains(name)) {
+                halt(name, t);
+            }
             return null;
         }
     }

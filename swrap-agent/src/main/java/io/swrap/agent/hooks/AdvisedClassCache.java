@@ -2,12 +2,14 @@ package io.swrap.agent.hooks;
 
 import io.swrap.agent.SwrapLog;
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.ByteBuffer;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -40,6 +42,7 @@ final class AdvisedClassCache {
     private static final int VERSION = 1;
     /** Larger entries are not cached (the largest advised JDK class is ~60 KB). */
     private static final int MAX_ENTRY = 4 << 20;
+    private static volatile int selfUid = -1;
     private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
 
     /** Null when the cache is off or unusable. */
@@ -109,15 +112,22 @@ final class AdvisedClassCache {
         if (dir == null) {
             return found;
         }
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
-            for (Path file : files) {
-                String name = file.getFileName().toString();
+        // java.io.File's listing: a DirectoryStream spins a lambda class before main
+        String[] names = dir.toFile().list();
+        if (names == null) {
+            SwrapLog.debug("swrap_init", "advised class cache: cannot list " + dir
+                    + "; the classes it holds are advised at start-up instead");
+            return found;
+        }
+        try {
+            for (String name : names) {
                 if (!name.endsWith(".swac")) {
                     continue;
                 }
                 String stem = name.substring(0, name.length() - ".swac".length());
                 int dot = stem.lastIndexOf('.');
                 String className = dot < 0 ? stem : stem.substring(0, dot);
+                Path file = dir.resolve(name);
                 if (!classNames.contains(className) || unsafe(file) != null) {
                     continue;
                 }
@@ -219,6 +229,16 @@ final class AdvisedClassCache {
         return className + "." + Long.toHexString(crc.getValue()) + ".swac";
     }
 
+    /** This process's uid, read once: {@link #unsafe} checks every entry. */
+    private static int selfUid() throws IOException {
+        int uid = selfUid;
+        if (uid < 0) {
+            uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            selfUid = uid;
+        }
+        return uid;
+    }
+
     /** Why a cache path must not be trusted, or null: it must be ours, not a link, not writable by others. */
     private static String unsafe(Path p) throws IOException {
         PosixFileAttributes a;
@@ -231,7 +251,7 @@ final class AdvisedClassCache {
             return "is a symbolic link";
         }
         int uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        int self = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        int self = selfUid();
         if (uid != self) {
             return "belongs to uid " + uid + ", not to this process's uid " + self;
         }
@@ -286,9 +306,14 @@ final class AdvisedClassCache {
      */
     private static String savedBootAppend() {
         try {
-            return (String) Class.forName("jdk.internal.misc.VM").getMethod("getSavedProperty", String.class)
-                    .invoke(null, "jdk.boot.class.path.append");
-        } catch (ReflectiveOperationException | RuntimeException e) {
+            // a direct method handle of a shape the JDK pre-generates: Method.invoke would spin an
+            // adapter's classes before main
+            MethodHandle get = MethodHandles.lookup().findStatic(Class.forName("jdk.internal.misc.VM"),
+                    "getSavedProperty", MethodType.methodType(String.class, String.class));
+            return (String) get.invokeExact("jdk.boot.class.path.append");
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
             SwrapLog.debug("swrap_init", "the boot class path append is not readable (" + e
                     + "): the agent jar is found through its class file instead");
             return null;
