@@ -350,34 +350,25 @@ public final class HookInstaller {
         Map<String, Class<?>> loaded = loadedTargets(inst, targetNames);
         List<Class<?>> retransform = new ArrayList<>();
         Set<String> deferred = new HashSet<>();
-        List<String> problems = new ArrayList<>();
+        // Each hook's method is looked for in the class file as it is advised (a cache entry is only
+        // made for advice that found them), not by reflection, which loads every type the class names
         for (String className : targetNames) {
             Class<?> c = loaded.get(className);
             if (transformer.saw(className)) {
                 continue; // loaded since the transformer is there, and advised then
-            } else if (c != null) {
+            }
+            if (c != null) {
                 retransform.add(c); // loaded by the JVM's or this agent's start, before the transformer
             } else if (cached.contains(className)) {
                 deferred.add(className);
-                continue;
             } else {
                 try {
-                    c = Class.forName(className, false, null); // advised by the transformer as it loads
+                    Class.forName(className, false, null); // advised by the transformer as it loads
                 } catch (ClassNotFoundException e) {
                     throw new IllegalStateException("class " + className + " not found in Java " + Runtime.version()
                             + ": the JDK's socket internals differ from what this agent knows", e);
                 }
             }
-            for (Hook h : byClass.getOrDefault(className, List.of())) {
-                String p = h.problem();
-                if (p != null) {
-                    problems.add(p);
-                }
-            }
-        }
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException("the JDK's socket internals differ from what this agent knows"
-                    + " (Java " + Runtime.version() + "): " + String.join("; ", problems));
         }
         // Those loaded before the transformer was there are retransformed in one pass: the JVM stops
         // the world once
