@@ -82,6 +82,9 @@ public final class Bootstrap {
             HookInstaller.install(inst, network, config.cacheDir(), clock);
             Faults.startWatcher(network.table()); // faults: resets set from outside
             selfCheck(network);
+            // the probe channel loaded more hooked classes: each must be advised, and the transformer
+            // must still be called for those the application loads later
+            HookInstaller.checkLoaded();
             clock.phase("self-check");
             String hold = System.getProperty(SocketTable.HOLD_LOCK_PROPERTY);
             if (hold != null) {

@@ -4,6 +4,7 @@ import java.io.File;
 import java.lang.instrument.Instrumentation;
 import java.lang.reflect.InvocationTargetException;
 import java.net.URISyntaxException;
+import java.util.function.BiConsumer;
 import java.util.jar.JarFile;
 
 /**
@@ -16,6 +17,12 @@ import java.util.jar.JarFile;
 public final class SwrapAgent {
     /** The Java feature release the rest of the agent is compiled for. */
     static final int REQUIRED_JAVA = 25;
+
+    /**
+     * {@code Bootstrap.start}, set by {@code io.swrap.agent.Handover}'s static initializer when this
+     * class was loaded by the boot loader (the usual case: the jar is on the boot class path).
+     */
+    static volatile BiConsumer<String, Instrumentation> handover;
 
     private SwrapAgent() {
     }
@@ -45,6 +52,13 @@ public final class SwrapAgent {
                 File jar = new File(SwrapAgent.class.getProtectionDomain().getCodeSource().getLocation().toURI());
                 inst.appendToBootstrapClassLoaderSearch(new JarFile(jar));
             }
+            if (SwrapAgent.class.getClassLoader() == null) {
+                // a plain interface call: reflection's Method.invoke would spin method handles first
+                Class.forName("io.swrap.agent.Handover", true, null);
+                handover.accept(agentArgs, inst);
+                return;
+            }
+            // loaded by another loader than Bootstrap's: Handover would set the boot loader's copy of this class
             Class.forName("io.swrap.agent.Bootstrap", true, null)
                     .getMethod("start", String.class, Instrumentation.class)
                     .invoke(null, agentArgs, inst);

@@ -1,5 +1,6 @@
 package io.swrap.agent.hooks;
 
+import io.swrap.agent.SelfPid;
 import io.swrap.agent.SwrapLog;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
@@ -35,6 +36,14 @@ final class AdviceTransformer implements ClassFileTransformer {
 
     /** The classes a rule claimed so far (advised, or failed and reported). */
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
+    /**
+     * JDK classes (boot loader) that must come out advised whenever they load from now on: those
+     * left to load when the application needs them. The JVM ignores a transformer's exception and
+     * defines the class as it is, so a failure stops the JVM here instead.
+     */
+    private volatile Set<String> required = Set.of();
+    /** Set when the JVM hands over {@link TransformerProbe}: proof that this transformer sees new classes. */
+    private volatile boolean probeSeen;
 
     AdviceTransformer(List<AdviceRule> rules, AdvisedClassCache cache) {
         this.rules = List.copyOf(rules);
@@ -47,7 +56,22 @@ final class AdviceTransformer implements ClassFileTransformer {
         if (internalName == null) {
             return null;
         }
+        if (internalName.equals(TransformerProbe.INTERNAL_NAME)) {
+            probeSeen = true;
+            return null;
+        }
         String name = internalName.replace('/', '.');
+        try {
+            return advise(loader, name, classFile);
+        } catch (RuntimeException | Error e) {
+            if (loader == null && required.contains(name)) {
+                halt(name, e);
+            }
+            throw e;
+        }
+    }
+
+    private byte[] advise(ClassLoader loader, String name, byte[] classFile) {
         for (AdviceRule rule : rules) {
             if (rule.appliesTo(name)) {
                 seen.add(name);
@@ -59,6 +83,9 @@ final class AdviceTransformer implements ClassFileTransformer {
                     }
                 }
                 byte[] advised = apply(rule, name, loader, classFile);
+                if (advised == null && loader == null && required.contains(name)) {
+                    halt(name, new IllegalStateException("the agent made no advice for it"));
+                }
                 SwrapLog.trace("swrap_init", "advised " + name + " (class loader " + loader + ")"
                         + (loader == null ? ", not found in the advised class cache" : ""));
                 if (advised != null && loader == null) {
@@ -75,7 +102,36 @@ final class AdviceTransformer implements ClassFileTransformer {
         return seen.contains(className);
     }
 
-    private static byte[] apply(AdviceRule rule, String name, ClassLoader loader, byte[] classFile) {
+    /** From now on these JDK classes must be advised whenever they load, or the JVM stops. */
+    void require(Set<String> classNames) {
+        required = Set.copyOf(classNames);
+    }
+
+    /** Loads {@link TransformerProbe} (once) and tells whether this transformer was handed it. */
+    boolean probe() {
+        TransformerProbe.load();
+        return probeSeen;
+    }
+
+    /**
+     * A hooked JDK class would be defined unadvised: its sockets would reach the real network. Stops
+     * the JVM, as every other failure of the agent's start does (a class loads at the application's
+     * first use of it, after main has started).
+     */
+    private static void halt(String className, Throwable cause) {
+        SwrapLog.error("swrap_init", "cannot advise " + className + " as it loads: " + cause + "; stopping the JVM"
+                + " (pid " + SelfPid.get() + ") rather than let its sockets reach the real network. A JDK whose socket"
+                + " internals differ from what this agent knows (Java " + Runtime.version() + "), or a damaged advised"
+                + " class cache: delete the swrap-agent directory under SWRAP_CACHE_DIR (default ~/.cache/swrap-agent)"
+                + " and run again, else use an agent built for this JDK");
+        if (SwrapLog.enabled(SwrapLog.DEBUG)) {
+            cause.printStackTrace();
+        }
+        System.err.flush();
+        Runtime.getRuntime().halt(1);
+    }
+
+    private byte[] apply(AdviceRule rule, String name, ClassLoader loader, byte[] classFile) {
         try {
             ClassFileLocator locator = new ClassFileLocator.Compound(ClassFileLocator.Simple.of(name, classFile),
                     loader == null ? ClassFileLocator.ForClassLoader.ofBootLoader()
@@ -107,8 +163,12 @@ final class AdviceTransformer implements ClassFileTransformer {
             rule.transformed(name, loader);
             return out;
         } catch (Throwable t) {
-            // The JVM drops a transformer's exception silently: the rule reports it instead.
+            // The JVM drops a transformer's exception silently: the rule reports it instead (and
+            // transform stops the JVM if the class is a required one).
             rule.failed(name, loader, t);
+            if (loader == null && required.contains(name)) {
+                halt(name, t);
+            }
             return null;
         }
     }

@@ -2,6 +2,9 @@ package io.swrap.agent.hooks;
 
 import io.swrap.agent.SwrapLog;
 import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -15,8 +18,14 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.CRC32C;
 
 /**
@@ -33,10 +42,17 @@ final class AdvisedClassCache {
     private static final int VERSION = 1;
     /** Larger entries are not cached (the largest advised JDK class is ~60 KB). */
     private static final int MAX_ENTRY = 4 << 20;
+    private static volatile int selfUid = -1;
     private static final Set<PosixFilePermission> PRIVATE = PosixFilePermissions.fromString("rwx------");
 
     /** Null when the cache is off or unusable. */
     private final Path dir;
+    /**
+     * Entries read by {@link #preload}, by class name: a class advised as it loads, later, is looked
+     * up here without touching a file in whatever thread loads it (an interrupted thread's file
+     * channel would close, a file read could load classes in the middle of a class load).
+     */
+    private final Map<String, List<byte[]>> preloaded = new ConcurrentHashMap<>();
 
     private AdvisedClassCache(Path dir) {
         this.dir = dir;
@@ -86,42 +102,97 @@ final class AdvisedClassCache {
         }
     }
 
+    /**
+     * Reads every entry of these classes now; returns the names that have at least one. A class
+     * with an entry can be left to load when the application needs it: {@link #lookup} then finds
+     * its advised class file in memory.
+     */
+    Set<String> preload(Collection<String> classNames) {
+        Set<String> found = new HashSet<>();
+        if (dir == null) {
+            return found;
+        }
+        // java.io.File's listing: a DirectoryStream spins a lambda class before main
+        String[] names = dir.toFile().list();
+        if (names == null) {
+            SwrapLog.debug("swrap_init", "advised class cache: cannot list " + dir
+                    + "; the classes it holds are advised at start-up instead");
+            return found;
+        }
+        try {
+            for (String name : names) {
+                if (!name.endsWith(".swac")) {
+                    continue;
+                }
+                String stem = name.substring(0, name.length() - ".swac".length());
+                int dot = stem.lastIndexOf('.');
+                String className = dot < 0 ? stem : stem.substring(0, dot);
+                Path file = dir.resolve(name);
+                if (!classNames.contains(className) || unsafe(file) != null) {
+                    continue;
+                }
+                preloaded.putIfAbsent(className, new ArrayList<>()); // no lambda before main
+                preloaded.get(className).add(Files.readAllBytes(file));
+                found.add(className);
+            }
+        } catch (IOException | RuntimeException e) {
+            SwrapLog.debug("swrap_init", "advised class cache: cannot read " + dir + ": " + e
+                    + "; the classes it holds are advised at start-up instead");
+            preloaded.clear();
+            found.clear();
+        }
+        return found;
+    }
+
     /** The advised class file stored for this class file (up to the order of its methods), or null. */
     byte[] lookup(String className, byte[] classFile) {
         if (dir == null) {
             return null;
         }
         byte[] original = ClassFileKey.of(classFile);
+        List<byte[]> entries = preloaded.get(className);
+        if (entries != null) {
+            for (byte[] entry : entries) {
+                byte[] advised = advisedOf(entry, original);
+                if (advised != null) {
+                    return advised;
+                }
+            }
+        }
         Path file = dir.resolve(fileName(className, original));
         try {
             if (unsafe(file) != null) {
                 return null;
             }
-            byte[] entry = Files.readAllBytes(file);
-            ByteBuffer b = ByteBuffer.wrap(entry);
-            if (entry.length < 16 || b.getInt() != MAGIC || b.getInt() != VERSION) {
-                return null;
-            }
-            int originalLength = b.getInt();
-            if (originalLength != original.length || originalLength > b.remaining()) {
-                return null;
-            }
-            int start = b.position();
-            if (!Arrays.equals(entry, start, start + originalLength, original, 0, original.length)) {
-                return null;
-            }
-            b.position(start + originalLength);
-            int advisedLength = b.getInt();
-            if (advisedLength != b.remaining()) {
-                return null;
-            }
-            return Arrays.copyOfRange(entry, b.position(), entry.length);
+            return advisedOf(Files.readAllBytes(file), original);
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException | RuntimeException e) {
             SwrapLog.debug("swrap_init", "advised class cache: cannot read " + file + ": " + e);
             return null;
         }
+    }
+
+    /** The advised class file of this entry if it was made for {@code original}, else null. */
+    private static byte[] advisedOf(byte[] entry, byte[] original) {
+        ByteBuffer b = ByteBuffer.wrap(entry);
+        if (entry.length < 16 || b.getInt() != MAGIC || b.getInt() != VERSION) {
+            return null;
+        }
+        int originalLength = b.getInt();
+        if (originalLength != original.length || originalLength > b.remaining() - 4) {
+            return null;
+        }
+        int start = b.position();
+        if (!Arrays.equals(entry, start, start + originalLength, original, 0, original.length)) {
+            return null;
+        }
+        b.position(start + originalLength);
+        int advisedLength = b.getInt();
+        if (advisedLength != b.remaining()) {
+            return null;
+        }
+        return Arrays.copyOfRange(entry, b.position(), entry.length);
     }
 
     /** Stores an entry (atomically: a JVM starting meanwhile sees the old entry, the new one or none). */
@@ -158,6 +229,16 @@ final class AdvisedClassCache {
         return className + "." + Long.toHexString(crc.getValue()) + ".swac";
     }
 
+    /** This process's uid, read once: {@link #unsafe} checks every entry. */
+    private static int selfUid() throws IOException {
+        int uid = selfUid;
+        if (uid < 0) {
+            uid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+            selfUid = uid;
+        }
+        return uid;
+    }
+
     /** Why a cache path must not be trusted, or null: it must be ours, not a link, not writable by others. */
     private static String unsafe(Path p) throws IOException {
         PosixFileAttributes a;
@@ -170,7 +251,7 @@ final class AdvisedClassCache {
             return "is a symbolic link";
         }
         int uid = (Integer) Files.getAttribute(p, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        int self = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        int self = selfUid();
         if (uid != self) {
             return "belongs to uid " + uid + ", not to this process's uid " + self;
         }
@@ -225,9 +306,14 @@ final class AdvisedClassCache {
      */
     private static String savedBootAppend() {
         try {
-            return (String) Class.forName("jdk.internal.misc.VM").getMethod("getSavedProperty", String.class)
-                    .invoke(null, "jdk.boot.class.path.append");
-        } catch (ReflectiveOperationException | RuntimeException e) {
+            // a direct method handle of a shape the JDK pre-generates: Method.invoke would spin an
+            // adapter's classes before main
+            MethodHandle get = MethodHandles.lookup().findStatic(Class.forName("jdk.internal.misc.VM"),
+                    "getSavedProperty", MethodType.methodType(String.class, String.class));
+            return (String) get.invokeExact("jdk.boot.class.path.append");
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
             SwrapLog.debug("swrap_init", "the boot class path append is not readable (" + e
                     + "): the agent jar is found through its class file instead");
             return null;

@@ -35,7 +35,7 @@ final class FailClosedHooks {
             "isAvailable", NativeAvailableAdvice.class,
             "ensureAvailability", NativeEnsureAdvice.class,
             "unavailabilityCause", NativeCauseAdvice.class);
-    private static final String SCTP_NET = "sun.nio.ch.sctp.SctpNet";
+    static final String SCTP_NET = "sun.nio.ch.sctp.SctpNet";
 
     private final Optional<Module> sctp;
     private final Set<String> transformed = ConcurrentHashMap.newKeySet();
@@ -113,27 +113,19 @@ final class FailClosedHooks {
         return List.of(nativeTransports, sctpNet);
     }
 
-    /** The classes to retransform now (SctpNet): native transports are advised when they load. */
-    List<Class<?>> targets() {
-        if (sctp.isEmpty()) {
-            return List.of();
-        }
-        try {
-            return List.of(Class.forName(SCTP_NET, false, null));
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("module jdk.sctp has no class " + SCTP_NET + " on Java "
-                    + Runtime.version() + ": SCTP sockets cannot be refused", e);
-        }
+    /** The JDK classes to advise (SctpNet; native transports are advised when they load). */
+    List<String> targetNames() {
+        return sctp.isEmpty() ? List.of() : List.of(SCTP_NET);
     }
 
-    /** After the retransformation: SCTP must be refused. */
-    void verify() {
-        if (sctp.isPresent() && (errors.containsKey(SCTP_NET) || !transformed.contains(SCTP_NET))) {
+    /** SCTP must be refused: SctpNet advised if {@code loaded}, and not failed in any case. */
+    void verify(boolean loaded) {
+        if (sctp.isPresent() && (errors.containsKey(SCTP_NET) || loaded && !transformed.contains(SCTP_NET))) {
             throw new IllegalStateException("hook " + SCTP_NET + ".socket(boolean) <- SctpSocketAdvice failed to"
                     + " install: " + errors.getOrDefault(SCTP_NET, new IllegalStateException("not transformed")));
         }
         SwrapLog.trace("swrap_init", "fail closed: native transports " + NATIVE_TRANSPORTS + " report unavailable"
-                + (sctp.isPresent() ? "; SCTP refused" : "; no jdk.sctp module"));
+                + (sctp.isEmpty() ? "; no jdk.sctp module" : loaded ? "; SCTP refused" : "; SCTP refused when it loads"));
     }
 
     static boolean nativeTransport(String className) {

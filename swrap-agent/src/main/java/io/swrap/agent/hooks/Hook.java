@@ -1,11 +1,11 @@
 package io.swrap.agent.hooks;
 
-import java.lang.reflect.Method;
 import java.util.Arrays;
 
 /**
- * One JDK method the agent advises. Each hook is looked up by reflection before installation, so a
- * JDK whose internals moved is reported by name instead of silently running unwrapped.
+ * One JDK method the agent advises. Each hook's method is looked for in the class file as the class
+ * is advised, so a JDK whose internals moved is reported by name (before main, or by stopping the
+ * JVM when the class loads later) instead of silently running unwrapped.
  *
  * @param className  the JDK class
  * @param methodName the method
@@ -13,22 +13,6 @@ import java.util.Arrays;
  * @param advice     the advice class inlined into it
  */
 record Hook(String className, String methodName, Class<?>[] parameters, Class<?> advice) {
-
-    /** Checks that the method exists in this JDK; returns a problem description or null. */
-    String problem() {
-        Class<?> type;
-        try {
-            type = Class.forName(className, false, null);
-        } catch (ClassNotFoundException e) {
-            return "class " + className + " not found";
-        }
-        for (Method m : type.getDeclaredMethods()) {
-            if (m.getName().equals(methodName) && Arrays.equals(m.getParameterTypes(), parameters)) {
-                return null;
-            }
-        }
-        return "method " + this + " not found";
-    }
 
     @Override
     public String toString() {

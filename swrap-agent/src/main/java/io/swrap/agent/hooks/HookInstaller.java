@@ -21,6 +21,8 @@ import java.net.SocketOption;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -159,7 +161,87 @@ public final class HookInstaller {
         static final Map<Class<?>, Advice> ADVICE = new ConcurrentHashMap<>();
     }
 
+    /** What {@link #checkLoaded} checks: set by {@link #install}. */
+    private static final class Installed {
+        final Instrumentation inst;
+        final AdviceTransformer transformer;
+        final List<String> targetNames;
+        final Set<String> transformed;
+        final Map<String, Throwable> errors;
+        final FailClosedHooks failClosed;
+
+        Installed(Instrumentation inst, AdviceTransformer transformer, List<String> targetNames,
+                  Set<String> transformed, Map<String, Throwable> errors, FailClosedHooks failClosed) {
+            this.inst = inst;
+            this.transformer = transformer;
+            this.targetNames = targetNames;
+            this.transformed = transformed;
+            this.errors = errors;
+            this.failClosed = failClosed;
+        }
+    }
+
+    private static volatile Installed installed;
+
     private HookInstaller() {
+    }
+
+    /**
+     * Proves that every hooked JDK class loaded so far is advised, and that the transformer is called
+     * for classes loading from now on (it advises the others as they load, or stops the JVM); throws
+     * {@link IllegalStateException} listing what failed. Run at the end of {@link #install} and after
+     * the self-check (whose probe channel loads more of them).
+     */
+    public static void checkLoaded() {
+        Installed in = installed;
+        if (in == null) {
+            throw new IllegalStateException("the hooks are not installed (HookInstaller.install has not run)");
+        }
+        Map<String, Class<?>> loaded = loadedTargets(in.inst, in.targetNames);
+        List<String> problems = new ArrayList<>();
+        List<String> advised = new ArrayList<>();
+        for (String className : in.targetNames) {
+            if (FailClosedHooks.SCTP_NET.equals(className)) {
+                continue; // FailClosedHooks keeps its own record
+            }
+            Throwable t = in.errors.get(className);
+            if (t != null) {
+                problems.add(className + ": " + t);
+            } else if (loaded.containsKey(className) && !in.transformed.contains(className)) {
+                problems.add(className + " is loaded but was not transformed");
+            } else if (loaded.containsKey(className)) {
+                advised.add(className);
+            }
+        }
+        if (!in.transformer.probe()) {
+            problems.add("the agent's class file transformer was not called for a class loading after it was"
+                    + " registered: hooked JDK classes loading later would not be advised");
+        }
+        if (!problems.isEmpty()) {
+            IllegalStateException ex = new IllegalStateException("hooks failed to install: "
+                    + String.join("; ", problems));
+            for (Throwable t : in.errors.values()) {
+                ex.addSuppressed(t);
+            }
+            throw ex;
+        }
+        in.failClosed.verify(loaded.containsKey(FailClosedHooks.SCTP_NET));
+        if (SwrapLog.enabled(SwrapLog.TRACE)) {
+            SwrapLog.trace("swrap_init", "checked: " + advised.size() + " hooked JDK classes loaded and advised "
+                    + advised + "; the others are advised when they load");
+        }
+    }
+
+    /** The hooked JDK classes the boot loader has loaded, by name (none is loaded by asking). */
+    private static Map<String, Class<?>> loadedTargets(Instrumentation inst, List<String> targetNames) {
+        Set<String> names = new HashSet<>(targetNames);
+        Map<String, Class<?>> loaded = new HashMap<>();
+        for (Class<?> c : inst.getInitiatedClasses(null)) {
+            if (names.contains(c.getName())) {
+                loaded.put(c.getName(), c);
+            }
+        }
+        return loaded;
     }
 
     static Advice advice(Class<?> adviceClass) {
@@ -202,6 +284,12 @@ public final class HookInstaller {
             public AsmVisitorWrapper advice(TypeDescription type, ClassLoader loader) {
                 List<AsmVisitorWrapper> advices = new ArrayList<>();
                 for (Hook h : byClass.get(type.getName())) {
+                    // the class may load after main: its method is checked here, not by reflection before
+                    if (type.getDeclaredMethods().filter(named(h.methodName())
+                            .and(takesArguments(h.parameters()))).isEmpty()) {
+                        throw new IllegalStateException("the JDK's socket internals differ from what this agent"
+                                + " knows (Java " + Runtime.version() + "): method " + h + " not found");
+                    }
                     advices.add(HookInstaller.advice(h.advice()).on(named(h.methodName()).and(takesArguments(h.parameters()))));
                 }
                 return new AsmVisitorWrapper.Compound(advices);
@@ -249,68 +337,57 @@ public final class HookInstaller {
         // Fail closed: native transports and SCTP, outside java.base
         FailClosedHooks failClosed = new FailClosedHooks(inst);
         rules.addAll(failClosed.rules());
-        AdviceTransformer transformer = new AdviceTransformer(rules, AdvisedClassCache.open(cacheDir));
+        // The JDK classes to advise: those the advised class cache holds are left to load when the
+        // application needs them (the transformer advises them then, or stops the JVM); the others
+        // are loaded now, so that ByteBuddy runs at start-up and fills the cache
+        List<String> targetNames = new ArrayList<>(byClass.keySet());
+        targetNames.addAll(failClosed.targetNames());
+        AdvisedClassCache cache = AdvisedClassCache.open(cacheDir);
+        Set<String> cached = cache.preload(targetNames);
+        AdviceTransformer transformer = new AdviceTransformer(rules, cache);
         inst.addTransformer(transformer, true);
         clock.phase("advice rules");
-        // Loads the targets not loaded yet: the transformer advises them as they load, from the class
-        // files of the JDK's image (the same bytes at every start, so the cache always fits)
-        List<String> problems = new ArrayList<>();
-        for (Hook h : HOOKS) {
-            String p = h.problem();
-            if (p != null) {
-                problems.add(p);
+        Map<String, Class<?>> loaded = loadedTargets(inst, targetNames);
+        List<Class<?>> retransform = new ArrayList<>();
+        Set<String> deferred = new HashSet<>();
+        // Each hook's method is looked for in the class file as it is advised (a cache entry is only
+        // made for advice that found them), not by reflection, which loads every type the class names
+        for (String className : targetNames) {
+            Class<?> c = loaded.get(className);
+            if (transformer.saw(className)) {
+                continue; // loaded since the transformer is there, and advised then
+            }
+            if (c != null) {
+                retransform.add(c); // loaded by the JVM's or this agent's start, before the transformer
+            } else if (cached.contains(className)) {
+                deferred.add(className);
+            } else {
+                try {
+                    Class.forName(className, false, null); // advised by the transformer as it loads
+                } catch (ClassNotFoundException e) {
+                    throw new IllegalStateException("class " + className + " not found in Java " + Runtime.version()
+                            + ": the JDK's socket internals differ from what this agent knows", e);
+                }
             }
         }
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException("the JDK's socket internals differ from what this agent knows"
-                    + " (Java " + Runtime.version() + "): " + String.join("; ", problems));
-        }
-        List<Class<?>> targets = new ArrayList<>();
-        for (String className : byClass.keySet()) {
+        // Those loaded before the transformer was there are retransformed in one pass: the JVM stops
+        // the world once
+        if (!retransform.isEmpty()) {
             try {
-                targets.add(Class.forName(className, false, null));
-            } catch (ClassNotFoundException e) {
-                throw new IllegalStateException("class " + className + " not found", e);
-            }
-        }
-        targets.addAll(failClosed.targets());
-        // Those loaded before the transformer was there (by the JVM's or this agent's start) are
-        // retransformed, in one pass: the JVM stops the world once
-        List<Class<?>> loadedBefore = new ArrayList<>();
-        for (Class<?> c : targets) {
-            if (!transformer.saw(c.getName())) {
-                loadedBefore.add(c);
-            }
-        }
-        targets = loadedBefore;
-        if (!targets.isEmpty()) {
-            try {
-                inst.retransformClasses(targets.toArray(new Class<?>[0]));
+                inst.retransformClasses(retransform.toArray(new Class<?>[0]));
             } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
-                throw new IllegalStateException("the JVM refused the advised classes " + targets + ": " + e, e);
+                throw new IllegalStateException("the JVM refused the advised classes " + retransform + ": " + e, e);
             }
         }
+        // From here a hooked class that fails its advice as it loads stops the JVM
+        transformer.require(new HashSet<>(targetNames));
+        installed = new Installed(inst, transformer, targetNames, transformed, errors, failClosed);
         if (SwrapLog.enabled(SwrapLog.TRACE)) {
-            SwrapLog.trace("swrap_init", "retransformed " + targets.size() + " classes loaded before the agent: "
-                    + targets.stream().map(Class::getName).toList());
+            SwrapLog.trace("swrap_init", "retransformed " + retransform.size() + " classes loaded before the agent: "
+                    + retransform.stream().map(Class::getName).toList() + "; advised when they load: " + deferred);
         }
         clock.phase("load and advise targets");
-
-        for (String className : byClass.keySet()) {
-            Throwable t = errors.get(className);
-            if (t != null) {
-                problems.add(className + ": " + t);
-            } else if (!transformed.contains(className)) {
-                problems.add(className + " was not transformed");
-            }
-        }
-        if (!problems.isEmpty()) {
-            IllegalStateException ex = new IllegalStateException("hooks failed to install: "
-                    + String.join("; ", problems));
-            errors.values().forEach(ex::addSuppressed);
-            throw ex;
-        }
-        failClosed.verify();
+        checkLoaded();
         if (!SwrapLog.enabled(SwrapLog.TRACE)) {
             return; // each Hook's toString streams its parameters: built only to be printed
         }

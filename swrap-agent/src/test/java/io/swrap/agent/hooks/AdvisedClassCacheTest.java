@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,6 +51,34 @@ class AdvisedClassCacheTest {
         assertNull(cache.lookup("java.net.InetAddress", changed), "another class file must miss");
         assertNull(AdvisedClassCache.open(root, "agent-2-2").lookup("java.net.InetAddress", net),
                 "another agent build must miss");
+    }
+
+    @Test
+    void preloadedEntriesAreFoundWithoutTheirFiles() throws IOException {
+        byte[] net = jdkClass("java.net.InetAddress");
+        byte[] advised = jdkClass("java.net.Inet4Address");
+        AdvisedClassCache.open(root, "agent-1-1").store("java.net.InetAddress", net, advised);
+        AdvisedClassCache cache = AdvisedClassCache.open(root, "agent-1-1");
+        assertEquals(Set.of("java.net.InetAddress"),
+                cache.preload(List.of("java.net.InetAddress", "java.net.NetworkInterface")));
+        // a class loading later, in any thread, is served from memory: the files may be gone by then
+        List<Path> dirs;
+        try (Stream<Path> s = Files.list(root)) {
+            dirs = s.toList();
+        }
+        for (Path dir : dirs) {
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path f : s.toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+        assertArrayEquals(advised, cache.lookup("java.net.InetAddress", net));
+        byte[] changed = net.clone();
+        changed[changed.length - 1] ^= 1;
+        assertNull(cache.lookup("java.net.InetAddress", changed), "another class file must miss");
+        assertEquals(Set.of(), AdvisedClassCache.open(root, "agent-2-2").preload(List.of("java.net.InetAddress")),
+                "another agent build has no entries");
     }
 
     @Test
