@@ -17,7 +17,17 @@ public enum MessageType {
      * End a session that a logon of another worker names as its PreviousSessionId, then wake that logon:
      * ids = SessionId, the waiter's event loop number and ticket ({@code smb2.handler.PreviousSessions}).
      */
-    SESSION_CLOSE(5);
+    SESSION_CLOSE(5),
+    /**
+     * A durable reconnect asks the other workers for the disconnected durable open it names: ids = persistent
+     * FileId, the claim's ticket; payload = what the holder checks ({@code smb2.handler.DurableClaim}).
+     */
+    DURABLE_CLAIM(6),
+    /**
+     * A worker's answer to a DURABLE_CLAIM: ids = the claim's ticket, the outcome (handed over, refused with an
+     * NTSTATUS, or not held here); payload = what the claimant rebuilds the open from, or why it was refused.
+     */
+    DURABLE_ANSWER(7);
 
     private final int wire;
 

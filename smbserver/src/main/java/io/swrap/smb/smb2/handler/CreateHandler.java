@@ -535,7 +535,7 @@ final class CreateHandler implements Smb2CommandHandler {
     }
 
     /** A data channel on exactly the object of {@code h} when the access asks for data, else null. */
-    private static FileChannel dataChannel(Vfs.Handle h, boolean isDir, int access) throws IOException {
+    static FileChannel dataChannel(Vfs.Handle h, boolean isDir, int access) throws IOException {
         if (!isDir && (access & AccessMask.DATA_RIGHTS) != 0) {
             return h.channel((access & (AccessMask.FILE_WRITE_DATA | AccessMask.FILE_APPEND_DATA)) != 0);
         }
