@@ -27,7 +27,15 @@ public enum MessageType {
      * A worker's answer to a DURABLE_CLAIM: ids = the claim's ticket, the outcome (handed over, refused with an
      * NTSTATUS, or not held here); payload = what the claimant rebuilds the open from, or why it was refused.
      */
-    DURABLE_ANSWER(7);
+    DURABLE_ANSWER(7),
+    /**
+     * A CREATE with an AppInstanceId asks the other workers to close the same user's opens of that instance on its
+     * name and share: ids = ticket; payload = AppInstanceId, user, share, name, ClientGuid
+     * ({@code smb2.handler.AppInstanceWorkers}).
+     */
+    APP_INSTANCE_CLOSE(8),
+    /** A worker closed what an APP_INSTANCE_CLOSE named: ids = ticket, the number of opens it closed. */
+    APP_INSTANCE_CLOSED(9);
 
     private final int wire;
 

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.swrap.smb.SmbServer;
 import io.swrap.smb.vfs.NotifyMessages;
+import io.swrap.smb.smb2.handler.AppInstanceWorkers;
 import io.swrap.smb.smb2.handler.BreakSender;
 import io.swrap.smb.smb2.handler.DurableHandover;
 import io.swrap.smb.smb2.handler.PreviousSessions;
@@ -63,6 +64,7 @@ public final class Worker {
         BreakSender.receiveFromOtherWorkers(state);
         PreviousSessions.receiveFromOtherWorkers(state);
         DurableHandover.receiveFromOtherWorkers(state);
+        AppInstanceWorkers.receiveFromOtherWorkers(state);
         NotifyMessages.exchange(state.changeNotify(), SharedChangeSequence.open(dir), state.messenger());
         Worker w = new Worker(server, table, slot);
         try (AFUNIXSocket s = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(dir.resolve("master.sock")))) {

@@ -39,7 +39,7 @@ record DurableHandoff(String rel, boolean directory, int access, long dev, long 
     byte[] encode() {
         byte[] path = DurableClaim.utf8(rel);
         byte[] guid = DurableClaim.utf8(clientGuid == null ? "" : clientGuid);
-        ByteBuffer b = ByteBuffer.allocate(1 + 4 + 6 * 8 + 8 + 8 + 4 + 1 + 1 + 4 + 2 * 17 + 2 + path.length + 2
+        ByteBuffer b = ByteBuffer.allocate(1 + 4 + 5 * 8 + 8 + 8 + 4 + 1 + 1 + 4 + 2 * 17 + 2 + path.length + 2
                 + guid.length);
         b.put((byte) (directory ? 1 : 0)).putInt(access).putLong(dev).putLong(ino).putLong(guidHi).putLong(guidLo)
                 .putLong(fileId).putLong(position).putLong(allocation).putInt(createAction)
