@@ -87,7 +87,8 @@ public record SmbConfig(
      * another worker's session as its PreviousSessionId waits for that worker to end it before it is answered
      * anyway) and {@code smbserver:prefork durable claim timeout} (milliseconds, 10..60000, default
      * {@value #DEFAULT_DURABLE_CLAIM_TIMEOUT_MILLIS}: how long a durable reconnect that finds no disconnected open
-     * in its own worker waits for the other workers' answers before it fails with OBJECT_NAME_NOT_FOUND).
+     * in its own worker waits for the other workers' answers before it fails with OBJECT_NAME_NOT_FOUND, and how
+     * long a CREATE with an AppInstanceId waits for them to close that instance's opens before it goes on).
      */
     public record Prefork(int children, boolean unsharedFileState, boolean byPeerAddress, MessagingLimits messaging,
                           int maxSessions, java.time.Duration sessionCloseTimeout,
