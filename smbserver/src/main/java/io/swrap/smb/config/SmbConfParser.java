@@ -117,7 +117,8 @@ public final class SmbConfParser {
             // multi-process mode
             "preforkchildren", "smbserver:preforkunsharedfilestate", "smbserver:preforkplacement",
             "smbserver:ipcmaxmessagesize", "smbserver:ipcmaxqueuedmessages", "smbserver:ipcsendtimeout",
-            "smbserver:preforkmaxsessions", "smbserver:preforksessionclosetimeout");
+            "smbserver:preforkmaxsessions", "smbserver:preforksessionclosetimeout",
+            "smbserver:preforkdurableclaimtimeout");
     // connection limits: their keys join the global ones
     private static final List<String> ALL_GLOBAL_KEYS = Stream.concat(GLOBAL_KEYS.stream(),
             ConnectionLimits.KEYS.stream()).toList();
