@@ -117,7 +117,8 @@ public final class SmbConfParser {
             // multi-process mode
             "preforkchildren", "smbserver:preforkunsharedfilestate", "smbserver:preforkplacement",
             "smbserver:ipcmaxmessagesize", "smbserver:ipcmaxqueuedmessages", "smbserver:ipcsendtimeout",
-            "smbserver:preforkmaxsessions", "smbserver:preforksessionclosetimeout");
+            "smbserver:preforkmaxsessions", "smbserver:preforksessionclosetimeout",
+            "smbserver:preforkdurableclaimtimeout");
     // connection limits: their keys join the global ones
     private static final List<String> ALL_GLOBAL_KEYS = Stream.concat(GLOBAL_KEYS.stream(),
             ConnectionLimits.KEYS.stream()).toList();
@@ -342,8 +343,11 @@ public final class SmbConfParser {
         java.time.Duration closeTimeout = java.time.Duration.ofMillis(globalNumber(
                 "smbserver:preforksessionclosetimeout", "smbserver:prefork session close timeout",
                 SmbConfig.Prefork.DEFAULT_SESSION_CLOSE_TIMEOUT_MILLIS, 10, 60_000));
+        java.time.Duration claimTimeout = java.time.Duration.ofMillis(globalNumber(
+                "smbserver:preforkdurableclaimtimeout", "smbserver:prefork durable claim timeout",
+                SmbConfig.Prefork.DEFAULT_DURABLE_CLAIM_TIMEOUT_MILLIS, 10, 60_000));
         return new SmbConfig.Prefork(children, unshared, placement.equals("peer-address"), messaging(), maxSessions,
-                closeTimeout);
+                closeTimeout, claimTimeout);
     }
 
     /** The limits of messages between workers ({@link MessagingLimits}). */

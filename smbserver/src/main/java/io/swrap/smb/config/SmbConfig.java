@@ -85,15 +85,20 @@ public record SmbConfig(
      * PreviousSessionIds from other workers do not find it) and {@code smbserver:prefork session close timeout}
      * (milliseconds, 10..60000, default {@value #DEFAULT_SESSION_CLOSE_TIMEOUT_MILLIS}: how long a logon naming
      * another worker's session as its PreviousSessionId waits for that worker to end it before it is answered
-     * anyway).
+     * anyway) and {@code smbserver:prefork durable claim timeout} (milliseconds, 10..60000, default
+     * {@value #DEFAULT_DURABLE_CLAIM_TIMEOUT_MILLIS}: how long a durable reconnect that finds no disconnected open
+     * in its own worker waits for the other workers' answers before it fails with OBJECT_NAME_NOT_FOUND, and how
+     * long a CREATE with an AppInstanceId waits for them to close that instance's opens before it goes on).
      */
     public record Prefork(int children, boolean unsharedFileState, boolean byPeerAddress, MessagingLimits messaging,
-                          int maxSessions, java.time.Duration sessionCloseTimeout) {
+                          int maxSessions, java.time.Duration sessionCloseTimeout,
+                          java.time.Duration durableClaimTimeout) {
         public static final int MAX_CHILDREN = 64;
         public static final int DEFAULT_MAX_SESSIONS = 16_384;
         /** swrap-shm's largest table ({@code Layout.MAX_CAPACITY}). */
         public static final int MAX_MAX_SESSIONS = 262_140;
         public static final int DEFAULT_SESSION_CLOSE_TIMEOUT_MILLIS = 5000;
+        public static final int DEFAULT_DURABLE_CLAIM_TIMEOUT_MILLIS = 5000;
 
         public Prefork(int children, boolean unsharedFileState, boolean byPeerAddress) {
             this(children, unsharedFileState, byPeerAddress, MessagingLimits.DEFAULTS);
@@ -101,7 +106,8 @@ public record SmbConfig(
 
         public Prefork(int children, boolean unsharedFileState, boolean byPeerAddress, MessagingLimits messaging) {
             this(children, unsharedFileState, byPeerAddress, messaging, DEFAULT_MAX_SESSIONS,
-                    java.time.Duration.ofMillis(DEFAULT_SESSION_CLOSE_TIMEOUT_MILLIS));
+                    java.time.Duration.ofMillis(DEFAULT_SESSION_CLOSE_TIMEOUT_MILLIS),
+                    java.time.Duration.ofMillis(DEFAULT_DURABLE_CLAIM_TIMEOUT_MILLIS));
         }
 
         public static Prefork off() {

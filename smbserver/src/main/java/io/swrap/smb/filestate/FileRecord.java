@@ -61,6 +61,29 @@ public final class FileRecord {
         return false;
     }
 
+    /**
+     * Gives what {@code from} holds (its share-mode entry, byte-range locks and oplock or lease grant) to
+     * {@code to}; returns how many entries moved.
+     */
+    int transfer(OwnerId from, OwnerId to) {
+        int n = 0;
+        for (int i = 0; i < opens.size(); i++) {
+            ShareModes.Entry e = opens.get(i);
+            if (e.owner.equals(from)) {
+                opens.set(i, new ShareModes.Entry(to, e.access, e.share));
+                n++;
+            }
+        }
+        for (int i = 0; i < locks.size(); i++) {
+            ByteRangeLocks.Lock l = locks.get(i);
+            if (l.owner().equals(from)) {
+                locks.set(i, new ByteRangeLocks.Lock(to, l.offset(), l.length(), l.exclusive()));
+                n++;
+            }
+        }
+        return n + (oplocks.transfer(from, to) ? 1 : 0);
+    }
+
     /** Drops what processes {@code alive} rejects own; returns how many entries went. */
     int dropDead(LongPredicate alive) {
         int before = opens.size() + locks.size() + lockWaiters.size();

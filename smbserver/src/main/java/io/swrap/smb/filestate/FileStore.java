@@ -218,6 +218,33 @@ public final class FileStore implements AutoCloseable {
     }
 
     /**
+     * Hands the open of {@code e} over to process {@code toPid} (a durable open reconnected in another worker of
+     * a prefork server), in one locked section: its share-mode entry, byte-range locks and oplock or lease grant
+     * in the file's record become the new owner's (the same ClientGuid and FileId, the pid {@code toPid}), and
+     * this process forgets them (its open is then detached, not closed: nothing is released). Returns the new
+     * owner.
+     *
+     * @throws IllegalStateException when the record holds no share-mode entry of {@code e} (a bug: released
+     *     twice, handed over twice); nothing is changed then
+     */
+    public OwnerId transfer(ShareModes.Entry e, long toPid) {
+        OwnerId from = e.owner();
+        OwnerId to = new OwnerId(from.clientGuidHi(), from.clientGuidLo(), from.persistentId(), from.volatileId(),
+                toPid);
+        return locked(() -> {
+            FileRecord r = e.key() == null ? null : get(e.key());
+            if (r == null || r.opens.stream().noneMatch(o -> o.owner.equals(from))) {
+                throw new IllegalStateException(from + " of " + e.path() + ": no share-mode entry in the record of "
+                        + e.key() + " to hand over to process " + toPid);
+            }
+            r.transfer(from, to);
+            releasedLocally(e);
+            oplocks.forget(from);
+            return to;
+        });
+    }
+
+    /**
      * A rename of {@code from} to {@code to}: no key changes (the file is the same inode), only the names this
      * process's opens know their files by, for this file and everything below it.
      */

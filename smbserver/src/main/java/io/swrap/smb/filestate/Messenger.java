@@ -194,6 +194,21 @@ public final class Messenger {
         return p == pid() ? 0 : p;
     }
 
+    /** The pids of the other worker processes (none in one-process mode). */
+    public List<Long> otherWorkers() {
+        Locator l = locator;
+        if (ipc == null || l == null) {
+            return List.of();
+        }
+        List<Long> out = new java.util.ArrayList<>();
+        for (long p : l.workers()) {
+            if (p > 0 && p != pid()) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
     /** Sends {@code m} to every other worker process (a change that their clients' watches must see). */
     public void broadcast(Message m) {
         Locator l = locator;

@@ -3,6 +3,7 @@ package io.swrap.smb.filestate;
 import io.swrap.smb.smb2.codec.NtStatus;
 import io.swrap.smb.smb2.codec.Smb2Exception;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The share modes of a file's opens in its {@link FileRecord}, for share-access checks ([MS-FSA] 2.1.5.1.2.1
@@ -52,6 +53,16 @@ public final class ShareModes {
 
         public OwnerId owner() {
             return owner;
+        }
+
+        /** The open's GrantedAccess as its share check knows it. */
+        public int access() {
+            return access;
+        }
+
+        /** The open's ShareAccess. */
+        public int shareAccess() {
+            return share;
         }
 
         /** Whether closing this open of a named stream is to remove its delete-pending file ({@link #release}). */
@@ -115,6 +126,31 @@ public final class ShareModes {
             e.acquired(key, path);
             store.acquiredLocally(e);
             return null;
+        });
+    }
+
+    /**
+     * The entry of {@code owner} that another process handed over with its open ({@link FileStore#transfer}),
+     * known in this process as {@code path}; its access and share mode as the record holds them.
+     *
+     * @throws IllegalStateException when the record of {@code key} holds no entry of {@code owner}
+     */
+    public Entry adopt(FileKey key, Path path, OwnerId owner) {
+        return store.locked(() -> {
+            FileRecord r = store.get(key);
+            Entry held = null;
+            for (Entry o : r == null ? List.<Entry>of() : r.opens) {
+                if (o.owner.equals(owner)) {
+                    held = o;
+                }
+            }
+            if (held == null) {
+                throw new IllegalStateException(owner + ": no share-mode entry in the record of " + key + " ("
+                        + path + ") to take over");
+            }
+            held.acquired(key, path);
+            store.acquiredLocally(held);
+            return held;
         });
     }
 

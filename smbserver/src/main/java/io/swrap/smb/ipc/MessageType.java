@@ -17,7 +17,25 @@ public enum MessageType {
      * End a session that a logon of another worker names as its PreviousSessionId, then wake that logon:
      * ids = SessionId, the waiter's event loop number and ticket ({@code smb2.handler.PreviousSessions}).
      */
-    SESSION_CLOSE(5);
+    SESSION_CLOSE(5),
+    /**
+     * A durable reconnect asks the other workers for the disconnected durable open it names: ids = persistent
+     * FileId, the claim's ticket; payload = what the holder checks ({@code smb2.handler.DurableClaim}).
+     */
+    DURABLE_CLAIM(6),
+    /**
+     * A worker's answer to a DURABLE_CLAIM: ids = the claim's ticket, the outcome (handed over, refused with an
+     * NTSTATUS, or not held here); payload = what the claimant rebuilds the open from, or why it was refused.
+     */
+    DURABLE_ANSWER(7),
+    /**
+     * A CREATE with an AppInstanceId asks the other workers to close the same user's opens of that instance on its
+     * name and share: ids = ticket; payload = AppInstanceId, user, share, name, ClientGuid
+     * ({@code smb2.handler.AppInstanceWorkers}).
+     */
+    APP_INSTANCE_CLOSE(8),
+    /** A worker closed what an APP_INSTANCE_CLOSE named: ids = ticket, the number of opens it closed. */
+    APP_INSTANCE_CLOSED(9);
 
     private final int wire;
 

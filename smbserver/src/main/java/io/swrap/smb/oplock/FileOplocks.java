@@ -56,6 +56,25 @@ public final class FileOplocks {
         return w;
     }
 
+    /**
+     * Moves the grant of {@code from} to {@code to} (a durable open handed over to another process), keeping its
+     * level, lease and break in progress; false when {@code from} has none.
+     */
+    public boolean transfer(io.swrap.smb.filestate.OwnerId from, io.swrap.smb.filestate.OwnerId to) {
+        Grant g = grant(from);
+        if (g == null) {
+            return false;
+        }
+        Grant moved = new Grant(to, this, g.level, g.lease);
+        moved.breakingTo = g.breakingTo;
+        moved.breakStarted = g.breakStarted;
+        grants.set(grants.indexOf(g), moved);
+        if (g.lease != null) {
+            g.lease.grants.set(g.lease.grants.indexOf(g), moved);
+        }
+        return true;
+    }
+
     Lease lease(String id) {
         for (Lease l : leases) {
             if (l.id().equals(id)) {

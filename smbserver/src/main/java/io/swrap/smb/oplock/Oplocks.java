@@ -457,6 +457,34 @@ public final class Oplocks {
         });
     }
 
+    /**
+     * The grant of {@code owner} moved to another process with its open (a durable hand-over): this process no
+     * longer indexes it; in a locked section. Its lease stays indexed while this process's other opens share it.
+     */
+    public void forget(OwnerId owner) {
+        ownerFiles.remove(owner);
+    }
+
+    /**
+     * The grant of {@code owner} on {@code file} came from another process with its open (a durable hand-over):
+     * this process indexes it and its lease; what it holds now, or null when the record has no grant for it.
+     */
+    public Granted adopt(FileKey file, OwnerId owner) {
+        return store.locked(() -> {
+            FileOplocks f = file(file);
+            Grant g = f == null ? null : f.grant(owner);
+            if (g == null) {
+                return null;
+            }
+            ownerFiles.put(owner, file);
+            if (g.lease == null) {
+                return Granted.oplock(g.level);
+            }
+            leaseFiles.put(g.lease.id(), file);
+            return granted(g.lease);
+        });
+    }
+
     /** The open {@code owner} closed: its grant goes, its lease with its last open; waiters wake. */
     public void release(OwnerId owner) {
         List<Waiter> wake = store.locked(() -> {

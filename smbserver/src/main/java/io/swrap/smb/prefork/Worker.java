@@ -4,7 +4,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.swrap.smb.SmbServer;
 import io.swrap.smb.vfs.NotifyMessages;
+import io.swrap.smb.smb2.handler.AppInstanceWorkers;
 import io.swrap.smb.smb2.handler.BreakSender;
+import io.swrap.smb.smb2.handler.DurableHandover;
 import io.swrap.smb.smb2.handler.PreviousSessions;
 import io.swrap.smb.state.ServerState;
 import java.io.DataInputStream;
@@ -61,6 +63,8 @@ public final class Worker {
         state.messenger().attach(dir, state.config().prefork().messaging(), table.locator());
         BreakSender.receiveFromOtherWorkers(state);
         PreviousSessions.receiveFromOtherWorkers(state);
+        DurableHandover.receiveFromOtherWorkers(state);
+        AppInstanceWorkers.receiveFromOtherWorkers(state);
         NotifyMessages.exchange(state.changeNotify(), SharedChangeSequence.open(dir), state.messenger());
         Worker w = new Worker(server, table, slot);
         try (AFUNIXSocket s = AFUNIXSocket.connectTo(AFUNIXSocketAddress.of(dir.resolve("master.sock")))) {

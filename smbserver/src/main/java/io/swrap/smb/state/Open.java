@@ -467,6 +467,35 @@ public final class Open {
     }
 
     /**
+     * This disconnected durable open was handed over to another worker of a prefork server, which reconnects it
+     * ({@code FileStore.transfer} moved its share mode, locks and oplock or lease there first): its descriptors
+     * close and this process forgets it, without releasing anything of the file's shared state.
+     */
+    public void detach() {
+        assert disconnected : "detach of " + path() + ", which is not a disconnected durable open";
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Path path = path();
+        ServerState server = tree.session().connection().server();
+        step(path, "forgetting its replay entry", () -> server.replayCache().forget(this));
+        if (channel != null) {
+            step(path, "closing its data channel", () -> {
+                try {
+                    channel.close();
+                } catch (IOException e) {
+                    throw new IllegalStateException(e.toString(), e);
+                }
+            });
+        }
+        if (handle != null) {
+            step(path, "closing its descriptor", handle::close);
+        }
+        server.closed(this);
+    }
+
+    /**
      * Releases the handle; the last close of a delete-pending file deletes it ([MS-FSA] 2.1.5.4). Every step
      * runs even when one before it fails (a failure is logged: CLOSE has already succeeded for the client), so
      * that the share-mode entry, locks and descriptors never outlive the open.

@@ -141,6 +141,16 @@ class SmbConfParserTest {
     }
 
     @Test
+    void preforkDurableClaimTimeoutHasADefaultAndBounds() throws Exception {
+        String base = "[global]\n smb passwd file = p\n prefork children = 2\n";
+        assertEquals(java.time.Duration.ofSeconds(5), parse(base).prefork().durableClaimTimeout());
+        assertEquals(java.time.Duration.ofMillis(800), parse(base + " smbserver:prefork durable claim timeout = 800\n")
+                .prefork().durableClaimTimeout());
+        assertMessage(base + " smbserver:prefork durable claim timeout = 60001\n",
+                "test.conf:4: smbserver:prefork durable claim timeout: 60001 (expected: 10..60000)");
+    }
+
+    @Test
     void serverMultiChannelSupportDefaultsToYes() throws Exception {
         assertTrue(parse("[global]\nsmb passwd file = p\n").multiChannel(), "Samba's default since 4.15");
         assertFalse(parse("[global]\nsmb passwd file = p\nserver multi channel support = no\n").multiChannel());

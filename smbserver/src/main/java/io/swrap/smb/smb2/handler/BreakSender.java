@@ -59,12 +59,25 @@ public final class BreakSender {
      * holder's client is served by another worker process goes there as a message.
      */
     static void send(ServerState server, List<BreakNotice> notices) {
+        send(server, notices, false);
+    }
+
+    /** @param fromOtherWorker the notices came by message: never broadcast again (see below) */
+    private static void send(ServerState server, List<BreakNotice> notices, boolean fromOtherWorker) {
         for (BreakNotice n : notices) {
             if (forwarded(server, n)) {
                 continue;
             }
             if (purgeDisconnected(server, n)) {
                 continue;
+            }
+            Messenger m = server.messenger();
+            if (!fromOtherWorker && n instanceof BreakNotice.LeaseBreak l && m.multiProcess()
+                    && server.client(l.clientGuid()) == null) {
+                // no worker serves the lease's client any more (its connection died, the master forgot its
+                // ClientGuid): a disconnected durable open of another worker may hold the lease, and nobody is there
+                // to acknowledge; each worker closes such an open of its own (purgeDisconnected), as this one did
+                m.broadcast(BreakMessages.encode(n, m.pid()));
             }
             switch (n) {
                 case BreakNotice.Oplock o -> {
@@ -100,7 +113,7 @@ public final class BreakSender {
                 return null;
             }
             // sent on as if decided here: forwarded again only if its client moved to yet another worker
-            return new Endpoint.Delivery(loopOf(server, n), () -> send(server, List.of(n)));
+            return new Endpoint.Delivery(loopOf(server, n), () -> send(server, List.of(n), true));
         };
         Endpoint.Undeliverable cleanup = (pid, msg, why) -> {
             // the holder's worker is gone: the dead-owner repair now rather than when the master restarts it

@@ -74,6 +74,22 @@ final class CreateHandler implements Smb2CommandHandler {
             return DurableReconnect.reconnect(rc, req, durable);
         }
         byte[] appInstance = AppInstance.id(req, rc.conn);
+        if (appInstance != null && !rc.conn.server().messenger().otherWorkers().isEmpty()) {
+            // 3.3.5.9.13 in a prefork server: the instance's opens in other workers close first, as those here
+            return Reply.later(AppInstanceWorkers.closeElsewhere(rc, req, appInstance).thenApply(closed -> {
+                try {
+                    return afterOtherWorkers(rc, req, durable, appInstance);
+                } catch (Smb2Exception | IOException e) {
+                    throw new CompletionException(e);
+                }
+            }));
+        }
+        return afterOtherWorkers(rc, req, durable, appInstance);
+    }
+
+    /** The CREATE once other workers' opens of its AppInstanceId (if any) are closed. */
+    private Reply afterOtherWorkers(RequestContext rc, Smb2CreateRequest req, DurableContext durable,
+            byte[] appInstance) throws Smb2Exception, IOException {
         List<Open> previous = appInstance != null ? AppInstance.previous(rc, req, appInstance) : List.of();
         CreateReplay.Pending pending = null;
         if (durable.kind() == DurableContext.Kind.V2_REQUEST) {
@@ -535,7 +551,7 @@ final class CreateHandler implements Smb2CommandHandler {
     }
 
     /** A data channel on exactly the object of {@code h} when the access asks for data, else null. */
-    private static FileChannel dataChannel(Vfs.Handle h, boolean isDir, int access) throws IOException {
+    static FileChannel dataChannel(Vfs.Handle h, boolean isDir, int access) throws IOException {
         if (!isDir && (access & AccessMask.DATA_RIGHTS) != 0) {
             return h.channel((access & (AccessMask.FILE_WRITE_DATA | AccessMask.FILE_APPEND_DATA)) != 0);
         }

@@ -34,50 +34,19 @@ final class DurableReconnect {
         long id = durable.fileId().persistent();
         Open open = table.find(id);
         String what = (durable.v2() ? "DH2C" : "DHnC") + " reconnect of FileId " + Long.toHexString(id);
-        if (open == null) {
-            throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, what + ": no disconnected durable open has it");
-        }
-        // Samba checks the CreateGuid of a DH2C only, not the ClientGuid (smb2.durable-v2-open.reopen2 reconnects
-        // from a new one); an open made durable by a DHnQ has the zero CreateGuid
-        byte[] guid = open.createGuid() != null ? open.createGuid() : new byte[16];
-        if (durable.v2() && !Arrays.equals(guid, durable.createGuid())) {
-            throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, what + ": the CreateGuid differs from the open's");
-        }
-        if (rc.session.user().isEmpty()) {
-            // a session re-authenticated as anonymous acts for nobody: "" would match any other such session
-            throw new Smb2Exception(NtStatus.ACCESS_DENIED, what + ": the session re-authenticated as anonymous");
-        }
-        if (!Objects.equals(open.tree().session().user(), rc.session.user())) {
-            throw new Smb2Exception(NtStatus.ACCESS_DENIED, what + ": the open belongs to user "
-                    + open.tree().session().user() + ", not " + rc.session.user());
-        }
-        if (open.tree().share() != rc.tree.share()) {
-            throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, what + ": the open is on share ["
-                    + open.tree().share().name() + "], not [" + rc.tree.share().name() + "]");
-        }
-        Granted held = rc.conn.server().oplocks().held(open.owner());
-        boolean leased = held != null && held.isLease();
         // the RqLs context names the lease whatever the RequestedOplockLevel (smbtorture's reconnects send
         // level NONE with it, and Samba reads it so); an all-zero key names none
         LeaseContext lc = LeaseContext.request(req, rc.conn);
-        if (lc != null && Arrays.equals(lc.key(), new byte[lc.key().length])) {
-            lc = null;
+        byte[] leaseKey = lc == null || Arrays.equals(lc.key(), new byte[lc.key().length]) ? null : lc.key();
+        DurableClaim claim = new DurableClaim(durable.v2(), durable.createGuid(), rc.session.user(),
+                rc.tree.share().name(), rc.conn.client() != null ? rc.conn.client().guid() : null, leaseKey,
+                req.name());
+        if (open == null) {
+            // in a prefork server the open may be kept by the worker its old connection was in
+            return DurableHandover.claim(rc, req, id, claim, what);
         }
-        if (leased != (lc != null) || leased && !Arrays.equals(lc.key(), held.leaseKey())) {
-            throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, what + ": " + (leased
-                    ? "the open holds a lease the reconnect does not name" : "the open holds no lease"));
-        }
-        String client = rc.conn.client() != null ? rc.conn.client().guid() : null;
-        if (leased && !Objects.equals(open.clientGuid(), client)) {
-            // 3.3.5.9.7/3.3.5.9.12: a lease belongs to its ClientGuid; another client's reconnect does not find it
-            throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, what + ": the leased open belongs to ClientGuid "
-                    + open.clientGuid() + ", the reconnect comes from " + client);
-        }
-        if (leased && !rc.tree.share().resolve(req.name()).path().equals(open.path())) {
-            // as Samba: a leased open must be reclaimed under its name (an oplocked one under any)
-            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, what + ": name '" + req.name()
-                    + "' is not the leased open's " + open.path().getFileName());
-        }
+        Granted held = rc.conn.server().oplocks().held(open.owner());
+        check(what, open, held, claim);
         if (!table.take(open)) {
             throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, what + ": the open expired or was closed");
         }
@@ -85,15 +54,64 @@ final class DurableReconnect {
         open.channelSequence(rc.request.header().status() & 0xFFFF);
         rc.session.addOpen(open);
         rc.conn.compound().use(open.persistentId(), open.volatileId());
-        FileInfo f = FileInfo.of(open.handle()).allocatedAtLeast(open.allocation());
-        List<Smb2CreateContext> contexts = CreateHandler.responseContexts(req, f, rc.tree.maximalAccess());
+        return Reply.ok(response(rc, req, open, held, FileInfo.of(open.handle())));
+    }
+
+    /**
+     * Whether {@code open} may be reconnected by {@code c} (3.3.5.9.7, 3.3.5.9.12); {@code held} is what it holds.
+     *
+     * @throws Smb2Exception OBJECT_NAME_NOT_FOUND (it "does not exist" for this client), ACCESS_DENIED (another
+     *     user's), INVALID_PARAMETER (a leased open reclaimed under another name)
+     */
+    static void check(String what, Open open, Granted held, DurableClaim c) throws Smb2Exception {
+        // Samba checks the CreateGuid of a DH2C only, not the ClientGuid (smb2.durable-v2-open.reopen2 reconnects
+        // from a new one); an open made durable by a DHnQ has the zero CreateGuid
+        byte[] guid = open.createGuid() != null ? open.createGuid() : new byte[16];
+        if (c.v2() && !Arrays.equals(guid, c.createGuid())) {
+            throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, what + ": the CreateGuid differs from the open's");
+        }
+        if (c.user().isEmpty()) {
+            // a session re-authenticated as anonymous acts for nobody: "" would match any other such session
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, what + ": the session re-authenticated as anonymous");
+        }
+        if (!Objects.equals(open.tree().session().user(), c.user())) {
+            throw new Smb2Exception(NtStatus.ACCESS_DENIED, what + ": the open belongs to user "
+                    + open.tree().session().user() + ", not " + c.user());
+        }
+        if (!open.tree().share().name().equalsIgnoreCase(c.share())) {
+            throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, what + ": the open is on share ["
+                    + open.tree().share().name() + "], not [" + c.share() + "]");
+        }
+        boolean leased = held != null && held.isLease();
+        byte[] key = c.leaseKey();
+        if (leased != (key != null) || leased && !Arrays.equals(key, held.leaseKey())) {
+            throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, what + ": " + (leased
+                    ? "the open holds a lease the reconnect does not name" : "the open holds no lease"));
+        }
+        if (leased && !Objects.equals(open.clientGuid(), c.clientGuid())) {
+            // 3.3.5.9.7/3.3.5.9.12: a lease belongs to its ClientGuid; another client's reconnect does not find it
+            throw new Smb2Exception(NtStatus.OBJECT_NAME_NOT_FOUND, what + ": the leased open belongs to ClientGuid "
+                    + open.clientGuid() + ", the reconnect comes from " + c.clientGuid());
+        }
+        if (leased && !open.tree().share().resolve(c.name()).path().equals(open.path())) {
+            // as Samba: a leased open must be reclaimed under its name (an oplocked one under any)
+            throw new Smb2Exception(NtStatus.INVALID_PARAMETER, what + ": name '" + c.name()
+                    + "' is not the leased open's " + open.path().getFileName());
+        }
+    }
+
+    /** The CREATE response of a reconnected {@code open}, which holds {@code held}; {@code f}: its file now. */
+    static Smb2CreateResponse response(RequestContext rc, Smb2CreateRequest req, Open open, Granted held,
+            FileInfo f) {
+        FileInfo info = f.allocatedAtLeast(open.allocation());
+        List<Smb2CreateContext> contexts = CreateHandler.responseContexts(req, info, rc.tree.maximalAccess());
         // no DHnQ/DH2Q answer to a reconnect (Samba's tests: "no dh2q response blob")
-        if (leased) {
+        if (held != null && held.isLease()) {
             contexts.add(LeaseContext.response(held));
         }
-        return Reply.ok(new Smb2CreateResponse(held != null ? held.level() : OplockLevel.NONE,
-                Smb2CreateResponse.FILE_OPENED, f.creationTime(), f.lastAccessTime(), f.lastWriteTime(),
-                f.changeTime(), f.allocationSize(), f.endOfFile(), f.attributes(),
-                new Smb2FileId(open.persistentId(), open.volatileId()), contexts));
+        return new Smb2CreateResponse(held != null ? held.level() : OplockLevel.NONE,
+                Smb2CreateResponse.FILE_OPENED, info.creationTime(), info.lastAccessTime(), info.lastWriteTime(),
+                info.changeTime(), info.allocationSize(), info.endOfFile(), info.attributes(),
+                new Smb2FileId(open.persistentId(), open.volatileId()), contexts);
     }
 }
