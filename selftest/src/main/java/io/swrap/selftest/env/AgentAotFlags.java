@@ -66,7 +66,7 @@ public final class AgentAotFlags {
             Process p = pb.start();
             p.getOutputStream().close();
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
-            String out = readAll(p.getInputStream());
+            CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
             if (!p.waitFor(TIMEOUT_S, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException("agent_jvm_flags of " + common + " did not finish within " + TIMEOUT_S
@@ -74,7 +74,7 @@ public final class AgentAotFlags {
                         + " without the cache");
             }
             String stderr = err.get();
-            List<String> flags = out.lines().filter(l -> !l.isEmpty()).toList();
+            List<String> flags = out.get().lines().filter(l -> !l.isEmpty()).toList();
             if (p.exitValue() != 0 || flags.stream().noneMatch(f -> f.startsWith("-javaagent:"))) {
                 throw new IllegalStateException("agent_jvm_flags of " + common + " for " + jvmFlags + " exited with "
                         + p.exitValue() + " and printed " + flags + " (no -javaagent); stderr: " + stderr);

@@ -91,14 +91,15 @@ public final class ChildProcess implements AutoCloseable {
 
     /**
      * The JVM flags of a JVM under the agent with {@code jvmFlags} of its own (included, last) and the
-     * environment {@code env} added: the AOT cache is the one for their module options and for the child's
-     * {@code SWRAP_CACHE_DIR} ({@link AgentAotFlags}).
+     * environment {@code env} added: the AOT cache is the one for their module options ({@link AgentAotFlags}),
+     * none when the child's {@code SWRAP_CACHE_DIR} is {@code off}. A child given a directory of its own (a test
+     * of the advised class cache) maps the AOT cache of this JVM's {@code SWRAP_CACHE_DIR}: the JVM only reads
+     * it, and one built per test directory would cost each such test a training run.
      */
     public static List<String> agentFlags(List<String> jvmFlags, Map<String, String> env) {
         List<String> own = new ArrayList<>(JVM_FLAGS);
         own.addAll(jvmFlags);
-        String cacheDir = env.containsKey("SWRAP_CACHE_DIR") ? env.get("SWRAP_CACHE_DIR")
-                : System.getenv("SWRAP_CACHE_DIR");
+        String cacheDir = "off".equals(env.get("SWRAP_CACHE_DIR")) ? "off" : System.getenv("SWRAP_CACHE_DIR");
         List<String> flags = new ArrayList<>(AgentAotFlags.forJvm(own, cacheDir));
         flags.addAll(own);
         return flags;
