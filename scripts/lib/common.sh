@@ -9,7 +9,9 @@ die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 # The project version: the first <version> of the parent pom (its own; it has no parent).
 SWRAP_VERSION=$(sed -n '0,/<version>/s:.*<version>\(.*\)</version>.*:\1:p' "$SWRAP_ROOT/pom.xml")
 [ -n "$SWRAP_VERSION" ] || die "no <version> in $SWRAP_ROOT/pom.xml"
-SWRAP_AGENT_JAR="$SWRAP_ROOT/swrap-agent/target/swrap-agent.jar"
+# The agent jar: this checkout's build output, unless the caller names another (the selftest JVM passes the
+# jar its child JVMs run, for agent_jvm_flags).
+SWRAP_AGENT_JAR=${SWRAP_AGENT_JAR:-$SWRAP_ROOT/swrap-agent/target/swrap-agent.jar}
 # The server's runnable jar: its Class-Path names the jars Maven copies to smbserver/target/lib/.
 SMBSERVER_JAR="$SWRAP_ROOT/smbserver/target/smbserver-$SWRAP_VERSION.jar"
 
@@ -128,24 +130,75 @@ selftest_classpath() {
 # The JVM flags every JVM under the agent needs, one a line: the agent, and the JDK's AOT cache for it
 # (swrap-agent/README.md, "AOT cache") unless SWRAP_CACHE_DIR=off or the cache cannot be built. Never fails:
 # without a cache the JVM starts as before, only slower.
+# Arguments: the module options of the JVM's own command line (java_module_options): the cache is the one
+# trained with them, and the agent's native access is left out when they already grant it, so that the JVM
+# ends with the very set the cache was trained with (the JVM refuses a cache's module graph otherwise).
 agent_jvm_flags() {
-  local aot
+  local aot own=() o
+  for o in "${AGENT_AOT_FLAGS[@]:1}"; do
+    case " $* " in
+      *" $o "*) ;;
+      *) own+=("$o") ;;
+    esac
+  done
   # whatever goes wrong with the cache, the agent's own flags are printed: without them a JVM would
   # run on the real network
-  aot=$(agent_aot_cache) || aot=""
+  aot=$(agent_aot_cache "${own[@]}" "$@") || aot=""
   if [ -n "$aot" ]; then
     # -Xbootclasspath/a: the cache holds the agent's classes as the boot loader's, found on the boot class
     # path the JVM starts with (the manifest's Boot-Class-Path is appended later, too late for the cache).
     # The JVM's own AOT messages go to stderr: by default JVM warnings go to stdout, the program's data.
-    printf '%s\n' "-Xbootclasspath/a:$SWRAP_AGENT_JAR" "${AGENT_AOT_FLAGS[@]}" "-XX:AOTCache=$aot" \
+    printf '%s\n' "-Xbootclasspath/a:$SWRAP_AGENT_JAR" "${AGENT_AOT_FLAGS[0]}" "${own[@]}" "-XX:AOTCache=$aot" \
       "-Xlog:aot=off" "-Xlog:aot=warning:stderr"
   else
-    printf '%s\n' "${AGENT_AOT_FLAGS[@]}"
+    printf '%s\n' "${AGENT_AOT_FLAGS[0]}" "${own[@]}"
   fi
 }
 
-# The flags the AOT cache is trained with, and which every JVM using it gets: the module options are
-# part of the cache (its archived module graph), so a JVM with others cannot use it.
+# The module options of a java command line (the arguments after 'java'), one a line as --name=value, in
+# their order: JDK_JAVA_OPTIONS first (the launcher reads it before the command line), then the options
+# before the main class, -jar or -m, with the lines of @argfiles (split at white space; quotes are not
+# interpreted). These are the options the JVM keeps in its module graph; an AOT cache trained with other
+# ones serves the JVM without it ("Mismatched values for property jdk.module...").
+java_module_options() {
+  local args=() a f line
+  read -r -a args <<<"${JDK_JAVA_OPTIONS:-}"
+  for a in "$@"; do
+    case $a in
+      @@*) args+=("${a#@}") ;;
+      @*)
+        f=${a#@}
+        [ -r "$f" ] || { args+=("$a"); continue; }
+        while read -r line || [ -n "$line" ]; do
+          case $line in \#*) continue ;; esac
+          read -r -a words <<<"$line"
+          args+=("${words[@]}")
+        done <"$f"
+        ;;
+      *) args+=("$a") ;;
+    esac
+  done
+  local i=0 n=${#args[@]}
+  while [ $i -lt $n ]; do
+    a=${args[$i]}
+    case $a in
+      --add-exports|--add-opens|--add-modules|--add-reads|--patch-module|--enable-native-access|--limit-modules|--upgrade-module-path)
+        [ $((i + 1)) -lt $n ] && echo "$a=${args[$((i + 1))]}"
+        i=$((i + 2)); continue ;;
+      --add-exports=*|--add-opens=*|--add-modules=*|--add-reads=*|--patch-module=*|--enable-native-access=*|--limit-modules=*|--upgrade-module-path=*)
+        echo "$a" ;;
+      # options whose value is the next argument
+      -cp|-classpath|--class-path|-p|--module-path|--source|-d|--describe-module) i=$((i + 1)) ;;
+      # the main class, the jar or the module: what follows is the program's
+      -jar|-m|--module|[!-]*) return 0 ;;
+    esac
+    i=$((i + 1))
+  done
+}
+
+# The flags the AOT cache is trained with, and which every JVM using it gets (the first is the agent, the
+# others are module options): the module options are part of the cache (its archived module graph), so a
+# JVM with others cannot use it; agent_jvm_flags adds the JVM's own.
 AGENT_AOT_FLAGS=("-javaagent:$SWRAP_AGENT_JAR" "--enable-native-access=ALL-UNNAMED")
 # Class linking (JDK 25's default with -XX:AOTCacheOutput) crashes JDK 25.0.3 assembling a cache with
 # this agent at work ("Metadata ... should have been archived", ArchiveHeapWriter::compute_ptrmap); without
@@ -167,6 +220,7 @@ swrap_log() {
 # the JVM refuses a cache whose jar has another path or modification time, or made by another JDK, so a
 # rebuilt jar or a new JDK gets a new cache. Two starts at once: one builds under a lock, the other waits;
 # the cache is written to a temporary name and renamed, so no JVM ever maps a half-written one.
+# Arguments: the module options the JVM has besides the agent (one cache per set, in their order).
 agent_aot_cache() {
   local base=${SWRAP_CACHE_DIR:-}
   if [ -z "$base" ]; then
@@ -176,7 +230,7 @@ agent_aot_cache() {
   [ "$base" != off ] || return 0
   local dir="$base/aot" key aot
   key=$( {
-    printf '%s\n' "$SWRAP_AGENT_JAR" "$JAVA_HOME" "${AGENT_AOT_FLAGS[*]}" "${AGENT_AOT_TRAINING[*]}"
+    printf '%s\n' "$SWRAP_AGENT_JAR" "$JAVA_HOME" "${AGENT_AOT_FLAGS[0]}" "$*" "${AGENT_AOT_TRAINING[*]}"
     stat -L -c '%s %Y' "$SWRAP_AGENT_JAR" "$JAVA_HOME/lib/modules" "$JAVA_HOME/lib/server/libjvm.so"
     sha256sum <"$SWRAP_AGENT_JAR"
     cat "$JAVA_HOME/release"
@@ -195,7 +249,7 @@ agent_aot_cache() {
   fi
   (
     flock 9
-    [ -f "$aot" ] || [ -f "$dir/$key.failed" ] || agent_aot_build "$dir" "$key"
+    [ -f "$aot" ] || [ -f "$dir/$key.failed" ] || agent_aot_build "$dir" "$key" "$@"
   ) 9>"$dir/$key.lock"
   if [ -f "$aot" ]; then echo "$aot"; fi
   return 0
@@ -203,13 +257,15 @@ agent_aot_cache() {
 
 # Builds DIR/KEY.aot: a training run of io.swrap.agent.AotTraining under the agent in a throw-away network
 # (-XX:AOTCacheOutput: the JVM records, then a child JVM assembles), then a check that a JVM accepts it
-# (-XX:AOTMode=on fails instead of warning). A failure leaves DIR/KEY.failed with the log.
+# (-XX:AOTMode=on fails instead of warning). A failure leaves DIR/KEY.failed with the log. The arguments
+# after DIR and KEY are the module options to train with (the JVMs that map the cache have them).
 agent_aot_build() {
   local dir=$1 key=$2 tmp net log rc=0
+  shift 2
   tmp="$dir/$key.$$.tmp.aot"
   log="$dir/$key.$$.log"
   net=$(mktemp -d "${TMPDIR:-/tmp}/swrap-aot.XXXXXX")
-  swrap_log 2 0 "building the AOT cache $dir/$key.aot (once per agent jar and JDK; log: $log)"
+  swrap_log 2 0 "building the AOT cache $dir/$key.aot (once per agent jar, JDK and module options: $*; log: $log)"
   # A clean environment: the caller's JAVA_TOOL_OPTIONS, LD_PRELOAD or socket_wrapper settings
   # (a pcap file, links) must not shape the training; the advised class cache is the caller's.
   # The recording JVM gets the agent jar on its boot class path from the manifest's Boot-Class-Path,
@@ -220,7 +276,7 @@ agent_aot_build() {
     SWRAP_CACHE_DIR="${dir%/aot}" \
     JDK_AOT_VM_OPTIONS="-Xbootclasspath/a:$SWRAP_AGENT_JAR" \
     timeout 600 "$JAVA_HOME/bin/java" -XX:AOTCacheOutput="$tmp" "${AGENT_AOT_TRAINING[@]}" \
-    "${AGENT_AOT_FLAGS[@]}" -cp "" io.swrap.agent.AotTraining >"$log" 2>&1 || rc=$?
+    "${AGENT_AOT_FLAGS[0]}" "$@" -cp "" io.swrap.agent.AotTraining >"$log" 2>&1 || rc=$?
   rm -rf "$net"
   # The recording JVM exits 0 even when the assembling child crashed: the file is what tells. Then a JVM
   # with the flags of a real start must accept it (-XX:AOTMode=on: exit 1 where a user's JVM would warn).
@@ -228,7 +284,7 @@ agent_aot_build() {
     echo "training exited $rc and left no cache ($tmp)" >>"$log"
     rc=1
   elif ! env -i PATH="$PATH" HOME="${HOME:-/tmp}" "$JAVA_HOME/bin/java" -XX:AOTMode=on -XX:AOTCache="$tmp" \
-      -Xbootclasspath/a:"$SWRAP_AGENT_JAR" "${AGENT_AOT_FLAGS[@]}" -version >>"$log" 2>&1; then
+      -Xbootclasspath/a:"$SWRAP_AGENT_JAR" "${AGENT_AOT_FLAGS[0]}" "$@" -version >>"$log" 2>&1; then
     echo "a JVM with the agent's flags refused the new cache $tmp (-XX:AOTMode=on)" >>"$log"
     rc=1
   fi

@@ -88,6 +88,11 @@ class SmbServerJarIT {
                     .replace('\0', ' ');
             assertTrue(cmdline.contains("-jar " + serverJar()), "not started from its jar: " + cmdline);
             assertFalse(cmdline.contains("selftest"), "selftest on the server's command line: " + cmdline);
+            // the AOT cache trained with the server's module options: the JVM maps all of it, module graph included
+            if (!"off".equals(System.getenv("SWRAP_CACHE_DIR"))) {
+                assertTrue(server.stderr().contains("-XX:AOTCache="), "no AOT cache: " + server.stderr());
+            }
+            assertFalse(server.stderr().contains("[aot]"), "the JVM refused (part of) its AOT cache: " + server.stderr());
 
             Path cwd = Files.createDirectories(base.resolve("client"));
             Files.writeString(cwd.resolve("in.txt"), "from smbclient\n");

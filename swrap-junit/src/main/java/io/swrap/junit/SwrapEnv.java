@@ -88,9 +88,12 @@ public final class SwrapEnv implements AutoCloseable {
     /** As {@link #java(String, int, Class, String...)}, with JVM flags and more environment variables. */
     public SwrapProcess java(String name, int iface, List<String> jvmFlags, Map<String, String> env, Class<?> mainClass,
                              String... args) throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-javaagent:" + Tools.agentJar(), "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path")));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        // the agent with its AOT cache for the module options of jvmFlags (AgentAotCache), none when the
+        // child's SWRAP_CACHE_DIR is off
+        String cacheBase = env.containsKey("SWRAP_CACHE_DIR") ? env.get("SWRAP_CACHE_DIR") : System.getenv("SWRAP_CACHE_DIR");
+        cmd.addAll(AgentAotCache.flags(Tools.agentJar(), AgentAotCache.moduleOptions(jvmFlags), cacheBase));
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
         cmd.addAll(jvmFlags);
         cmd.add(mainClass.getName());
         cmd.addAll(List.of(args));

@@ -72,15 +72,37 @@ public final class ChildProcess implements AutoCloseable {
         return jar.toAbsolutePath();
     }
 
-    /** The JVM flags of a JVM under the agent. */
+    /** The flags of every JVM under the agent besides the agent's own. */
+    private static final List<String> JVM_FLAGS = List.of("--enable-native-access=ALL-UNNAMED",
+            // as scripts/smbserver: a JVM out of memory exits instead of staying up and serving nobody
+            "-XX:+ExitOnOutOfMemoryError",
+            // the SMB server's assertions that state is touched on its owner's event loop
+            "-ea:io.swrap.smb...",
+            // the SMB server reads its sockets' send queues (break delivery over several channels)
+            "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED",
+            // what a prefork master adds for its workers (PassedSockets): given to every JVM, master and worker
+            // have the same module options and so map the same AOT cache
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
+
+    /** The JVM flags of a JVM under the agent, with the agent's AOT cache (as scripts/swrap-run gives them). */
     public static List<String> agentFlags() {
-        return List.of("-javaagent:" + agentJar(), "--enable-native-access=ALL-UNNAMED",
-                // as scripts/smbserver: a JVM out of memory exits instead of staying up and serving nobody
-                "-XX:+ExitOnOutOfMemoryError",
-                // the SMB server's assertions that state is touched on its owner's event loop
-                "-ea:io.swrap.smb...",
-                // the SMB server reads its sockets' send queues (break delivery over several channels)
-                "--add-exports", "java.base/sun.nio.ch=ALL-UNNAMED");
+        return agentFlags(List.of(), Map.of());
+    }
+
+    /**
+     * The JVM flags of a JVM under the agent with {@code jvmFlags} of its own (included, last) and the
+     * environment {@code env} added: the AOT cache is the one for their module options ({@link AgentAotFlags}),
+     * none when the child's {@code SWRAP_CACHE_DIR} is {@code off}. A child given a directory of its own (a test
+     * of the advised class cache) maps the AOT cache of this JVM's {@code SWRAP_CACHE_DIR}: the JVM only reads
+     * it, and one built per test directory would cost each such test a training run.
+     */
+    public static List<String> agentFlags(List<String> jvmFlags, Map<String, String> env) {
+        List<String> own = new ArrayList<>(JVM_FLAGS);
+        own.addAll(jvmFlags);
+        String cacheDir = "off".equals(env.get("SWRAP_CACHE_DIR")) ? "off" : System.getenv("SWRAP_CACHE_DIR");
+        List<String> flags = new ArrayList<>(AgentAotFlags.forJvm(own, cacheDir));
+        flags.addAll(own);
+        return flags;
     }
 
     /** A JVM under the agent running {@code mainClass} from this JVM's class path. */
@@ -94,8 +116,7 @@ public final class ChildProcess implements AutoCloseable {
                                     String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(JAVA);
-        cmd.addAll(agentFlags());
-        cmd.addAll(jvmFlags);
+        cmd.addAll(agentFlags(jvmFlags, env));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         cmd.addAll(List.of(args));
         return new ChildProcess(name, cmd, env);
