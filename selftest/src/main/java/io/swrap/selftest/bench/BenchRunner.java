@@ -58,6 +58,8 @@ public final class BenchRunner {
         double wrapTp = BenchSupport.median(results.get("wrapped throughput"));
         double plainRr = BenchSupport.median(results.get("plain rr"));
         double wrapRr = BenchSupport.median(results.get("wrapped rr"));
+        System.out.println("socket directories under " + base + " (" + Files.getFileStore(base).type()
+                + "; SWRAP_BENCH_DIR picks another)");
         System.out.printf(Locale.ROOT, "%-34s %14s %14s %8s%n", "benchmark (median of " + rounds + ")",
                 "plain loopback", "swrap agent", "ratio");
         System.out.printf(Locale.ROOT, "%-34s %9.0f MiB/s %9.0f MiB/s %7.2fx%n",
