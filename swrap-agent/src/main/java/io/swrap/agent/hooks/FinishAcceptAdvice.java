@@ -14,9 +14,9 @@ public final class FinishAcceptAdvice {
     }
 
     @Advice.OnMethodEnter
-    static void enter(@Advice.Argument(0) FileDescriptor newfd,
+    static void enter(@Advice.FieldValue("fd") FileDescriptor listener, @Advice.Argument(0) FileDescriptor newfd,
                       @Advice.Argument(value = 1, readOnly = false, typing = net.bytebuddy.implementation.bytecode.assign.Assigner.Typing.DYNAMIC) SocketAddress remote)
             throws Exception {
-        remote = SocketHooks.acceptedPeer(newfd, remote);
+        remote = SocketHooks.acceptedPeer(listener, newfd, remote);
     }
 }

@@ -133,8 +133,9 @@ public final class SocketHooks {
     }
 
     /** finishAccept of the channel listeners: the fake peer address replaces the garbage one. */
-    public static SocketAddress acceptedPeer(FileDescriptor newfd, SocketAddress reported) throws IOException {
-        Handle h = network.handleOrAdopt(UnixSockets.fdVal(newfd));
+    public static SocketAddress acceptedPeer(FileDescriptor listener, FileDescriptor newfd, SocketAddress reported)
+            throws IOException {
+        Handle h = network.adoptAccepted(UnixSockets.fdVal(newfd), UnixSockets.fdVal(listener));
         return h == null ? reported : network.table().peerAddress(h);
     }
 

@@ -304,6 +304,26 @@ public final class FakeNetwork {
         if (localName == null || !map.dir().equals(Path.of(localPath).getParent())) {
             return null;
         }
+        return adopt(fdv, localName);
+    }
+
+    /**
+     * The record of {@code fdv}, just accepted from the listener {@code listenerFdv}: an accepted unix
+     * socket's name is its listener's (a dual-stack twin link included), so a wrapped listener's record
+     * names it without a getsockname; any other falls back to {@link #handleOrAdopt}.
+     */
+    public Handle adoptAccepted(int fdv, int listenerFdv) throws IOException {
+        Handle h = table.get(fdv);
+        if (h != null) {
+            return h;
+        }
+        Handle listener = table.get(listenerFdv);
+        SocketName localName = listener == null ? null : table.boundName(listener);
+        return localName == null ? handleOrAdopt(fdv) : adopt(fdv, localName);
+    }
+
+    private Handle adopt(int fdv, SocketName localName) throws IOException {
+        Handle h;
         String peerPath = UnixSockets.peerPath(fdv);
         SocketName peerName = SocketName.parse(peerPath);
         InetSocketAddress peer;
