@@ -34,7 +34,8 @@ REQUIRED_JDK=$(sed -n 's:.*<maven.compiler.release>\([0-9][0-9]*\)</maven.compil
 
 # Where a new socket directory goes: a writable tmpfs ($XDG_RUNTIME_DIR, else /dev/shm) if there is one,
 # else $TMPDIR or /tmp. Every connection creates and removes its client's autobind name, a file: on ext4 that
-# made connect + echo + close 1.7-2.0x plain TCP, on tmpfs 1.2x (swrap-agent/README.md, "Connect path").
+# made connect + echo + close 1.7-2.0x plain TCP, on tmpfs 1.2-1.4x (swrap-agent/README.md, the
+# start-up and connect figures).
 socket_dir_base() {
   local d
   for d in "${XDG_RUNTIME_DIR:-}" /dev/shm; do
