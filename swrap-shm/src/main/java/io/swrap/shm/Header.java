@@ -65,7 +65,9 @@ final class Header {
 
     /** Writes every header field except the mutex into a zero-filled, not yet shared mapping. */
     static void write(MemorySegment map, Layout layout) {
-        MemorySegment.copy(MAGIC, 0, map, JAVA_BYTE, MAGIC_OFFSET, MAGIC.length);
+        // segment to segment: the array overload's type switch (jdk.internal.foreign.Utils.BaseAndScale)
+        // spins SwitchBootstraps and the class-file API, in an agent's start before main
+        MemorySegment.copy(MemorySegment.ofArray(MAGIC), 0, map, MAGIC_OFFSET, MAGIC.length);
         map.set(JAVA_INT, LAYOUT_VERSION_OFFSET, LAYOUT_VERSION);
         map.set(JAVA_INT, HEADER_SIZE_OFFSET, (int) SIZE);
         map.set(JAVA_INT, CAPACITY_OFFSET, layout.capacity());

@@ -121,7 +121,7 @@ final class RobustMutex {
 
     /** Initialises the mutex unless some process did: the first lock of the table's life does. */
     private void initialiseOnFirstUse() {
-        int self = (int) ProcessHandle.current().pid();
+        int self = (int) ProcessId.current();
         long start = System.nanoTime();
         while (true) {
             int s = (int) INT.getVolatile(state, 0L);

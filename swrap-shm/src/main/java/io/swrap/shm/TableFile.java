@@ -61,23 +61,30 @@ final class TableFile {
         Path dir = path.toAbsolutePath().getParent();
         String prefix = initPrefix(path);
         int reclaimed = 0;
-        try (java.nio.file.DirectoryStream<Path> files = Files.newDirectoryStream(dir, prefix + "*" + INIT_SUFFIX)) {
-            for (Path f : files) {
-                String middle = f.getFileName().toString();
-                middle = middle.substring(prefix.length(), middle.length() - INIT_SUFFIX.length());
-                int dot = middle.indexOf('.');
-                long pid;
-                try {
-                    pid = Long.parseLong(dot < 0 ? middle : middle.substring(0, dot));
-                } catch (NumberFormatException e) {
-                    continue;
-                }
-                if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-                    continue;
-                }
-                if (Files.deleteIfExists(f)) {
-                    reclaimed++;
-                }
+        // a plain listing: a glob DirectoryStream compiles a regular expression and spins lambdas, in an
+        // agent's start before main
+        String[] names = dir.toFile().list();
+        if (names == null) {
+            throw new IOException("cannot list " + dir + " for stale table initialisations of " + path);
+        }
+        for (String name : names) {
+            if (!name.startsWith(prefix) || !name.endsWith(INIT_SUFFIX)
+                    || name.length() < prefix.length() + INIT_SUFFIX.length()) {
+                continue;
+            }
+            String middle = name.substring(prefix.length(), name.length() - INIT_SUFFIX.length());
+            int dot = middle.indexOf('.');
+            long pid;
+            try {
+                pid = Long.parseLong(dot < 0 ? middle : middle.substring(0, dot));
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                continue;
+            }
+            if (Files.deleteIfExists(dir.resolve(name))) {
+                reclaimed++;
             }
         }
         return reclaimed;
@@ -136,7 +143,7 @@ final class TableFile {
         // The name is unique, not secret: createFile is exclusive (O_EXCL), so a name taken already
         // fails rather than being followed; a SecureRandom cost each creator ~30 ms and ~50 classes
         long unique = ThreadLocalRandom.current().nextLong();
-        Path temp = Files.createFile(dir.resolve(initPrefix(path) + ProcessHandle.current().pid() + "."
+        Path temp = Files.createFile(dir.resolve(initPrefix(path) + ProcessId.current() + "."
                 + Long.toUnsignedString(unique, 36) + INIT_SUFFIX));
         Arena arena = Arena.ofShared();
         boolean published = false;

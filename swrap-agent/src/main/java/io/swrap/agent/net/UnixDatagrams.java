@@ -126,7 +126,7 @@ public final class UnixDatagrams {
         MemorySegment name = s.asSlice(SCRATCH_NAME, SOCKADDR_UN_SIZE);
         name.fill((byte) 0);
         name.set(ValueLayout.JAVA_SHORT, 0, (short) AF_UNIX);
-        MemorySegment.copy(path, 0, name, ValueLayout.JAVA_BYTE, 2, path.length);
+        MemorySegment.copy(MemorySegment.ofArray(path), 0, name, 2, path.length); // no type switch: Records.setAddress
         MemorySegment hdr = header(s, iov, count, 2 + path.length + 1);
         long n;
         try {

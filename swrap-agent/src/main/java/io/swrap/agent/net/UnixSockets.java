@@ -206,7 +206,7 @@ public final class UnixSockets {
             return false;
         }
         MemorySegment buf = PATH.get();
-        MemorySegment.copy(bytes, 0, buf, ValueLayout.JAVA_BYTE, 0, bytes.length);
+        MemorySegment.copy(MemorySegment.ofArray(bytes), 0, buf, 0, bytes.length); // no type switch: Records.setAddress
         buf.set(ValueLayout.JAVA_BYTE, bytes.length, (byte) 0);
         try {
             return (int) Unlink.UNLINK.invokeExact(buf) == 0;

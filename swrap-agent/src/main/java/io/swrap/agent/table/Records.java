@@ -243,7 +243,9 @@ final class Records {
         } else {
             v6 = b;
         }
-        MemorySegment.copy(v6, 0, rec, JAVA_BYTE, addrAt, 16);
+        // segment to segment: the array overload's type switch (jdk.internal.foreign.Utils.BaseAndScale)
+        // spins SwitchBootstraps and the class-file API, before main when the self-check's socket is recorded
+        MemorySegment.copy(MemorySegment.ofArray(v6), 0, rec, addrAt, 16);
         rec.set(JAVA_INT, portAt, a.getPort());
     }
 
