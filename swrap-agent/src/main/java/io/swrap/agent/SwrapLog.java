@@ -1,5 +1,6 @@
 package io.swrap.agent;
 
+import io.swrap.shm.ProcessId;
 import java.io.PrintStream;
 
 /**
@@ -15,7 +16,7 @@ public final class SwrapLog {
     private static final String[] NAMES = {"SWRAP_ERROR", "SWRAP_WARN", "SWRAP_DEBUG", "SWRAP_TRACE"};
 
     private static volatile int level = ERROR;
-    private static final String PREFIX_TAIL = programName() + " (" + SelfPid.get() + ")] - ";
+    private static final String PREFIX_TAIL = programName() + " (" + ProcessId.current() + ")] - ";
 
     private SwrapLog() {
     }

@@ -67,7 +67,7 @@ public final class BenchRunner {
         row(results, "bulk throughput, " + mib + " MiB", "throughput", "MiB/s", "%9.0f");
         row(results, "connect+64B echo+close", "rr", "us", "%11.1f");
         row(results, "the same, mean of all, first incl.", "rr mean-all", "us", "%11.1f");
-        row(results, "the first connection of a JVM", "rr first", "us", "%11.0f");
+        row(results, "the JVM's first socket + connection", "rr first", "us", "%11.0f");
         for (String what : new String[] {"wall", "cpu"}) {
             double plain = BenchSupport.median(results.get("PLAIN startup " + what));
             for (String v : new String[] {"AGENT", "AGENT_AOT"}) {

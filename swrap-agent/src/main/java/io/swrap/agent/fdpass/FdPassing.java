@@ -1,11 +1,11 @@
 package io.swrap.agent.fdpass;
 
-import io.swrap.agent.SelfPid;
 import io.swrap.agent.SwrapLog;
 import io.swrap.agent.net.FakeNetwork;
 import io.swrap.agent.net.UnixSockets;
 import io.swrap.agent.table.Handle;
 import io.swrap.agent.table.SocketTable;
+import io.swrap.shm.ProcessId;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -28,7 +28,7 @@ import java.util.WeakHashMap;
 public final class FdPassing {
     /** Messages set on a junixsocket socket and not sent yet, by AncillaryDataSupport (identity). */
     private static final Map<Object, Pending> PENDING = Collections.synchronizedMap(new WeakHashMap<>());
-    private static final int PID = (int) SelfPid.get();
+    private static final int PID = (int) ProcessId.current();
     private static volatile FakeNetwork network;
 
     /** @param fds the array given to junixsocket, memfd last; @param handles the sockets in it */

@@ -1,7 +1,7 @@
 package io.swrap.agent.hooks;
 
-import io.swrap.agent.SelfPid;
 import io.swrap.agent.SwrapLog;
+import io.swrap.shm.ProcessId;
 import java.lang.instrument.ClassFileTransformer;
 import java.security.ProtectionDomain;
 import java.util.List;
@@ -120,7 +120,7 @@ final class AdviceTransformer implements ClassFileTransformer {
      */
     private static void halt(String className, Throwable cause) {
         SwrapLog.error("swrap_init", "cannot advise " + className + " as it loads: " + cause + "; stopping the JVM"
-                + " (pid " + SelfPid.get() + ") rather than let its sockets reach the real network. A JDK whose socket"
+                + " (pid " + ProcessId.current() + ") rather than let its sockets reach the real network. A JDK whose socket"
                 + " internals differ from what this agent knows (Java " + Runtime.version() + "), or a damaged advised"
                 + " class cache: delete the swrap-agent directory under SWRAP_CACHE_DIR (default ~/.cache/swrap-agent)"
                 + " and run again, else use an agent built for this JDK");

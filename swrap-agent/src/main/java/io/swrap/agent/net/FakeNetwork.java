@@ -1,10 +1,10 @@
 package io.swrap.agent.net;
 
-import io.swrap.agent.SelfPid;
 import io.swrap.agent.SwrapLog;
 import io.swrap.agent.config.SwrapConfig;
 import io.swrap.agent.table.Handle;
 import io.swrap.agent.table.SocketTable;
+import io.swrap.shm.ProcessId;
 import java.io.FileDescriptor;
 import java.io.IOException;
 import java.net.BindException;
@@ -56,7 +56,7 @@ public final class FakeNetwork {
     FakeNetwork(AddressMap map, SocketTable table) {
         this.map = map;
         this.table = table;
-        this.autobindNext = (int) (SelfPid.get() % 50000) + AUTOBIND_FIRST;
+        this.autobindNext = (int) (ProcessId.current() % 50000) + AUTOBIND_FIRST;
         this.datagrams = new Datagrams(this, map, table);
         table.sweepAtFirstLock(new Runnable() { // a class, not a method reference: no class spun before main
             @Override

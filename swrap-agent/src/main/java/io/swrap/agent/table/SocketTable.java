@@ -3,12 +3,12 @@ package io.swrap.agent.table;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
-import io.swrap.agent.SelfPid;
 import io.swrap.agent.SwrapLog;
 import io.swrap.agent.net.DualStack;
 import io.swrap.agent.net.SocketName;
 import io.swrap.agent.net.UnixSockets;
 import io.swrap.shm.Layout;
+import io.swrap.shm.ProcessId;
 import io.swrap.shm.SharedTable;
 import io.swrap.shm.TableFullException;
 import java.io.IOException;
@@ -66,7 +66,7 @@ public final class SocketTable {
 
     /** Opens (or creates) the network's table in {@code dir}, sized {@code capacity} records. */
     public static SocketTable open(Path dir, int capacity) throws IOException {
-        int pid = (int) SelfPid.get();
+        int pid = (int) ProcessId.current();
         SharedTable shared;
         Path file = dir.resolve(FILE_NAME);
         try {
